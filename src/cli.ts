@@ -1,0 +1,35 @@
+// The command table. Each command registers itself (argv → typed options) and loads its
+// implementation lazily, so `check` never pays for what `monitor` or `push` need.
+import { Command, CommanderError } from 'commander';
+import type { Deps, GlobalOptions } from './core/deps.js';
+import { registerCheck } from './commands/check/register.js';
+import { registerCleanup } from './commands/cleanup/register.js';
+import { registerManage } from './commands/manage/register.js';
+
+/** Runs a command's implementation with the dependencies built from the global flags. */
+export type Runner = (command: Command, run: (deps: Deps) => Promise<number>) => Promise<void>;
+
+export function buildProgram(version: string, runner: Runner): Command {
+  const program = new Command('deploy-watch')
+    .description('Did my push deploy, and if not, why? Watches deployments after git push and gets pushes through a busy main.')
+    .version(version, '-V, --version')
+    .option('--json', 'machine-readable output on stdout (nothing else there)', false)
+    .option('--cwd <dir>', 'run as if started in <dir>')
+    .option('-q, --quiet', 'print only what matters (errors, failures)', false)
+    .option('-v, --verbose', 'print more, and stack traces on internal errors', false)
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false });
+
+  registerCheck(program, runner);
+  registerManage(program, runner);
+  registerCleanup(program, runner);
+  return program;
+}
+
+export function globalsOf(command: Command, fallbackCwd: string): GlobalOptions {
+  const o = command.optsWithGlobals() as { json?: boolean; cwd?: string; quiet?: boolean; verbose?: boolean };
+  return { json: Boolean(o.json), quiet: Boolean(o.quiet), verbose: Boolean(o.verbose), cwd: o.cwd ?? fallbackCwd };
+}
+
+export { CommanderError };

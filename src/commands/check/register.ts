@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import type { Runner } from '../../cli.js';
+import { parseNonNegative } from '../../core/parse.js';
+
+export function registerCheck(program: Command, runner: Runner): void {
+  program
+    .command('check')
+    .description('did this commit deploy? exit 0 deployed, 1 failed, 2 in progress, 3 no outcome known')
+    .argument('[sha]', 'a commit: sha, unique prefix or ref (default HEAD)')
+    .option('--wait <seconds>', 'wait up to this long for a final outcome (exit 2 when time is up)')
+    .action(async (sha: string | undefined, opts: { wait?: string }, command: Command) => {
+      const wait = opts.wait === undefined ? undefined : parseNonNegative('--wait', opts.wait, 86_400);
+      await runner(command, async (deps) => {
+        const { runCheck } = await import('./index.js');
+        return runCheck({ commit: sha, wait }, deps);
+      });
+    });
+}

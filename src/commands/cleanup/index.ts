@@ -1,0 +1,32 @@
+// `deploy-watch cleanup [days] [--days N] [--dry-run]`: quiet and cron-safe.
+import { cleanupOlderThan } from '../../core/cleanup.js';
+import type { Deps } from '../../core/deps.js';
+import { EXIT } from '../../core/errors.js';
+import * as msg from '../../core/messages.js';
+
+export interface CleanupOptions {
+  days: number;
+  dryRun: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function runCleanup(options: CleanupOptions, deps: Deps): Promise<number> {
+  const result = cleanupOlderThan(deps.stateDir(), deps.store(), options.days * DAY_MS, deps.now(), options.dryRun);
+  if (deps.globals.json) {
+    deps.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, days: options.days, ...result })}\n`);
+    return EXIT.success;
+  }
+  const lines: string[] = [];
+  const verb = options.dryRun ? 'would remove' : 'removed';
+  if (result.removed.length > 0 || deps.globals.verbose || options.dryRun) {
+    lines.push(...result.removed.map((f) => `${verb} ${f}`));
+    lines.push(msg.removedCount(result.removed.length, options.dryRun));
+  }
+  if (deps.globals.verbose) {
+    lines.push(...result.keptLive.map((f) => `kept ${f} (its monitor is running)`));
+    lines.push(...result.skipped.map((f) => `left ${f} (not a deploy-watch run file, or a symlink)`));
+  }
+  if (lines.length > 0 && !deps.globals.quiet) deps.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT.success;
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { Runner } from '../../cli.js';
+import { UsageError } from '../../core/errors.js';
+import { parseNonNegative } from '../../core/parse.js';
+
+export const DEFAULT_CLEANUP_DAYS = 7;
+
+export function registerCleanup(program: Command, runner: Runner): void {
+  program
+    .command('cleanup')
+    .description(`delete status, log, PID and lock files older than N days (default ${DEFAULT_CLEANUP_DAYS}); never a live monitor's`)
+    .argument('[days]', 'same as --days')
+    .option('--days <n>', 'age in days')
+    .option('--dry-run', 'list what would be removed, remove nothing', false)
+    .action(async (daysArg: string | undefined, opts: { days?: string; dryRun: boolean }, command: Command) => {
+      if (daysArg !== undefined && opts.days !== undefined && daysArg !== opts.days) {
+        throw new UsageError(`Give the age once: either "cleanup ${daysArg}" or "cleanup --days ${opts.days}".`);
+      }
+      const raw = opts.days ?? daysArg;
+      const explicit = raw === undefined ? undefined : parseNonNegative('--days', raw, 36_500);
+      await runner(command, async (deps) => {
+        // The config's cleanup.days applies only when no age was given; a broken config must not stop cron.
+        let days = explicit ?? DEFAULT_CLEANUP_DAYS;
+        if (explicit === undefined) {
+          try {
+            days = (await deps.config()).cleanup.days;
+          } catch {
+            /* defaults */
+          }
+        }
+        return (await import('./index.js')).runCleanup({ days, dryRun: opts.dryRun }, deps);
+      });
+    });
+}

@@ -1,0 +1,41 @@
+// Write-then-rename so that a reader sees the old file or the new one, never a torn one.
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+let counter = 0;
+
+export function writeFileAtomic(path: string, data: string, mode = 0o644): void {
+  // Temp name is unique per process and call, and starts with '.' so listings skip it.
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (error) {
+    unlinkSync(tmp);
+    throw error;
+  }
+  fsyncDir(dirname(path));
+}
+
+function fsyncDir(dir: string): void {
+  // Makes the rename itself durable; some filesystems refuse fsync on a folder, which is harmless.
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    /* best effort */
+  }
+}

@@ -1,0 +1,194 @@
+// Configuration: deploy-watch.config.json (or package.json "deployWatch"), then env, one zod schema.
+// Secrets never come from the file: tokens and connection strings are read from env only.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, isErrno } from './errors.js';
+import * as msg from './messages.js';
+
+export const CONFIG_FILE = 'deploy-watch.config.json';
+export const DEFAULT_DO_API_URL = 'https://api.digitalocean.com';
+
+const positive = z.number().positive();
+const globList = z.array(z.string().min(1)).min(1);
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    branch: z.string().min(1).default('main'),
+    remote: z.string().min(1).default('origin'),
+    branchPattern: z
+      .string()
+      .default('^(feat|fix|chore|docs|agent)/[a-z0-9._-]+$')
+      .refine(isValidRegExp, { message: 'is not a valid regular expression' }),
+    digitalocean: z.object({ appId: z.string().min(1) }).strict().optional(),
+    database: z
+      .object({
+        query: z.string().min(1).default('select status from deployments where commit_sha = $1 order by created_at desc limit 1'),
+        states: z
+          .object({ success: z.array(z.string()).default(['deployed']), failed: z.array(z.string()).default(['failed']) })
+          .strict()
+          .default({}),
+        timeout: positive.default(2),
+      })
+      .strict()
+      .optional(),
+    health: z
+      .object({ url: z.string().url(), commit: z.string().min(1).optional(), timeout: positive.default(5) })
+      .strict()
+      .optional(),
+    polling: z
+      .object({
+        fastInterval: positive.default(5),
+        fastFor: z.number().nonnegative().default(60),
+        slowInterval: positive.default(15),
+        timeout: positive.default(1800),
+      })
+      .strict()
+      .default({}),
+    conflicts: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(50).default(5),
+        backoffBase: positive.default(1),
+        backoffCap: positive.default(30),
+        rules: z
+          .array(z.object({ paths: globList, strategy: z.enum(['union', 'checklist']) }).strict())
+          .default([
+            { paths: ['ROADMAP.md', 'TODO.md', 'TASKS.md', 'docs/roadmap/**', '**/roadmap*.md'], strategy: 'checklist' },
+            { paths: ['CHANGELOG.md', 'sessions/**', 'docs/sessions/**', '**/session-*.md'], strategy: 'union' },
+          ]),
+      })
+      .strict()
+      .default({}),
+    notify: z
+      .object({ command: z.string().min(1).nullable().default(null), webhook: z.string().url().nullable().default(null) })
+      .strict()
+      .default({}),
+    cleanup: z.object({ days: z.number().nonnegative().default(7) }).strict().default({}),
+  })
+  .strict();
+
+export type FileConfig = z.infer<typeof configSchema>;
+
+export interface Secrets {
+  /** DIGITALOCEAN_ACCESS_TOKEN, the variable doctl reads. */
+  doToken: string | null;
+  /** DATABASE_URL. */
+  databaseUrl: string | null;
+}
+
+export interface Config extends FileConfig {
+  /** Where the values came from, for messages. */
+  origin: string;
+  doApiUrl: string;
+  secrets: Secrets;
+}
+
+function isValidRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads the raw config object and where it came from; {} when there is none. */
+export function readRawConfig(topLevel: string): { raw: unknown; origin: string } {
+  const file = join(topLevel, CONFIG_FILE);
+  const fromFile = readJson(file);
+  if (fromFile !== undefined) return { raw: fromFile, origin: file };
+  const pkgFile = join(topLevel, 'package.json');
+  const pkg = readJson(pkgFile);
+  if (pkg && typeof pkg === 'object' && 'deployWatch' in pkg) {
+    return { raw: (pkg as { deployWatch: unknown }).deployWatch, origin: `${pkgFile} ("deployWatch")` };
+  }
+  return { raw: {}, origin: 'defaults' };
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return undefined;
+    throw new ConfigError(msg.configUnreadable(file, (error as Error).message));
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(msg.configNotJson(file, (error as Error).message));
+  }
+}
+
+/** Env overrides, so that CI and agents can change a key without editing the file. */
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  if (env.DEPLOY_WATCH_BRANCH) out.branch = env.DEPLOY_WATCH_BRANCH;
+  if (env.DEPLOY_WATCH_REMOTE) out.remote = env.DEPLOY_WATCH_REMOTE;
+  if (env.DEPLOY_WATCH_APP_ID) out.digitalocean = { ...(out.digitalocean as object | undefined), appId: env.DEPLOY_WATCH_APP_ID };
+  if (env.DEPLOY_WATCH_HEALTH_URL) out.health = { ...(out.health as object | undefined), url: env.DEPLOY_WATCH_HEALTH_URL };
+  return out;
+}
+
+const SECRET_KEYS = /token|password|secret|database_?url|connection/i;
+
+export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv): Config {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(msg.configNotObject(origin));
+  for (const key of secretKeysIn(raw)) throw new ConfigError(msg.configHoldsSecret(origin, key));
+  const result = configSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.join('.') || '(top level)';
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : null;
+    throw new ConfigError(msg.configInvalid(origin, unknown ? `${key === '(top level)' ? '' : `${key}.`}${unknown}` : key, unknown ? 'is not a known key' : issue.message, allowedFor(issue.path)));
+  }
+  const doApiUrl = env.DEPLOY_WATCH_DO_API_URL || DEFAULT_DO_API_URL;
+  if (!/^https?:\/\//.test(doApiUrl)) throw new ConfigError(msg.badApiUrl(doApiUrl));
+  return {
+    ...result.data,
+    origin,
+    doApiUrl: doApiUrl.replace(/\/+$/, ''),
+    secrets: { doToken: env.DIGITALOCEAN_ACCESS_TOKEN || null, databaseUrl: env.DATABASE_URL || null },
+  };
+}
+
+function secretKeysIn(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  const found: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (SECRET_KEYS.test(key) && typeof child === 'string') found.push(path);
+    found.push(...secretKeysIn(child, path));
+  }
+  return found;
+}
+
+/** The keys allowed where the error was, so the message can say what would be accepted. */
+function allowedFor(path: readonly (string | number)[]): string | null {
+  let shape: z.ZodTypeAny = configSchema;
+  for (const part of path) {
+    const inner = unwrap(shape);
+    if (inner instanceof z.ZodObject) shape = inner.shape[part as string] ?? inner;
+    else if (inner instanceof z.ZodArray) shape = inner.element;
+  }
+  const inner = unwrap(shape);
+  if (inner instanceof z.ZodObject) return Object.keys(inner.shape).join(', ');
+  if (inner instanceof z.ZodEnum) return (inner.options as string[]).join(', ');
+  return null;
+}
+
+function unwrap(shape: z.ZodTypeAny): z.ZodTypeAny {
+  let s = shape;
+  for (;;) {
+    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s.unwrap();
+    else if (s instanceof z.ZodDefault) s = s._def.innerType;
+    else if (s instanceof z.ZodEffects) s = s.innerType();
+    else return s;
+  }
+}
+
+export function loadConfig(topLevel: string, env: NodeJS.ProcessEnv): Config {
+  const { raw, origin } = readRawConfig(topLevel);
+  return parseConfig(raw, origin, env);
+}

@@ -1,0 +1,46 @@
+// The tool's own log: pino, JSON lines, in the state folder, secrets redacted.
+// Synchronous writes: a monitor may be killed, and its last lines are the ones that matter.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { redactText } from './redact.js';
+
+export type { Logger };
+
+export const REDACT_PATHS = [
+  'token',
+  'authorization',
+  'password',
+  'databaseUrl',
+  'headers.authorization',
+  'headers.Authorization',
+  'req.headers.authorization',
+  'config.secrets',
+  'secrets',
+  '*.token',
+  '*.password',
+  '*.databaseUrl',
+];
+
+export function createLogger(file: string, secrets: readonly (string | null)[], level = 'info'): Logger {
+  mkdirSync(dirname(file), { recursive: true });
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
+      // Key-based redaction misses a token inside a message or URL: scrub the strings too.
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a, secrets) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
+    pino.destination({ dest: file, sync: true, mkdir: true }),
+  );
+}
+
+/** A logger that writes nothing, for commands that never log. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,65 @@
+// All user-facing text, in one place: fixed text as constants, text with values as small functions.
+// Every error says what is wrong and what to do about it.
+
+const BIN = 'deploy-watch';
+
+// Repository and arguments
+export const notARepository = (cwd: string) =>
+  `${cwd} is not inside a git repository. Run ${BIN} from your project's folder, or pass --cwd <dir>.`;
+export const NO_COMMITS_YET = `This branch has no commit yet, so there is nothing to check. Commit and push first, or name a commit: ${BIN} check <sha>.`;
+export const commitArgTooLong = (length: number) =>
+  `The commit argument is ${length} characters long; a commit is named by a sha (4 to 40 hex digits) or a ref such as HEAD~1.`;
+export const invalidCommitArg = (input: string) =>
+  `"${printable(input)}" is not a commit name. Give a sha or a unique prefix of one (4 to 40 hex digits), or a ref such as HEAD, HEAD~1 or main.`;
+export const ambiguousPrefix = (prefix: string, matches: string[]) =>
+  `The prefix ${prefix} matches ${matches.length} commits (${matches.slice(0, 5).map((s) => s.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}). Give more digits.`;
+export const unknownCommit = (input: string) =>
+  `No commit named "${printable(input)}" in this repository. Check the sha (git log --oneline), or fetch first if it was pushed from elsewhere.`;
+export const noStateForCommit = (input: string) =>
+  `No monitor or status record here matches "${printable(input)}". List them with: ${BIN} manage status.`;
+export const badNumber = (flag: string, value: string, what: string) => `${flag} must be ${what}; got "${printable(value)}".`;
+export const usageHint = (command: string) => `Run ${BIN} ${command ? `${command} ` : ''}--help for usage.`;
+
+// State folder
+export const stateDirUnusable = (dir: string, code: string, detail: string) =>
+  `The state folder ${dir} cannot be used (${code}: ${detail}). Make it a folder you can read and write (for example: chmod u+rwx "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+
+// Config
+export const configUnreadable = (file: string, detail: string) => `Cannot read ${file}: ${detail}. Fix its permissions or remove it.`;
+export const configNotJson = (file: string, detail: string) => `${file} is not valid JSON (${detail}). Fix the syntax; an empty config is {}.`;
+export const configNotObject = (origin: string) => `${origin} must hold a JSON object of deploy-watch settings, for example {"branch": "main"}.`;
+export const configHoldsSecret = (origin: string, key: string) =>
+  `${origin} has a secret-looking key "${key}". Secrets never go in the config file: set DIGITALOCEAN_ACCESS_TOKEN or DATABASE_URL in the environment (or ~/.config/deploy-watch/env) and remove the key.`;
+export const configInvalid = (origin: string, key: string, problem: string, allowed: string | null) =>
+  `${origin}: "${key}" ${problem.replace(/^./, (c) => c.toLowerCase())}.${allowed ? ` Allowed here: ${allowed}.` : ''} See the README's Configuration section.`;
+export const badApiUrl = (url: string) => `DEPLOY_WATCH_DO_API_URL must be an http(s) URL; got "${printable(url)}".`;
+
+// check
+export const noRecord = (short: string) =>
+  `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${BIN} monitor ${short} --detach (or wait for it: ${BIN} check ${short} --wait 600).`;
+export const monitorStopped = (short: string) =>
+  `The monitor for ${short} was stopped before the deployment finished. Resume with: ${BIN} monitor ${short} --detach.`;
+export const monitorStale = (short: string, pid: number | null) =>
+  `The monitor for ${short}${pid ? ` (PID ${pid})` : ''} is gone without recording an outcome (it died or was killed). Resume with: ${BIN} monitor ${short} --detach; tidy up with: ${BIN} manage cleanup.`;
+export const corruptRecord = (file: string, reason: string) =>
+  `The status file ${file} is unreadable (${reason}); it was left as it is. Remove it with ${BIN} cleanup --days 0, or start a new monitor to rewrite it.`;
+export const waitTimedOut = (seconds: number) => `Still no outcome after waiting ${seconds}s.`;
+
+// manage
+export const NO_MONITORS = 'No monitors are running.';
+export const stopNothing = (short: string) => `No monitor is running for ${short}; nothing to stop.`;
+export const stopped = (short: string, pid: number, how: 'SIGTERM' | 'SIGKILL') =>
+  `Stopped the monitor for ${short} (PID ${pid}, ${how === 'SIGTERM' ? 'ended on SIGTERM' : 'did not end on SIGTERM, killed'}).`;
+export const stopFailed = (short: string, pid: number) =>
+  `The monitor for ${short} (PID ${pid}) is still running after SIGKILL; it may belong to another user. Stop it by hand: kill -9 ${pid}.`;
+export const STOPPED_BY_USER = 'stopped by deploy-watch manage stop';
+
+// cleanup
+export const removedCount = (count: number, dryRun: boolean) =>
+  `${dryRun ? 'Would remove' : 'Removed'} ${count} file${count === 1 ? '' : 's'}.`;
+
+/** Shows control characters and very long text safely inside a message. */
+export function printable(input: string, max = 80): string {
+  const clean = input.replace(/[\x00-\x1f\x7f]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}

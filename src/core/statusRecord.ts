@@ -1,0 +1,96 @@
+// The status record: one JSON file per commit that people, agents and the monitor share.
+// Validated by hand (not zod) because `check` reads it on every call and must start fast.
+
+export const RECORD_VERSION = 1;
+
+export const STATES = ['pending', 'building', 'deploying', 'success', 'failed', 'canceled', 'superseded', 'timeout', 'stopped'] as const;
+export type DeployState = (typeof STATES)[number];
+
+export const FINAL_STATES: ReadonlySet<DeployState> = new Set(['success', 'failed', 'canceled', 'superseded', 'timeout', 'stopped']);
+export const SOURCES = ['digitalocean', 'database', 'health'] as const;
+export type SourceName = (typeof SOURCES)[number];
+
+export interface StatusRecord {
+  version: number;
+  sha: string;
+  branch: string | null;
+  remote: string | null;
+  state: DeployState;
+  source: SourceName | null;
+  deploymentId: string | null;
+  phase: string | null;
+  startedAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+  pid: number | null;
+  polls: number;
+  message: string | null;
+  logFile: string | null;
+}
+
+export const FULL_SHA = /^[0-9a-f]{40}$/;
+
+export function isFinal(state: DeployState): boolean {
+  return FINAL_STATES.has(state);
+}
+
+export function newRecord(fields: Pick<StatusRecord, 'sha'> & Partial<StatusRecord>, nowIso: string): StatusRecord {
+  return {
+    version: RECORD_VERSION,
+    branch: null,
+    remote: null,
+    state: 'pending',
+    source: null,
+    deploymentId: null,
+    phase: null,
+    startedAt: nowIso,
+    updatedAt: nowIso,
+    finishedAt: null,
+    pid: null,
+    polls: 0,
+    message: null,
+    logFile: null,
+    ...fields,
+  };
+}
+
+type Check = (value: unknown) => boolean;
+const str: Check = (v) => typeof v === 'string';
+const strOrNull: Check = (v) => v === null || typeof v === 'string';
+const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as number) > 0);
+const FIELDS: Record<keyof StatusRecord, Check> = {
+  version: (v) => v === RECORD_VERSION,
+  sha: (v) => typeof v === 'string' && FULL_SHA.test(v),
+  branch: strOrNull,
+  remote: strOrNull,
+  state: (v) => (STATES as readonly unknown[]).includes(v),
+  source: (v) => v === null || (SOURCES as readonly unknown[]).includes(v),
+  deploymentId: strOrNull,
+  phase: strOrNull,
+  startedAt: str,
+  updatedAt: str,
+  finishedAt: strOrNull,
+  pid: intOrNull,
+  polls: (v) => Number.isInteger(v) && (v as number) >= 0,
+  message: strOrNull,
+  logFile: strOrNull,
+};
+
+/** Parses a record's text; returns the reason when it is not a valid record of this version. */
+export function parseRecord(text: string): { ok: true; record: StatusRecord } | { ok: false; reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+  const obj = value as Record<string, unknown>;
+  if (obj.version !== RECORD_VERSION) {
+    return { ok: false, reason: `schema version ${JSON.stringify(obj.version)} is not ${RECORD_VERSION}` };
+  }
+  for (const [key, check] of Object.entries(FIELDS)) {
+    if (!check(obj[key])) return { ok: false, reason: `field "${key}" is missing or invalid` };
+  }
+  return { ok: true, record: obj as unknown as StatusRecord };
+}
