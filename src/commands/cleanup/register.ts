@@ -19,15 +19,8 @@ export function registerCleanup(program: Command, runner: Runner): void {
       const raw = opts.days ?? daysArg;
       const explicit = raw === undefined ? undefined : parseNonNegative('--days', raw, 36_500);
       await runner(command, async (deps) => {
-        // The config's cleanup.days applies only when no age was given; a broken config must not stop cron.
-        let days = explicit ?? DEFAULT_CLEANUP_DAYS;
-        if (explicit === undefined) {
-          try {
-            days = (await deps.config()).cleanup.days;
-          } catch {
-            /* defaults */
-          }
-        }
+        // The config's cleanup.days applies only when no age was given on the command line.
+        const days = explicit ?? (await deps.config()).cleanup.days;
         return (await import('./index.js')).runCleanup({ days, dryRun: opts.dryRun }, deps);
       });
     });

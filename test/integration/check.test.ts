@@ -1,0 +1,178 @@
+// `deploy-watch check` through the built CLI, in real repositories: every exit code, --json, --wait.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { cli, cliAsync } from '../helpers/cli.js';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { killQuietly, putRecord, startFakeMonitor, storeFor } from '../helpers/state.js';
+import type { FileStatusStore } from '../../src/core/statusStore.js';
+import type { ChildProcess } from 'node:child_process';
+
+describe('check', () => {
+  let repo: TestRepo;
+  let store: FileStatusStore;
+  const children: ChildProcess[] = [];
+  const check = (...args: string[]) => cli(['check', ...args], { cwd: repo.dir, env: repo.env });
+
+  before(() => {
+    repo = makeRepo();
+    store = storeFor(join(repo.dir, '.git'));
+  });
+  after(() => {
+    children.forEach(killQuietly);
+    repo.cleanup();
+  });
+
+  it('exits 3 with how to start a monitor when there is no record', () => {
+    const r = check();
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /No deployment record for [0-9a-f]{7}/);
+    assert.match(r.stdout, /deploy-watch monitor [0-9a-f]{7} --detach/);
+  });
+
+  it('exits 0 for a deployed commit and names the deployment', async () => {
+    const sha = repo.commit('deployed');
+    await putRecord(store, sha, { state: 'success', source: 'digitalocean', deploymentId: 'dep-123', phase: 'ACTIVE', finishedAt: new Date().toISOString() });
+    const r = check();
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /✓ deployed [0-9a-f]{7} \(main → origin\) · deployment dep-123 · ACTIVE · via digitalocean · finished \d+s ago/);
+    assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour without a TTY');
+  });
+
+  it('exits 1 on failure and prints the last 20 log lines', async () => {
+    const sha = repo.commit('broken');
+    await putRecord(store, sha, { state: 'failed', phase: 'ERROR', source: 'digitalocean', finishedAt: new Date().toISOString() });
+    const lines = Array.from({ length: 30 }, (_, i) => `build line ${i + 1}`);
+    await store.writeLog(sha, `${lines.join('\n')}\n`);
+    const r = check(sha.slice(0, 8));
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /✗ failed/);
+    assert.match(r.stdout, /Last 20 log lines/);
+    assert.ok(r.stdout.includes('build line 30') && r.stdout.includes('build line 11'));
+    assert.ok(!r.stdout.includes('build line 10\n'), 'only the last 20 lines');
+  });
+
+  for (const state of ['canceled', 'timeout', 'superseded'] as const) {
+    it(`exits 1 for ${state}`, async () => {
+      const sha = repo.commit(`state-${state}`);
+      await putRecord(store, sha, { state, finishedAt: new Date().toISOString() });
+      assert.equal(check(sha).code, 1);
+    });
+  }
+
+  it('exits 2 while a live monitor watches an in-progress deployment', async () => {
+    const sha = repo.commit('building');
+    children.push(startFakeMonitor(store, sha));
+    await putRecord(store, sha, { state: 'building', phase: 'BUILDING', polls: 3 });
+    const r = check(sha);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /… building .* 3 polls .* monitor PID \d+/);
+  });
+
+  it('exits 3 and says "stale" when the monitor of an in-progress record is dead', async () => {
+    const sha = repo.commit('orphaned');
+    await putRecord(store, sha, { state: 'deploying', pid: 999_999 });
+    const r = check(sha, '--json');
+    assert.equal(r.code, 3);
+    const json = JSON.parse(r.stdout);
+    assert.equal(json.unknown, 'stale');
+    assert.equal(json.record.state, 'deploying');
+  });
+
+  it('exits 3 for a stopped monitor', async () => {
+    const sha = repo.commit('stopped');
+    await putRecord(store, sha, { state: 'stopped', finishedAt: new Date().toISOString() });
+    const r = check(sha);
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /was stopped .* Resume with: deploy-watch monitor/);
+  });
+
+  it('--json prints one object with the record on stdout and nothing else', async () => {
+    const sha = repo.commit('json');
+    await putRecord(store, sha, { state: 'success', deploymentId: 'd-1' });
+    const r = check('--json', sha);
+    assert.equal(r.code, 0);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(json).sort(), ['exitCode', 'logTail', 'message', 'monitorPid', 'outcome', 'record', 'sha', 'unknown']);
+    assert.equal(json.outcome, 'success');
+    assert.equal(json.record.sha, sha);
+    assert.equal(json.record.deploymentId, 'd-1');
+  });
+
+  it('resolves HEAD~1, a branch name and a unique prefix; refuses an ambiguous prefix', async () => {
+    const first = repo.commit('ref-a');
+    await putRecord(store, first, { state: 'success' });
+    repo.commit('ref-b');
+    assert.equal(check('HEAD~1').code, 0);
+    assert.equal(JSON.parse(check('--json', 'HEAD~1').stdout).sha, first);
+    // Two records that share a 4-digit prefix make that prefix ambiguous.
+    const fakeA = `abcd${'1'.repeat(36)}`;
+    const fakeB = `abcd${'2'.repeat(36)}`;
+    await putRecord(store, fakeA, { state: 'success' });
+    await putRecord(store, fakeB, { state: 'failed' });
+    const r = check('abcd');
+    assert.equal(r.code, 64);
+    assert.match(r.stderr, /matches 2 commits .* Give more digits/);
+    assert.equal(check('abcd1').code, 0);
+  });
+
+  it('--wait returns within a second of the outcome being written', async () => {
+    const sha = repo.commit('wait-for-me');
+    const child = startFakeMonitor(store, sha);
+    children.push(child);
+    await putRecord(store, sha, { state: 'building' });
+    const started = Date.now();
+    const pending = cliAsync(['check', sha, '--wait', '20'], { cwd: repo.dir, env: repo.env });
+    await new Promise((r) => setTimeout(r, 700));
+    const writtenAt = Date.now();
+    await putRecord(store, sha, { state: 'success', finishedAt: new Date().toISOString() });
+    const r = await pending;
+    const returnedAt = Date.now();
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(returnedAt - writtenAt < 1000, `returned ${returnedAt - writtenAt} ms after the outcome`);
+    assert.ok(writtenAt - started >= 600, 'it really waited');
+  });
+
+  it('--wait waits for a record that has not appeared yet, and exits 2 when time is up', async () => {
+    const sha = repo.commit('never-watched');
+    const r = cli(['check', sha, '--wait', '0.6'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.code, 3, 'no record and nobody to start one: still unknown after the wait');
+    const building = repo.commit('slow');
+    children.push(startFakeMonitor(store, building));
+    await putRecord(store, building, { state: 'building' });
+    const t = Date.now();
+    const r2 = cli(['check', building, '--wait', '0.5'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r2.code, 2);
+    assert.match(r2.stdout, /Still no outcome after waiting 0.5s/);
+    assert.ok(Date.now() - t >= 500);
+  });
+
+  it('--wait ends at once with 3 when the monitor is dead', async () => {
+    const sha = repo.commit('dead-monitor');
+    await putRecord(store, sha, { state: 'building', pid: 999_998 });
+    const t = Date.now();
+    const r = cli(['check', sha, '--wait', '30'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.code, 3);
+    assert.ok(Date.now() - t < 5000, 'did not wait for the full 30 s');
+  });
+
+  it('works from a subfolder and from a linked worktree (state is shared)', async () => {
+    const sha = repo.git('rev-parse', 'HEAD');
+    await putRecord(store, sha, { state: 'success' });
+    const sub = join(repo.dir, 'nested', 'deeper');
+    repo.commit('nested', { 'nested/deeper/file.txt': 'x\n' });
+    await putRecord(store, repo.git('rev-parse', 'HEAD'), { state: 'success' });
+    assert.equal(cli(['check'], { cwd: sub, env: repo.env }).code, 0);
+    const wt = join(repo.root, 'wt');
+    repo.git('worktree', 'add', '-q', '--detach', wt, sha);
+    assert.equal(cli(['check'], { cwd: wt, env: repo.env }).code, 0);
+    assert.equal(cli(['--cwd', wt, 'check', '--json'], { cwd: repo.root, env: repo.env }).code, 0);
+  });
+
+  it('answers outside a repository with 64 and what to do', () => {
+    const r = cli(['check'], { cwd: repo.root, env: repo.env });
+    assert.equal(r.code, 64);
+    assert.match(r.stderr, /is not inside a git repository\. Run deploy-watch from your project's folder, or pass --cwd/);
+  });
+
+});
