@@ -1,0 +1,30 @@
+// Shared timing helpers for the benchmarks: wall time of whole commands, interleaved so that
+// machine noise hits the baseline and the subject alike; medians, not means.
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+
+export function timeCommand(cmd: string, args: string[], opts: SpawnSyncOptions = {}): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: 'ignore', ...opts });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.error) throw r.error;
+  return ms;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Runs each named command `rounds` times, interleaved, after one warm-up each; returns medians in ms. */
+export function compare(commands: Record<string, () => number>, rounds: number): Record<string, number> {
+  const samples: Record<string, number[]> = {};
+  for (const [name, run] of Object.entries(commands)) {
+    run();
+    samples[name] = [];
+  }
+  for (let i = 0; i < rounds; i++) for (const [name, run] of Object.entries(commands)) samples[name]!.push(run());
+  return Object.fromEntries(Object.entries(samples).map(([name, v]) => [name, median(v)]));
+}
+
+export const fmt = (ms: number) => `${ms.toFixed(1)} ms`;

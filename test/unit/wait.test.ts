@@ -1,0 +1,56 @@
+// check --wait on a driven clock: no real sleeping, exact timing.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { waitForOutcome } from '../../src/commands/check/index.js';
+import { evaluate } from '../../src/core/outcome.js';
+import { newRecord } from '../../src/core/statusRecord.js';
+import { writePidFile } from '../../src/core/pidFile.js';
+import { fakeDeps } from '../helpers/fakeDeps.js';
+import { makeTempDir } from '../helpers/repo.js';
+
+const SHA = 'f'.repeat(40);
+
+describe('check --wait (driven clock)', () => {
+  it('returns at the first poll after the outcome is written', async () => {
+    const dir = makeTempDir();
+    try {
+      const deps = fakeDeps(dir);
+      const store = deps.store() as import('../../src/core/statusStore.js').FileStatusStore;
+      store.ensure();
+      // This test process stands in for the live monitor.
+      writePidFile(store.paths(SHA).pid, { pid: process.pid, sha: SHA, startedAt: '' });
+      await store.write(newRecord({ sha: SHA, state: 'building' }, 'x'));
+      const start = deps.now();
+      let writtenAt = 0;
+      deps.onTick = async (now) => {
+        if (!writtenAt && now - start >= 42_000) {
+          writtenAt = now;
+          await store.write(newRecord({ sha: SHA, state: 'success' }, 'x'));
+        }
+      };
+      const result = await waitForOutcome(SHA, await evaluate(store, SHA), 600_000, deps);
+      assert.equal(result.outcome, 'success');
+      assert.ok(deps.now() - writtenAt <= 200, `noticed ${deps.now() - writtenAt} ms after the write`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives up exactly at the deadline with the in-progress evaluation', async () => {
+    const dir = makeTempDir();
+    try {
+      const deps = fakeDeps(dir);
+      const store = deps.store() as import('../../src/core/statusStore.js').FileStatusStore;
+      store.ensure();
+      writePidFile(store.paths(SHA).pid, { pid: process.pid, sha: SHA, startedAt: '' });
+      await store.write(newRecord({ sha: SHA, state: 'deploying' }, 'x'));
+      const start = deps.now();
+      const result = await waitForOutcome(SHA, await evaluate(store, SHA), 30_000, deps);
+      assert.equal(result.exitCode, 2);
+      assert.equal(deps.now() - start, 30_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
