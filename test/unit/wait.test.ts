@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { waitForOutcome } from '../../src/commands/check/index.js';
-import { evaluate } from '../../src/core/outcome.js';
+import { waitForOutcome } from '../../src/core/waitForOutcome.js';
 import { newRecord } from '../../src/core/statusRecord.js';
 import { writePidFile } from '../../src/core/pidFile.js';
 import { fakeDeps } from '../helpers/fakeDeps.js';
@@ -29,7 +28,7 @@ describe('check --wait (driven clock)', () => {
           await store.write(newRecord({ sha: SHA, state: 'success' }, 'x'));
         }
       };
-      const result = await waitForOutcome(SHA, await evaluate(store, SHA), 600_000, deps);
+      const result = await waitForOutcome(store, SHA, 600_000, deps);
       assert.equal(result.outcome, 'success');
       assert.ok(deps.now() - writtenAt <= 200, `noticed ${deps.now() - writtenAt} ms after the write`);
     } finally {
@@ -46,7 +45,7 @@ describe('check --wait (driven clock)', () => {
       writePidFile(store.paths(SHA).pid, { pid: process.pid, sha: SHA, startedAt: '' });
       await store.write(newRecord({ sha: SHA, state: 'deploying' }, 'x'));
       const start = deps.now();
-      const result = await waitForOutcome(SHA, await evaluate(store, SHA), 30_000, deps);
+      const result = await waitForOutcome(store, SHA, 30_000, deps);
       assert.equal(result.exitCode, 2);
       assert.equal(deps.now() - start, 30_000);
     } finally {

@@ -1,0 +1,67 @@
+// The typed library API: what agents and swarm managers call instead of parsing CLI output.
+// The CLI's commands use the same core functions.
+import { resolve } from 'node:path';
+import { resolveCommit } from './core/commitRef.js';
+import { createGit } from './core/git.js';
+import { listMonitors as listMonitorsIn, stopMonitor as stopMonitorIn, type MonitorEntry, type StopResult } from './core/monitors.js';
+import { evaluate, type Evaluation } from './core/outcome.js';
+import { discoverRepo } from './core/repo.js';
+import { stateDirFor } from './core/stateDir.js';
+import { waitForOutcome } from './core/waitForOutcome.js';
+import { FileStatusStore, type StatusStore } from './core/statusStore.js';
+
+export interface RepoOptions {
+  /** A folder inside the repository (default: process.cwd()). */
+  cwd?: string;
+  /** Environment to read (default: process.env); DEPLOY_WATCH_STATE_DIR is honoured. */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Opened {
+  store: StatusStore;
+  resolveSha(commit?: string): Promise<string>;
+}
+
+function open(options: RepoOptions = {}): Opened {
+  const env = options.env ?? process.env;
+  const git = createGit(resolve(options.cwd ?? process.cwd()), env);
+  const repo = discoverRepo(git);
+  const store = new FileStatusStore(stateDirFor(repo, env));
+  return { store, resolveSha: (commit) => resolveCommit(commit, { git, store, head: repo.head }) };
+}
+
+/** The outcome of a commit's deployment now: same answer and exit code as `deploy-watch check`. */
+export async function checkDeployment(commit?: string, options: RepoOptions = {}): Promise<Evaluation> {
+  const { store, resolveSha } = open(options);
+  return evaluate(store, await resolveSha(commit));
+}
+
+/** Waits up to `timeoutMs` for a final outcome (polling every `intervalMs`), like `check --wait`. */
+export async function waitForDeployment(
+  commit: string | undefined,
+  options: RepoOptions & { timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
+): Promise<Evaluation> {
+  const { store, resolveSha } = open(options);
+  const sha = await resolveSha(commit);
+  const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+  return waitForOutcome(store, sha, options.timeoutMs, clock, { intervalMs: options.intervalMs, signal: options.signal });
+}
+
+/** The monitors of this clone (live and stale), newest first. */
+export async function listMonitors(options: RepoOptions = {}): Promise<MonitorEntry[]> {
+  return listMonitorsIn(open(options).store);
+}
+
+/** Stops a commit's monitor (SIGTERM, then SIGKILL after `graceMs`), like `manage stop`. */
+export async function stopMonitor(commit: string, options: RepoOptions & { graceMs?: number } = {}): Promise<StopResult> {
+  const { store } = open(options);
+  const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
+  return stopMonitorIn(sha, options.graceMs ?? 5000, {
+    store,
+    kill: (pid, sig) => void process.kill(pid, sig),
+    now: Date.now,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+  });
+}
+
+export type { Evaluation, MonitorEntry, StopResult };

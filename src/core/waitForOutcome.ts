@@ -1,0 +1,44 @@
+// Polls a commit's record until its outcome is known, the monitor is gone, or time is up.
+// Shared by `check --wait` and the library's waitForDeployment.
+import { EXIT } from './errors.js';
+import { evaluate, type Evaluation } from './outcome.js';
+import type { StatusStore } from './statusStore.js';
+
+export const WAIT_POLL_MS = 200;
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Starts a monitor when nobody watches a pushed commit (the hooks may have been skipped); true if started. */
+export type EnsureWatched = (sha: string, evaluation: Evaluation) => Promise<boolean>;
+
+export async function waitForOutcome(
+  store: StatusStore,
+  sha: string,
+  waitMs: number,
+  clock: Clock,
+  opts: { first?: Evaluation; ensureWatched?: EnsureWatched; intervalMs?: number; signal?: AbortSignal } = {},
+): Promise<Evaluation> {
+  const deadline = clock.now() + waitMs;
+  const interval = opts.intervalMs ?? WAIT_POLL_MS;
+  let evaluation = opts.first ?? (await evaluate(store, sha));
+  let started = false;
+  let triedToWatch = false;
+  for (;;) {
+    if (evaluation.exitCode === EXIT.success || evaluation.exitCode === EXIT.failed) return evaluation;
+    if (evaluation.outcome === 'not_found') {
+      if (opts.ensureWatched && !triedToWatch && evaluation.unknown !== 'corrupt') {
+        triedToWatch = true;
+        started = await opts.ensureWatched(sha, evaluation);
+      }
+      // A record that has not appeared yet is worth waiting for; a stopped, dead or corrupt one is not,
+      // unless we just started a monitor that will rewrite it.
+      if (evaluation.unknown !== 'no-record' && !started) return evaluation;
+    }
+    if (clock.now() >= deadline || opts.signal?.aborted) return evaluation;
+    await clock.sleep(Math.min(interval, Math.max(0, deadline - clock.now())));
+    evaluation = await evaluate(store, sha);
+  }
+}
