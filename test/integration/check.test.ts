@@ -169,6 +169,21 @@ describe('check', () => {
     assert.equal(cli(['--cwd', wt, 'check', '--json'], { cwd: repo.root, env: repo.env }).code, 0);
   });
 
+  it('--all lists recent commits newest first with state, duration and source', async () => {
+    const older = repo.commit('history-old');
+    const newer = repo.commit('history-new');
+    const t0 = Date.now() + 60_000; // later than every record written above
+    await putRecord(store, older, { state: 'failed', source: 'digitalocean', startedAt: new Date(t0).toISOString(), finishedAt: new Date(t0 + 95_000).toISOString() });
+    await putRecord(store, newer, { state: 'success', source: 'health', startedAt: new Date(t0 + 1000).toISOString(), finishedAt: new Date(t0 + 31_000).toISOString() });
+    const json = JSON.parse(check('--all', '--limit', '2', '--json').stdout) as Array<{ sha: string; state: string; durationMs: number; source: string }>;
+    assert.deepEqual(json.map((e) => [e.sha, e.state, e.durationMs, e.source]), [[newer, 'success', 30_000, 'health'], [older, 'failed', 95_000, 'digitalocean']]);
+    const human = check('--all', '--limit', '2');
+    assert.equal(human.code, 0);
+    assert.match(human.stdout, /SHA\s+BRANCH\s+STATE\s+DURATION\s+SOURCE\s+STARTED\n[0-9a-f]{7}\s+main\s+success\s+30s\s+health/);
+    assert.match(human.stdout, /failed\s+1m 35s\s+digitalocean/);
+    assert.equal(check('--all', older).code, 64);
+  });
+
   it('answers outside a repository with 64 and what to do', () => {
     const r = cli(['check'], { cwd: repo.root, env: repo.env });
     assert.equal(r.code, 64);

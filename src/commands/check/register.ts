@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../../cli.js';
+import { UsageError } from '../../core/errors.js';
 import { parseNonNegative } from '../../core/parse.js';
 
 export function registerCheck(program: Command, runner: Runner): void {
@@ -8,8 +9,16 @@ export function registerCheck(program: Command, runner: Runner): void {
     .description('did this commit deploy? exit 0 deployed, 1 failed, 2 in progress, 3 no outcome known')
     .argument('[sha]', 'a commit: sha, unique prefix or ref (default HEAD)')
     .option('--wait <seconds>', 'wait up to this long for a final outcome (exit 2 when time is up)')
-    .action(async (sha: string | undefined, opts: { wait?: string }, command: Command) => {
+    .option('--all', 'list recent commits with state, duration and source, newest first')
+    .option('--limit <n>', 'with --all: how many', '20')
+    .action(async (sha: string | undefined, opts: { wait?: string; all?: boolean; limit: string }, command: Command) => {
       const wait = opts.wait === undefined ? undefined : parseNonNegative('--wait', opts.wait, 86_400);
+      if (opts.all) {
+        if (sha !== undefined || wait !== undefined) throw new UsageError('--all lists every commit: give it without a sha and without --wait.');
+        const limit = parseNonNegative('--limit', opts.limit, 10_000);
+        await runner(command, async (deps) => (await import('./history.js')).runCheckAll(limit, deps));
+        return;
+      }
       await runner(command, async (deps) => {
         const { runCheck } = await import('./index.js');
         return runCheck({ commit: sha, wait }, deps);
