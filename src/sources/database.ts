@@ -1,0 +1,129 @@
+// The database source: the team's own deployments table answers "what happened to this sha?".
+// One pooled connection is kept across polls; every reason is scrubbed of the URL's password.
+import pg from 'pg';
+import { redactText } from '../core/redact.js';
+import * as msg from '../core/messages.js';
+import type { Observation, ObserveContext, Source } from './source.js';
+
+export interface DatabaseSourceOptions {
+  /** DATABASE_URL (secret: never logged). */
+  databaseUrl: string;
+  /** A parameterised query; $1 is the full sha. */
+  query: string;
+  states: { success: string[]; failed: string[] };
+  timeoutMs: number;
+}
+
+type Parsed = { ok: true; user: string; secrets: string[] } | { ok: false; reason: string };
+
+/** Checks the URL before pg sees it, so a typo is a clear message and not a crash. */
+function parseUrl(databaseUrl: string): Parsed {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return { ok: false, reason: msg.dbUrlInvalid('not a URL') };
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    return { ok: false, reason: msg.dbUrlInvalid(`scheme "${url.protocol}" is not postgresql:`) };
+  }
+  try {
+    const password = decodeURIComponent(url.password);
+    return { ok: true, user: decodeURIComponent(url.username) || 'postgres', secrets: [url.password, password] };
+  } catch {
+    return { ok: false, reason: msg.dbUrlInvalid('bad percent-encoding in the user or password') };
+  }
+}
+
+export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
+  const parsed = parseUrl(opts.databaseUrl);
+  const secrets = parsed.ok ? parsed.secrets : [];
+  const clean = (text: string) => redactText(text, secrets);
+  let pool: pg.Pool | null = null;
+
+  function getPool(): pg.Pool {
+    if (pool) return pool;
+    pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 1,
+      idleTimeoutMillis: 0, // keep the connection between polls
+      allowExitOnIdle: true,
+      connectionTimeoutMillis: opts.timeoutMs,
+      query_timeout: opts.timeoutMs,
+      statement_timeout: opts.timeoutMs,
+      application_name: 'deploy-watch',
+    });
+    // A server restart between polls surfaces here; without a listener it would crash the monitor.
+    pool.on('error', () => undefined);
+    return pool;
+  }
+
+  async function observe(ctx: ObserveContext): Promise<Observation> {
+    if (!parsed.ok) return { kind: 'unavailable', reason: parsed.reason, permanent: true };
+    let result: pg.QueryResult<unknown[]>;
+    try {
+      result = await getPool().query<unknown[]>({ text: opts.query, values: [ctx.sha], rowMode: 'array' });
+    } catch (error) {
+      return classify(error, parsed.user, opts.timeoutMs, clean);
+    }
+    return mapResult(result, opts.states);
+  }
+
+  async function close(): Promise<void> {
+    const current = pool;
+    pool = null;
+    if (current) await current.end().catch(() => undefined);
+  }
+
+  return { name: 'database', observe, close };
+}
+
+function mapResult(result: pg.QueryResult<unknown[]>, states: DatabaseSourceOptions['states']): Observation {
+  const fields = result.fields ?? [];
+  if (fields.length === 0) return { kind: 'unavailable', reason: msg.DB_QUERY_NO_COLUMN, permanent: true };
+  const row = result.rows[0];
+  if (!row) return { kind: 'state', state: 'pending', phase: null, deploymentId: null };
+  const named = fields.findIndex((field) => field.name === 'status');
+  const value = toText(row[named >= 0 ? named : 0]);
+  if (value === null) return { kind: 'state', state: 'pending', phase: null, deploymentId: null, message: msg.DB_NULL_STATUS };
+  const idIndex = fields.findIndex((field) => field.name === 'deployment_id' || field.name === 'id');
+  const deploymentId = idIndex >= 0 ? toText(row[idIndex]) : null;
+  if (states.success.includes(value)) return { kind: 'state', state: 'success', phase: value, deploymentId };
+  if (states.failed.includes(value)) return { kind: 'state', state: 'failed', phase: value, deploymentId };
+  return { kind: 'state', state: 'deploying', phase: msg.printable(value, 200), deploymentId };
+}
+
+/** A status as text: trimmed (char(n) pads), dates as ISO, anything else as JSON. */
+function toText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+}
+
+const AUTH = new Set(['28P01', '28000']);
+const MISSING_OBJECT = new Set(['42P01', '42703', '42883', '3F000']);
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE']);
+
+/** Turns a pg or socket error into a reason; errors that retrying cannot fix are permanent. */
+function classify(error: unknown, user: string, timeoutMs: number, clean: (text: string) => string): Observation {
+  const err = error as { code?: unknown; message?: unknown };
+  const code = typeof err.code === 'string' ? err.code : '';
+  const detail = clean(msg.printable(typeof err.message === 'string' && err.message ? err.message : code || String(error), 200));
+  // `detail` is the only text from outside, and it is scrubbed above.
+  const permanent = (reason: string): Observation => ({ kind: 'unavailable', reason, permanent: true });
+  const transient = (reason: string): Observation => ({ kind: 'unavailable', reason });
+
+  if (AUTH.has(code)) return permanent(msg.dbAuthFailed(user, detail));
+  if (code === '3D000') return permanent(msg.dbMissing(detail));
+  if (MISSING_OBJECT.has(code)) return permanent(msg.dbQueryObjectMissing(detail));
+  if (code.startsWith('42')) return permanent(msg.dbQueryInvalid(detail));
+  if (code === '08P01' && /bind message supplies/.test(detail)) return permanent(msg.DB_QUERY_NO_PARAM);
+  if (/client password must be a string/.test(detail)) return permanent(msg.DB_NO_PASSWORD);
+  if (/SSL|certificate/i.test(detail) && !code.startsWith('5')) return permanent(msg.dbSsl(detail));
+  if (code === '57014' || /Query read timeout/.test(detail)) return transient(msg.dbTimeout('querying', timeoutMs));
+  if (/timeout/i.test(detail)) return transient(msg.dbTimeout('connecting', timeoutMs));
+  if (NETWORK.has(code)) return transient(msg.dbUnreachable(detail));
+  return transient(msg.dbFailed(detail));
+}

@@ -1,0 +1,127 @@
+// The health source: a GET on the app's health URL; 2xx is success, and when `commit` is set only
+// when the app reports this commit (from a JSON path into the body, or `header:<name>`).
+import * as msg from '../core/messages.js';
+import { parseJsonPath, readJsonPath, type PathStep } from './jsonPath.js';
+import type { Observation, ObserveContext, Source } from './source.js';
+
+export interface HealthSourceOptions {
+  url: string;
+  /** `$.version.commit` (JSON path) or `header:x-commit`; unset means any 2xx is success. */
+  commit?: string;
+  timeoutMs: number;
+}
+
+export type CommitLocator = { kind: 'none' } | { kind: 'header'; name: string } | { kind: 'json'; path: string; steps: PathStep[] };
+
+const MAX_REDIRECTS = 5;
+const MAX_BODY = 1024 * 1024;
+
+/** Reads `health.commit`; a string says what is wrong with it. */
+export function parseCommitLocator(spec: string | undefined): CommitLocator | string {
+  if (spec === undefined) return { kind: 'none' };
+  const header = /^header:\s*(.*)$/i.exec(spec);
+  if (header) {
+    const name = header[1]!.trim();
+    return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) ? { kind: 'header', name } : msg.healthCommitInvalid(spec, 'does not name a valid header');
+  }
+  const steps = parseJsonPath(spec.trim());
+  return typeof steps === 'string' ? msg.healthCommitInvalid(spec, steps) : { kind: 'json', path: spec.trim(), steps };
+}
+
+/** A reported commit matches the full sha, or a prefix of it of at least 7 hex digits. */
+export function commitMatches(reported: string, sha: string): boolean {
+  const value = reported.trim().toLowerCase();
+  return value === sha.toLowerCase() || (value.length >= 7 && /^[0-9a-f]+$/.test(value) && sha.toLowerCase().startsWith(value));
+}
+
+export function createHealthSource(opts: HealthSourceOptions): Source {
+  const locator = parseCommitLocator(opts.commit);
+  const validUrl = /^https?:\/\//i.test(opts.url) && URL.canParse(opts.url);
+
+  async function observe(ctx: ObserveContext): Promise<Observation> {
+    if (!validUrl) return { kind: 'unavailable', reason: msg.healthUrlInvalid(opts.url), permanent: true };
+    if (typeof locator === 'string') return { kind: 'unavailable', reason: locator, permanent: true };
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
+    try {
+      const res = await get(opts.url, signal);
+      if (typeof res === 'string') return { kind: 'unavailable', reason: res };
+      return await judge(res, locator, ctx.sha);
+    } catch (error) {
+      if (timeout.aborted) return { kind: 'unavailable', reason: msg.healthTimeout(opts.timeoutMs) };
+      return { kind: 'unavailable', reason: msg.healthNetwork(describe(error)) };
+    }
+  }
+
+  return { name: 'health', observe };
+}
+
+/** GET that follows at most a few redirects, and only to http(s). */
+async function get(url: string, signal: AbortSignal): Promise<Response | string> {
+  let current = url;
+  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+    const res = await fetch(current, { redirect: 'manual', signal, headers: { accept: 'application/json, */*;q=0.5' } });
+    const location = res.headers.get('location');
+    if (res.status < 300 || res.status >= 400 || !location) return res;
+    await res.body?.cancel();
+    const next = URL.canParse(location, current) ? new URL(location, current) : null;
+    if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) return msg.healthRedirectRefused(location);
+    current = next.href;
+  }
+  return msg.HEALTH_TOO_MANY_REDIRECTS;
+}
+
+async function judge(res: Response, locator: CommitLocator, sha: string): Promise<Observation> {
+  const phase = `HTTP ${res.status}`;
+  if (res.status < 200 || res.status > 299) {
+    await res.body?.cancel();
+    return { kind: 'unavailable', reason: msg.healthStatus(res.status) };
+  }
+  let reported: string | null;
+  if (locator.kind === 'none') {
+    await res.body?.cancel();
+    return { kind: 'state', state: 'success', phase, deploymentId: null };
+  } else if (locator.kind === 'header') {
+    await res.body?.cancel();
+    reported = res.headers.get(locator.name);
+    if (!reported?.trim()) return { kind: 'unavailable', reason: msg.healthHeaderMissing(locator.name) };
+  } else {
+    const text = await readCapped(res);
+    if (text === null) return { kind: 'unavailable', reason: msg.healthBodyTooLarge(MAX_BODY) };
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { kind: 'unavailable', reason: msg.healthNotJson(locator.path) };
+    }
+    const value = readJsonPath(body, locator.steps);
+    reported = typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+    if (!reported?.trim()) return { kind: 'unavailable', reason: msg.healthCommitMissing(locator.path) };
+  }
+  if (commitMatches(reported, sha)) return { kind: 'state', state: 'success', phase, deploymentId: null };
+  return { kind: 'state', state: 'deploying', phase: `serving ${short(reported.trim())}`, deploymentId: null };
+}
+
+/** A short sha as git shows it, or a bounded printable version string. */
+function short(reported: string): string {
+  return /^[0-9a-f]{7,}$/i.test(reported) ? reported.slice(0, 7) : msg.printable(reported, 20);
+}
+
+/** The body as text, or null when it is larger than MAX_BODY (a health check never is). */
+async function readCapped(res: Response): Promise<string | null> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > MAX_BODY) return null; // leaving the loop cancels the stream
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const text = cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
+  return msg.printable(String(text), 120);
+}

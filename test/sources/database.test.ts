@@ -1,0 +1,135 @@
+// The database source against a real PostgreSQL (a private cluster started by the helper).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createDatabaseSource } from '../../src/sources/database.js';
+import type { Observation } from '../../src/sources/source.js';
+import { startPostgres, withClient, type TestPostgres } from '../helpers/postgres.js';
+
+const started = await startPostgres();
+const skip = 'skip' in started ? started.skip : false;
+const server = started as TestPostgres;
+after(() => ('stop' in started ? started.stop() : undefined));
+
+const SHA = 'a'.repeat(40);
+const QUERY = 'select status from deployments where commit_sha = $1 order by created_at desc limit 1';
+const STATES = { success: ['deployed'], failed: ['failed', 'rolled_back'] };
+const source = (over: Partial<Parameters<typeof createDatabaseSource>[0]> = {}) =>
+  createDatabaseSource({ databaseUrl: server.url, query: QUERY, states: STATES, timeoutMs: 2000, ...over });
+
+async function observeOnce(over: Partial<Parameters<typeof createDatabaseSource>[0]> = {}, sha = SHA): Promise<Observation> {
+  const src = source(over);
+  try {
+    return await src.observe({ sha, branch: 'main' });
+  } finally {
+    await src.close?.();
+  }
+}
+
+function assertUnavailable(obs: Observation, permanent: boolean, pattern: RegExp): string {
+  assert.equal(obs.kind, 'unavailable', JSON.stringify(obs));
+  if (obs.kind !== 'unavailable') throw new Error('unreachable');
+  assert.equal(obs.permanent === true, permanent, obs.reason);
+  assert.match(obs.reason, pattern);
+  assert.doesNotMatch(obs.reason, new RegExp(server.password), 'the password must never appear');
+  return obs.reason;
+}
+
+describe('database source', { skip }, () => {
+  before(async () => {
+    await withClient(server.url, async (c) => {
+      await c.query('create table deployments (id serial, commit_sha text not null, status text, created_at timestamptz not null default now())');
+      const rows: [string, string | null, string][] = [
+        ['1'.repeat(40), 'deployed', '2026-01-01'],
+        ['2'.repeat(40), 'failed', '2026-01-01'],
+        ['3'.repeat(40), 'migrating', '2026-01-01'],
+        ['4'.repeat(40), 'failed', '2026-01-01'],
+        ['4'.repeat(40), 'deployed', '2026-01-02'], // the newest row wins
+        ['5'.repeat(40), null, '2026-01-01'],
+        ["x' or '1'='1", 'deployed', '2026-01-01'],
+      ];
+      for (const row of rows) await c.query('insert into deployments (commit_sha, status, created_at) values ($1, $2, $3)', row);
+    });
+  });
+
+  test('maps success, failed, another value and no row to states', async () => {
+    const seen = await Promise.all(['1', '2', '3', '4', '5', '6'].map((d) => observeOnce({}, d.repeat(40))));
+    assert.deepEqual(seen.map((o) => (o.kind === 'state' ? [o.state, o.phase] : [o.kind, o.reason])), [
+      ['success', 'deployed'],
+      ['failed', 'failed'],
+      ['deploying', 'migrating'],
+      ['success', 'deployed'],
+      ['pending', null],
+      ['pending', null],
+    ]);
+  });
+
+  test('reads a column named status wherever it is, or else the first column', async () => {
+    const named = await observeOnce({ query: "select 'x' as other, 'deployed' as status where $1::text is not null" });
+    assert.deepEqual(named.kind === 'state' && [named.state, named.phase], ['success', 'deployed']);
+    const first = await observeOnce({ query: "select 'rolled_back'::char(20) as state, 1 as n where $1::text is not null" });
+    assert.deepEqual(first.kind === 'state' && [first.state, first.phase], ['failed', 'rolled_back']);
+  });
+
+  test('the sha is bound as a parameter: hostile text cannot inject', async () => {
+    const hostile = await observeOnce({}, "' or '1'='1");
+    assert.deepEqual(hostile.kind === 'state' && hostile.state, 'pending');
+    const literal = await observeOnce({}, "x' or '1'='1");
+    assert.deepEqual(literal.kind === 'state' && literal.state, 'success', 'the exact text matches its own row only');
+    const drop = await observeOnce({}, "'); drop table deployments; --");
+    assert.equal(drop.kind === 'state' && drop.state, 'pending');
+    const still = await observeOnce({}, '1'.repeat(40));
+    assert.equal(still.kind === 'state' && still.state, 'success', 'the table is still there');
+  });
+
+  test('reuses one connection across polls and close() ends it', async () => {
+    const src = source({ query: 'select pg_backend_pid()::text where $1::text is not null' });
+    const pids: (string | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      const obs = await src.observe({ sha: SHA, branch: null });
+      pids.push(obs.kind === 'state' ? obs.phase : obs.reason);
+    }
+    assert.equal(new Set(pids).size, 1, `one backend for every poll: ${pids.join(', ')}`);
+    await src.close?.();
+    const alive = await withClient(server.url, (c) => c.query('select count(*)::int as n from pg_stat_activity where pid = $1', [Number(pids[0])]));
+    assert.equal(alive.rows[0].n, 0, 'the backend is gone after close()');
+  });
+
+  test('a slow query is cut off by the timeout', async () => {
+    const began = performance.now();
+    const obs = await observeOnce({ query: 'select pg_sleep(5)::text where $1::text is not null', timeoutMs: 300 });
+    const took = performance.now() - began;
+    assertUnavailable(obs, false, /did not answer within 300 ms/);
+    assert.ok(took < 2000, `answered in ${Math.round(took)} ms`);
+  });
+
+  test('a wrong password is permanent and never shows the password', async () => {
+    const wrong = server.url.replace(server.password, 'Secr3t-wrong-pass');
+    const obs = await observeOnce({ databaseUrl: wrong });
+    const reason = assertUnavailable(obs, true, /refused the login of user "postgres".*DATABASE_URL/);
+    assert.doesNotMatch(reason, /Secr3t-wrong-pass/);
+  });
+
+  test('an unknown database is permanent and says to fix DATABASE_URL', async () => {
+    const obs = await observeOnce({ databaseUrl: server.url.replace(/\/dw_test_\w+$/, '/no_such_db') });
+    assertUnavailable(obs, true, /"no_such_db" does not exist.*DATABASE_URL/);
+  });
+
+  test('a missing table, a broken query and a query without $1 are permanent and name the fix', async () => {
+    assertUnavailable(await observeOnce({ query: 'select status from nowhere where sha = $1' }), true, /relation "nowhere" does not exist.*database\.query/);
+    assertUnavailable(await observeOnce({ query: 'selec status from deployments where commit_sha = $1' }), true, /invalid: syntax error/);
+    assertUnavailable(await observeOnce({ query: 'select status from deployments' }), true, /does not use \$1/);
+  });
+
+  test('a closed port is unavailable but worth retrying', async () => {
+    const closed = server.url.replace(`:${server.port}/`, ':1/');
+    assertUnavailable(await observeOnce({ databaseUrl: closed }), false, /Cannot reach the database: .*ECONNREFUSED/);
+  });
+
+  test('a malformed DATABASE_URL is a permanent, clear reason and no crash', async () => {
+    for (const bad of ['not a url', 'mysql://u:pw1234@h/db', 'postgres://u:%E0%A4%A@h/db']) {
+      const obs = await observeOnce({ databaseUrl: bad });
+      const reason = assertUnavailable(obs, true, /DATABASE_URL is not a usable PostgreSQL connection string/);
+      assert.doesNotMatch(reason, /pw1234|%E0/);
+    }
+  });
+});
