@@ -63,3 +63,33 @@ export function printable(input: string, max = 80): string {
   const clean = input.replace(/[\x00-\x1f\x7f]/g, '?');
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
+
+// Database and health sources (src/sources/database.ts, src/sources/health.ts)
+export const dbUrlInvalid = (detail: string) =>
+  `DATABASE_URL is not a usable PostgreSQL connection string (${detail}). Set it to postgresql://USER:PASSWORD@HOST:5432/DBNAME (percent-encode special characters in the password).`;
+export const dbAuthFailed = (user: string, detail: string) =>
+  `The database refused the login of user "${printable(user)}" (${detail}). Fix the user and password in DATABASE_URL, or the server's pg_hba.conf.`;
+export const DB_NO_PASSWORD = 'The database asks for a password but DATABASE_URL has none. Add it: postgresql://USER:PASSWORD@HOST/DBNAME.';
+export const dbMissing = (detail: string) => `The database named in DATABASE_URL is not there (${detail}). Fix the database name in DATABASE_URL.`;
+export const dbQueryObjectMissing = (detail: string) =>
+  `The database query fails: ${detail}. Fix database.query in the config so that it reads an existing table and column (the sha is $1).`;
+export const dbQueryInvalid = (detail: string) => `The database query is invalid: ${detail}. Fix database.query in the config (the sha is $1).`;
+export const DB_QUERY_NO_PARAM = 'database.query does not use $1, so it cannot ask about this commit. Use $1 for the full sha, for example: select status from deployments where commit_sha = $1.';
+export const DB_QUERY_NO_COLUMN = 'database.query returns no column; it must return the status (a column named status, or the first column).';
+export const dbSsl = (detail: string) => `The database connection failed on SSL: ${detail}. Set sslmode in DATABASE_URL (for example ?sslmode=require or ?sslmode=disable).`;
+export const dbTimeout = (what: 'connecting' | 'querying', ms: number) => `The database did not answer within ${ms} ms while ${what}.`;
+export const dbUnreachable = (detail: string) => `Cannot reach the database: ${detail}.`;
+export const dbFailed = (detail: string) => `The database query failed: ${detail}.`;
+export const DB_NULL_STATUS = 'the status is null';
+export const healthUrlInvalid = (url: string) => `health.url must be an http(s) URL; got "${printable(url)}".`;
+export const healthCommitInvalid = (spec: string, problem: string) =>
+  `health.commit "${printable(spec)}" ${problem}. Use a JSON path into the body such as $.version.commit, or header:<name> for a response header.`;
+export const healthStatus = (status: number) => `The health endpoint answered HTTP ${status}.`;
+export const healthTimeout = (ms: number) => `The health endpoint did not answer within ${ms} ms.`;
+export const healthNetwork = (detail: string) => `Cannot reach the health endpoint: ${detail}.`;
+export const healthRedirectRefused = (location: string) => `The health endpoint redirects to "${printable(location)}", which is not an http(s) URL; not followed.`;
+export const HEALTH_TOO_MANY_REDIRECTS = 'The health endpoint redirected more than 5 times; fix health.url to point at the final address.';
+export const healthBodyTooLarge = (max: number) => `The health endpoint's body is larger than ${max} bytes; point health.url at a small JSON status document.`;
+export const healthNotJson = (path: string) => `The health endpoint's body is not JSON, so ${path} cannot be read. Point health.url at a JSON document, or use health.commit "header:<name>".`;
+export const healthCommitMissing = (path: string) => `The health endpoint's JSON has no commit at ${path} (missing, null or not text). Fix health.commit or make the endpoint report its commit there.`;
+export const healthHeaderMissing = (name: string) => `The health endpoint's answer has no ${printable(name)} header. Fix health.commit or make the endpoint send it.`;
