@@ -5,6 +5,8 @@ import type { Deps, GlobalOptions } from './core/deps.js';
 import { registerCheck } from './commands/check/register.js';
 import { registerCleanup } from './commands/cleanup/register.js';
 import { registerManage } from './commands/manage/register.js';
+import { registerWatch } from './commands/watch/register.js';
+import { registerHook } from './commands/hook/register.js';
 
 /** Runs a command's implementation with the dependencies built from the global flags. */
 export type Runner = (command: Command, run: (deps: Deps) => Promise<number>) => Promise<void>;
@@ -22,8 +24,10 @@ export function buildProgram(version: string, runner: Runner): Command {
     .configureHelp({ sortSubcommands: false });
 
   registerCheck(program, runner);
+  registerWatch(program, runner);
   registerManage(program, runner);
   registerCleanup(program, runner);
+  registerHook(program, runner);
   return program;
 }
 
