@@ -6,6 +6,8 @@ import { registerCheck } from './commands/check/register.js';
 import { registerCleanup } from './commands/cleanup/register.js';
 import { registerManage } from './commands/manage/register.js';
 import { registerWatch } from './commands/watch/register.js';
+import { registerHook } from './commands/hook/register.js';
+import { registerInit } from './commands/init/register.js';
 
 /** Runs a command's implementation with the dependencies built from the global flags. */
 export type Runner = (command: Command, run: (deps: Deps) => Promise<number>) => Promise<void>;
@@ -26,6 +28,8 @@ export function buildProgram(version: string, runner: Runner): Command {
   registerWatch(program, runner);
   registerManage(program, runner);
   registerCleanup(program, runner);
+  registerHook(program, runner);
+  registerInit(program, runner);
   return program;
 }
 

@@ -93,3 +93,69 @@ export const healthBodyTooLarge = (max: number) => `The health endpoint's body i
 export const healthNotJson = (path: string) => `The health endpoint's body is not JSON, so ${path} cannot be read. Point health.url at a JSON document, or use health.commit "header:<name>".`;
 export const healthCommitMissing = (path: string) => `The health endpoint's JSON has no commit at ${path} (missing, null or not text). Fix health.commit or make the endpoint report its commit there.`;
 export const healthHeaderMissing = (name: string) => `The health endpoint's answer has no ${printable(name)} header. Fix health.commit or make the endpoint send it.`;
+
+// hooks and init (issue 4)
+export const hookSkippedProblem = (problem: string) =>
+  `${BIN}: ${problem}; the push goes on without branch checks or a monitor. Run ${BIN} doctor to fix it.`;
+export const branchRefused = (branch: string, pattern: string, localBranch: string | null, remote: string, suggestion: string | null) => {
+  const to = suggestion ?? '<new-name>';
+  const fix = localBranch === branch ? `git branch -m ${branch} ${to} && git push -u ${remote} ${to}` : `git push ${remote} ${localBranch ?? '<commit>'}:${to}`;
+  return `${BIN}: push refused: branch "${printable(branch)}" does not match the branch-name pattern ${pattern} ("branchPattern" in deploy-watch.config.json). Rename it: ${fix}`;
+};
+export const behindUpstream = (branch: string, upstream: string, count: number) =>
+  `${BIN}: ${branch} is ${count} commit${count === 1 ? '' : 's'} behind ${upstream} (as last fetched); the push may be rejected. Update first: git pull --rebase (or ${BIN} push).`;
+export const willWatch = (short: string) =>
+  `${BIN}: will watch the deployment of ${short} once the push is accepted (${BIN} check ${short} --wait 600).`;
+export const hookFailed = (detail: string) =>
+  `${BIN}: the pre-push check failed (${detail}); the push goes on without a monitor. Start one later with: ${BIN} check --wait 600.`;
+
+// push and merge-driver (src/conflicts)
+export const pushDirty = (files: string[]) =>
+  `The work tree has uncommitted changes (${files.slice(0, 5).map((f) => printable(f)).join(', ')}${files.length > 5 ? ', …' : ''}); nothing was changed. Commit them (git commit -am "…") or stash them (git stash), then run ${BIN} push again.`;
+export const pushInProgress = (what: string) =>
+  `A ${what} is already in progress; nothing was changed. Finish it (git ${what} --continue) or abandon it (git ${what} --abort), then run ${BIN} push again.`;
+export const PUSH_DETACHED = `HEAD is detached (not on a branch); nothing was changed. Check out the branch to push (git switch main), or create one here (git switch -c <name>), then run ${BIN} push again.`;
+export const pushNoUpstream = (branch: string) =>
+  `The branch ${printable(branch)} has no upstream, so there is nowhere to push; nothing was changed. Name it (${BIN} push origin main) or set one (git branch --set-upstream-to origin/main).`;
+export const unknownRemote = (remote: string, known: string[]) =>
+  `No remote named "${printable(remote)}" in this repository (${known.length ? `known: ${known.join(', ')}` : 'it has none'}). Give one of those, or add it: git remote add ${printable(remote)} <url>.`;
+export const badBranchName = (branch: string) => `"${printable(branch)}" is not a valid branch name. Give one such as main.`;
+export const pushConflict = (files: string[], remote: string, branch: string) =>
+  [
+    `Conflicts that no merge rule covers, in: ${files.map((f) => printable(f, 200)).join(', ')}.`,
+    'The rebase was aborted: your branch, index and work tree are as they were before this command.',
+    'To finish by hand:',
+    `  git fetch ${remote} ${branch}`,
+    `  git rebase ${remote}/${branch}`,
+    `  # edit ${files.join(' ')}, then: git add <files> && git rebase --continue`,
+    `  ${BIN} push ${remote} ${branch}`,
+    `(To merge such files automatically, add their globs to conflicts.rules in deploy-watch.config.json.)`,
+  ].join('\n');
+export const pushRejected = (remote: string, branch: string, reason: string) =>
+  `${remote} refused the push to ${branch}: ${reason}. This is not a race, so it was not retried. Your branch is as it was before this command.`;
+export const pushGaveUp = (attempts: number, reason: string) =>
+  `Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: the branch kept moving (${reason}). Nothing was lost and your branch is as it was; run ${BIN} push again, or raise conflicts.maxAttempts.`;
+export const pushStepFailed = (step: string, detail: string) =>
+  `${step} failed: ${printable(detail.trim() || 'no output', 400)}. Your branch is as it was before this command.`;
+export const pushNotOnRemote = (remote: string, branch: string) =>
+  `git said the push to ${remote}/${branch} succeeded, but after fetching, HEAD is not on it. Check with: git fetch ${remote} && git log ${remote}/${branch}.`;
+export const pushed = (remote: string, branch: string, sha: string, attempts: number, resolved: string[]) =>
+  `Pushed ${sha.slice(0, 12)} to ${remote}/${branch}${attempts > 1 ? ` after ${attempts} attempts` : ''}.${resolved.length ? ` Merged automatically: ${resolved.join(', ')}.` : ''}`;
+export const nothingToPush = (remote: string, branch: string) => `Nothing to push: ${remote}/${branch} already has every local commit.`;
+export const pushRetrying = (attempt: number, max: number, reason: string, ms: number) =>
+  `Attempt ${attempt}/${max} lost the race (${reason}); trying again in ${(ms / 1000).toFixed(2)}s.`;
+export const unknownStrategy = (name: string) => `Unknown merge rule "${printable(name)}". Use union or checklist.`;
+export const driverUnresolved = (path: string, why: string) =>
+  `deploy-watch merge-driver left conflict markers in ${printable(path, 200)}: ${why}. Edit the file, then git add it.`;
+export const initFileLine = (path: string, action: 'create' | 'update' | 'unchanged', what: string, dryRun: boolean) => {
+  const verb = { create: dryRun ? 'would create' : 'created', update: dryRun ? 'would update' : 'updated', unchanged: 'unchanged' }[action];
+  return `${verb.padEnd(12)} ${path}${what ? ` (${what})` : ''}`;
+};
+export const initHusky = (state: 'activated' | 'would-activate' | 'not-installed') =>
+  state === 'activated'
+    ? 'Hooks active: git runs .husky/pre-push through husky (core.hooksPath .husky/_).'
+    : state === 'would-activate'
+      ? 'Would run husky to activate the hooks (core.hooksPath .husky/_).'
+      : 'Hooks not active yet: run npm install (its prepare script runs husky), then push as usual.';
+export const INIT_ADD_SOURCE =
+  'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';

@@ -1,0 +1,89 @@
+// `deploy-watch hook pre-push <remote> <url>`: what .husky/pre-push calls. Fast (no zod, pino or
+// network; at most two git calls), and it never blocks a push except for a refused branch name (exit 1).
+import type { Deps } from '../../core/deps.js';
+import * as msg from '../../core/messages.js';
+import type { Git } from '../../core/git.js';
+import { readHookConfig } from '../../hooks/hookConfig.js';
+import { planPrePush } from '../../hooks/prePush.js';
+import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
+import { parseRefLines } from '../../hooks/refLines.js';
+
+export interface PrePushOptions {
+  remote: string;
+  url: string;
+  /** git's ref lines, as read from stdin. */
+  input: string;
+}
+
+export const REFUSED = 1;
+
+export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
+  return env.DEPLOY_WATCH === '0' || env.HUSKY === '0';
+}
+
+export async function runPrePush(o: PrePushOptions, deps: Deps, findPush: (ppid: number) => ProcessRef | null = findPushProcess): Promise<number> {
+  if (hooksDisabled(deps.env)) return 0;
+  const say = (line: string) => deps.stderr.write(`${line}\n`);
+  try {
+    const git = deps.git();
+    const config = readHookConfig(git.cwd, deps.env);
+    if (config.problem) say(msg.hookSkippedProblem(config.problem));
+    if (config.problem) return 0;
+    const urlPush = o.remote === o.url && o.remote !== config.remote;
+    const applies = o.remote === config.remote || (urlPush && (await isUrlOf(git, config.remote, o.url)));
+    const plan = planPrePush(parseRefLines(o.input), config, applies);
+    if (plan.refusals.length > 0) {
+      for (const r of plan.refusals) say(msg.branchRefused(r.branch, config.branchPattern, r.localBranch, config.remote, r.suggestion));
+      return REFUSED;
+    }
+    const tracking = `refs/remotes/${config.remote}/${config.branch}`;
+    const facts = await refFacts(git, [...plan.behindChecks, ...(plan.watch ? [tracking] : [])]);
+    for (const ref of plan.behindChecks) {
+      const fact = facts.get(ref);
+      if (fact && fact.behind > 0) say(msg.behindUpstream(ref.slice('refs/heads/'.length), fact.upstream, fact.behind));
+    }
+    if (plan.watch) {
+      const push = findPush(process.ppid);
+      const before = facts.get(tracking)?.sha ?? null;
+      deps.spawnDetached([
+        'hook', 'watch', plan.watch.sha, '--branch', plan.watch.branch, '--remote', config.remote,
+        ...(urlPush ? ['--url', o.url] : []),
+        ...(push ? ['--pid', String(push.pid), '--start', push.startTime ?? ''] : []),
+        ...(before ? ['--before', before] : []),
+      ]);
+      if (!deps.globals.quiet) say(msg.willWatch(plan.watch.sha.slice(0, 7)));
+    }
+    return 0;
+  } catch (error) {
+    say(msg.hookFailed((error as Error).message.split('\n')[0] ?? 'unknown error'));
+    return 0;
+  }
+}
+
+/** A push to a URL counts as a push to the configured remote when the URL is that remote's. */
+async function isUrlOf(git: Git, remote: string, url: string): Promise<boolean> {
+  const r = await git.run(['remote', 'get-url', '--all', '--push', remote], { allowFailure: true });
+  const norm = (u: string) => u.trim().replace(/\/+$/, '').replace(/\.git$/, '');
+  return r.exitCode === 0 && r.stdout.split('\n').some((line) => line.trim() !== '' && norm(line) === norm(url));
+}
+
+interface RefFact {
+  sha: string;
+  upstream: string;
+  behind: number;
+}
+
+/** One git call for every ref: its sha, its upstream and how far behind it is (no network). */
+async function refFacts(git: Git, refs: readonly string[]): Promise<Map<string, RefFact>> {
+  const facts = new Map<string, RefFact>();
+  if (refs.length === 0) return facts;
+  const format = '%(refname)%00%(objectname)%00%(upstream:short)%00%(upstream:track,nobracket)';
+  const r = await git.run(['for-each-ref', `--format=${format}`, ...refs], { allowFailure: true });
+  for (const line of r.stdout.split('\n')) {
+    const [name, sha, upstream, track] = line.split('\0');
+    if (!name || !sha || !refs.includes(name)) continue;
+    const behind = /behind (\d+)/.exec(track ?? '');
+    facts.set(name, { sha, upstream: upstream ?? '', behind: behind ? Number(behind[1]) : 0 });
+  }
+  return facts;
+}

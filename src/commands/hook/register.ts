@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import type { Runner } from '../../cli.js';
+import { parseNonNegative } from '../../core/parse.js';
+
+export function registerHook(program: Command, runner: Runner): void {
+  const hook = program.command('hook').description('git hook entry points (what .husky/pre-push calls)');
+  hook
+    .command('pre-push')
+    .description('branch checks, then arms the post-push monitor; refs on stdin as git gives them; never waits on the network')
+    .argument('<remote>', "the remote's name (or the URL, when the push named no remote)")
+    .argument('<url>', "the remote's URL")
+    .action(async (remote: string, url: string, _opts: unknown, command: Command) => {
+      await runner(command, async (deps) => {
+        const input = await readStdin();
+        return (await import('./index.js')).runPrePush({ remote, url, input }, deps);
+      });
+    });
+  hook
+    .command('watch', { hidden: true })
+    .description('waits for `git push` to end and starts the monitor once the remote accepted the commit')
+    .argument('<sha>', 'the pushed commit (full sha)')
+    .requiredOption('--branch <name>', 'the deploy branch')
+    .requiredOption('--remote <name>', 'the configured remote')
+    .option('--url <url>', 'the URL the push went to, when it named no remote')
+    .option('--pid <pid>', 'the git push process')
+    .option('--start <stamp>', "that process's start stamp")
+    .option('--before <sha>', 'the remote-tracking ref before the push')
+    .option('--timeout <seconds>', 'give up after this long', '600')
+    .action(async (sha: string, o: { branch: string; remote: string; url?: string; pid?: string; start?: string; before?: string; timeout: string }, command: Command) => {
+      const timeout = parseNonNegative('--timeout', o.timeout, 86_400);
+      const pid = o.pid === undefined ? null : parseNonNegative('--pid', o.pid);
+      const push = pid ? { pid, startTime: o.start || null } : null;
+      await runner(command, async (deps) =>
+        (await import('./watch.js')).runWatch({ sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, before: o.before ?? null }, timeout, deps),
+      );
+    });
+}
+
+/** git pipes the ref lines; a hand-run hook on a terminal gets none rather than waiting for input. */
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) text += chunk as string;
+  return text;
+}

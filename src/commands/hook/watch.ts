@@ -1,0 +1,44 @@
+// `deploy-watch hook watch <sha> …` (hidden): the detached post-push watcher the pre-push hook starts.
+// It writes nothing itself; once the push is accepted it starts `deploy-watch monitor <sha> --detach`,
+// whose lock makes sure one monitor runs per commit however many pushes asked for it.
+import type { Deps } from '../../core/deps.js';
+import { liveness } from '../../core/pidFile.js';
+import { awaitPushResult, monitorArgs, type Verdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
+
+export const DEFAULT_PUSH_TIMEOUT_S = 600;
+
+export async function runWatch(req: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
+  const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
+  if (verdict === 'accepted') deps.spawnDetached(monitorArgs(req));
+  await note(deps, req, verdict);
+  return 0;
+}
+
+export function watchEnv(deps: Deps): WatchEnv {
+  const git = deps.git();
+  return {
+    now: deps.now,
+    sleep: deps.sleep,
+    isRunning: (p) => liveness({ pid: p.pid, startTime: p.startTime, sha: '', startedAt: '' }) === 'alive',
+    async trackingSha(remote, branch) {
+      const r = await git.run(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${branch}^{commit}`], { allowFailure: true });
+      return r.exitCode === 0 ? r.stdout.trim() || null : null;
+    },
+    async remoteSha(remoteOrUrl, branch) {
+      const r = await git.run(['ls-remote', '--', remoteOrUrl, `refs/heads/${branch}`], { allowFailure: true });
+      if (r.exitCode !== 0) return null;
+      const line = r.stdout.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
+      return line ? line.split('\t')[0]! : null;
+    },
+  };
+}
+
+/** One line in the tool's log, so `deploy-watch` users can see why no monitor started. Best effort. */
+async function note(deps: Deps, req: WatchRequest, verdict: Verdict): Promise<void> {
+  try {
+    const logger = await deps.logger();
+    logger.info({ sha: req.sha, branch: req.branch, remote: req.remote, verdict }, `post-push watcher: ${verdict}`);
+  } catch {
+    /* no log is no reason to fail */
+  }
+}

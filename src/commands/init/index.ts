@@ -1,0 +1,57 @@
+// `deploy-watch init [--dry-run]`: installs deploy-watch into the current repository (Husky, the
+// pre-push hook, a config template). Idempotent: a second run writes nothing and changes no byte.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Deps } from '../../core/deps.js';
+import { EXIT } from '../../core/errors.js';
+import * as msg from '../../core/messages.js';
+import { actionOf, planInit, type FileChange } from './plan.js';
+
+export interface InitOptions {
+  dryRun: boolean;
+}
+
+export type HuskyState = 'activated' | 'would-activate' | 'not-installed';
+
+export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
+  const top = deps.repo().topLevel;
+  const changes = planInit(top);
+  if (!o.dryRun) for (const c of changes) if (actionOf(c) !== 'unchanged') write(join(top, c.path), c.after);
+  const husky = activateHusky(top, o.dryRun, deps.env);
+  if (deps.globals.json) {
+    const files = changes.map((c) => ({ path: c.path, action: actionOf(c), what: c.what, ...(o.dryRun && actionOf(c) !== 'unchanged' ? { content: c.after } : {}) }));
+    deps.stdout.write(`${JSON.stringify({ dryRun: o.dryRun, files, husky })}\n`);
+    return EXIT.success;
+  }
+  for (const c of changes) {
+    deps.stdout.write(`${msg.initFileLine(c.path, actionOf(c), c.what, o.dryRun)}\n`);
+    if (o.dryRun && actionOf(c) !== 'unchanged') deps.stdout.write(indent(c.after));
+  }
+  deps.stdout.write(`${msg.initHusky(husky)}\n`);
+  if (!deps.globals.quiet && changes.some((c) => c.path === 'deploy-watch.config.json' && actionOf(c) === 'create')) {
+    deps.stdout.write(`${msg.INIT_ADD_SOURCE}\n`);
+  }
+  return EXIT.success;
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+const indent = (text: string) => `${text.replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+
+/**
+ * Points git at .husky/_ now when husky is installed, as its `prepare` script would on npm install
+ * (husky writes the same files every time, so this is idempotent too).
+ */
+function activateHusky(top: string, dryRun: boolean, env: NodeJS.ProcessEnv): HuskyState {
+  const bin = join(top, 'node_modules', 'husky', 'bin.js');
+  if (!existsSync(bin)) return 'not-installed';
+  if (dryRun) return 'would-activate';
+  const r = spawnSync(process.execPath, [bin], { cwd: top, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return r.status === 0 ? 'activated' : 'not-installed';
+}
+
+export type { FileChange };

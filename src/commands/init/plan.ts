@@ -1,0 +1,46 @@
+// What `deploy-watch init` would write: one entry per file, with its bytes before and after.
+// Pure reads; index.ts prints or writes the plan.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isErrno } from '../../core/errors.js';
+import { PRE_PUSH_BLOCK, upsertBlock } from '../../hooks/huskyHook.js';
+import { configTemplateText } from './configTemplate.js';
+import { addHusky } from './packageJson.js';
+
+export interface FileChange {
+  /** Relative to the work tree's top. */
+  path: string;
+  before: string | null;
+  after: string;
+  /** Why it changes, for the report. */
+  what: string;
+}
+
+export type Action = 'create' | 'update' | 'unchanged';
+
+export const actionOf = (c: FileChange): Action => (c.before === null ? 'create' : c.before === c.after ? 'unchanged' : 'update');
+
+export function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null;
+    throw error;
+  }
+}
+
+export function planInit(top: string): FileChange[] {
+  const changes: FileChange[] = [];
+  const pkgBefore = readText(join(top, 'package.json'));
+  const pkg = addHusky(pkgBefore);
+  changes.push({ path: 'package.json', before: pkgBefore, after: pkg.text, what: pkg.added.join(', ') || 'husky already set up' });
+
+  const hookBefore = readText(join(top, '.husky', 'pre-push'));
+  const hookAfter = upsertBlock(hookBefore, PRE_PUSH_BLOCK);
+  const kept = hookBefore !== null && hookBefore.trim() !== '' && !hookBefore.includes(PRE_PUSH_BLOCK[0]!);
+  changes.push({ path: '.husky/pre-push', before: hookBefore, after: hookAfter, what: kept ? 'deploy-watch block added; your lines kept' : 'calls deploy-watch hook pre-push' });
+
+  const configBefore = readText(join(top, 'deploy-watch.config.json'));
+  changes.push({ path: 'deploy-watch.config.json', before: configBefore, after: configBefore ?? configTemplateText(), what: configBefore === null ? 'template with the defaults; add a source' : 'kept as it is' });
+  return changes;
+}

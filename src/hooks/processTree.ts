@@ -1,0 +1,54 @@
+// Finds the `git push` process that ran this hook: git → husky's wrapper (sh) → `sh -e .husky/pre-push`
+// → deploy-watch. The watcher waits for that process to end before it looks at the result.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { processStartTime } from '../core/pidFile.js';
+
+export interface ProcessRef {
+  pid: number;
+  /** Start stamp, so a reused PID is not mistaken for the push (see pidFile.ts). */
+  startTime: string | null;
+}
+
+interface ProcInfo {
+  ppid: number;
+  argv: string[];
+}
+
+const MAX_DEPTH = 8;
+
+function procInfo(pid: number): ProcInfo | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return { ppid, argv };
+  } catch {
+    /* no /proc (macOS, BSD): ask ps */
+  }
+  try {
+    const out = execFileSync('ps', ['-o', 'ppid=,args=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const match = /^(\d+)\s+(.*)$/.exec(out);
+    return match ? { ppid: Number(match[1]), argv: match[2]!.split(/\s+/) } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function isGitPush(argv: readonly string[]): boolean {
+  const name = basename(argv[0] ?? '');
+  return (name === 'git' || name === 'git.exe' || name === 'git-push') && (name === 'git-push' || argv.slice(1).includes('push'));
+}
+
+/** Walks up from `start` (the hook's parent) to the nearest `git push`; null when there is none. */
+export function findPushProcess(start: number): ProcessRef | null {
+  let pid = start;
+  for (let depth = 0; depth < MAX_DEPTH && pid > 1; depth++) {
+    const info = procInfo(pid);
+    if (!info) return null;
+    if (isGitPush(info.argv)) return { pid, startTime: processStartTime(pid) };
+    pid = info.ppid;
+  }
+  return null;
+}
