@@ -1,6 +1,9 @@
 // Builds state the way a monitor would, for tests of the readers (check, manage, cleanup).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { cli, type CliResult } from './cli.js';
+import { makeRepo, type TestRepo } from './repo.js';
 import { writePidFile } from '../../src/core/pidFile.js';
 import { newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
 import { FileStatusStore } from '../../src/core/statusStore.js';
@@ -42,4 +45,38 @@ export function killQuietly(child: ChildProcess | undefined): void {
       /* gone */
     }
   }
+}
+
+export interface RepoFixture {
+  readonly repo: TestRepo;
+  readonly store: FileStatusStore;
+  /** Processes to kill when the suite ends. */
+  readonly children: ChildProcess[];
+  /** Runs the built CLI in the repository. */
+  dw(...args: string[]): CliResult;
+}
+
+/** Registers before/after hooks in the calling suite: a fresh repo with a remote, its store, cleanup of both. */
+export function useRepoFixture(): RepoFixture {
+  let repo: TestRepo | undefined;
+  let store: FileStatusStore | undefined;
+  const children: ChildProcess[] = [];
+  before(() => {
+    repo = makeRepo();
+    store = storeFor(join(repo.dir, '.git'));
+  });
+  after(() => {
+    children.forEach(killQuietly);
+    repo?.cleanup();
+  });
+  return {
+    get repo() {
+      return repo!;
+    },
+    get store() {
+      return store!;
+    },
+    children,
+    dw: (...args) => cli(args, { cwd: repo!.dir, env: repo!.env }),
+  };
 }

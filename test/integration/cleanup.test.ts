@@ -2,12 +2,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { ChildProcess } from 'node:child_process';
-import type { FileStatusStore } from '../../src/core/statusStore.js';
-import { cli } from '../helpers/cli.js';
-import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { killQuietly, putRecord, startFakeMonitor, storeFor } from '../helpers/state.js';
+import { describe, it } from 'node:test';
+import { putRecord, startFakeMonitor, useRepoFixture } from '../helpers/state.js';
 
 const DAY = 86_400_000;
 function age(path: string, days: number): void {
@@ -16,58 +12,48 @@ function age(path: string, days: number): void {
 }
 
 describe('cleanup', () => {
-  let repo: TestRepo;
-  let store: FileStatusStore;
-  const children: ChildProcess[] = [];
-  const dw = (...args: string[]) => cli(args, { cwd: repo.dir, env: repo.env });
-
-  before(() => {
-    repo = makeRepo();
-    store = storeFor(join(repo.dir, '.git'));
-  });
-  after(() => {
-    children.forEach(killQuietly);
-    repo.cleanup();
-  });
+  const fx = useRepoFixture();
+  const { children } = fx;
+  const dw = fx.dw;
 
   it('removes files older than N days, keeps newer ones and a live monitor\'s, and is quiet when idle', async () => {
     const old = 'a'.repeat(40);
     const fresh = 'b'.repeat(40);
     const live = 'c'.repeat(40);
-    await putRecord(store, old, { state: 'success' });
-    await store.writeLog(old, 'log\n');
-    mkdirSync(store.paths(old).lock);
-    await putRecord(store, fresh, { state: 'failed' });
-    await putRecord(store, live, { state: 'building' });
-    children.push(startFakeMonitor(store, live));
-    for (const p of [store.paths(old).record, store.paths(old).log, store.paths(old).lock, store.paths(live).record, store.paths(live).pid]) age(p, 10);
-    age(store.paths(fresh).record, 3);
+    await putRecord(fx.store, old, { state: 'success' });
+    await fx.store.writeLog(old, 'log\n');
+    mkdirSync(fx.store.paths(old).lock);
+    await putRecord(fx.store, fresh, { state: 'failed' });
+    await putRecord(fx.store, live, { state: 'building' });
+    children.push(startFakeMonitor(fx.store, live));
+    for (const p of [fx.store.paths(old).record, fx.store.paths(old).log, fx.store.paths(old).lock, fx.store.paths(live).record, fx.store.paths(live).pid]) age(p, 10);
+    age(fx.store.paths(fresh).record, 3);
 
     const dry = dw('cleanup', '--dry-run');
     assert.equal(dry.code, 0);
     assert.match(dry.stdout, /Would remove 3 files/);
-    assert.ok(existsSync(store.paths(old).record), 'dry run removes nothing');
+    assert.ok(existsSync(fx.store.paths(old).record), 'dry run removes nothing');
 
     const r = dw('cleanup');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Removed 3 files/);
-    assert.ok(!existsSync(store.paths(old).record) && !existsSync(store.paths(old).log) && !existsSync(store.paths(old).lock));
-    assert.ok(existsSync(store.paths(fresh).record), 'younger than 7 days');
-    assert.ok(existsSync(store.paths(live).record) && existsSync(store.paths(live).pid), 'a live monitor is never cleaned');
+    assert.ok(!existsSync(fx.store.paths(old).record) && !existsSync(fx.store.paths(old).log) && !existsSync(fx.store.paths(old).lock));
+    assert.ok(existsSync(fx.store.paths(fresh).record), 'younger than 7 days');
+    assert.ok(existsSync(fx.store.paths(live).record) && existsSync(fx.store.paths(live).pid), 'a live monitor is never cleaned');
 
     assert.equal(dw('cleanup').stdout, '', 'nothing to do: no output (cron-safe)');
     const two = dw('cleanup', '2', '--json');
-    assert.deepEqual(JSON.parse(two.stdout).removed, [store.paths(fresh).record]);
+    assert.deepEqual(JSON.parse(two.stdout).removed, [fx.store.paths(fresh).record]);
   });
 
   it('never follows a symlink and never touches anything outside runs/', async () => {
-    const outside = join(repo.root, 'precious.txt');
+    const outside = join(fx.repo.root, 'precious.txt');
     writeFileSync(outside, 'keep me\n');
-    const link = join(store.stateDir, 'runs', `${'d'.repeat(40)}.json`);
+    const link = join(fx.store.stateDir, 'runs', `${'d'.repeat(40)}.json`);
     symlinkSync(outside, link);
-    const stranger = join(store.stateDir, 'runs', 'notes.txt');
+    const stranger = join(fx.store.stateDir, 'runs', 'notes.txt');
     writeFileSync(stranger, 'not ours\n');
-    const besides = join(store.stateDir, 'deploy-watch.log');
+    const besides = join(fx.store.stateDir, 'deploy-watch.log');
     writeFileSync(besides, '{}\n');
     for (const p of [outside, stranger, besides]) age(p, 30);
     const r = dw('cleanup', '--days', '0', '--verbose');
@@ -83,7 +69,7 @@ describe('cleanup', () => {
       assert.equal(r.code, 64, `${bad.join(' ')}: ${r.stderr}`);
       assert.ok(r.stderr.length > 0);
     }
-    writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({ cleanup: { days: 'seven' } }));
+    writeFileSync(join(fx.repo.dir, 'deploy-watch.config.json'), JSON.stringify({ cleanup: { days: 'seven' } }));
     const r = dw('cleanup');
     assert.equal(r.code, 78);
     assert.match(r.stderr, /deploy-watch\.config\.json: "cleanup\.days" expected number, received string\. See the README/);

@@ -1,15 +1,10 @@
 // `manage status|stop|cleanup` against real detached processes, dead PIDs, reused PIDs and stale locks.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { ChildProcess } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { tryLock } from '../../src/core/lock.js';
 import { liveness, readPidFile } from '../../src/core/pidFile.js';
-import type { FileStatusStore } from '../../src/core/statusStore.js';
-import { cli } from '../helpers/cli.js';
-import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { isAlive, killQuietly, putRecord, startFakeMonitor, storeFor } from '../helpers/state.js';
+import { isAlive, putRecord, startFakeMonitor, useRepoFixture } from '../helpers/state.js';
 
 async function waitGone(pid: number, ms = 3000): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -22,19 +17,9 @@ async function waitGone(pid: number, ms = 3000): Promise<boolean> {
 }
 
 describe('manage', () => {
-  let repo: TestRepo;
-  let store: FileStatusStore;
-  const children: ChildProcess[] = [];
-  const dw = (...args: string[]) => cli(args, { cwd: repo.dir, env: repo.env });
-
-  before(() => {
-    repo = makeRepo();
-    store = storeFor(join(repo.dir, '.git'));
-  });
-  after(() => {
-    children.forEach(killQuietly);
-    repo.cleanup();
-  });
+  const fx = useRepoFixture();
+  const { children } = fx;
+  const dw = fx.dw;
 
   it('status says so when nothing runs', () => {
     const r = dw('manage', 'status');
@@ -44,19 +29,19 @@ describe('manage', () => {
   });
 
   it('status lists a live monitor and marks a dead one and a reused PID as stale', async () => {
-    const live = repo.commit('live');
-    children.push(startFakeMonitor(store, live));
-    await putRecord(store, live, { state: 'building' });
+    const live = fx.repo.commit('live');
+    children.push(startFakeMonitor(fx.store, live));
+    await putRecord(fx.store, live, { state: 'building' });
     // Dead: a PID file whose process has exited.
-    const dead = repo.commit('dead');
-    const gone = startFakeMonitor(store, dead);
-    await putRecord(store, dead, { state: 'deploying' });
+    const dead = fx.repo.commit('dead');
+    const gone = startFakeMonitor(fx.store, dead);
+    await putRecord(fx.store, dead, { state: 'deploying' });
     gone.kill('SIGKILL');
     assert.ok(await waitGone(gone.pid!));
     // Reused: the PID is alive (this test process) but its start time is not the recorded one.
-    const reused = repo.commit('reused');
-    writeFileSync(store.paths(reused).pid, JSON.stringify({ pid: process.pid, startTime: '1', sha: reused, startedAt: new Date().toISOString() }));
-    await putRecord(store, reused, { state: 'pending' });
+    const reused = fx.repo.commit('reused');
+    writeFileSync(fx.store.paths(reused).pid, JSON.stringify({ pid: process.pid, startTime: '1', sha: reused, startedAt: new Date().toISOString() }));
+    await putRecord(fx.store, reused, { state: 'pending' });
 
     const list = JSON.parse(dw('--json', 'manage', 'status').stdout) as Array<{ sha: string; liveness: string; stale: boolean }>;
     const by = new Map(list.map((m) => [m.sha, m]));
@@ -76,39 +61,39 @@ describe('manage', () => {
 
   it('cleanup removes stale PID and lock files and keeps the live ones', async () => {
     const [live] = (JSON.parse(dw('--json', 'manage', 'status').stdout) as Array<{ sha: string; liveness: string }>).filter((m) => m.liveness === 'alive');
-    const dead = repo.commit('dead-with-lock');
-    mkdirSync(store.paths(dead).lock);
-    writeFileSync(store.paths(dead).pid, JSON.stringify({ pid: 999_997, startTime: null, sha: dead, startedAt: '' }));
+    const dead = fx.repo.commit('dead-with-lock');
+    mkdirSync(fx.store.paths(dead).lock);
+    writeFileSync(fx.store.paths(dead).pid, JSON.stringify({ pid: 999_997, startTime: null, sha: dead, startedAt: '' }));
     const r = dw('manage', 'cleanup');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /removed .*\.pid/);
-    assert.ok(!existsSync(store.paths(dead).pid) && !existsSync(store.paths(dead).lock));
-    assert.ok(existsSync(store.paths(live!.sha).pid), 'the live monitor keeps its PID file');
+    assert.ok(!existsSync(fx.store.paths(dead).pid) && !existsSync(fx.store.paths(dead).lock));
+    assert.ok(existsSync(fx.store.paths(live!.sha).pid), 'the live monitor keeps its PID file');
     assert.equal(dw('manage', 'cleanup').stdout, '', 'quiet when there is nothing to do');
   });
 
   it('stop ends a real detached process with SIGTERM, records stopped, removes PID and lock', async () => {
-    const sha = repo.commit('stop-me');
-    const child = startFakeMonitor(store, sha);
+    const sha = fx.repo.commit('stop-me');
+    const child = startFakeMonitor(fx.store, sha);
     children.push(child);
-    await putRecord(store, sha, { state: 'building' });
-    mkdirSync(store.paths(sha).lock);
+    await putRecord(fx.store, sha, { state: 'building' });
+    mkdirSync(fx.store.paths(sha).lock);
     const r = dw('manage', 'stop', sha.slice(0, 9));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Stopped the monitor for [0-9a-f]{7} \(PID \d+, ended on SIGTERM\)/);
     assert.ok(await waitGone(child.pid!), 'no stray process');
-    const read = await store.read(sha);
+    const read = await fx.store.read(sha);
     assert.equal(read.status === 'ok' && read.record.state, 'stopped');
-    assert.ok(!existsSync(store.paths(sha).pid) && !existsSync(store.paths(sha).lock));
+    assert.ok(!existsSync(fx.store.paths(sha).pid) && !existsSync(fx.store.paths(sha).lock));
     assert.equal(dw('check', sha).code, 3);
   });
 
   it('stop escalates to SIGKILL after the grace period', async () => {
-    const sha = repo.commit('stubborn');
-    const child = startFakeMonitor(store, sha, { ignoreTerm: true });
+    const sha = fx.repo.commit('stubborn');
+    const child = startFakeMonitor(fx.store, sha, { ignoreTerm: true });
     children.push(child);
     await new Promise((r) => setTimeout(r, 150)); // let it install its SIGTERM handler
-    await putRecord(store, sha, { state: 'deploying' });
+    await putRecord(fx.store, sha, { state: 'deploying' });
     const r = dw('manage', 'stop', sha, '--grace', '0.3');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /did not end on SIGTERM, killed/);
@@ -116,12 +101,12 @@ describe('manage', () => {
   });
 
   it('stop keeps an outcome the monitor already recorded, and is idempotent', async () => {
-    const sha = repo.commit('finished');
-    await putRecord(store, sha, { state: 'success' });
+    const sha = fx.repo.commit('finished');
+    await putRecord(fx.store, sha, { state: 'success' });
     const r = dw('manage', 'stop', sha);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /No monitor is running for [0-9a-f]{7}; nothing to stop/);
-    const read = await store.read(sha);
+    const read = await fx.store.read(sha);
     assert.equal(read.status === 'ok' && read.record.state, 'success');
   });
 
@@ -134,8 +119,8 @@ describe('manage', () => {
   });
 
   it('a lock whose owner died is recovered once stale', async () => {
-    const sha = repo.commit('stale-lock');
-    const { lock, record } = store.paths(sha);
+    const sha = fx.repo.commit('stale-lock');
+    const { lock, record } = fx.store.paths(sha);
     mkdirSync(lock);
     const held = await tryLock(record, lock);
     assert.equal(held.acquired, false, 'a fresh lock is respected');
@@ -145,6 +130,6 @@ describe('manage', () => {
     assert.equal(taken.acquired, true, 'a stale lock is taken over');
     if (taken.acquired) await taken.release();
     assert.ok(!existsSync(lock));
-    assert.equal(readPidFile(store.paths(sha).pid), null);
+    assert.equal(readPidFile(fx.store.paths(sha).pid), null);
   });
 });
