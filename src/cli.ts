@@ -8,6 +8,8 @@ import { registerManage } from './commands/manage/register.js';
 import { registerWatch } from './commands/watch/register.js';
 import { registerHook } from './commands/hook/register.js';
 import { registerInit } from './commands/init/register.js';
+import { registerPush } from './commands/push/register.js';
+import { registerMergeDriver } from './commands/merge-driver/register.js';
 
 /** Runs a command's implementation with the dependencies built from the global flags. */
 export type Runner = (command: Command, run: (deps: Deps) => Promise<number>) => Promise<void>;
@@ -30,6 +32,8 @@ export function buildProgram(version: string, runner: Runner): Command {
   registerCleanup(program, runner);
   registerHook(program, runner);
   registerInit(program, runner);
+  registerPush(program, runner);
+  registerMergeDriver(program, runner);
   return program;
 }
 

@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import type { Runner } from '../../cli.js';
+
+export function registerPush(program: Command, runner: Runner): void {
+  program
+    .command('push')
+    .alias('resolve-conflicts')
+    .description('push; on a lost race fetch, rebase (merging roadmap/changelog/session files by rule) and retry with backoff; never --force')
+    .argument('[remote]', 'the remote (default: the branch\'s upstream remote)')
+    .argument('[branch]', 'the remote branch (default: the branch\'s upstream branch)')
+    .action(async (remote: string | undefined, branch: string | undefined, _opts: unknown, command: Command) => {
+      await runner(command, async (deps) => (await import('./index.js')).runPush({ remote, branch }, deps));
+    });
+}

@@ -1,0 +1,66 @@
+// What `deploy-watch push` prints: a --json object (a contract) or a few human lines.
+import type { Deps } from '../../core/deps.js';
+import { PUSH_EXIT } from '../../conflicts/exitCodes.js';
+import type { PushTarget } from '../../conflicts/preconditions.js';
+import type { PushReport } from '../../conflicts/pushWithRetry.js';
+import { EXIT } from '../../core/errors.js';
+import * as msg from '../../core/messages.js';
+
+export function exitCodeOf(report: PushReport): number {
+  switch (report.outcome) {
+    case 'pushed':
+    case 'up-to-date':
+      return PUSH_EXIT.pushed;
+    case 'gave-up':
+      return PUSH_EXIT.gaveUp;
+    case 'not-on-remote':
+      return EXIT.internal;
+    default:
+      return PUSH_EXIT.failed;
+  }
+}
+
+/** attempts, rebased commits, files auto-resolved, final remote sha, and each attempt's result. */
+export function renderJson(target: PushTarget, report: PushReport): string {
+  return JSON.stringify({
+    outcome: report.outcome,
+    exitCode: exitCodeOf(report),
+    remote: target.remote,
+    branch: target.branch,
+    attempts: report.attempts.length,
+    rebases: report.rebases,
+    rebasedCommits: report.rebasedCommits,
+    autoResolved: report.autoResolved,
+    remoteSha: report.remoteSha,
+    conflictFiles: report.files,
+    reason: report.reason,
+    log: report.attempts,
+  });
+}
+
+export function renderHuman(target: PushTarget, report: PushReport, deps: Deps): void {
+  const { remote, branch } = target;
+  const n = report.attempts.length;
+  const say = (text: string) => deps.stdout.write(`${text}\n`);
+  const fail = (text: string) => deps.stderr.write(`deploy-watch: ${text}\n`);
+  switch (report.outcome) {
+    case 'pushed':
+      if (!deps.globals.quiet) say(msg.pushed(remote, branch, report.remoteSha ?? '', n, report.autoResolved));
+      return;
+    case 'up-to-date':
+      if (!deps.globals.quiet) say(msg.nothingToPush(remote, branch));
+      return;
+    case 'conflict':
+      return fail(msg.pushConflict(report.files, remote, branch));
+    case 'rejected':
+      return fail(msg.pushRejected(remote, branch, report.reason ?? 'no reason given'));
+    case 'gave-up':
+      return fail(msg.pushGaveUp(n, report.reason ?? 'rejected'));
+    case 'not-on-remote':
+      return fail(msg.pushNotOnRemote(remote, branch));
+    default: {
+      const [step = 'git', ...detail] = (report.reason ?? 'git: failed').split(': ');
+      return fail(msg.pushStepFailed(step, detail.join(': ')));
+    }
+  }
+}
