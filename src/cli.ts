@@ -6,6 +6,7 @@ import { registerCheck } from './commands/check/register.js';
 import { registerCleanup } from './commands/cleanup/register.js';
 import { registerManage } from './commands/manage/register.js';
 import { registerWatch } from './commands/watch/register.js';
+import { registerDoctor } from './commands/doctor/register.js';
 import { registerHook } from './commands/hook/register.js';
 import { registerInit } from './commands/init/register.js';
 import { registerPush } from './commands/push/register.js';
@@ -30,6 +31,7 @@ export function buildProgram(version: string, runner: Runner): Command {
   registerWatch(program, runner);
   registerManage(program, runner);
   registerCleanup(program, runner);
+  registerDoctor(program, runner);
   registerHook(program, runner);
   registerInit(program, runner);
   registerPush(program, runner);
