@@ -103,7 +103,7 @@ export const branchRefused = (branch: string, pattern: string, localBranch: stri
   return `${BIN}: push refused: branch "${printable(branch)}" does not match the branch-name pattern ${pattern} ("branchPattern" in deploy-watch.config.json). Rename it: ${fix}`;
 };
 export const behindUpstream = (branch: string, upstream: string, count: number) =>
-  `${BIN}: ${branch} is ${count} commit${count === 1 ? '' : 's'} behind ${upstream} (as last fetched); the push may be rejected. Update first: git pull --rebase (or ${BIN} push).`;
+  `${BIN}: warning: ${branch} is ${count} commit${count === 1 ? '' : 's'} behind ${upstream} (as last fetched); the push goes on. To catch up: git pull --rebase (or ${BIN} push).`;
 export const willWatch = (short: string) =>
   `${BIN}: will watch the deployment of ${short} once the push is accepted (${BIN} check ${short} --wait 600).`;
 export const hookFailed = (detail: string) =>

@@ -21,7 +21,8 @@ export function registerCheck(program: Command, runner: Runner): void {
       }
       await runner(command, async (deps) => {
         const { runCheck } = await import('./index.js');
-        return runCheck({ commit: sha, wait }, deps);
+        const ensureWatched = wait ? (await import('../../hooks/ensureWatched.js')).makeEnsureWatched(deps) : undefined;
+        return runCheck({ commit: sha, wait }, deps, ensureWatched);
       });
     });
 }

@@ -1,0 +1,150 @@
+// End to end through git, husky's runner and the built bin: what a push starts, and what it does not.
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { cli } from '../helpers/cli.js';
+import { git, type TestRepo } from '../helpers/repo.js';
+import { killUnder, makeHookedRepo, processesUnder, setConfig, startHealth, stateDir, waitFor, watcherVerdicts, type HealthServer } from './hookedRepo.js';
+
+function push(repo: TestRepo, args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = repo.dir) {
+  const r = spawnSync('git', ['push', ...args], { cwd, env: { ...repo.env, ...extraEnv }, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stderr: r.stderr };
+}
+
+const recordOf = (repo: TestRepo, sha: string) => join(stateDir(repo), 'runs', `${sha}.json`);
+const readRecord = (repo: TestRepo, sha: string) => {
+  const r = cli(['check', sha, '--json'], { cwd: repo.dir, env: repo.env });
+  return r.stdout ? (JSON.parse(r.stdout) as { record?: { state: string; sha: string; branch: string } | null }) : null;
+};
+
+describe('hooks: pushes through husky', () => {
+  let health: HealthServer;
+  let monitorBuilt = false;
+  const repos: TestRepo[] = [];
+  const hooked = () => {
+    const repo = makeHookedRepo();
+    repos.push(repo);
+    setConfig(repo, { health: { url: health.url }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 } });
+    return repo;
+  };
+  /** The watchers and monitors a push started have all ended (bounded). */
+  const settled = (repo: TestRepo) => waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
+
+  before(async () => {
+    health = await startHealth();
+    const probe = makeHookedRepo();
+    monitorBuilt = /^\s+monitor\b/m.test(cli(['--help'], { cwd: probe.dir, env: probe.env }).stdout);
+    probe.cleanup();
+  });
+  after(async () => {
+    for (const repo of repos) {
+      killUnder(repo.root);
+      repo.cleanup();
+    }
+    await health.close();
+  });
+
+  it('a successful push to main starts one monitor for that commit and branch', async (t) => {
+    const repo = hooked();
+    const sha = repo.commit('deploy me');
+    const r = push(repo, ['origin', 'main']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`will watch the deployment of ${sha.slice(0, 7)}`));
+    await waitFor(() => watcherVerdicts(repo, sha).length > 0, 'the watcher verdict');
+    assert.deepEqual(watcherVerdicts(repo, sha), ['accepted']);
+    if (!monitorBuilt) return t.skip('the monitor command is not built yet: record assertions skipped');
+    await waitFor(() => readRecord(repo, sha)?.record?.state === 'success', 'a success record');
+    const record = readRecord(repo, sha)!.record!;
+    assert.equal(record.sha, sha);
+    assert.equal(record.branch, 'main');
+    await settled(repo);
+    assert.equal(health.hits() > 0, true);
+  });
+
+  it('a push refused by the remote (pre-receive) starts nothing', async () => {
+    const repo = hooked();
+    const hook = join(repo.remote, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "refused by policy" >&2\nexit 1\n');
+    chmodSync(hook, 0o755);
+    const sha = repo.commit('not wanted');
+    const r = push(repo, ['origin', 'main']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /pre-receive hook declined/);
+    await waitFor(() => watcherVerdicts(repo, sha).length > 0, 'the watcher verdict');
+    assert.deepEqual(watcherVerdicts(repo, sha), ['rejected']);
+    await settled(repo);
+    assert.equal(existsSync(recordOf(repo, sha)), false);
+  });
+
+  it('a rejected (non-fast-forward) push starts nothing', async () => {
+    const repo = hooked();
+    const other = join(repo.root, 'other');
+    git(repo.root, ['clone', '-q', repo.remote, other], repo.env);
+    writeFileSync(join(other, 'theirs.txt'), 'theirs\n');
+    git(other, ['add', 'theirs.txt'], repo.env);
+    git(other, ['commit', '-q', '-m', 'theirs'], repo.env);
+    git(other, ['push', '-q', '--no-verify', 'origin', 'main'], repo.env);
+    const sha = repo.commit('ours');
+    const r = push(repo, ['origin', 'main']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /rejected/);
+    await settled(repo);
+    assert.equal(watcherVerdicts(repo, sha).includes('accepted'), false);
+    assert.equal(existsSync(recordOf(repo, sha)), false);
+  });
+
+  it('refuses a branch whose name does not match the pattern, showing the pattern and the rename', () => {
+    const repo = hooked();
+    repo.git('checkout', '-q', '-b', 'wip');
+    repo.commit('work in progress');
+    const r = push(repo, ['origin', 'wip']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /push refused: branch "wip" does not match/);
+    assert.ok(r.stderr.includes('^(feat|fix|chore|docs|agent)/[a-z0-9._-]+$'));
+    assert.ok(r.stderr.includes('git branch -m wip feat/wip'));
+    assert.equal(git(repo.remote, ['branch', '--list', 'wip']), '');
+  });
+
+  it('warns in one line when the pushed branch is behind its upstream, and lets it through', () => {
+    const repo = hooked();
+    repo.git('checkout', '-q', '-b', 'feat/behind', '--track', 'origin/main');
+    const other = join(repo.root, 'other');
+    git(repo.root, ['clone', '-q', repo.remote, other], repo.env);
+    writeFileSync(join(other, 'more.txt'), 'more\n');
+    git(other, ['add', 'more.txt'], repo.env);
+    git(other, ['commit', '-q', '-m', 'more'], repo.env);
+    git(other, ['push', '-q', '--no-verify', 'origin', 'main'], repo.env);
+    repo.git('fetch', '-q', 'origin');
+    repo.commit('feature');
+    const r = push(repo, ['origin', 'feat/behind']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('deploy-watch'));
+    assert.deepEqual(lines, ['deploy-watch: warning: feat/behind is 1 commit behind origin/main (as last fetched); the push goes on. To catch up: git pull --rebase (or deploy-watch push).']);
+    assert.equal(git(repo.remote, ['rev-parse', 'feat/behind']), repo.git('rev-parse', 'HEAD'));
+  });
+
+  it('DEPLOY_WATCH=0 skips the hook: no check, no watcher', () => {
+    const repo = hooked();
+    repo.git('checkout', '-q', '-b', 'wip');
+    repo.commit('skipped');
+    const r = push(repo, ['origin', 'wip'], { DEPLOY_WATCH: '0' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /deploy-watch/);
+    assert.deepEqual(processesUnder(repo.root), []);
+  });
+
+  it('a clone without node_modules still pushes, with one line saying why nothing is watched', () => {
+    const repo = hooked();
+    rmSync(join(repo.dir, 'node_modules', '.bin'), { recursive: true });
+    const sha = repo.commit('no modules');
+    const r = push(repo, ['origin', 'main']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('deploy-watch')), [
+      'deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor.',
+    ]);
+    assert.equal(git(repo.remote, ['rev-parse', 'main']), sha);
+    assert.deepEqual(processesUnder(repo.root), []);
+  });
+});
