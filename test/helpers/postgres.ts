@@ -1,7 +1,7 @@
 // A private PostgreSQL cluster for the tests: Debian's binaries, a temp folder, a free port on
 // 127.0.0.1, password auth over TCP (so wrong-password tests mean something), one database per run.
 // Outside CI a missing PostgreSQL is a skip that says how to install it; in CI it is a failure.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,7 +19,10 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-const INSTALL_HINT = 'install PostgreSQL to run them: apt-get install postgresql (Debian/Ubuntu), then run the tests again';
+const INSTALL_HINT = 'apt-get install postgresql (Debian/Ubuntu; as root the tests run it as the postgres user), then run the tests again';
+
+/** $1 = the test process, $2 = the cluster's folder, $3 = the pg_ctl command. */
+const WATCHDOG = 'while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; [ -f "$2/data/postmaster.pid" ] && $3 -D "$2/data" -m fast -w stop >/dev/null 2>&1; rm -rf "$2"';
 
 function binDir(): string | null {
   const root = '/usr/lib/postgresql';
@@ -45,7 +48,7 @@ export async function startPostgres(): Promise<TestPostgres | { skip: string }> 
   try {
     return await start();
   } catch (error) {
-    const reason = `PostgreSQL tests need a local server: ${(error as Error).message}`;
+    const reason = `PostgreSQL tests need a local server, which did not start: ${(error as Error).message}\nTo run them: ${INSTALL_HINT}.`;
     if (process.env.CI === 'true') throw new Error(`${reason} (CI=true, so this is a failure, not a skip)`);
     return { skip: reason };
   }
@@ -54,7 +57,7 @@ export async function startPostgres(): Promise<TestPostgres | { skip: string }> 
 async function start(): Promise<TestPostgres> {
   const began = performance.now();
   const bin = binDir();
-  if (!bin) throw new Error(`no initdb under /usr/lib/postgresql/*/bin; ${INSTALL_HINT}`);
+  if (!bin) throw new Error('no initdb under /usr/lib/postgresql/*/bin');
   const asRoot = process.getuid?.() === 0;
   const dir = makeTempDir('dw-pg-');
   // PostgreSQL refuses to run as root: as root, run its tools as the package's `postgres` user.
@@ -66,10 +69,15 @@ async function start(): Promise<TestPostgres> {
   const password = randomBytes(12).toString('hex');
   const pwfile = join(dir, 'pwfile');
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-  let started = false;
+  // A watchdog outlives this process by at most half a second: even a SIGKILL'd test run (or a killed
+  // `node --test`, which takes its children down without an 'exit' event) leaves no postmaster behind.
+  const pgCtl = asRoot ? `runuser -u postgres -- ${join(bin, 'pg_ctl')}` : join(bin, 'pg_ctl');
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'dw-pg-watchdog', String(process.pid), dir, pgCtl], { detached: true, stdio: 'ignore' });
+  watchdog.unref();
   const stopSync = () => {
-    if (started) {
-      started = false;
+    process.removeListener('exit', stopSync);
+    // The pid file, not a flag: a start that failed half-way may still have left a postmaster.
+    if (existsSync(join(data, 'postmaster.pid'))) {
       try {
         run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
       } catch {
@@ -77,7 +85,9 @@ async function start(): Promise<TestPostgres> {
       }
     }
     rmSync(dir, { recursive: true, force: true });
+    if (watchdog.pid && watchdog.exitCode === null) watchdog.kill();
   };
+  process.once('exit', stopSync);
   try {
     if (asRoot) {
       const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -92,14 +102,11 @@ async function start(): Promise<TestPostgres> {
       try {
         const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
         run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
-        started = true;
         break;
       } catch (error) {
         if (attempt >= 3) throw error; // another process may have taken the port in between
       }
     }
-    // If a test run dies without `stop`, still leave no postmaster behind.
-    process.once('exit', stopSync);
     const database = `dw_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres` });
     await admin.connect();
@@ -116,7 +123,6 @@ async function start(): Promise<TestPostgres> {
       port,
       startMs,
       async stop() {
-        process.removeListener('exit', stopSync);
         stopSync();
       },
     };
