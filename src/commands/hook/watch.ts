@@ -2,6 +2,7 @@
 // It writes nothing itself; once the push is accepted it starts `deploy-watch monitor <sha> --detach`,
 // whose lock makes sure one monitor runs per commit however many pushes asked for it.
 import type { Deps } from '../../core/deps.js';
+import { evaluate } from '../../core/outcome.js';
 import { liveness } from '../../core/pidFile.js';
 import { awaitPushResult, monitorArgs, type Verdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
 
@@ -9,9 +10,16 @@ export const DEFAULT_PUSH_TIMEOUT_S = 600;
 
 export async function runWatch(req: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
-  if (verdict === 'accepted') deps.spawnDetached(monitorArgs(req));
-  await note(deps, req, verdict);
+  const start = verdict === 'accepted' && (await nobodyWatches(deps, req.sha));
+  if (start) deps.spawnDetached(monitorArgs(req));
+  await note(deps, req, verdict, start);
   return 0;
+}
+
+/** A monitor that runs or has finished already answers for this commit (a second push of it, say). */
+async function nobodyWatches(deps: Deps, sha: string): Promise<boolean> {
+  const { unknown } = await evaluate(deps.store(), sha);
+  return unknown === 'no-record' || unknown === 'stale';
 }
 
 export function watchEnv(deps: Deps): WatchEnv {
@@ -34,10 +42,10 @@ export function watchEnv(deps: Deps): WatchEnv {
 }
 
 /** One line in the tool's log, so `deploy-watch` users can see why no monitor started. Best effort. */
-async function note(deps: Deps, req: WatchRequest, verdict: Verdict): Promise<void> {
+async function note(deps: Deps, req: WatchRequest, verdict: Verdict, started: boolean): Promise<void> {
   try {
     const logger = await deps.logger();
-    logger.info({ sha: req.sha, branch: req.branch, remote: req.remote, verdict }, `post-push watcher: ${verdict}`);
+    logger.info({ sha: req.sha, branch: req.branch, remote: req.remote, verdict, started }, `post-push watcher: ${verdict}${started ? ', monitor started' : ''}`);
   } catch {
     /* no log is no reason to fail */
   }
