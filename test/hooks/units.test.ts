@@ -1,0 +1,123 @@
+// The hook's pure parts as tables: git's ref lines, the push plan, names, markers, and the watcher
+// against a driven clock (no real sleeps).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { configSchema } from '../../src/core/config.js';
+import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE, type HookConfig } from '../../src/hooks/hookConfig.js';
+import { upsertBlock } from '../../src/hooks/huskyHook.js';
+import { planPrePush, suggestName } from '../../src/hooks/prePush.js';
+import { isGitPush } from '../../src/hooks/processTree.js';
+import { awaitPushResult, BLIND_TIMEOUT_MS, type WatchEnv, type WatchRequest } from '../../src/hooks/pushWatcher.js';
+import { parseRefLines, refKind } from '../../src/hooks/refLines.js';
+import { addHusky } from '../../src/commands/init/packageJson.js';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const Z = '0'.repeat(40);
+const config: HookConfig = { branch: 'main', remote: 'origin', branchPattern: DEFAULT_BRANCH_PATTERN, problem: null };
+const line = (l: string, ls: string, r: string, rs: string) => `${l} ${ls} ${r} ${rs}`;
+
+describe('ref lines', () => {
+  it('parses git lines and skips anything malformed', () => {
+    const input = [line('refs/heads/main', A, 'refs/heads/main', B), 'garbage', line('HEAD~', A, 'refs/heads/x', 'nothex'), ''].join('\n');
+    assert.deepEqual(parseRefLines(input), [{ localRef: 'refs/heads/main', localSha: A, remoteRef: 'refs/heads/main', remoteSha: B }]);
+  });
+  it('classifies tags, deletions, branches and other refs', () => {
+    const kinds = [line('refs/tags/v1', A, 'refs/tags/v1', Z), line('(delete)', Z, 'refs/heads/old', A), line('refs/heads/x', A, 'refs/heads/x', Z), line('refs/notes/commits', A, 'refs/notes/commits', Z)];
+    assert.deepEqual(parseRefLines(kinds.join('\n')).map(refKind), ['tag', 'delete', 'branch', 'other']);
+  });
+});
+
+describe('the push plan', () => {
+  const plan = (lines: string[], applies = true) => planPrePush(parseRefLines(lines.join('\n')), config, applies);
+  it('watches a push to the deploy branch, whatever the local ref', () => {
+    assert.deepEqual(plan([line('refs/heads/feat/x', A, 'refs/heads/main', B)]).watch, { sha: A, branch: 'main' });
+  });
+  it('of several refs, watches the deploy branch only', () => {
+    const p = plan([line('refs/heads/feat/a', B, 'refs/heads/feat/a', Z), line('refs/heads/main', A, 'refs/heads/main', B), line('refs/tags/v2', B, 'refs/tags/v2', Z)]);
+    assert.deepEqual(p.watch, { sha: A, branch: 'main' });
+    assert.deepEqual(p.behindChecks, ['refs/heads/feat/a', 'refs/heads/main']);
+    assert.deepEqual(p.refusals, []);
+  });
+  it('refuses branch names outside the pattern, and suggests one inside it', () => {
+    const p = plan([line('refs/heads/WIP+Stuff', A, 'refs/heads/WIP+Stuff', Z), line('refs/heads/fix/ok', A, 'refs/heads/fix/ok', Z)]);
+    assert.deepEqual(p.refusals, [{ branch: 'WIP+Stuff', localBranch: 'WIP+Stuff', suggestion: 'feat/wip-stuff' }]);
+  });
+  it('leaves tags, deletions and other remotes alone', () => {
+    assert.deepEqual(plan([line('refs/tags/bad name', A, 'refs/tags/bad name', Z), line('(delete)', Z, 'refs/heads/wip', A)]), { refusals: [], behindChecks: [], watch: null });
+    assert.deepEqual(plan([line('refs/heads/wip', A, 'refs/heads/wip', Z), line('refs/heads/main', A, 'refs/heads/main', B)], false), { refusals: [], behindChecks: [], watch: null });
+  });
+  it('gives no suggestion when no candidate matches a custom pattern', () => {
+    assert.equal(suggestName('x', /^JIRA-\d+$/), null);
+    assert.equal(suggestName('team/Thing', new RegExp(DEFAULT_BRANCH_PATTERN)), 'feat/team-thing');
+  });
+});
+
+describe('small parts', () => {
+  it("the hook's zod-free defaults equal the config schema's", () => {
+    const d = configSchema.parse({});
+    assert.deepEqual([d.branch, d.remote, d.branchPattern], [DEFAULT_BRANCH, DEFAULT_REMOTE, DEFAULT_BRANCH_PATTERN]);
+  });
+  it('recognises git push among process command lines', () => {
+    assert.equal(isGitPush(['/usr/bin/git', 'push', 'origin', 'main']), true);
+    assert.equal(isGitPush(['git', '-C', 'x', 'push']), true);
+    assert.equal(isGitPush(['sh', '-e', '.husky/pre-push', 'push']), false);
+    assert.equal(isGitPush(['git', 'fetch']), false);
+  });
+  it('replaces the marked block in place and appends it otherwise', () => {
+    assert.equal(upsertBlock(null, ['# >>> deploy-watch >>>', 'x', '# <<< deploy-watch <<<']), '# >>> deploy-watch >>>\nx\n# <<< deploy-watch <<<\n');
+    assert.equal(upsertBlock('a\n# >>> deploy-watch >>> old\nold\n# <<< deploy-watch <<<\nb\n', ['# >>> deploy-watch >>>', 'new', '# <<< deploy-watch <<<']), 'a\n# >>> deploy-watch >>>\nnew\n# <<< deploy-watch <<<\nb\n');
+    assert.equal(upsertBlock('a', ['# >>> deploy-watch >>>', '# <<< deploy-watch <<<']), 'a\n\n# >>> deploy-watch >>>\n# <<< deploy-watch <<<\n');
+  });
+  it('leaves a package.json that already has husky byte for byte', () => {
+    const text = '{"scripts":{"prepare":"husky || true"},"dependencies":{"husky":"9"}}';
+    assert.deepEqual(addHusky(text), { text, added: [] });
+  });
+});
+
+describe('the post-push watcher', () => {
+  function world(opts: { runningFor?: number; tracking?: (now: number) => string | null; remote?: string | null }) {
+    let now = 0;
+    const calls: string[] = [];
+    const env: WatchEnv = {
+      now: () => now,
+      sleep: async (ms) => void (now += ms),
+      isRunning: () => now < (opts.runningFor ?? 0),
+      trackingSha: async () => (calls.push('tracking'), opts.tracking ? opts.tracking(now) : null),
+      remoteSha: async (target) => (calls.push(`ls-remote ${target}`), opts.remote ?? null),
+    };
+    return { env, calls, now: () => now };
+  }
+  const req = (over: Partial<WatchRequest> = {}): WatchRequest => ({ sha: A, branch: 'main', remote: 'origin', url: null, push: { pid: 1, startTime: null }, before: B, ...over });
+
+  it('waits for the push to end, then accepts when the tracking ref moved to the commit', async () => {
+    const w = world({ runningFor: 2_000, tracking: () => A });
+    assert.equal(await awaitPushResult(req(), w.env, 60_000), 'accepted');
+    assert.equal(w.now(), 2_000);
+    assert.deepEqual(w.calls, ['tracking']); // no network
+  });
+  it('rejects when the tracking ref did not move', async () => {
+    const w = world({ runningFor: 500, tracking: () => B });
+    assert.equal(await awaitPushResult(req(), w.env, 60_000), 'rejected');
+  });
+  it('gives up at the deadline while the push still runs', async () => {
+    const w = world({ runningFor: Number.POSITIVE_INFINITY, tracking: () => A });
+    assert.equal(await awaitPushResult(req(), w.env, 5_000), 'timeout');
+    assert.deepEqual(w.calls, []);
+  });
+  it('asks the remote when the push went to a URL, or the ref already held the commit', async () => {
+    const url = world({ remote: A });
+    assert.equal(await awaitPushResult(req({ url: '/srv/repo.git' }), url.env, 1_000), 'accepted');
+    assert.deepEqual(url.calls, ['ls-remote /srv/repo.git']);
+    const held = world({ tracking: () => A, remote: B });
+    assert.equal(await awaitPushResult(req({ before: A }), held.env, 1_000), 'rejected');
+    assert.deepEqual(held.calls, ['tracking', 'ls-remote origin']);
+  });
+  it('without the push process, looks again for a bounded time', async () => {
+    const w = world({ tracking: (now) => (now >= 9_000 ? A : B) });
+    assert.equal(await awaitPushResult(req({ push: null }), w.env, 600_000), 'accepted');
+    const never = world({ tracking: () => B });
+    assert.equal(await awaitPushResult(req({ push: null }), never.env, 600_000), 'timeout');
+    assert.equal(never.now() >= BLIND_TIMEOUT_MS && never.now() < BLIND_TIMEOUT_MS + 5_000, true);
+  });
+});
