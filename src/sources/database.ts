@@ -118,6 +118,7 @@ function classify(error: unknown, user: string, timeoutMs: number, clean: (text:
   if (AUTH.has(code)) return permanent(msg.dbAuthFailed(user, detail));
   if (code === '3D000') return permanent(msg.dbMissing(detail));
   if (MISSING_OBJECT.has(code)) return permanent(msg.dbQueryObjectMissing(detail));
+  if (code === '42P18') return permanent(msg.DB_QUERY_PARAM_TYPE);
   if (code.startsWith('42')) return permanent(msg.dbQueryInvalid(detail));
   if (code === '08P01' && /bind message supplies/.test(detail)) return permanent(msg.DB_QUERY_NO_PARAM);
   if (/client password must be a string/.test(detail)) return permanent(msg.DB_NO_PASSWORD);

@@ -1,5 +1,6 @@
 // The database source against a real PostgreSQL (a private cluster started by the helper).
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createDatabaseSource } from '../../src/sources/database.js';
 import type { Observation } from '../../src/sources/source.js';
@@ -102,6 +103,35 @@ describe('database source', { skip }, () => {
     assert.ok(took < 2000, `answered in ${Math.round(took)} ms`);
   });
 
+  test('a server that accepts but never speaks is cut off while connecting', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const began = performance.now();
+      const obs = await observeOnce({ databaseUrl: server.url.replace(`:${server.port}/`, `:${port}/`), timeoutMs: 300 });
+      assertUnavailable(obs, false, /did not answer within 300 ms while connecting/);
+      assert.ok(performance.now() - began < 2000);
+    } finally {
+      silent.close();
+    }
+  });
+
+  test('a connection the server dropped between polls is replaced at the next poll', async () => {
+    const src = source({ query: 'select pg_backend_pid()::text where $1::text is not null' });
+    try {
+      const first = await src.observe({ sha: SHA, branch: null });
+      assert.equal(first.kind, 'state');
+      await withClient(server.url, (c) => c.query('select pg_terminate_backend($1::int)', [Number(first.kind === 'state' && first.phase)]));
+      const polls = [await src.observe({ sha: SHA, branch: null }), await src.observe({ sha: SHA, branch: null })];
+      const last = polls[1]!;
+      assert.equal(last.kind, 'state', JSON.stringify(polls));
+      assert.notEqual(last.kind === 'state' && last.phase, first.kind === 'state' && first.phase, 'a new backend');
+    } finally {
+      await src.close?.();
+    }
+  });
+
   test('a wrong password is permanent and never shows the password', async () => {
     const wrong = server.url.replace(server.password, 'Secr3t-wrong-pass');
     const obs = await observeOnce({ databaseUrl: wrong });
@@ -118,6 +148,7 @@ describe('database source', { skip }, () => {
     assertUnavailable(await observeOnce({ query: 'select status from nowhere where sha = $1' }), true, /relation "nowhere" does not exist.*database\.query/);
     assertUnavailable(await observeOnce({ query: 'selec status from deployments where commit_sha = $1' }), true, /invalid: syntax error/);
     assertUnavailable(await observeOnce({ query: 'select status from deployments' }), true, /does not use \$1/);
+    assertUnavailable(await observeOnce({ query: "select 'deployed' where $1 is not null" }), true, /Cast it: \$1::text/);
   });
 
   test('a closed port is unavailable but worth retrying', async () => {
