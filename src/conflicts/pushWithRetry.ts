@@ -44,8 +44,18 @@ export type PushReport = {
 };
 
 export async function pushWithRetry(target: PushTarget, policy: RetryPolicy, env: PushEnv): Promise<PushReport> {
+  const start = (await env.git.run(['rev-parse', 'HEAD'])).stdout.trim();
+  try {
+    return await attempts(target, policy, env, start);
+  } catch (error) {
+    // A git call that failed unexpectedly: the rebase was already aborted; put the branch back too.
+    await env.git.run(['reset', '-q', '--keep', start], { allowFailure: true });
+    throw error;
+  }
+}
+
+async function attempts(target: PushTarget, policy: RetryPolicy, env: PushEnv, start: string): Promise<PushReport> {
   const { git } = env;
-  const start = (await git.run(['rev-parse', 'HEAD'])).stdout.trim();
   const upstream = `refs/remotes/${target.remote}/${target.branch}`;
   const report: PushReport = { outcome: 'gave-up', attempts: [], rebases: 0, rebasedCommits: 0, autoResolved: [], remoteSha: null, files: [], reason: null };
   const resolved = new Set<string>();

@@ -64,6 +64,14 @@ describe('push retry on a driven clock', () => {
     assert.equal(repo.git('status', '--porcelain'), '');
   });
 
+  it('nothing to push is exit 0 without pushing', () => {
+    repo = makeRepo();
+    const r = cli(['push', '--json'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).outcome, 'up-to-date');
+    assert.match(cli(['push'], { cwd: repo.dir, env: repo.env }).stdout, /Nothing to push: origin\/main already has every local commit/);
+  });
+
   it('through the CLI: gave up is exit 75 and says so', () => {
     repo = makeRepo();
     installRacer(repo.remote, 99);

@@ -33,7 +33,7 @@ describe('swarm: 8 clones x 5 commits through deploy-watch push', () => {
     const roadmap = ['# Roadmap', '', ...Array.from({ length: CLONES }, (_, c) => `- [ ] base task c${c}`), ''].join('\n');
     writeFileSync(join(seed, 'ROADMAP.md'), roadmap);
     writeFileSync(join(seed, 'CHANGELOG.md'), '# Changelog\n\n## Unreleased\n\n## 0.1.0\n- first release\n');
-    writeFileSync(join(seed, 'deploy-watch.config.json'), JSON.stringify({ conflicts: { maxAttempts: 30, backoffBase: 0.05, backoffCap: 0.5 } }));
+    writeFileSync(join(seed, 'deploy-watch.config.json'), JSON.stringify({ conflicts: { maxAttempts: 50, backoffBase: 0.05, backoffCap: 0.5 } }));
     git(seed, ['add', '.'], env);
     git(seed, ['commit', '-q', '-m', 'seed'], env);
     git(seed, ['push', '-q', remote, 'main'], env);
