@@ -67,8 +67,8 @@ export function printable(input: string, max = 80): string {
 // Database and health sources (src/sources/database.ts, src/sources/health.ts)
 export const dbUrlInvalid = (detail: string) =>
   `DATABASE_URL is not a usable PostgreSQL connection string (${detail}). Set it to postgresql://USER:PASSWORD@HOST:5432/DBNAME (percent-encode special characters in the password).`;
-export const dbAuthFailed = (user: string, detail: string) =>
-  `The database refused the login of user "${printable(user)}" (${detail}). Fix the user and password in DATABASE_URL, or the server's pg_hba.conf.`;
+export const dbAuthFailed = (detail: string) =>
+  `The database refused the login (${detail}). Fix the user and password in DATABASE_URL, or the server's pg_hba.conf.`;
 export const DB_NO_PASSWORD = 'The database asks for a password but DATABASE_URL has none. Add it: postgresql://USER:PASSWORD@HOST/DBNAME.';
 export const dbMissing = (detail: string) => `The database named in DATABASE_URL is not there (${detail}). Fix the database name in DATABASE_URL.`;
 export const dbQueryObjectMissing = (detail: string) =>

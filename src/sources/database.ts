@@ -14,7 +14,7 @@ export interface DatabaseSourceOptions {
   timeoutMs: number;
 }
 
-type Parsed = { ok: true; user: string; secrets: string[] } | { ok: false; reason: string };
+type Parsed = { ok: true; secrets: string[] } | { ok: false; reason: string };
 
 /** Checks the URL before pg sees it, so a typo is a clear message and not a crash. */
 function parseUrl(databaseUrl: string): Parsed {
@@ -28,8 +28,8 @@ function parseUrl(databaseUrl: string): Parsed {
     return { ok: false, reason: msg.dbUrlInvalid(`scheme "${url.protocol}" is not postgresql:`) };
   }
   try {
-    const password = decodeURIComponent(url.password);
-    return { ok: true, user: decodeURIComponent(url.username) || 'postgres', secrets: [url.password, password] };
+    decodeURIComponent(url.username);
+    return { ok: true, secrets: [url.password, decodeURIComponent(url.password)] };
   } catch {
     return { ok: false, reason: msg.dbUrlInvalid('bad percent-encoding in the user or password') };
   }
@@ -64,7 +64,7 @@ export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
     try {
       result = await getPool().query<unknown[]>({ text: opts.query, values: [ctx.sha], rowMode: 'array' });
     } catch (error) {
-      return classify(error, parsed.user, opts.timeoutMs, clean);
+      return classify(error, opts.timeoutMs, clean);
     }
     return mapResult(result, opts.states);
   }
@@ -107,7 +107,7 @@ const MISSING_OBJECT = new Set(['42P01', '42703', '42883', '3F000']);
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE']);
 
 /** Turns a pg or socket error into a reason; errors that retrying cannot fix are permanent. */
-function classify(error: unknown, user: string, timeoutMs: number, clean: (text: string) => string): Observation {
+function classify(error: unknown, timeoutMs: number, clean: (text: string) => string): Observation {
   const err = error as { code?: unknown; message?: unknown };
   const code = typeof err.code === 'string' ? err.code : '';
   const detail = clean(msg.printable(typeof err.message === 'string' && err.message ? err.message : code || String(error), 200));
@@ -115,7 +115,7 @@ function classify(error: unknown, user: string, timeoutMs: number, clean: (text:
   const permanent = (reason: string): Observation => ({ kind: 'unavailable', reason, permanent: true });
   const transient = (reason: string): Observation => ({ kind: 'unavailable', reason });
 
-  if (AUTH.has(code)) return permanent(msg.dbAuthFailed(user, detail));
+  if (AUTH.has(code)) return permanent(msg.dbAuthFailed(detail));
   if (code === '3D000') return permanent(msg.dbMissing(detail));
   if (MISSING_OBJECT.has(code)) return permanent(msg.dbQueryObjectMissing(detail));
   if (code === '42P18') return permanent(msg.DB_QUERY_PARAM_TYPE);

@@ -1,6 +1,7 @@
 // The health source: a GET on the app's health URL; 2xx is success, and when `commit` is set only
 // when the app reports this commit (from a JSON path into the body, or `header:<name>`).
 import * as msg from '../core/messages.js';
+import { redactText } from '../core/redact.js';
 import { parseJsonPath, readJsonPath, type PathStep } from './jsonPath.js';
 import type { Observation, ObserveContext, Source } from './source.js';
 
@@ -36,36 +37,68 @@ export function commitMatches(reported: string, sha: string): boolean {
 
 export function createHealthSource(opts: HealthSourceOptions): Source {
   const locator = parseCommitLocator(opts.commit);
-  const validUrl = /^https?:\/\//i.test(opts.url) && URL.canParse(opts.url);
+  const target = /^https?:\/\//i.test(opts.url) && URL.canParse(opts.url) ? withoutCredentials(opts.url) : null;
+  const clean = (text: string) => redactText(text, target?.secrets);
 
   async function observe(ctx: ObserveContext): Promise<Observation> {
-    if (!validUrl) return { kind: 'unavailable', reason: msg.healthUrlInvalid(opts.url), permanent: true };
+    if (!target) return { kind: 'unavailable', reason: clean(msg.healthUrlInvalid(opts.url)), permanent: true };
     if (typeof locator === 'string') return { kind: 'unavailable', reason: locator, permanent: true };
     const timeout = AbortSignal.timeout(opts.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
     try {
-      const res = await get(opts.url, signal);
-      if (typeof res === 'string') return { kind: 'unavailable', reason: res };
+      const res = await get(target, signal);
+      if (typeof res === 'string') return { kind: 'unavailable', reason: clean(res) };
       return await judge(res, locator, ctx.sha);
     } catch (error) {
       if (timeout.aborted) return { kind: 'unavailable', reason: msg.healthTimeout(opts.timeoutMs) };
-      return { kind: 'unavailable', reason: msg.healthNetwork(describe(error)) };
+      return { kind: 'unavailable', reason: clean(msg.healthNetwork(describe(error))) };
     }
   }
 
   return { name: 'health', observe };
 }
 
+interface Target {
+  url: string;
+  origin: string;
+  authorization: string | null;
+  secrets: string[];
+}
+
+/** fetch refuses URLs with user:password, so they become a Basic header, sent to that origin only. */
+function withoutCredentials(raw: string): Target {
+  const url = new URL(raw);
+  const user = decodeLoosely(url.username);
+  const password = decodeLoosely(url.password);
+  const secrets = [url.password, password];
+  const authorization = user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : null;
+  url.username = '';
+  url.password = '';
+  return { url: url.href, origin: url.origin, authorization, secrets };
+}
+
+function decodeLoosely(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** GET that follows at most a few redirects, and only to http(s). */
-async function get(url: string, signal: AbortSignal): Promise<Response | string> {
-  let current = url;
+async function get(target: Target, signal: AbortSignal): Promise<Response | string> {
+  let current = target.url;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const res = await fetch(current, { redirect: 'manual', signal, headers: { accept: 'application/json, */*;q=0.5' } });
+    const headers: Record<string, string> = { accept: 'application/json, */*;q=0.5' };
+    if (target.authorization && new URL(current).origin === target.origin) headers.authorization = target.authorization;
+    const res = await fetch(current, { redirect: 'manual', signal, headers });
     const location = res.headers.get('location');
     if (res.status < 300 || res.status >= 400 || !location) return res;
     await res.body?.cancel();
     const next = URL.canParse(location, current) ? new URL(location, current) : null;
     if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) return msg.healthRedirectRefused(location);
+    next.username = '';
+    next.password = '';
     current = next.href;
   }
   return msg.HEALTH_TOO_MANY_REDIRECTS;

@@ -135,7 +135,7 @@ describe('database source', { skip }, () => {
   test('a wrong password is permanent and never shows the password', async () => {
     const wrong = server.url.replace(server.password, 'Secr3t-wrong-pass');
     const obs = await observeOnce({ databaseUrl: wrong });
-    const reason = assertUnavailable(obs, true, /refused the login of user "postgres".*DATABASE_URL/);
+    const reason = assertUnavailable(obs, true, /refused the login \(password authentication failed for user "postgres"\).*DATABASE_URL/);
     assert.doesNotMatch(reason, /Secr3t-wrong-pass/);
   });
 

@@ -35,18 +35,35 @@ const routes: Record<string, Handler> = {
   '/to-ok': (_req, res) => res.writeHead(302, { location: '/ok' }).end(),
   '/to-file': (_req, res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end(),
   '/loop': (_req, res) => res.writeHead(301, { location: '/loop' }).end(),
+  '/private': (req, res) => {
+    const expected = `Basic ${Buffer.from('deploy:s3cr3t pass').toString('base64')}`;
+    if (req.headers.authorization === expected) json(200, { version: { commit: SHA } })(req, res);
+    else json(401, { error: 'auth' })(req, res);
+  },
+  '/to-elsewhere': (_req, res) => res.writeHead(302, { location: `${elsewhere}/seen` }).end(),
 };
 
 const server = createServer((req, res) => (routes[req.url ?? ''] ?? json(404, { error: 'no route' }))(req, res));
+// Another origin: records the authorization header it was sent, if any.
+const authSeenElsewhere: (string | undefined)[] = [];
+const other = createServer((req, res) => {
+  authSeenElsewhere.push(req.headers.authorization);
+  json(200, {})(req, res);
+});
 let base = '';
+let elsewhere = '';
 before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  elsewhere = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
 });
 after(() => {
   for (const timer of timers) clearTimeout(timer);
-  server.closeAllConnections();
-  server.close();
+  for (const s of [server, other]) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 
 const observe = (path: string, commit?: string, timeoutMs = 2000, signal?: AbortSignal): Promise<Observation> =>
@@ -112,6 +129,23 @@ describe('health source', () => {
   test('redirects to non-http(s) and redirect loops are not followed', async () => {
     assert.match(String(brief(await observe('/to-file'))[2]), /redirects to "file:\/\/\/etc\/passwd".*not followed/);
     assert.match(String(brief(await observe('/loop'))[2]), /redirected more than 5 times/);
+  });
+
+  test('user:password in the URL is sent as Basic auth to that origin only, and never shown', async () => {
+    const withAuth = (path: string, port?: number) => {
+      const url = new URL(`${base}${path}`);
+      if (port) url.port = String(port);
+      url.username = 'deploy';
+      url.password = 's3cr3t%20pass';
+      return createHealthSource({ url: url.href, commit: '$.version.commit', timeoutMs: 1000 }).observe({ sha: SHA, branch: null });
+    };
+    assert.deepEqual(brief(await withAuth('/private')), ['success', 'HTTP 200']);
+    assert.deepEqual(brief(await observe('/private')), ['unavailable', false, 'The health endpoint answered HTTP 401.']);
+    await withAuth('/to-elsewhere');
+    assert.deepEqual(authSeenElsewhere, [undefined], 'no credentials to another origin');
+    const refused = brief(await withAuth('/', 1));
+    assert.match(String(refused[2]), /Cannot reach the health endpoint/);
+    assert.doesNotMatch(String(refused[2]), /s3cr3t/);
   });
 
   test('a closed port is unavailable, not permanent', async () => {
