@@ -40,6 +40,9 @@ export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
   const secrets = parsed.ok ? parsed.secrets : [];
   const clean = (text: string) => redactText(text, secrets);
   let pool: pg.Pool | null = null;
+  // PgBouncer (DigitalOcean's connection pools) refuses statement_timeout at startup: then the
+  // client-side query_timeout alone bounds the wait.
+  let serverTimeout = true;
 
   function getPool(): pg.Pool {
     if (pool) return pool;
@@ -50,7 +53,7 @@ export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
       allowExitOnIdle: true,
       connectionTimeoutMillis: opts.timeoutMs,
       query_timeout: opts.timeoutMs,
-      statement_timeout: opts.timeoutMs,
+      ...(serverTimeout ? { statement_timeout: opts.timeoutMs } : {}),
       application_name: 'deploy-watch',
     });
     // A server restart between polls surfaces here; without a listener it would crash the monitor.
@@ -60,13 +63,21 @@ export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
 
   async function observe(ctx: ObserveContext): Promise<Observation> {
     if (!parsed.ok) return { kind: 'unavailable', reason: parsed.reason, permanent: true };
-    let result: pg.QueryResult<unknown[]>;
+    const run = () => getPool().query<unknown[]>({ text: opts.query, values: [ctx.sha], rowMode: 'array' });
     try {
-      result = await getPool().query<unknown[]>({ text: opts.query, values: [ctx.sha], rowMode: 'array' });
+      return mapResult(await run(), opts.states);
+    } catch (error) {
+      if (!(serverTimeout && /unsupported startup parameter: statement_timeout/.test(String((error as Error).message)))) {
+        return classify(error, opts.timeoutMs, clean);
+      }
+    }
+    serverTimeout = false;
+    await close();
+    try {
+      return mapResult(await run(), opts.states);
     } catch (error) {
       return classify(error, opts.timeoutMs, clean);
     }
-    return mapResult(result, opts.states);
   }
 
   async function close(): Promise<void> {

@@ -1,6 +1,6 @@
 // The database source against a real PostgreSQL (a private cluster started by the helper).
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createDatabaseSource } from '../../src/sources/database.js';
 import type { Observation } from '../../src/sources/source.js';
@@ -129,6 +129,45 @@ describe('database source', { skip }, () => {
       assert.notEqual(last.kind === 'state' && last.phase, first.kind === 'state' && first.phase, 'a new backend');
     } finally {
       await src.close?.();
+    }
+  });
+
+  test('behind a PgBouncer-like pool that refuses statement_timeout at startup, it retries without it', async () => {
+    const refused: string[] = [];
+    // Real bytes to the real server, except a startup packet naming statement_timeout, which gets
+    // PgBouncer's FATAL 08P01 answer.
+    const proxy = createServer((client) => {
+      let buffered = Buffer.alloc(0);
+      const onData = (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        if (buffered.length < 4 || buffered.length < buffered.readInt32BE(0)) return;
+        client.off('data', onData);
+        if (buffered.includes('statement_timeout')) {
+          refused.push('statement_timeout');
+          const fields = Buffer.from('SFATAL\0VFATAL\0C08P01\0Munsupported startup parameter: statement_timeout\0\0');
+          const head = Buffer.alloc(5);
+          head.write('E');
+          head.writeInt32BE(4 + fields.length, 1);
+          client.end(Buffer.concat([head, fields]));
+          return;
+        }
+        const upstream = connect(server.port, '127.0.0.1', () => upstream.write(buffered));
+        client.pipe(upstream).pipe(client);
+        upstream.on('error', () => client.destroy());
+        client.on('error', () => upstream.destroy());
+      };
+      client.on('data', onData);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as AddressInfo).port;
+    const src = source({ databaseUrl: server.url.replace(`:${server.port}/`, `:${port}/`) });
+    try {
+      const polls = [await src.observe({ sha: '1'.repeat(40), branch: null }), await src.observe({ sha: '2'.repeat(40), branch: null })];
+      assert.deepEqual(polls.map((o) => (o.kind === 'state' ? o.state : o.reason)), ['success', 'failed']);
+      assert.deepEqual(refused, ['statement_timeout'], 'asked once, then never again');
+    } finally {
+      await src.close?.();
+      proxy.close();
     }
   });
 
