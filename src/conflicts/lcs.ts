@@ -1,5 +1,10 @@
-// Longest common subsequence of two key lists, as matched index pairs in order.
-// Common prefix and suffix are trimmed first: real conflicts are small regions of big files.
+// Longest common subsequence of two key lists, as matched index pairs in order. Common prefix and
+// suffix are trimmed, then Myers' O((N+M)·D) greedy diff finds the matches: a rebase conflict
+// differs from its base by few lines (small D) even in a file of tens of thousands of lines.
+import { dpPairs } from './lcsTable.js';
+
+/** Beyond this many edits the trace (about D² numbers) stops paying; see the fallback below. */
+const MAX_EDITS = 2000;
 
 export function lcsPairs(a: readonly string[], b: readonly string[]): Array<[number, number]> {
   let start = 0;
@@ -12,35 +17,57 @@ export function lcsPairs(a: readonly string[], b: readonly string[]): Array<[num
   }
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i < start; i++) pairs.push([i, i]);
-  pairs.push(...middle(a, b, start, endA, endB));
+  const midA = a.slice(start, endA);
+  const midB = b.slice(start, endB);
+  const middle = myers(midA, midB) ?? dpPairs(midA, midB);
+  for (const [i, j] of middle) pairs.push([start + i, start + j]);
   for (let k = 0; endA + k < a.length; k++) pairs.push([endA + k, endB + k]);
   return pairs;
 }
 
-/** Classic dynamic programme over the trimmed middle; the table is (n+1)*(m+1) lengths. */
-function middle(a: readonly string[], b: readonly string[], start: number, endA: number, endB: number): Array<[number, number]> {
-  const n = endA - start;
-  const m = endB - start;
+/** Myers' greedy forward search with a trace for backtracking; null past MAX_EDITS edits. */
+function myers(a: readonly string[], b: readonly string[]): Array<[number, number]> | null {
+  const n = a.length;
+  const m = b.length;
   if (n === 0 || m === 0) return [];
-  const width = m + 1;
-  const table = new Uint32Array((n + 1) * width);
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      table[i * width + j] = a[start + i] === b[start + j]
-        ? table[(i + 1) * width + j + 1]! + 1
-        : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
+  const max = n + m;
+  const off = max + 1;
+  const v = new Int32Array(2 * max + 3);
+  const trace: Int32Array[] = [];
+  for (let d = 0; d <= Math.min(max, MAX_EDITS); d++) {
+    // The diagonals the backtrack will read at this step: k in [-(d+1), d+1].
+    trace.push(v.slice(off - d - 1, off + d + 2));
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[off + k - 1]! < v[off + k + 1]!) ? v[off + k + 1]! : v[off + k - 1]! + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[off + k] = x;
+      if (x >= n && y >= m) return backtrack(trace, n, m);
     }
   }
+  return null;
+}
+
+function backtrack(trace: Int32Array[], n: number, m: number): Array<[number, number]> {
   const pairs: Array<[number, number]> = [];
-  let i = 0;
-  let j = 0;
-  while (i < n && j < m) {
-    if (a[start + i] === b[start + j]) {
-      pairs.push([start + i, start + j]);
-      i++;
-      j++;
-    } else if (table[(i + 1) * width + j]! >= table[i * width + j + 1]!) i++;
-    else j++;
+  let x = n;
+  let y = m;
+  for (let d = trace.length - 1; d >= 0; d--) {
+    const at = (k: number) => trace[d]![k + d + 1]!;
+    const k = x - y;
+    const prevK = k === -d || (k !== d && at(k - 1) < at(k + 1)) ? k + 1 : k - 1;
+    const prevX = at(prevK);
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      x--;
+      y--;
+      pairs.push([x, y]);
+    }
+    x = prevX;
+    y = prevY;
   }
-  return pairs;
+  return pairs.reverse();
 }
