@@ -72,6 +72,16 @@ describe('push retry on a driven clock', () => {
     assert.match(cli(['push'], { cwd: repo.dir, env: repo.env }).stdout, /Nothing to push: origin\/main already has every local commit/);
   });
 
+  it('creates the remote branch when it does not exist yet, and verifies it', () => {
+    repo = makeRepo({ withRemote: false });
+    repo.git('init', '-q', '--bare', '-b', 'main', repo.remote);
+    repo.git('remote', 'add', 'origin', repo.remote);
+    const r = cli(['push', '--json', 'origin', 'trunk'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).outcome, 'pushed');
+    assert.equal(repo.git('--git-dir', repo.remote, 'rev-parse', 'trunk'), repo.git('rev-parse', 'HEAD'));
+  });
+
   it('through the CLI: gave up is exit 75 and says so', () => {
     repo = makeRepo();
     installRacer(repo.remote, 99);
