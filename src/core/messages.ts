@@ -77,7 +77,9 @@ export const dbQueryInvalid = (detail: string) => `The database query is invalid
 export const DB_QUERY_NO_PARAM = 'database.query does not use $1, so it cannot ask about this commit. Use $1 for the full sha, for example: select status from deployments where commit_sha = $1.';
 export const DB_QUERY_PARAM_TYPE = 'database.query uses $1 where PostgreSQL cannot tell its type. Cast it: $1::text (for example: where commit_sha = $1::text).';
 export const DB_QUERY_NO_COLUMN = 'database.query returns no column; it must return the status (a column named status, or the first column).';
-export const dbSsl = (detail: string) => `The database connection failed on SSL: ${detail}. Set sslmode in DATABASE_URL (for example ?sslmode=require or ?sslmode=disable).`;
+export const dbSsl = (detail: string) => `The database connection failed on SSL: ${detail}. Fix sslmode in DATABASE_URL (?sslmode=disable for a server without SSL).`;
+export const dbSslCert = (detail: string) =>
+  `The database's SSL certificate is not trusted (${detail}). Give its CA in DATABASE_URL with sslrootcert=/path/to/ca.pem (DigitalOcean: download the CA certificate from the database's page), or encrypt without verifying: ?sslmode=no-verify.`;
 export const dbTimeout = (what: 'connecting' | 'querying', ms: number) => `The database did not answer within ${ms} ms while ${what}.`;
 export const dbUnreachable = (detail: string) => `Cannot reach the database: ${detail}.`;
 export const dbFailed = (detail: string) => `The database query failed: ${detail}.`;

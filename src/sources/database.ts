@@ -133,7 +133,8 @@ function classify(error: unknown, timeoutMs: number, clean: (text: string) => st
   if (code.startsWith('42')) return permanent(msg.dbQueryInvalid(detail));
   if (code === '08P01' && /bind message supplies/.test(detail)) return permanent(msg.DB_QUERY_NO_PARAM);
   if (/client password must be a string/.test(detail)) return permanent(msg.DB_NO_PASSWORD);
-  if (/SSL|certificate/i.test(detail) && !code.startsWith('5')) return permanent(msg.dbSsl(detail));
+  if (/CERT|SELF_SIGNED|UNABLE_TO_/.test(code) || /certificate/i.test(detail)) return permanent(msg.dbSslCert(detail));
+  if (/\bSSL\b/.test(detail) && !code.startsWith('5')) return permanent(msg.dbSsl(detail));
   if (code === '57014' || /Query read timeout/.test(detail)) return transient(msg.dbTimeout('querying', timeoutMs));
   if (/timeout/i.test(detail)) return transient(msg.dbTimeout('connecting', timeoutMs));
   if (NETWORK.has(code)) return transient(msg.dbUnreachable(detail));

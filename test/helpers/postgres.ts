@@ -89,18 +89,22 @@ async function start(): Promise<TestPostgres> {
   };
   process.once('exit', stopSync);
   try {
+    const [uid, gid] = asRoot ? ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())) : [0, 0];
     if (asRoot) {
-      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-      chownSync(dir, uid, gid);
-      chownSync(pwfile, uid, gid);
+      chownSync(dir, uid!, gid!);
+      chownSync(pwfile, uid!, gid!);
     }
     run('initdb', ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-N', '-E', 'UTF8']);
+    // A self-signed certificate (openssl comes with Debian's postgresql), so SSL modes can be tested.
+    const [crt, key] = [join(dir, 'server.crt'), join(dir, 'server.key')];
+    const certArgs = ['-subj', '/CN=127.0.0.1', '-days', '2', '-nodes', '-keyout', key, '-out', crt];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', ...certArgs], { stdio: 'pipe' });
+    if (asRoot) for (const file of [crt, key]) chownSync(file, uid!, gid!);
     let port = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       try {
-        const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`;
+        const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50 -c ssl=on -c ssl_cert_file=${crt} -c ssl_key_file=${key}`;
         run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
         break;
       } catch (error) {

@@ -171,6 +171,15 @@ describe('database source', { skip }, () => {
     }
   });
 
+  test('SSL: an untrusted certificate is permanent and says how to trust it; no-verify encrypts', async () => {
+    // pg 8 treats sslmode=require as verify-full, which is what DigitalOcean users meet first.
+    const untrusted = await observeOnce({ databaseUrl: `${server.url}?sslmode=require` });
+    assertUnavailable(untrusted, true, /certificate is not trusted \(self-signed certificate\).*sslrootcert=/);
+    const query = "select case when ssl then 'deployed' else 'plain' end from pg_stat_ssl where pid = pg_backend_pid() and $1::text is not null";
+    const encrypted = await observeOnce({ databaseUrl: `${server.url}?sslmode=no-verify`, query });
+    assert.deepEqual(encrypted.kind === 'state' && [encrypted.state, encrypted.phase], ['success', 'deployed']);
+  });
+
   test('a wrong password is permanent and never shows the password', async () => {
     const wrong = server.url.replace(server.password, 'Secr3t-wrong-pass');
     const obs = await observeOnce({ databaseUrl: wrong });
