@@ -38,6 +38,9 @@ export async function rebaseOnto(git: Git, topLevel: string, upstream: string, r
     }
     if (inRebase()) return await abort(git, { kind: 'failed', reason: 'the rebase did not finish' });
     if (step.exitCode !== 0) return { kind: 'failed', reason: step.stderr || step.stdout };
+    // Trust no exit code alone (an autostash reapply can conflict and still exit 0).
+    const left = await listUnmerged(git);
+    if (left.length > 0) return { kind: 'conflict', files: left.map((u) => u.path), resolved: [...resolved] };
     return { kind: 'rebased', commits, resolved: [...resolved] };
   } finally {
     // An exception half-way (a git error, a write error) must not leave a rebase behind.

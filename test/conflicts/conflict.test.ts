@@ -52,6 +52,14 @@ describe('a real conflict in a code file', () => {
     assert.equal(repo.git('--git-dir', repo.remote, 'rev-parse', 'main'), remoteBefore, 'nothing pushed');
   });
 
+  it('rule files are resolved when run from a subfolder', () => {
+    setup({ 'ROADMAP.md': '- [ ] one\n- [ ] theirs\n' }, { 'ROADMAP.md': '- [x] one\n- [ ] mine\n', 'sub/x.txt': 'x\n' });
+    const r = cli(['push', '--json'], { cwd: join(repo.dir, 'sub'), env: repo.env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).autoResolved, ['ROADMAP.md']);
+    assert.equal(repo.git('--git-dir', repo.remote, 'show', 'main:ROADMAP.md'), '- [x] one\n- [ ] theirs\n- [ ] mine');
+  });
+
   it('a rule file deleted upstream and changed here needs a human too', () => {
     setup({ 'ROADMAP.md': null }, { 'ROADMAP.md': '- [x] one\n' });
     const r = cli(['push', '--json'], { cwd: repo.dir, env: repo.env });

@@ -1,6 +1,7 @@
 // `deploy-watch push [remote] [branch]` (alias resolve-conflicts): refuse what is unsafe before
 // touching anything, then push with conflict handling and retry (src/conflicts).
 import type { Deps } from '../../core/deps.js';
+import { createGit } from '../../core/git.js';
 import { checkPreconditions } from '../../conflicts/preconditions.js';
 import { pushWithRetry } from '../../conflicts/pushWithRetry.js';
 import { readRepoState } from '../../conflicts/repoState.js';
@@ -13,8 +14,9 @@ export interface PushOptions {
 }
 
 export async function runPush(options: PushOptions, deps: Deps, random: () => number = Math.random): Promise<number> {
-  const git = deps.git();
+  // Bound to the top folder: `ls-files -u` and friends print paths relative to (and only under) cwd.
   const topLevel = deps.repo().topLevel;
+  const git = createGit(topLevel, deps.env);
   const pre = checkPreconditions(await readRepoState(git), options);
   if (!pre.ok) {
     if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ outcome: 'refused', exitCode: pre.exitCode, message: pre.message })}\n`);
