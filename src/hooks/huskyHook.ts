@@ -5,14 +5,15 @@ export const BLOCK_END = '# <<< deploy-watch <<<';
 
 /**
  * POSIX sh, run by husky's runner as `sh -e .husky/pre-push <remote> <url>` with git's ref lines on stdin.
- * Only a refused branch name (exit 1) stops the push; a missing node or deploy-watch costs one line.
+ * Only a refused branch name stops the push (deploy-watch exits 65, the hook 1; a crash exits 1 and does not);
+ * a missing node or deploy-watch costs one line.
  */
 export const PRE_PUSH_BLOCK = [
   `${BLOCK_BEGIN} (written by deploy-watch init; DEPLOY_WATCH=0 skips it)`,
   'dw_env="${XDG_CONFIG_HOME:-$HOME/.config}/deploy-watch/env"; [ ! -f "$dw_env" ] || . "$dw_env"',
   'if [ "${DEPLOY_WATCH:-}" = 0 ]; then :',
   'elif command -v node >/dev/null 2>&1 && command -v deploy-watch >/dev/null 2>&1; then',
-  '  deploy-watch hook pre-push "$@" || { [ $? != 1 ] || exit 1; }',
+  '  deploy-watch hook pre-push "$@" || { [ $? != 65 ] || exit 1; }',
   'else echo "deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor." >&2',
   'fi',
   BLOCK_END,

@@ -135,6 +135,17 @@ describe('hooks: pushes through husky', () => {
     assert.deepEqual(processesUnder(repo.root), []);
   });
 
+  it('a deploy-watch that crashes (exit 1) does not block the push; only a refusal does', () => {
+    const repo = hooked();
+    const shim = join(repo.dir, 'node_modules', '.bin', 'deploy-watch');
+    rmSync(shim);
+    writeFileSync(shim, '#!/bin/sh\necho "broken install" >&2\nexit 1\n', { mode: 0o755 });
+    const sha = repo.commit('despite a broken tool');
+    const r = push(repo, ['origin', 'main']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(git(repo.remote, ['rev-parse', 'main']), sha);
+  });
+
   it('a clone without node_modules still pushes, with one line saying why nothing is watched', () => {
     const repo = hooked();
     rmSync(join(repo.dir, 'node_modules', '.bin'), { recursive: true });

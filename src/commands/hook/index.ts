@@ -7,6 +7,7 @@ import { readHookConfig } from '../../hooks/hookConfig.js';
 import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
+import { startWatcher } from '../../hooks/startWatcher.js';
 
 export interface PrePushOptions {
   remote: string;
@@ -15,13 +16,29 @@ export interface PrePushOptions {
   input: string;
 }
 
-export const REFUSED = 1;
+/** Not 1: Node exits 1 on a crash, and a broken install must never block a push (the shell maps this to 1). */
+export const REFUSED = 65;
+
+/** Only what the hook uses, so the fast path (hooks/hookEntry.ts) can build it without main.ts. */
+export type HookDeps = Pick<Deps, 'env' | 'globals' | 'stderr' | 'git' | 'spawnDetached'>;
 
 export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
   return env.DEPLOY_WATCH === '0' || env.HUSKY === '0';
 }
 
-export async function runPrePush(o: PrePushOptions, deps: Deps, findPush: (ppid: number) => ProcessRef | null = findPushProcess): Promise<number> {
+export interface HookRuntime {
+  findPush(ppid: number): ProcessRef | null;
+  startWatcher(args: readonly string[], push: ProcessRef | null, deps: HookDeps): void;
+}
+
+/** The real process tree and spawns; the bin is the one this process runs as (argv[1]). */
+export const REAL_RUNTIME: HookRuntime = {
+  findPush: findPushProcess,
+  startWatcher: (args, push, deps) =>
+    startWatcher(args, push, { cwd: deps.git().cwd, env: deps.env, bin: process.argv[1] ?? '', spawnDetached: (a) => deps.spawnDetached(a) }),
+};
+
+export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: HookRuntime = REAL_RUNTIME): Promise<number> {
   if (hooksDisabled(deps.env)) return 0;
   const say = (line: string) => deps.stderr.write(`${line}\n`);
   try {
@@ -43,14 +60,14 @@ export async function runPrePush(o: PrePushOptions, deps: Deps, findPush: (ppid:
       if (fact && fact.behind > 0) say(msg.behindUpstream(ref.slice('refs/heads/'.length), fact.upstream, fact.behind));
     }
     if (plan.watch) {
-      const push = findPush(process.ppid);
+      const push = runtime.findPush(process.ppid);
       const before = facts.get(tracking)?.sha ?? null;
-      deps.spawnDetached([
+      runtime.startWatcher([
         'hook', 'watch', plan.watch.sha, '--branch', plan.watch.branch, '--remote', config.remote,
         ...(urlPush ? ['--url', o.url] : []),
         ...(push ? ['--pid', String(push.pid), '--start', push.startTime ?? ''] : []),
         ...(before ? ['--before', before] : []),
-      ]);
+      ], push, deps);
       if (!deps.globals.quiet) say(msg.willWatch(plan.watch.sha.slice(0, 7)));
     }
     return 0;

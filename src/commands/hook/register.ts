@@ -11,7 +11,7 @@ export function registerHook(program: Command, runner: Runner): void {
     .argument('<url>', "the remote's URL")
     .action(async (remote: string, url: string, _opts: unknown, command: Command) => {
       await runner(command, async (deps) => {
-        const input = await readStdin();
+        const input = await (await import('../../hooks/stdin.js')).readStdin();
         return (await import('./index.js')).runPrePush({ remote, url, input }, deps);
       });
     });
@@ -34,13 +34,4 @@ export function registerHook(program: Command, runner: Runner): void {
         (await import('./watch.js')).runWatch({ sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, before: o.before ?? null }, timeout, deps),
       );
     });
-}
-
-/** git pipes the ref lines; a hand-run hook on a terminal gets none rather than waiting for input. */
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return '';
-  let text = '';
-  process.stdin.setEncoding('utf8');
-  for await (const chunk of process.stdin) text += chunk as string;
-  return text;
 }

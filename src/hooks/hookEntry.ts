@@ -1,0 +1,29 @@
+// The pre-push hook's fast path: `deploy-watch hook pre-push <remote> <url>` without loading the
+// command table (commander and every command's registration cost ~30 ms, a bare Node start ~50 ms).
+// bin/deploy-watch.js calls runHookFast first; anything else (flags, --help) goes to the full CLI.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runPrePush, type HookDeps } from '../commands/hook/index.js';
+import { createGit } from '../core/git.js';
+import { readStdin } from './stdin.js';
+
+export const HOOK_BIN = fileURLToPath(new URL('../../../bin/deploy-watch.js', import.meta.url));
+
+/** Resolves to the hook's exit code, or null when argv is not exactly the pre-push hook call. */
+export async function runHookFast(argv: readonly string[], bin = HOOK_BIN): Promise<number | null> {
+  if (argv.length !== 4 || argv[0] !== 'hook' || argv[1] !== 'pre-push' || argv.some((a) => a.startsWith('-'))) return null;
+  const env = process.env;
+  const git = createGit(process.cwd(), env);
+  const deps: HookDeps = {
+    env,
+    globals: { json: false, quiet: false, verbose: false, cwd: '.' },
+    stderr: { write: (s) => void process.stderr.write(s), isTTY: Boolean(process.stderr.isTTY) },
+    git: () => git,
+    spawnDetached(args) {
+      const child = spawn(process.execPath, [bin, ...args], { cwd: git.cwd, detached: true, stdio: 'ignore', env });
+      child.unref();
+      return child.pid ?? 0;
+    },
+  };
+  return runPrePush({ remote: argv[2]!, url: argv[3]!, input: await readStdin() }, deps);
+}

@@ -1,0 +1,33 @@
+// Starts the post-push watcher without slowing the push: when the hook knows the `git push` PID, a
+// detached POSIX shell (a ~1 ms start) waits for that PID to exit and only then execs Node, so the
+// watcher's ~50 ms Node start never competes with the push for the CPU. Without a PID, Node starts at once.
+import { spawn } from 'node:child_process';
+import type { ProcessRef } from './processTree.js';
+
+/** $1 = PID to wait for; the rest is the command to exec. Bounded: 6000 × 0.1 s = 10 min. */
+export const WAIT_THEN_EXEC =
+  'p=$1; shift; i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 6000 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; exec "$@"';
+
+export interface WatcherSpawn {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** The deploy-watch bin to run (`node <bin> hook watch …`). */
+  bin: string;
+  /** Used when there is no PID to wait for. */
+  spawnDetached(args: readonly string[]): number;
+}
+
+export function startWatcher(args: readonly string[], push: ProcessRef | null, how: WatcherSpawn): void {
+  if (!push) {
+    how.spawnDetached(args);
+    return;
+  }
+  const child = spawn('sh', ['-c', WAIT_THEN_EXEC, 'deploy-watch-wait', String(push.pid), process.execPath, how.bin, ...args], {
+    cwd: how.cwd,
+    env: how.env,
+    detached: true,
+    stdio: 'ignore',
+  });
+  child.on('error', () => {}); // no sh: nothing to watch with, and the push must not fail for it
+  child.unref();
+}
