@@ -20,7 +20,8 @@ type Parsed = { ok: true; secrets: string[] } | { ok: false; reason: string };
 function parseUrl(databaseUrl: string): Parsed {
   let url: URL;
   try {
-    url = new URL(databaseUrl);
+    // libpq's `postgresql://user@/db?host=/socket/dir` has no host, which WHATWG URLs refuse.
+    url = new URL(databaseUrl.replace(/^([a-z]+:\/\/[^/?#]*@)(?=[/?#]|$)/i, '$1localhost'));
   } catch {
     return { ok: false, reason: msg.dbUrlInvalid('not a URL') };
   }
@@ -135,6 +136,8 @@ function classify(error: unknown, timeoutMs: number, clean: (text: string) => st
   if (/client password must be a string/.test(detail)) return permanent(msg.DB_NO_PASSWORD);
   if (/CERT|SELF_SIGNED|UNABLE_TO_/.test(code) || /certificate/i.test(detail)) return permanent(msg.dbSslCert(detail));
   if (/\bSSL\b/.test(detail) && !code.startsWith('5')) return permanent(msg.dbSsl(detail));
+  if (/^connect /.test(detail)) return transient(msg.dbUnreachable(detail)); // incl. a Unix socket not there (ENOENT)
+  if (code === 'ENOENT' || code === 'EACCES') return permanent(msg.dbUrlInvalid(`a file it names cannot be read: ${detail}`));
   if (code === '57014' || /Query read timeout/.test(detail)) return transient(msg.dbTimeout('querying', timeoutMs));
   if (/timeout/i.test(detail)) return transient(msg.dbTimeout('connecting', timeoutMs));
   if (NETWORK.has(code)) return transient(msg.dbUnreachable(detail));

@@ -178,6 +178,13 @@ describe('database source', { skip }, () => {
     const query = "select case when ssl then 'deployed' else 'plain' end from pg_stat_ssl where pid = pg_backend_pid() and $1::text is not null";
     const encrypted = await observeOnce({ databaseUrl: `${server.url}?sslmode=no-verify`, query });
     assert.deepEqual(encrypted.kind === 'state' && [encrypted.state, encrypted.phase], ['success', 'deployed']);
+    const noCa = await observeOnce({ databaseUrl: `${server.url}?sslmode=verify-full&sslrootcert=/nonexistent/ca.crt` });
+    assertUnavailable(noCa, true, /DATABASE_URL .*a file it names cannot be read: ENOENT.*\/nonexistent\/ca\.crt/);
+  });
+
+  test('a Unix socket with no server behind it is unavailable, not permanent', async () => {
+    const obs = await observeOnce({ databaseUrl: 'postgresql://postgres@/dw?host=/nonexistent-socket-dir' });
+    assertUnavailable(obs, false, /Cannot reach the database: connect ENOENT \/nonexistent-socket-dir/);
   });
 
   test('a wrong password is permanent and never shows the password', async () => {
