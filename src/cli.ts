@@ -11,6 +11,7 @@ import { registerHook } from './commands/hook/register.js';
 import { registerInit } from './commands/init/register.js';
 import { registerPush } from './commands/push/register.js';
 import { registerMergeDriver } from './commands/merge-driver/register.js';
+import { registerMonitor } from './commands/monitor/register.js';
 
 /** Runs a command's implementation with the dependencies built from the global flags. */
 export type Runner = (command: Command, run: (deps: Deps) => Promise<number>) => Promise<void>;
@@ -36,6 +37,7 @@ export function buildProgram(version: string, runner: Runner): Command {
   registerInit(program, runner);
   registerPush(program, runner);
   registerMergeDriver(program, runner);
+  registerMonitor(program, runner);
   return program;
 }
 

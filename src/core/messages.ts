@@ -162,3 +162,36 @@ export const initHusky = (state: 'activated' | 'would-activate' | 'not-installed
       : 'Hooks not active yet: run npm install (its prepare script runs husky), then push as usual.';
 export const INIT_ADD_SOURCE =
   'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';
+
+// monitor and DigitalOcean source
+export const doTimeout = (ms: number) => `DigitalOcean API gave no answer within ${ms} ms; will retry with backoff`;
+export const doNetwork = (detail: string) => `DigitalOcean API unreachable (${printable(detail, 160)}); will retry with backoff`;
+export const doDenied = (status: number, detail: string) =>
+  `DigitalOcean rejected the token (HTTP ${status}: ${detail}); set DIGITALOCEAN_ACCESS_TOKEN to a token with app:read scope. Trying the next source`;
+export const doRateLimited = (detail: string) => `DigitalOcean rate limit reached (${detail}); waiting for the reset it names`;
+export const doServerError = (status: number, detail: string) => `DigitalOcean API error HTTP ${status} (${detail}); will retry with backoff`;
+export const doClientError = (status: number, detail: string) =>
+  status === 404
+    ? `DigitalOcean says HTTP 404 (${detail}): check digitalocean.appId in deploy-watch.config.json (doctl apps list shows the ids)`
+    : `DigitalOcean API answered HTTP ${status} (${detail})`;
+export const doBadJson = (length: number) => `DigitalOcean API answered with malformed JSON (${length} bytes); counted as a failed poll`;
+export const doUnexpectedShape = (detail: string) => `DigitalOcean API answer has an unexpected shape (${printable(detail, 160)}); counted as a failed poll`;
+export const doWaiting = (ms: number) => `waiting ${Math.ceil(ms / 1000)}s before the next DigitalOcean request (rate limit or backoff)`;
+export const DO_WAITING_FOR_DEPLOYMENT = 'waiting for DigitalOcean to start a deployment of this commit';
+export const doSupersededBy = (own: string, next: string) => `superseded by ${next} which contains this commit (own deployment ${own})`;
+export const doFailedAt = (step: string | null) => (step ? `deployment failed at ${step}` : 'deployment failed (ERROR)');
+export const DO_CANCELED = 'deployment was canceled';
+export const DO_SUPERSEDED_WAITING = 'superseded; waiting for the replacing deployment to appear';
+export const doSupersededWithout = (id: string, commit: string | null) =>
+  `superseded by ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}, which does not contain this commit`;
+export const NO_SOURCE_CONFIGURED =
+  'No deployment source is configured, so there is nothing to watch. Set one of: DIGITALOCEAN_ACCESS_TOKEN plus digitalocean.appId in deploy-watch.config.json (or DEPLOY_WATCH_APP_ID); DATABASE_URL plus a "database" section; or health.url (or DEPLOY_WATCH_HEALTH_URL).';
+export const doNeedsToken = 'digitalocean.appId is set but DIGITALOCEAN_ACCESS_TOKEN is not: set it (a token with app:read scope) in the environment or ~/.config/deploy-watch/env.';
+export const alreadyWatched = (short: string, pid: number | null) =>
+  pid ? `Commit ${short} is already watched by PID ${pid}; nothing to do.` : `Commit ${short} is already watched by another monitor that is starting; nothing to do.`;
+export const monitorDetached = (short: string, pid: number) => `Watching ${short} in the background (PID ${pid}). Ask with: ${BIN} check ${short}`;
+export const monitorStoppedBySignal = (signal: string) => `monitor stopped by ${signal}`;
+export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
+export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;
+export const monitorTimedOut = (seconds: number, last: string | null) => `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}`;
+export const monitorEnded = (short: string, state: string, message: string | null) => `${short}: ${state}${message ? ` (${message})` : ''}`;

@@ -1,0 +1,104 @@
+// The poll loop of one commit: ask the sources in order, record what the first one that can answer
+// says, sleep as the schedule says, stop at a final state, the deadline, or the abort signal.
+import * as msg from '../core/messages.js';
+import { isFinal, newRecord, type StatusRecord } from '../core/statusRecord.js';
+import type { StatusStore } from '../core/statusStore.js';
+import type { Observation, Source } from '../sources/source.js';
+import { planSleep, type Polling } from './schedule.js';
+
+export interface MonitorRun {
+  sha: string;
+  branch: string | null;
+  remote: string | null;
+  pid: number;
+  sources: Source[];
+  store: StatusStore;
+  polling: Polling;
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Aborted on SIGTERM/SIGINT; its reason is the signal name. */
+  signal: AbortSignal;
+  log?(event: string, fields: Record<string, unknown>): void;
+}
+
+type Decided = { source: Source; observation: Extract<Observation, { kind: 'state' }> };
+
+export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
+  const start = run.now();
+  const iso = () => new Date(run.now()).toISOString();
+  let record = newRecord({ sha: run.sha, branch: run.branch, remote: run.remote, pid: run.pid }, iso());
+  await run.store.write(record);
+  const gone = new Set<Source>();
+  let unchanged = 0;
+  for (;;) {
+    if (run.signal.aborted) return finish(run, record, 'stopped', msg.monitorStoppedBySignal(String(run.signal.reason ?? 'signal')));
+    const notes: string[] = [];
+    let waitMs = 0;
+    const decided = await poll(run, gone, notes, (ms) => (waitMs = Math.max(waitMs, ms)));
+    if (run.signal.aborted) return finish(run, record, 'stopped', msg.monitorStoppedBySignal(String(run.signal.reason ?? 'signal')));
+    const before = `${record.state}/${record.phase}/${record.deploymentId}`;
+    record = { ...record, polls: record.polls + 1, updatedAt: iso() };
+    if (decided) {
+      const o = decided.observation;
+      record = { ...record, state: o.state, source: decided.source.name, phase: o.phase, deploymentId: o.deploymentId, message: o.message ?? null };
+      if (o.logText) {
+        await run.store.writeLog(run.sha, o.logText);
+        record.logFile = run.store.paths(run.sha).log;
+      }
+    } else {
+      record = { ...record, message: notes.join('; ') || null };
+    }
+    unchanged = before === `${record.state}/${record.phase}/${record.deploymentId}` ? unchanged + 1 : 0;
+    run.log?.('poll', { sha: run.sha, poll: record.polls, state: record.state, phase: record.phase, source: record.source, notes });
+    if (isFinal(record.state)) return finish(run, record, record.state, record.message);
+    if (gone.size === run.sources.length) return finish(run, record, 'stopped', msg.noSourceCanAnswer(notes.join('; ')));
+    const elapsed = run.now() - start;
+    if (elapsed >= run.polling.timeout * 1000) return finish(run, record, 'timeout', msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state));
+    await run.store.write(record);
+    let sleepMs = planSleep(run.polling, run.now(), start, unchanged);
+    if (!decided && waitMs > sleepMs) sleepMs = Math.min(waitMs, start + run.polling.timeout * 1000 - run.now());
+    await interruptible(run.sleep(Math.max(0, sleepMs)), run.signal);
+  }
+}
+
+/** Tries each usable source in order; the first that reports a state decides this poll. */
+async function poll(run: MonitorRun, gone: Set<Source>, notes: string[], wantWait: (ms: number) => void): Promise<Decided | null> {
+  for (const source of run.sources) {
+    if (gone.has(source)) continue;
+    let observation: Observation;
+    try {
+      observation = await source.observe({ sha: run.sha, branch: run.branch, signal: run.signal });
+    } catch (error) {
+      observation = { kind: 'unavailable', reason: msg.monitorCrashed((error as Error).message) };
+    }
+    if (observation.kind === 'state') return { source, observation };
+    notes.push(`${source.name}: ${observation.reason}`);
+    if (observation.permanent) gone.add(source);
+    else if (observation.retryAfterMs) wantWait(observation.retryAfterMs);
+    if (run.signal.aborted) return null;
+  }
+  return null;
+}
+
+async function finish(run: MonitorRun, record: StatusRecord, state: StatusRecord['state'], message: string | null): Promise<StatusRecord> {
+  const nowIso = new Date(run.now()).toISOString();
+  const final: StatusRecord = { ...record, state, message, updatedAt: nowIso, finishedAt: nowIso, pid: null };
+  await run.store.write(final);
+  run.log?.('end', { sha: run.sha, state, message, polls: final.polls });
+  return final;
+}
+
+function interruptible(sleeping: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleeping.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      reject,
+    );
+  });
+}

@@ -1,0 +1,85 @@
+// The App Platform endpoints the monitor uses: list (paged, shared through the cache), get one, logs.
+// Every request passes the gate first, so rate limits and backoff hold across calls.
+import { getJson, getText, type HttpResult } from './http.js';
+import { Gate } from './gate.js';
+import { noCache, type ListCache } from './cache.js';
+import { deploymentSchema, listSchema, logsSchema, type Deployment, type DeploymentList } from './schema.js';
+import * as msg from '../../core/messages.js';
+
+export interface ClientOptions {
+  apiUrl: string;
+  token: string;
+  appId: string;
+  timeoutMs: number;
+  perPage: number;
+  now(): number;
+  random(): number;
+  cache?: ListCache;
+}
+
+export type Answer<T> = { ok: true; value: T } | { ok: false; reason: string; permanent: boolean; retryAfterMs?: number; status?: number };
+
+export class DoClient {
+  readonly gate: Gate;
+  private readonly base: string;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.gate = new Gate({ now: opts.now, random: opts.random });
+    this.base = `${opts.apiUrl}/v2/apps/${encodeURIComponent(opts.appId)}`;
+  }
+
+  async listPage(page: number, signal?: AbortSignal): Promise<Answer<DeploymentList>> {
+    const url = `${this.base}/deployments?page=${page}&per_page=${this.opts.perPage}`;
+    const cache = this.opts.cache ?? noCache;
+    return this.call(() => cache.get(`do-${this.opts.appId}-p${page}-n${this.opts.perPage}`, () => this.get(url, signal)), (b) => listSchema.safeParse(b));
+  }
+
+  async deployment(id: string, signal?: AbortSignal): Promise<Answer<Deployment>> {
+    const answer = await this.call(() => this.get(`${this.base}/deployments/${encodeURIComponent(id)}`, signal), (b) => oneOf(b));
+    return answer;
+  }
+
+  /** The log text of one stage, or null when the stage never ran (the API answers 400). */
+  async logs(id: string, type: 'BUILD' | 'DEPLOY', signal?: AbortSignal): Promise<Answer<string | null>> {
+    const answer = await this.call(() => this.get(`${this.base}/deployments/${encodeURIComponent(id)}/logs?type=${type}&follow=false`, signal), (b) => logsSchema.safeParse(b));
+    if (!answer.ok) return answer.status === 400 ? { ok: true, value: null } : answer;
+    const parts: string[] = [];
+    for (const url of answer.value.historic_urls ?? []) {
+      const got = await getText(url, this.opts.timeoutMs, signal); // pre-signed: no token
+      parts.push(got.ok ? got.text : `(could not fetch this part of the ${type} log: ${got.reason})\n`);
+    }
+    return { ok: true, value: parts.join('') };
+  }
+
+  private get(url: string, signal?: AbortSignal): Promise<HttpResult> {
+    return getJson(url, { token: this.opts.token, timeoutMs: this.opts.timeoutMs, now: this.opts.now, signal });
+  }
+
+  private async call<T>(request: () => Promise<HttpResult>, parse: (body: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } }): Promise<Answer<T>> {
+    const wait = this.gate.waitMs();
+    if (wait > 0) return { ok: false, reason: msg.doWaiting(wait), permanent: false, retryAfterMs: wait };
+    const result = await request();
+    switch (result.kind) {
+      case 'ok': {
+        this.gate.succeeded(result.waitMs);
+        const parsed = parse(result.body);
+        if (parsed.success) return { ok: true, value: parsed.data };
+        const issue = parsed.error.issues[0];
+        return { ok: false, reason: msg.doUnexpectedShape(issue ? `${issue.path.join('.') || '(top)'}: ${issue.message}` : 'unknown'), permanent: false, retryAfterMs: this.gate.failed() };
+      }
+      case 'retry':
+        if (result.transient) return { ok: false, reason: result.reason, permanent: false, retryAfterMs: this.gate.failed() };
+        this.gate.rateLimited(result.waitMs);
+        return { ok: false, reason: result.reason, permanent: false, retryAfterMs: this.gate.waitMs() };
+      case 'denied':
+        return { ok: false, reason: result.reason, permanent: true };
+      case 'client':
+        return { ok: false, reason: result.reason, permanent: result.status === 404, status: result.status };
+    }
+  }
+}
+
+function oneOf(body: unknown) {
+  const parsed = deploymentSchema.safeParse((body as { deployment?: unknown } | null)?.deployment);
+  return parsed;
+}

@@ -1,0 +1,50 @@
+// When the next API request may go out: after the reset a rate-limited answer named, or after a
+// backoff with jitter that grows with each 5xx/network failure in a row.
+
+export interface GateOptions {
+  now(): number;
+  /** 0 ≤ x < 1; injected so tests get the same jitter every run. */
+  random(): number;
+  baseMs?: number;
+  capMs?: number;
+}
+
+export class Gate {
+  private blockedUntil = 0;
+  private failures = 0;
+
+  constructor(private readonly opts: GateOptions) {}
+
+  /** Milliseconds to wait before a request may go out; 0 when it may go now. */
+  waitMs(): number {
+    return Math.max(0, this.blockedUntil - this.opts.now());
+  }
+
+  /** A request went through: forget the failures; honour `ratelimit-remaining: 0`. */
+  succeeded(waitMs: number): void {
+    this.failures = 0;
+    this.block(waitMs);
+  }
+
+  /** The server named the wait (429 retry-after or ratelimit-reset). */
+  rateLimited(waitMs: number | null): void {
+    this.block(waitMs ?? this.backoff());
+  }
+
+  /** 5xx, network error, bad JSON: exponential backoff with "equal jitter" (half fixed, half random). */
+  failed(): number {
+    this.failures += 1;
+    const ms = this.backoff();
+    this.block(ms);
+    return ms;
+  }
+
+  block(ms: number): void {
+    if (ms > 0) this.blockedUntil = Math.max(this.blockedUntil, this.opts.now() + ms);
+  }
+
+  private backoff(): number {
+    const base = Math.min(this.opts.capMs ?? 60_000, (this.opts.baseMs ?? 2_000) * 2 ** Math.max(0, this.failures - 1));
+    return Math.round(base / 2 + this.opts.random() * (base / 2));
+  }
+}

@@ -1,0 +1,91 @@
+// One GET against the App Platform API, turned into a value: never throws, never crashes on bad JSON.
+// It reads the rate-limit headers of every answer so the caller can wait until the reset the server names.
+import * as msg from '../../core/messages.js';
+
+export type HttpResult =
+  | { kind: 'ok'; body: unknown; waitMs: number }
+  /** 429, 5xx, network error, timeout or bad JSON: worth trying again later. */
+  | { kind: 'retry'; reason: string; waitMs: number | null; transient: boolean }
+  /** 401/403: the token is wrong; retrying will not help. */
+  | { kind: 'denied'; reason: string }
+  /** Any other 4xx (400 on logs means "stage never ran", 404 means gone). */
+  | { kind: 'client'; status: number; reason: string };
+
+export interface HttpOptions {
+  token: string | null;
+  timeoutMs: number;
+  now(): number;
+  signal?: AbortSignal | undefined;
+}
+
+/** How long the rate-limit headers say to wait before the next request (0: no need). */
+export function rateLimitWait(headers: Headers, nowMs: number): number {
+  const remaining = Number(headers.get('ratelimit-remaining'));
+  const reset = Number(headers.get('ratelimit-reset'));
+  if (headers.get('ratelimit-remaining') === null || remaining > 0 || !Number.isFinite(reset)) return 0;
+  return Math.max(0, reset * 1000 - nowMs);
+}
+
+/** retry-after is seconds (or an HTTP date); falls back to the ratelimit-reset epoch second. */
+export function retryAfterMs(headers: Headers, nowMs: number): number | null {
+  const value = headers.get('retry-after');
+  if (value !== null) {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(value);
+    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
+  }
+  const reset = Number(headers.get('ratelimit-reset'));
+  if (headers.get('ratelimit-reset') !== null && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - nowMs);
+  return null;
+}
+
+export async function getJson(url: string, opts: HttpOptions): Promise<HttpResult> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const timeout = AbortSignal.timeout(opts.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(url, { headers, signal, redirect: 'error' });
+    text = await res.text();
+  } catch (error) {
+    const reason = timeout.aborted ? msg.doTimeout(opts.timeoutMs) : msg.doNetwork((error as Error).cause ? String(((error as Error).cause as Error).message ?? (error as Error).cause) : (error as Error).message);
+    return { kind: 'retry', reason, waitMs: null, transient: true };
+  }
+  const now = opts.now();
+  if (res.status === 401 || res.status === 403) return { kind: 'denied', reason: msg.doDenied(res.status, errorText(text)) };
+  if (res.status === 429) return { kind: 'retry', reason: msg.doRateLimited(errorText(text)), waitMs: retryAfterMs(res.headers, now), transient: false };
+  if (res.status >= 500) return { kind: 'retry', reason: msg.doServerError(res.status, errorText(text)), waitMs: null, transient: true };
+  if (res.status < 200 || res.status > 299) return { kind: 'client', status: res.status, reason: msg.doClientError(res.status, errorText(text)) };
+  try {
+    return { kind: 'ok', body: JSON.parse(text), waitMs: rateLimitWait(res.headers, now) };
+  } catch {
+    return { kind: 'retry', reason: msg.doBadJson(text.length), waitMs: null, transient: true };
+  }
+}
+
+/** GET a pre-signed log URL: never with the token (it would leak it to the storage host). */
+export async function getText(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
+    const text = await res.text();
+    if (!res.ok) return { ok: false, reason: `HTTP ${res.status}` };
+    return { ok: true, text };
+  } catch (error) {
+    return { ok: false, reason: timeout.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message };
+  }
+}
+
+/** DigitalOcean's error body is {"id","message"}; anything else is shown short and printable. */
+function errorText(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; id?: unknown };
+    if (typeof body.message === 'string') return msg.printable(body.message, 200);
+  } catch {
+    /* not JSON */
+  }
+  return msg.printable(text.trim() || 'no body', 120);
+}

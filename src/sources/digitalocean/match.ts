@@ -1,0 +1,60 @@
+// Pure functions over Deployment objects: which one is this commit's, what its phase means for us,
+// and which step failed. No I/O here, so they are tested on plain JSON.
+import type { DeployState } from '../../core/statusRecord.js';
+import type { Deployment, Step } from './schema.js';
+
+const PHASES: Record<string, DeployState | 'follow'> = {
+  UNKNOWN: 'pending',
+  PENDING_BUILD: 'pending',
+  BUILDING: 'building',
+  PENDING_DEPLOY: 'deploying',
+  DEPLOYING: 'deploying',
+  ACTIVE: 'success',
+  ERROR: 'failed',
+  CANCELED: 'canceled',
+  SUPERSEDED: 'follow',
+};
+
+/** An unknown future phase is treated as still pending, never as an outcome. */
+export function mapPhase(phase: string | undefined): DeployState | 'follow' {
+  return PHASES[phase ?? 'UNKNOWN'] ?? 'pending';
+}
+
+/** Every commit a deployment was built from: each component's hash and, when present, the push's sha. */
+export function commitsOf(d: Deployment): string[] {
+  const out = new Set<string>();
+  for (const list of [d.services, d.workers, d.jobs, d.static_sites, d.functions]) {
+    for (const c of list ?? []) if (c.source_commit_hash) out.add(c.source_commit_hash.toLowerCase());
+  }
+  const pushed = d.cause_details?.git_push?.commit_sha;
+  if (pushed) out.add(pushed.toLowerCase());
+  return [...out];
+}
+
+/** Full or abbreviated (≥ 7 hex digits) hashes both count. */
+export function builtFrom(d: Deployment, sha: string): boolean {
+  return commitsOf(d).some((c) => c === sha || (c.length >= 7 && sha.startsWith(c)));
+}
+
+/** The main commit of a deployment (the push's sha, else the first component's). */
+export function commitOf(d: Deployment): string | null {
+  return d.cause_details?.git_push?.commit_sha?.toLowerCase() ?? commitsOf(d)[0] ?? null;
+}
+
+/** "build › components › api (Building service api): reason" for the deepest step in ERROR. */
+export function failedStep(d: Deployment): string | null {
+  const path = findError(d.progress?.steps ?? [], []);
+  if (!path) return null;
+  const leaf = path[path.length - 1]!;
+  const label = [leaf.message_base, leaf.component_name].filter(Boolean).join(' ');
+  const reason = leaf.reason?.message ?? leaf.reason?.code;
+  return `${path.map((s) => s.name ?? '?').join(' › ')}${label ? ` (${label})` : ''}${reason ? `: ${reason}` : ''}`;
+}
+
+function findError(steps: Step[], trail: Step[]): Step[] | null {
+  for (const step of steps) {
+    if (step.status !== 'ERROR') continue;
+    return findError(step.steps ?? [], [...trail, step]) ?? [...trail, step];
+  }
+  return null;
+}

@@ -1,0 +1,109 @@
+// The DigitalOcean source: finds this commit's deployment in the (shared) list, follows its phase,
+// follows a SUPERSEDED one to its replacement when that contains the commit, and fetches logs on failure.
+import type { Observation, ObserveContext, Source } from '../source.js';
+import * as msg from '../../core/messages.js';
+import { DoClient, type Answer, type ClientOptions } from './client.js';
+import { builtFrom, commitOf, failedStep, mapPhase } from './match.js';
+import type { Deployment } from './schema.js';
+
+export interface DigitalOceanSourceOptions extends ClientOptions {
+  /** Is `ancestor` contained in `descendant`? null when git cannot tell (unknown commit). */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean | null>;
+  /** How far back (ms before the first poll) a deployment of this commit may have been created. */
+  lookBackMs?: number;
+  maxPages?: number;
+}
+
+export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Source {
+  const client = new DoClient(opts);
+  let startedAt: number | null = null;
+  /** The deployment we follow after ours was superseded, and ours. */
+  let followed: Deployment | null = null;
+  let own: Deployment | null = null;
+
+  const unavailable = (a: Extract<Answer<unknown>, { ok: false }>): Observation => ({
+    kind: 'unavailable',
+    reason: a.reason,
+    ...(a.permanent ? { permanent: true } : {}),
+    ...(a.retryAfterMs !== undefined ? { retryAfterMs: a.retryAfterMs } : {}),
+  });
+
+  async function findList(ctx: ObserveContext): Promise<Answer<Deployment[]>> {
+    const horizon = (startedAt ?? opts.now()) - (opts.lookBackMs ?? 30 * 60_000);
+    const all: Deployment[] = [];
+    for (let page = 1; page <= (opts.maxPages ?? 5); page++) {
+      const answer = await client.listPage(page, ctx.signal);
+      if (!answer.ok) return page === 1 ? answer : { ok: true, value: all };
+      const list = answer.value.deployments ?? [];
+      all.push(...list);
+      const wanted = followed?.id ?? own?.id;
+      if (list.some((d) => (wanted ? d.id === wanted : builtFrom(d, ctx.sha)))) break;
+      // Newest first: stop once the page reaches deployments older than this push could have made.
+      const oldest = Date.parse(list[list.length - 1]?.created_at ?? '');
+      if (!answer.value.links?.pages?.next || list.length === 0 || (Number.isFinite(oldest) && oldest < horizon)) break;
+    }
+    return { ok: true, value: all };
+  }
+
+  async function observe(ctx: ObserveContext): Promise<Observation> {
+    startedAt ??= opts.now();
+    const listed = await findList(ctx);
+    if (!listed.ok) return unavailable(listed);
+    const list = listed.value;
+    const wanted = followed ?? own;
+    let current = wanted ? list.find((d) => d.id === wanted.id) : list.find((d) => builtFrom(d, ctx.sha));
+    if (!current && wanted) {
+      const one = await client.deployment(wanted.id, ctx.signal); // older than the pages we read
+      if (!one.ok) return unavailable(one);
+      current = one.value;
+    }
+    if (!current) return { kind: 'state', state: 'pending', phase: null, deploymentId: null, message: msg.DO_WAITING_FOR_DEPLOYMENT };
+    if (followed) followed = current;
+    else own = current;
+    return describe(current, list, ctx);
+  }
+
+  async function describe(d: Deployment, list: Deployment[], ctx: ObserveContext): Promise<Observation> {
+    const state = mapPhase(d.phase);
+    const phase = d.phase ?? 'UNKNOWN';
+    const via = followed && own ? msg.doSupersededBy(own.id, d.id) : null;
+    const note = (text: string | null) => [via, text].filter(Boolean).join('; ') || null;
+    if (state === 'follow') return supersede(d, list, ctx);
+    if (state === 'failed' || state === 'canceled') {
+      const logText = await fetchLogs(d, ctx);
+      const step = state === 'failed' ? failedStep(d) : null;
+      return { kind: 'state', state, phase, deploymentId: d.id, message: note(state === 'failed' ? msg.doFailedAt(step) : msg.DO_CANCELED), logText };
+    }
+    return { kind: 'state', state, phase, deploymentId: d.id, message: note(null) };
+  }
+
+  async function supersede(d: Deployment, list: Deployment[], ctx: ObserveContext): Promise<Observation> {
+    const index = list.findIndex((x) => x.id === d.id);
+    // Newer deployments come first in the list: try the oldest newer one first, it replaced ours.
+    const newer = (index >= 0 ? list.slice(0, index) : []).reverse();
+    for (const next of newer) {
+      const commit = commitOf(next);
+      if (!commit) continue;
+      const contains = commit === ctx.sha || (await opts.isAncestor(ctx.sha, commit));
+      if (contains) {
+        followed = next;
+        return describe(next, list, ctx);
+      }
+    }
+    const last = newer[newer.length - 1];
+    if (!last) return { kind: 'state', state: 'deploying', phase: 'SUPERSEDED', deploymentId: d.id, message: msg.DO_SUPERSEDED_WAITING };
+    return { kind: 'state', state: 'superseded', phase: 'SUPERSEDED', deploymentId: d.id, message: msg.doSupersededWithout(last.id, commitOf(last)) };
+  }
+
+  async function fetchLogs(d: Deployment, ctx: ObserveContext): Promise<string> {
+    const parts: string[] = [];
+    for (const type of ['BUILD', 'DEPLOY'] as const) {
+      const got = await client.logs(d.id, type, ctx.signal);
+      if (!got.ok) parts.push(`=== ${type} logs of deployment ${d.id}: not available (${got.reason}) ===\n`);
+      else if (got.value !== null) parts.push(`=== ${type} logs of deployment ${d.id} ===\n${got.value}${got.value.endsWith('\n') ? '' : '\n'}`);
+    }
+    return parts.join('');
+  }
+
+  return { name: 'digitalocean', observe };
+}
