@@ -111,6 +111,20 @@ export const willWatch = (short: string) =>
   `${BIN}: will watch the deployment of ${short} once the push is accepted (${BIN} check ${short} --wait 600).`;
 export const hookFailed = (detail: string) =>
   `${BIN}: the pre-push check failed (${detail}); the push goes on without a monitor. Start one later with: ${BIN} check --wait 600.`;
+export const initFileLine = (path: string, action: 'create' | 'update' | 'unchanged', what: string, dryRun: boolean) => {
+  const verb = { create: dryRun ? 'would create' : 'created', update: dryRun ? 'would update' : 'updated', unchanged: 'unchanged' }[action];
+  return `${verb.padEnd(12)} ${path}${what ? ` (${what})` : ''}`;
+};
+export const initHusky = (state: 'activated' | 'would-activate' | 'not-installed') =>
+  state === 'activated'
+    ? 'Hooks active: git runs .husky/pre-push through husky (core.hooksPath .husky/_).'
+    : state === 'would-activate'
+      ? 'Would run husky to activate the hooks (core.hooksPath .husky/_).'
+      : 'Hooks not active yet: run npm install (its prepare script runs husky), then push as usual.';
+export const INIT_ADD_SOURCE =
+  'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';
+export const initMergeDrivers = (dryRun: boolean) =>
+  `${dryRun ? 'Would set' : 'Set'} the merge drivers deploy-watch-union and deploy-watch-checklist in .git/config (each clone runs init once, or deploy-watch push resolves those files itself).`;
 
 // push and merge-driver (src/conflicts)
 export const pushDirty = (files: string[]) =>
@@ -150,19 +164,6 @@ export const pushRetrying = (attempt: number, max: number, reason: string, ms: n
 export const unknownStrategy = (name: string) => `Unknown merge rule "${printable(name)}". Use union or checklist.`;
 export const driverUnresolved = (path: string, why: string) =>
   `deploy-watch merge-driver left conflict markers in ${printable(path, 200)}: ${why}. Edit the file, then git add it.`;
-export const initFileLine = (path: string, action: 'create' | 'update' | 'unchanged', what: string, dryRun: boolean) => {
-  const verb = { create: dryRun ? 'would create' : 'created', update: dryRun ? 'would update' : 'updated', unchanged: 'unchanged' }[action];
-  return `${verb.padEnd(12)} ${path}${what ? ` (${what})` : ''}`;
-};
-export const initHusky = (state: 'activated' | 'would-activate' | 'not-installed') =>
-  state === 'activated'
-    ? 'Hooks active: git runs .husky/pre-push through husky (core.hooksPath .husky/_).'
-    : state === 'would-activate'
-      ? 'Would run husky to activate the hooks (core.hooksPath .husky/_).'
-      : 'Hooks not active yet: run npm install (its prepare script runs husky), then push as usual.';
-export const INIT_ADD_SOURCE =
-  'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';
-
 // monitor and DigitalOcean source
 export const doTimeout = (ms: number) => `DigitalOcean API gave no answer within ${ms} ms; will retry with backoff`;
 export const doNetwork = (detail: string) => `DigitalOcean API unreachable (${printable(detail, 160)}); will retry with backoff`;

@@ -37,6 +37,10 @@ describe('init', () => {
     assert.equal(pkg.scripts.prepare, 'husky');
     assert.match(pkg.devDependencies.husky, /^\^9\./);
     assert.match(readFileSync(join(repo.dir, '.husky/pre-push'), 'utf8'), /deploy-watch hook pre-push "\$@"/);
+    const attrs = readFileSync(join(repo.dir, '.gitattributes'), 'utf8');
+    assert.match(attrs, /^ROADMAP\.md merge=deploy-watch-checklist$/m);
+    assert.match(attrs, /^CHANGELOG\.md merge=deploy-watch-union$/m);
+    assert.match(repo.git('config', 'merge.deploy-watch-union.driver'), / merge-driver union %O %A %B %P/);
     const before = snapshot(repo.dir);
     const second = init(repo);
     assert.equal(second.code, 0, second.stderr);
@@ -79,6 +83,23 @@ describe('init', () => {
     assert.equal(spawnSync('git', ['config', 'core.hooksPath'], { cwd: repo.dir, env: repo.env }).status, 1, 'core.hooksPath left unset');
   });
 
+  it('keeps the lines of an existing .gitattributes', () => {
+    const repo = fresh();
+    writeFileSync(join(repo.dir, '.gitattributes'), '*.png binary\n');
+    assert.equal(init(repo).code, 0);
+    const attrs = readFileSync(join(repo.dir, '.gitattributes'), 'utf8');
+    assert.ok(attrs.startsWith('*.png binary\n\n# >>> deploy-watch >>>'), attrs);
+  });
+
+  it('stops on an invalid existing config, naming the key, and writes nothing', () => {
+    const repo = fresh();
+    writeFileSync(join(repo.dir, 'deploy-watch.config.json'), '{"branchh": "main"}\n');
+    const r = init(repo);
+    assert.equal(r.code, 78, r.stderr);
+    assert.match(r.stderr, /branchh/);
+    assert.equal(existsSync(join(repo.dir, '.husky')), false);
+  });
+
   it('the config template is valid for every command (strict schema)', () => {
     const repo = fresh();
     assert.equal(init(repo).code, 0);
@@ -92,7 +113,7 @@ describe('init', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { dryRun: boolean; files: { path: string; action: string }[]; husky: string };
     assert.equal(out.dryRun, false);
-    assert.deepEqual(out.files.map((f) => [f.path, f.action]), [['package.json', 'create'], ['.husky/pre-push', 'create'], ['deploy-watch.config.json', 'create']]);
+    assert.deepEqual(out.files.map((f) => [f.path, f.action]), [['package.json', 'create'], ['.husky/pre-push', 'create'], ['deploy-watch.config.json', 'create'], ['.gitattributes', 'create']]);
     assert.equal(out.husky, 'not-installed');
   });
 });

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { Deps } from '../../core/deps.js';
 import { EXIT } from '../../core/errors.js';
 import * as msg from '../../core/messages.js';
+import { installMergeDrivers } from '../../conflicts/mergeDrivers.js';
 import { actionOf, planInit, type FileChange } from './plan.js';
 
 export interface InitOptions {
@@ -16,12 +17,16 @@ export type HuskyState = 'activated' | 'would-activate' | 'not-installed';
 
 export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
   const top = deps.repo().topLevel;
-  const changes = planInit(top);
-  if (!o.dryRun) for (const c of changes) if (actionOf(c) !== 'unchanged') write(join(top, c.path), c.after);
+  const config = await deps.config(); // an invalid existing config stops init here, with the key named
+  const changes = planInit(top, config.conflicts.rules);
+  if (!o.dryRun) {
+    for (const c of changes) if (actionOf(c) !== 'unchanged') write(join(top, c.path), c.after);
+    await installMergeDrivers(deps.git()); // merge.deploy-watch-*.driver in .git/config: same values every run
+  }
   const husky = activateHusky(top, o.dryRun, deps.env);
   if (deps.globals.json) {
     const files = changes.map((c) => ({ path: c.path, action: actionOf(c), what: c.what, ...(o.dryRun && actionOf(c) !== 'unchanged' ? { content: c.after } : {}) }));
-    deps.stdout.write(`${JSON.stringify({ dryRun: o.dryRun, files, husky })}\n`);
+    deps.stdout.write(`${JSON.stringify({ dryRun: o.dryRun, files, husky, mergeDrivers: o.dryRun ? 'would-install' : 'installed' })}\n`);
     return EXIT.success;
   }
   for (const c of changes) {
@@ -29,6 +34,7 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
     if (o.dryRun && actionOf(c) !== 'unchanged') deps.stdout.write(indent(c.after));
   }
   deps.stdout.write(`${msg.initHusky(husky)}\n`);
+  deps.stdout.write(`${msg.initMergeDrivers(o.dryRun)}\n`);
   if (!deps.globals.quiet && changes.some((c) => c.path === 'deploy-watch.config.json' && actionOf(c) === 'create')) {
     deps.stdout.write(`${msg.INIT_ADD_SOURCE}\n`);
   }

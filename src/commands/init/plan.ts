@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../../core/errors.js';
-import { PRE_PUSH_BLOCK, upsertBlock } from '../../hooks/huskyHook.js';
+import { gitattributesLines } from '../../conflicts/mergeDrivers.js';
+import type { MergeRule } from '../../conflicts/rules.js';
+import { BLOCK_BEGIN, BLOCK_END, PRE_PUSH_BLOCK, upsertBlock } from '../../hooks/huskyHook.js';
 import { configTemplateText } from './configTemplate.js';
 import { addHusky } from './packageJson.js';
 
@@ -29,7 +31,7 @@ export function readText(file: string): string | null {
   }
 }
 
-export function planInit(top: string): FileChange[] {
+export function planInit(top: string, rules: readonly MergeRule[]): FileChange[] {
   const changes: FileChange[] = [];
   const pkgBefore = readText(join(top, 'package.json'));
   const pkg = addHusky(pkgBefore);
@@ -42,5 +44,10 @@ export function planInit(top: string): FileChange[] {
 
   const configBefore = readText(join(top, 'deploy-watch.config.json'));
   changes.push({ path: 'deploy-watch.config.json', before: configBefore, after: configBefore ?? configTemplateText(), what: configBefore === null ? 'template with the defaults; add a source' : 'kept as it is' });
+
+  // The conflict rules as git merge drivers, so a plain `git pull --rebase` resolves those files too.
+  const attrsBefore = readText(join(top, '.gitattributes'));
+  const attrsBlock = [`${BLOCK_BEGIN} (written by deploy-watch init from conflicts.rules)`, ...gitattributesLines(rules), BLOCK_END];
+  changes.push({ path: '.gitattributes', before: attrsBefore, after: upsertBlock(attrsBefore, attrsBlock), what: 'merge drivers for conflicts.rules' });
   return changes;
 }

@@ -4,7 +4,7 @@ import type { Runner } from '../../cli.js';
 export function registerInit(program: Command, runner: Runner): void {
   program
     .command('init')
-    .description('install into this repository: Husky pre-push hook, deploy-watch.config.json template; idempotent')
+    .description('install into this repository: Husky pre-push hook, deploy-watch.config.json template, .gitattributes merge drivers; idempotent')
     .option('--dry-run', 'show what would be written, write nothing', false)
     .action(async (opts: { dryRun: boolean }, command: Command) => {
       await runner(command, async (deps) => (await import('./index.js')).runInit({ dryRun: Boolean(opts.dryRun) }, deps));
