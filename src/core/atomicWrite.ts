@@ -7,23 +7,33 @@ let counter = 0;
 export function writeFileAtomic(path: string, data: string, mode = 0o644): void {
   // Temp name is unique per process and call, and starts with '.' so listings skip it.
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++counter}.tmp`);
-  const fd = openSync(tmp, 'w', mode);
+  // 'wx': never write through a file or symlink someone planted at the temp name.
+  const fd = openSync(tmp, 'wx', mode);
   try {
     writeSync(fd, data);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
-    unlinkSync(tmp);
+    removeQuietly(tmp);
     throw error;
   }
   closeSync(fd);
   try {
     renameSync(tmp, path);
   } catch (error) {
-    unlinkSync(tmp);
+    removeQuietly(tmp);
     throw error;
   }
   fsyncDir(dirname(path));
+}
+
+/** Cleanup on an error path must not hide the error that got us there. */
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    /* already gone */
+  }
 }
 
 function fsyncDir(dir: string): void {

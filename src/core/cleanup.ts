@@ -36,34 +36,40 @@ export function cleanupOlderThan(stateDir: string, store: StatusStore, maxAgeMs:
     }
     return liveCache.get(sha)!;
   };
+  // A commit's files go together: only when the newest of them is older than the limit.
+  const candidates: Array<{ path: string; sha: string; isDir: boolean; mtimeMs: number; temp: boolean }> = [];
+  const newest = new Map<string, number>();
   for (const name of names.sort()) {
     const path = join(dir, name);
-    const match = RUN_FILE.exec(name) ?? TEMP_FILE.exec(name);
+    const run = RUN_FILE.exec(name);
+    const match = run ?? TEMP_FILE.exec(name);
     let stat;
     try {
       stat = lstatSync(path);
     } catch {
       continue; // removed meanwhile
     }
-    if (!match || stat.isSymbolicLink()) {
+    const isLockDir = match?.[2] === 'lock' && stat.isDirectory() && !stat.isSymbolicLink();
+    if (!match || stat.isSymbolicLink() || (!stat.isFile() && !isLockDir)) {
       result.skipped.push(path);
       continue;
     }
-    const isLockDir = match[2] === 'lock' && stat.isDirectory();
-    if (!stat.isFile() && !isLockDir) {
-      result.skipped.push(path);
-      continue;
-    }
-    if (nowMs - stat.mtimeMs < maxAgeMs) continue;
-    if (isLive(match[1]!)) {
-      result.keptLive.push(path);
+    const sha = match[1]!;
+    candidates.push({ path, sha, isDir: isLockDir, mtimeMs: stat.mtimeMs, temp: !run });
+    if (run) newest.set(sha, Math.max(newest.get(sha) ?? 0, stat.mtimeMs));
+  }
+  for (const c of candidates) {
+    const age = nowMs - (c.temp ? c.mtimeMs : newest.get(c.sha)!);
+    if (age < maxAgeMs) continue;
+    if (isLive(c.sha)) {
+      result.keptLive.push(c.path);
       continue;
     }
     if (!dryRun) {
-      if (isLockDir) rmSync(path, { recursive: true, force: true });
-      else unlinkSync(path);
+      if (c.isDir) rmSync(c.path, { recursive: true, force: true });
+      else unlinkSync(c.path);
     }
-    result.removed.push(path);
+    result.removed.push(c.path);
   }
   return result;
 }

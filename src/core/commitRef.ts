@@ -31,7 +31,7 @@ export async function resolveCommit(input: string | undefined, opts: ResolveOpti
   validateCommitArg(input);
   if (HEX_PREFIX.test(input)) {
     const prefix = input.toLowerCase();
-    if (prefix.length === 40) return prefix;
+    if (prefix.length === 40 && !opts.storeOnly) return prefix;
     const matches = (await opts.store.listShas()).filter((sha) => sha.startsWith(prefix));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) throw new UsageError(msg.ambiguousPrefix(prefix, matches));

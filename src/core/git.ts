@@ -1,7 +1,9 @@
 // The one git wrapper for fast paths: argv arrays (no shell), cwd bound once, typed errors.
 // child_process is used instead of execa/simple-git here because `check` must start in a few ms.
 import { execFile, execFileSync } from 'node:child_process';
-import { GitError } from './errors.js';
+import { GitError, InternalError } from './errors.js';
+
+const GIT_MISSING = 'git is not installed or not on PATH. Install git 2.31 or later.';
 
 export interface GitResult {
   stdout: string;
@@ -28,6 +30,7 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
       return new Promise((resolve, reject) => {
         const child = execFile('git', [...args], { cwd, env: { ...env, ...opts.env }, maxBuffer: MAX_BUFFER, encoding: 'utf8' },
           (error, stdout, stderr) => {
+            if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new InternalError(GIT_MISSING));
             const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
             if (error && typeof error.code !== 'number' && !opts.allowFailure) {
               reject(new GitError(args, `${stderr}${error.message}`, null));
@@ -36,7 +39,8 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
             if (exitCode !== 0 && !opts.allowFailure) reject(new GitError(args, stderr, exitCode));
             else resolve({ stdout, stderr, exitCode });
           });
-        if (opts.input !== undefined) child.stdin?.end(opts.input);
+        // Close stdin either way, so a git that would read it never waits.
+        child.stdin?.end(opts.input ?? '');
       });
     },
     runSync(args, opts = {}) {
@@ -44,7 +48,8 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
         const stdout = execFileSync('git', [...args], { cwd, env, maxBuffer: MAX_BUFFER, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
         return { stdout, stderr: '', exitCode: 0 };
       } catch (error) {
-        const e = error as { status?: number | null; stderr?: string; stdout?: string; message: string };
+        const e = error as { status?: number | null; stderr?: string; stdout?: string; message: string; code?: string };
+        if (e.code === 'ENOENT') throw new InternalError(GIT_MISSING);
         const exitCode = typeof e.status === 'number' ? e.status : 1;
         if (!opts.allowFailure) throw new GitError(args, e.stderr ?? e.message, e.status ?? null);
         return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', exitCode };

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { redactText } from './redact.js';
+import { redactDeep } from './redact.js';
 
 export type { Logger };
 
@@ -29,10 +29,10 @@ export function createLogger(file: string, secrets: readonly (string | null)[], 
       level,
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
-      // Key-based redaction misses a token inside a message or URL: scrub the strings too.
+      // Key-based redaction misses a token inside a message, a URL or an error: scrub every string too.
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a, secrets) : a)) as Parameters<typeof method>);
+          method.apply(this, args.map((a) => redactDeep(a, secrets)) as Parameters<typeof method>);
         },
       },
     },

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { LOCK_STALE_MS, lockExists, removeLock } from './lock.js';
 import { liveness, readPidFile, removeFile, type Liveness, type PidInfo } from './pidFile.js';
-import { isFinal, newRecord, type StatusRecord } from './statusRecord.js';
+import { isFinal, type StatusRecord } from './statusRecord.js';
 import * as msg from './messages.js';
 import type { StatusStore } from './statusStore.js';
 
@@ -53,7 +53,8 @@ export async function stopMonitor(sha: string, graceMs: number, deps: StopDeps):
   }
   await recordStopped(sha, deps);
   removeFile(paths.pid);
-  removeLock(paths.lock);
+  // A fresh lock without a PID file belongs to a monitor that is starting up: leave it.
+  if (info || deps.now() - mtime(paths.lock) > LOCK_STALE_MS) removeLock(paths.lock);
   return result;
 }
 
@@ -85,11 +86,10 @@ async function waitForExit(info: PidInfo, ms: number, deps: StopDeps): Promise<b
 
 async function recordStopped(sha: string, deps: StopDeps): Promise<void> {
   const read = await deps.store.read(sha);
-  if (read.status === 'corrupt') return; // never overwrite what we cannot read; cleanup reports it
-  if (read.status === 'ok' && isFinal(read.record.state)) return; // the monitor recorded its own outcome
+  // Never overwrite what we cannot read, an outcome the monitor recorded itself, or invent a record.
+  if (read.status !== 'ok' || isFinal(read.record.state)) return;
   const nowIso = new Date(deps.now()).toISOString();
-  const base = read.status === 'ok' ? read.record : newRecord({ sha }, nowIso);
-  await deps.store.write({ ...base, state: 'stopped', finishedAt: nowIso, updatedAt: nowIso, pid: null, message: msg.STOPPED_BY_USER });
+  await deps.store.write({ ...read.record, state: 'stopped', finishedAt: nowIso, updatedAt: nowIso, pid: null, message: msg.STOPPED_BY_USER });
 }
 
 /** Removes PID files of dead monitors and locks whose owner is gone; returns the paths removed. */

@@ -1,7 +1,7 @@
 // PID files that can tell a live monitor from a dead one and from a PID the kernel reused:
 // we record the process start time next to the PID and compare it on every check.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic } from './atomicWrite.js';
 import { isErrno } from './errors.js';
 
@@ -15,15 +15,20 @@ export interface PidInfo {
 
 export type Liveness = 'alive' | 'dead' | 'reused';
 
+const HAS_PROC = existsSync('/proc/self/stat');
+
 export function processStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm (field 2) may contain spaces and parentheses: count fields after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return rest[19] ?? null; // field 22 overall = index 19 after pid, comm
-  } catch (error) {
-    if (isErrno(error, 'ENOENT') || isErrno(error, 'ESRCH')) return null;
+  if (HAS_PROC) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // comm (field 2) may contain spaces and parentheses: count fields after the last ')'.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return rest[19] ?? null; // field 22 overall = index 19 after pid, comm
+    } catch {
+      return null; // the process is gone
+    }
   }
+  // No /proc (macOS, BSD): ps prints the start time.
   try {
     return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
   } catch {

@@ -1,6 +1,6 @@
 // The status store: the one interface through which records and logs are read and written.
 // Files today; a team sharing records across machines can put PostgreSQL behind the same interface.
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { InternalError, isErrno } from './errors.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import * as msg from './messages.js';
@@ -43,10 +43,11 @@ export class FileStatusStore implements StatusStore {
     const file = this.paths(sha).record;
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readNoFollow(file);
     } catch (error) {
       if (isErrno(error, 'ENOENT')) return { status: 'missing' };
       if (isErrno(error, 'EISDIR')) return { status: 'corrupt', file, reason: 'is a folder, not a file' };
+      if (isErrno(error, 'ELOOP')) return { status: 'corrupt', file, reason: 'is a symlink, which is never followed' };
       throw this.unusable(error);
     }
     const parsed = parseRecord(text);
@@ -83,8 +84,12 @@ export class FileStatusStore implements StatusStore {
   async writeLog(sha: string, text: string): Promise<void> {
     this.ensure();
     const file = this.paths(sha).log;
-    writeFileAtomic(file, text, 0o600);
-    chmodSync(file, 0o600); // the umask must not widen a log that holds remote build output
+    try {
+      writeFileAtomic(file, text, 0o600);
+      chmodSync(file, 0o600); // the umask must not widen a log that holds remote build output
+    } catch (error) {
+      throw this.unusable(error);
+    }
   }
 
   async tailLog(sha: string, count: number): Promise<string[] | null> {
@@ -114,5 +119,15 @@ export class FileStatusStore implements StatusStore {
   private unusable(error: unknown): Error {
     if (isErrno(error)) return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
     return error as Error;
+  }
+}
+
+/** Reads a file, refusing a symlink (O_NOFOLLOW) so a planted link cannot point a reader elsewhere. */
+function readNoFollow(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
   }
 }

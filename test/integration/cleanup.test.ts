@@ -42,6 +42,13 @@ describe('cleanup', () => {
     assert.ok(existsSync(fx.store.paths(live).record) && existsSync(fx.store.paths(live).pid), 'a live monitor is never cleaned');
 
     assert.equal(dw('cleanup').stdout, '', 'nothing to do: no output (cron-safe)');
+    // A commit's files go together: an old record whose log is recent stays.
+    const mixed = 'e'.repeat(40);
+    await putRecord(fx.store, mixed, { state: 'failed' });
+    await fx.store.writeLog(mixed, 'recent log\n');
+    age(fx.store.paths(mixed).record, 30);
+    assert.equal(dw('cleanup').stdout, '');
+    assert.ok(existsSync(fx.store.paths(mixed).record));
     const two = dw('cleanup', '2', '--json');
     assert.deepEqual(JSON.parse(two.stdout).removed, [fx.store.paths(fresh).record]);
   });

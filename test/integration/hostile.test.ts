@@ -1,6 +1,6 @@
 // Hostile and broken input: every case gets a clear message and the right exit code, and nothing is lost.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run } from '../../src/main.js';
@@ -65,6 +65,10 @@ describe('hostile input', () => {
     assert.match(dw(['check', sha]).stdout, /schema version 99 is not 1/);
     const json = JSON.parse(dw(['check', sha, '--json']).stdout);
     assert.equal(json.unknown, 'corrupt');
+    // A record that is a symlink is never followed.
+    const other = repo.commit('symlinked');
+    symlinkSync(store.paths(sha).record, store.paths(other).record);
+    assert.match(dw(['check', other]).stdout, /is a symlink, which is never followed/);
     // manage status and cleanup do not crash on it either.
     assert.equal(dw(['manage', 'status']).code, 0);
   });

@@ -115,6 +115,10 @@ describe('manage', () => {
     assert.equal(unknown.code, 64);
     assert.match(unknown.stderr, /No monitor or status record here matches "ffffffff"/);
     assert.equal(dw('manage', 'stop', '../x').code, 64);
+    // A full sha that was never watched is not stopped, and no record is invented for it.
+    const never = fx.repo.commit('never-watched');
+    assert.equal(dw('manage', 'stop', never).code, 64);
+    assert.equal(dw('check', never, '--json').stdout.includes('"unknown":"no-record"'), true);
     assert.equal(dw('manage', 'stop').code, 64);
   });
 

@@ -14,9 +14,11 @@ describe('tool log', () => {
       const log = createLogger(file, [token, 'postgres://app:pw@127.0.0.1/db']);
       log.info({ headers: { authorization: `Bearer ${token}` }, token, databaseUrl: 'postgres://app:pw@127.0.0.1/db' }, 'request');
       log.warn(`retrying with ${token} against postgres://app:pw@127.0.0.1/db`);
+      log.error({ reason: 'connect postgres://app:pw@127.0.0.1/db failed', err: new Error(`auth Basic dXNlcjpwYXNz with ${token}`) }, 'nested');
       const text = readFileSync(file, 'utf8');
       const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-      assert.equal(lines.length, 2);
+      assert.equal(lines.length, 3);
+      assert.ok(!text.includes('dXNlcjpwYXNz'), text);
       assert.ok(!text.includes(token), text);
       assert.ok(!text.includes(':pw@'), text);
       assert.match(text, /\[Redacted\]/);

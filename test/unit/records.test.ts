@@ -51,5 +51,9 @@ describe('redaction', () => {
     const out = redactText(text, ['my-own-secret']);
     for (const secret of ['s3cr3t', 'abc.def', 'dop_v1_0123456789abcdef', 'my-own-secret']) assert.ok(!out.includes(secret), out);
     assert.match(out, /postgres:\/\/user:\[Redacted\]@db/);
+    for (const pw of ['a/b#c', 'p@ss', 'x?y']) {
+      const scrubbed = redactText(`postgresql://app:${pw}@127.0.0.1:5432/db and more`);
+      assert.ok(!scrubbed.includes(pw) && scrubbed.includes('127.0.0.1:5432/db and more'), scrubbed);
+    }
   });
 });
