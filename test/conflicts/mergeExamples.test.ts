@@ -13,6 +13,9 @@ describe('union', () => {
     assert.equal(mergeUnion(base, 'one\nthree\n', 'one\ntwo\nthree\nfour\n'), 'one\nthree\nfour\n');
     assert.equal(mergeUnion(base, 'one\ntwo (edited)\nthree\n', 'one\nthree\nadded\n'), 'one\ntwo (edited)\nthree\nadded\n');
   });
+  it('a line both sides changed differently is kept in both versions, upstream first', () => {
+    assert.equal(mergeUnion('x\nline\ny\n', 'x\nline A\ny\n', 'x\nline B\ny\n'), 'x\nline A\nline B\ny\n');
+  });
   it('handles empty sides and a missing final newline', () => {
     assert.equal(mergeUnion('', 'a', 'b\n'), 'a\nb\n');
     assert.equal(mergeUnion('', '', ''), '');
@@ -32,6 +35,9 @@ describe('checklist', () => {
   });
   it('the same item added on both sides, ticked on one, is kept once and ticked', () => {
     assert.equal(mergeChecklist(base, `${base}- [ ] new\n`, `${base}- [x] new\n`), `${base}- [x] new\n`);
+  });
+  it('an item ticked on one side and reworded on the other keeps both lines', () => {
+    assert.equal(mergeChecklist('- [ ] a\n- [ ] b\n', '- [x] a\n- [ ] b\n', '- [ ] a (owner B)\n- [ ] b\n'), '- [x] a\n- [ ] a (owner B)\n- [ ] b\n');
   });
   it('a ticked item the other side removed is kept (the tick is work), an untouched one is removed', () => {
     const ours = '# Roadmap\n- [x] task1\n- [ ] task2\n- [ ] X\n';
