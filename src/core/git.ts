@@ -39,7 +39,11 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
             if (exitCode !== 0 && !opts.allowFailure) reject(new GitError(args, stderr, exitCode));
             else resolve({ stdout, stderr, exitCode });
           });
-        // Close stdin either way, so a git that would read it never waits.
+        // Close stdin either way, so a git that would read it never waits. A git that exits before
+        // reading makes that write fail with EPIPE: harmless (its exit code says what happened),
+        // but unhandled it would crash the process (seen under load in the push swarm test).
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.on('error', () => {}); // EPIPE when git exits before reading: its exit code tells
         child.stdin?.end(opts.input ?? '');
       });
     },
