@@ -43,7 +43,6 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
         // reading makes that write fail with EPIPE: harmless (its exit code says what happened),
         // but unhandled it would crash the process (seen under load in the push swarm test).
         child.stdin?.on('error', () => undefined);
-        child.stdin?.on('error', () => {}); // EPIPE when git exits before reading: its exit code tells
         child.stdin?.end(opts.input ?? '');
       });
     },
