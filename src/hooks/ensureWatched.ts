@@ -2,7 +2,7 @@
 // monitor itself when the commit is on the remote's deploy branch and nobody watches it.
 import type { EnsureWatched } from '../commands/check/index.js';
 import type { Deps } from '../core/deps.js';
-import { monitorArgs } from './pushWatcher.js';
+import { startMonitorOnce } from './startMonitorOnce.js';
 
 export function makeEnsureWatched(deps: Deps): EnsureWatched {
   return async (sha, evaluation) => {
@@ -10,7 +10,8 @@ export function makeEnsureWatched(deps: Deps): EnsureWatched {
     if (evaluation.unknown !== 'no-record' && evaluation.unknown !== 'stale') return false;
     const config = await deps.config();
     if (!(await onDeployBranch(deps, sha, config.remote, config.branch))) return false;
-    deps.spawnDetached(monitorArgs({ sha, branch: config.branch, remote: config.remote }));
+    // A monitor someone else just started counts too: the record will appear either way.
+    await startMonitorOnce(deps, { sha, branch: config.branch, remote: config.remote });
     return true;
   };
 }

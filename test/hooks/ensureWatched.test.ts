@@ -1,21 +1,38 @@
 // `check --wait` closes the gap skipped hooks leave: it starts a monitor for a pushed, unwatched commit.
+import type { ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Deps } from '../../src/core/deps.js';
 import { evaluate } from '../../src/core/outcome.js';
 import { makeEnsureWatched } from '../../src/hooks/ensureWatched.js';
+import type { FileStatusStore } from '../../src/core/statusStore.js';
 import { createDeps } from '../../src/main.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
+import { killQuietly, startFakeMonitor } from '../helpers/state.js';
 
+const fakes: ChildProcess[] = [];
+
+/** Real deps, except that "starting the monitor" records the argv and starts a stand-in with a PID file. */
 function depsIn(repo: TestRepo, spawned: string[][]): Deps {
   const io = { stdout: { write: () => {}, isTTY: false }, stderr: { write: () => {}, isTTY: false }, env: repo.env, cwd: repo.dir };
   const real = createDeps({ json: false, quiet: false, verbose: false, cwd: '.' }, io);
-  return { ...real, spawnDetached: (args) => (spawned.push([...args]), 4242) };
+  return {
+    ...real,
+    spawnDetached: (args) => {
+      spawned.push([...args]);
+      const child = startFakeMonitor(real.store() as FileStatusStore, args[1]!);
+      fakes.push(child);
+      return child.pid!;
+    },
+  };
 }
 
 describe('ensureWatched (check --wait)', () => {
   const repo = makeRepo();
-  after(() => repo.cleanup());
+  after(() => {
+    fakes.forEach(killQuietly);
+    repo.cleanup();
+  });
 
   it('starts the monitor for a commit on origin/main that has no record', async () => {
     const sha = repo.commit('pushed without hooks');
@@ -24,6 +41,9 @@ describe('ensureWatched (check --wait)', () => {
     const deps = depsIn(repo, spawned);
     assert.equal(await makeEnsureWatched(deps)(sha, await evaluate(deps.store(), sha)), true);
     assert.deepEqual(spawned, [['monitor', sha, '--detach', '--branch', 'main', '--remote', 'origin']]);
+    // Asked again while that monitor runs: nothing more is started.
+    assert.equal(await makeEnsureWatched(deps)(sha, await evaluate(deps.store(), sha)), true);
+    assert.equal(spawned.length, 1);
   });
 
   it('starts nothing for a commit that is not on the remote deploy branch', async () => {

@@ -63,6 +63,32 @@ describe('hooks: pushes through husky', () => {
     assert.equal(health.hits() > 0, true);
   });
 
+  it('a push to the remote by URL is confirmed with ls-remote', async () => {
+    const repo = hooked();
+    const sha = repo.commit('by url');
+    const r = push(repo, [repo.remote, 'main']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /will watch the deployment/);
+    await waitFor(() => watcherVerdicts(repo, sha).length > 0, 'the watcher verdict');
+    assert.deepEqual(watcherVerdicts(repo, sha), ['accepted']);
+  });
+
+  it('a push of several refs watches the deploy branch only', async () => {
+    const repo = hooked();
+    repo.git('checkout', '-q', '-b', 'feat/side');
+    const side = repo.commit('side');
+    repo.git('checkout', '-q', 'main');
+    const sha = repo.commit('main change');
+    repo.git('tag', 'v1.0.0');
+    const r = push(repo, ['origin', 'main', 'feat/side', 'v1.0.0']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.split('\n').filter((l) => l.includes('will watch')).length, 1);
+    await waitFor(() => watcherVerdicts(repo, sha).length > 0, 'the watcher verdict');
+    await settled(repo);
+    assert.deepEqual(watcherVerdicts(repo, sha), ['accepted']);
+    assert.deepEqual(watcherVerdicts(repo, side), []);
+  });
+
   it('a push refused by the remote (pre-receive) starts nothing', async () => {
     const repo = hooked();
     const hook = join(repo.remote, 'hooks', 'pre-receive');

@@ -1,25 +1,18 @@
 // `deploy-watch hook watch <sha> …` (hidden): the detached post-push watcher the pre-push hook starts.
-// It writes nothing itself; once the push is accepted it starts `deploy-watch monitor <sha> --detach`,
-// whose lock makes sure one monitor runs per commit however many pushes asked for it.
+// It keeps no state of its own; once the push is accepted it starts `deploy-watch monitor <sha> --detach`
+// through startMonitorOnce, so one monitor runs per commit however many pushes asked for it.
 import type { Deps } from '../../core/deps.js';
-import { evaluate } from '../../core/outcome.js';
 import { liveness } from '../../core/pidFile.js';
-import { awaitPushResult, monitorArgs, type Verdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
+import { awaitPushResult, type Verdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
+import { startMonitorOnce } from '../../hooks/startMonitorOnce.js';
 
 export const DEFAULT_PUSH_TIMEOUT_S = 600;
 
 export async function runWatch(req: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
-  const start = verdict === 'accepted' && (await nobodyWatches(deps, req.sha));
-  if (start) deps.spawnDetached(monitorArgs(req));
+  const start = verdict === 'accepted' && (await startMonitorOnce(deps, req));
   await note(deps, req, verdict, start);
   return 0;
-}
-
-/** A monitor that runs or has finished already answers for this commit (a second push of it, say). */
-async function nobodyWatches(deps: Deps, sha: string): Promise<boolean> {
-  const { unknown } = await evaluate(deps.store(), sha);
-  return unknown === 'no-record' || unknown === 'stale';
 }
 
 export function watchEnv(deps: Deps): WatchEnv {
