@@ -8,8 +8,6 @@ import type { Git } from '../core/git.js';
 import * as msg from '../core/messages.js';
 import { fileListCache } from './digitalocean/cache.js';
 import { createDigitalOceanSource } from './digitalocean/source.js';
-import { createDatabaseSource } from './database.js';
-import { createHealthSource } from './health.js';
 import type { Source } from './source.js';
 
 export interface SourceDeps {
@@ -26,7 +24,8 @@ export interface SourceDeps {
 export const DO_TIMEOUT_MS = 10_000;
 export const DO_PER_PAGE = 50;
 
-export function buildSources(config: Config, deps: SourceDeps): Source[] {
+/** Async because the database and health sources (pg, its drivers) are loaded only when configured. */
+export async function buildSources(config: Config, deps: SourceDeps): Promise<Source[]> {
   const sources: Source[] = [];
   const { doToken, databaseUrl } = config.secrets;
   if (config.digitalocean && doToken) {
@@ -47,9 +46,11 @@ export function buildSources(config: Config, deps: SourceDeps): Source[] {
     );
   }
   if (config.database && databaseUrl) {
+    const { createDatabaseSource } = await import('./database.js');
     sources.push(createDatabaseSource({ databaseUrl, query: config.database.query, states: config.database.states, timeoutMs: config.database.timeout * 1000 }));
   }
   if (config.health) {
+    const { createHealthSource } = await import('./health.js');
     sources.push(createHealthSource({ url: config.health.url, ...(config.health.commit ? { commit: config.health.commit } : {}), timeoutMs: config.health.timeout * 1000 }));
   }
   if (sources.length === 0) throw new ConfigError(config.digitalocean && !doToken ? `${msg.doNeedsToken} ${msg.NO_SOURCE_CONFIGURED}` : msg.NO_SOURCE_CONFIGURED);
