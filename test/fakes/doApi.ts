@@ -54,7 +54,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
 
   async function api(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): Promise<void> {
     const target = `${url.pathname}${url.search}`;
-    const fault = faults.find((f) => f.left > 0 && (!f.match || target.includes(f.match)));
+    const fault = faults.find((f) => f.left > 0 && (f.until === undefined || now() - t0 < f.until) && (!f.match || target.includes(f.match)));
     if (fault) {
       fault.left -= 1;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));

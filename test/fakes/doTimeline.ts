@@ -29,6 +29,8 @@ export interface Fault {
   body?: string;
   /** Wait this long before answering (with status unset: then answer normally). */
   delayMs?: number;
+  /** Active only before this many ms after start (default: always). */
+  until?: number;
 }
 
 export interface Timeline {
