@@ -1,5 +1,5 @@
 // End to end through git, husky's runner and the built bin: what a push starts, and what it does not.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -101,6 +101,27 @@ describe('hooks: pushes through husky', () => {
     await waitFor(() => watcherVerdicts(repo, sha).length > 0, 'the watcher verdict');
     assert.deepEqual(watcherVerdicts(repo, sha), ['rejected']);
     await settled(repo);
+    assert.equal(existsSync(recordOf(repo, sha)), false);
+  });
+
+  it('an interrupted push (Ctrl-C during the transfer) starts nothing', async () => {
+    const repo = hooked();
+    const started = join(repo.root, 'pre-receive-started');
+    const hook = join(repo.remote, 'hooks', 'pre-receive');
+    writeFileSync(hook, `#!/bin/sh\ntouch '${started}'\nsleep 20\n`);
+    chmodSync(hook, 0o755);
+    const before = git(repo.remote, ['rev-parse', 'main']);
+    const sha = repo.commit('interrupted');
+    // Its own process group, as a terminal's Ctrl-C reaches git and the receive-pack it runs.
+    const child = spawn('git', ['push', 'origin', 'main'], { cwd: repo.dir, env: repo.env, detached: true, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await waitFor(() => existsSync(started), 'the remote hook to start');
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+    await waitFor(() => watcherVerdicts(repo, sha).length > 0, 'the watcher verdict');
+    assert.deepEqual(watcherVerdicts(repo, sha), ['rejected']);
+    await settled(repo);
+    assert.equal(git(repo.remote, ['rev-parse', 'main']), before);
     assert.equal(existsSync(recordOf(repo, sha)), false);
   });
 
