@@ -19,6 +19,7 @@ export async function runHookFast(argv: readonly string[], bin = HOOK_BIN): Prom
     globals: { json: false, quiet: false, verbose: false, cwd: '.' },
     stderr: { write: (s) => void process.stderr.write(s), isTTY: Boolean(process.stderr.isTTY) },
     git: () => git,
+    now: () => Date.now(),
     spawnDetached(args) {
       const child = spawn(process.execPath, [bin, ...args], { cwd: git.cwd, detached: true, stdio: 'ignore', env });
       child.unref();

@@ -14,7 +14,10 @@ export interface Refusal {
 
 export interface PrePushPlan {
   refusals: Refusal[];
-  /** Local branch refs (`refs/heads/x`) whose upstream may be ahead of them. */
+  /**
+   * Local branch refs (`refs/heads/x`) whose upstream may be ahead of them. Not the deploy branch: git
+   * refuses a non-fast-forward push to it before the hook runs, and that saves the hook its git call.
+   */
   behindChecks: string[];
   /** The commit pushed to the deploy branch, if any (several refs: the deploy branch only). */
   watch: { sha: string; branch: string } | null;
@@ -33,7 +36,9 @@ export function planPrePush(refs: readonly PushedRef[], config: HookConfig, appl
     const localBranch = branchName(ref.localRef);
     if (branch === config.branch) {
       plan.watch = { sha: ref.localSha, branch };
-    } else if (!pattern.test(branch)) {
+      continue;
+    }
+    if (!pattern.test(branch)) {
       plan.refusals.push({ branch, localBranch, suggestion: suggestName(branch, pattern) });
       continue;
     }

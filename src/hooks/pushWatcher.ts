@@ -13,8 +13,8 @@ export interface WatchRequest {
   url: string | null;
   /** The `git push` process, when the hook found it. */
   push: ProcessRef | null;
-  /** The remote-tracking ref's sha when the hook ran (null: it did not exist). */
-  before: string | null;
+  /** When the hook ran (epoch ms): a tracking-ref update older than this is not this push's. */
+  since: number | null;
 }
 
 export interface WatchEnv {
@@ -23,6 +23,8 @@ export interface WatchEnv {
   isRunning(process: ProcessRef): boolean;
   /** The sha of refs/remotes/<remote>/<branch>, or null when there is no such ref. */
   trackingSha(remote: string, branch: string): Promise<string | null>;
+  /** The newest reflog entry of refs/remotes/<remote>/<branch>; null when no reflog is kept. */
+  lastTrackingUpdate(remote: string, branch: string): Promise<{ sha: string; subject: string; at: number } | null>;
   /** The sha the remote (a name or URL) has for the branch; null when unknown. Network: only here. */
   remoteSha(remoteOrUrl: string, branch: string): Promise<string | null>;
 }
@@ -58,9 +60,11 @@ async function accepted(req: WatchRequest, env: WatchEnv): Promise<boolean> {
   // No tracking ref at all: the remote has no fetch refspec for it, so ask the remote.
   if (tracking === null) return (await env.remoteSha(req.remote, req.branch)) === req.sha;
   if (tracking !== req.sha) return false;
-  if (req.before !== req.sha) return true;
-  // It already held this sha before the push (someone else pushed it): only the remote can tell.
-  return (await env.remoteSha(req.remote, req.branch)) === req.sha;
+  const last = await env.lastTrackingUpdate(req.remote, req.branch);
+  if (last === null) return true; // no reflog kept (core.logAllRefUpdates=false): the ref is the best sign
+  const byThisPush = last.sha === req.sha && last.subject === 'update by push' && (req.since === null || last.at >= req.since - 1000);
+  // Otherwise a fetch moved it there, or it held the commit already: only the remote can tell.
+  return byThisPush || (await env.remoteSha(req.remote, req.branch)) === req.sha;
 }
 
 /** The argv of the monitor the watcher starts once the push is accepted. */

@@ -36,7 +36,7 @@ describe('the push plan', () => {
   it('of several refs, watches the deploy branch only', () => {
     const p = plan([line('refs/heads/feat/a', B, 'refs/heads/feat/a', Z), line('refs/heads/main', A, 'refs/heads/main', B), line('refs/tags/v2', B, 'refs/tags/v2', Z)]);
     assert.deepEqual(p.watch, { sha: A, branch: 'main' });
-    assert.deepEqual(p.behindChecks, ['refs/heads/feat/a', 'refs/heads/main']);
+    assert.deepEqual(p.behindChecks, ['refs/heads/feat/a']); // not main: git refuses a non-fast-forward there itself
     assert.deepEqual(p.refusals, []);
   });
   it('refuses branch names outside the pattern, and suggests one inside it', () => {
@@ -76,7 +76,8 @@ describe('small parts', () => {
 });
 
 describe('the post-push watcher', () => {
-  function world(opts: { runningFor?: number; tracking?: (now: number) => string | null; remote?: string | null }) {
+  type Entry = { sha: string; subject: string; at: number } | null;
+  function world(opts: { runningFor?: number; tracking?: (now: number) => string | null; remote?: string | null; reflog?: Entry }) {
     let now = 0;
     const calls: string[] = [];
     const env: WatchEnv = {
@@ -84,17 +85,28 @@ describe('the post-push watcher', () => {
       sleep: async (ms) => void (now += ms),
       isRunning: () => now < (opts.runningFor ?? 0),
       trackingSha: async () => (calls.push('tracking'), opts.tracking ? opts.tracking(now) : null),
+      lastTrackingUpdate: async () => (calls.push('reflog'), opts.reflog === undefined ? { sha: A, subject: 'update by push', at: now } : opts.reflog),
       remoteSha: async (target) => (calls.push(`ls-remote ${target}`), opts.remote ?? null),
     };
     return { env, calls, now: () => now };
   }
-  const req = (over: Partial<WatchRequest> = {}): WatchRequest => ({ sha: A, branch: 'main', remote: 'origin', url: null, push: { pid: 1, startTime: null }, before: B, ...over });
+  const req = (over: Partial<WatchRequest> = {}): WatchRequest => ({ sha: A, branch: 'main', remote: 'origin', url: null, push: { pid: 1, startTime: null }, since: 0, ...over });
 
-  it('waits for the push to end, then accepts when the tracking ref moved to the commit', async () => {
+  it('waits for the push to end, then accepts when the push moved the tracking ref to the commit', async () => {
     const w = world({ runningFor: 2_000, tracking: () => A });
     assert.equal(await awaitPushResult(req(), w.env, 60_000), 'accepted');
     assert.equal(w.now(), 2_000);
-    assert.deepEqual(w.calls, ['tracking']); // no network
+    assert.deepEqual(w.calls, ['tracking', 'reflog']); // no network
+  });
+  it('asks the remote when a fetch, not this push, moved the tracking ref there', async () => {
+    const fetched = world({ tracking: () => A, reflog: { sha: A, subject: 'fetch: fast-forward', at: 0 }, remote: B });
+    assert.equal(await awaitPushResult(req(), fetched.env, 1_000), 'rejected');
+    assert.deepEqual(fetched.calls, ['tracking', 'reflog', 'ls-remote origin']);
+    const older = world({ tracking: () => A, reflog: { sha: A, subject: 'update by push', at: 0 }, remote: A });
+    assert.equal(await awaitPushResult(req({ since: 60_000 }), older.env, 1_000), 'accepted');
+    assert.deepEqual(older.calls, ['tracking', 'reflog', 'ls-remote origin']);
+    const noReflog = world({ tracking: () => A, reflog: null });
+    assert.equal(await awaitPushResult(req(), noReflog.env, 1_000), 'accepted');
   });
   it('rejects when the tracking ref did not move', async () => {
     const w = world({ runningFor: 500, tracking: () => B });
@@ -105,13 +117,13 @@ describe('the post-push watcher', () => {
     assert.equal(await awaitPushResult(req(), w.env, 5_000), 'timeout');
     assert.deepEqual(w.calls, []);
   });
-  it('asks the remote when the push went to a URL, or the ref already held the commit', async () => {
+  it('asks the remote when the push went to a URL, or when there is no tracking ref', async () => {
     const url = world({ remote: A });
     assert.equal(await awaitPushResult(req({ url: '/srv/repo.git' }), url.env, 1_000), 'accepted');
     assert.deepEqual(url.calls, ['ls-remote /srv/repo.git']);
-    const held = world({ tracking: () => A, remote: B });
-    assert.equal(await awaitPushResult(req({ before: A }), held.env, 1_000), 'rejected');
-    assert.deepEqual(held.calls, ['tracking', 'ls-remote origin']);
+    const none = world({ tracking: () => null, remote: B });
+    assert.equal(await awaitPushResult(req(), none.env, 1_000), 'rejected');
+    assert.deepEqual(none.calls, ['tracking', 'ls-remote origin']);
   });
   it('without the push process, looks again for a bounded time', async () => {
     const w = world({ tracking: (now) => (now >= 9_000 ? A : B) });

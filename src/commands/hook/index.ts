@@ -1,5 +1,6 @@
 // `deploy-watch hook pre-push <remote> <url>`: what .husky/pre-push calls. Fast (no zod, pino or
-// network; at most two git calls), and it never blocks a push except for a refused branch name (exit 1).
+// network; no git call for a push of the deploy branch alone), and it never blocks a push except for a
+// refused branch name.
 import type { Deps } from '../../core/deps.js';
 import * as msg from '../../core/messages.js';
 import type { Git } from '../../core/git.js';
@@ -20,7 +21,7 @@ export interface PrePushOptions {
 export const REFUSED = 65;
 
 /** Only what the hook uses, so the fast path (hooks/hookEntry.ts) can build it without main.ts. */
-export type HookDeps = Pick<Deps, 'env' | 'globals' | 'stderr' | 'git' | 'spawnDetached'>;
+export type HookDeps = Pick<Deps, 'env' | 'globals' | 'stderr' | 'git' | 'spawnDetached' | 'now'>;
 
 export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
   return env.DEPLOY_WATCH === '0' || env.HUSKY === '0';
@@ -53,20 +54,18 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
       for (const r of plan.refusals) say(msg.branchRefused(r.branch, config.branchPattern, r.localBranch, config.remote, r.suggestion));
       return REFUSED;
     }
-    const tracking = `refs/remotes/${config.remote}/${config.branch}`;
-    const facts = await refFacts(git, [...plan.behindChecks, ...(plan.watch ? [tracking] : [])]);
+    const facts = await refFacts(git, plan.behindChecks);
     for (const ref of plan.behindChecks) {
       const fact = facts.get(ref);
       if (fact && fact.behind > 0) say(msg.behindUpstream(ref.slice('refs/heads/'.length), fact.upstream, fact.behind));
     }
     if (plan.watch) {
       const push = runtime.findPush(process.ppid);
-      const before = facts.get(tracking)?.sha ?? null;
       runtime.startWatcher([
         'hook', 'watch', plan.watch.sha, '--branch', plan.watch.branch, '--remote', config.remote,
         ...(urlPush ? ['--url', o.url] : []),
         ...(push ? ['--pid', String(push.pid), '--start', push.startTime ?? ''] : []),
-        ...(before ? ['--before', before] : []),
+        '--since', String(deps.now()),
       ], push, deps);
       if (!deps.globals.quiet) say(msg.willWatch(plan.watch.sha.slice(0, 7)));
     }

@@ -24,14 +24,15 @@ export function registerHook(program: Command, runner: Runner): void {
     .option('--url <url>', 'the URL the push went to, when it named no remote')
     .option('--pid <pid>', 'the git push process')
     .option('--start <stamp>', "that process's start stamp")
-    .option('--before <sha>', 'the remote-tracking ref before the push')
+    .option('--since <ms>', 'when the hook ran (epoch ms)')
     .option('--timeout <seconds>', 'give up after this long', '600')
-    .action(async (sha: string, o: { branch: string; remote: string; url?: string; pid?: string; start?: string; before?: string; timeout: string }, command: Command) => {
+    .action(async (sha: string, o: { branch: string; remote: string; url?: string; pid?: string; start?: string; since?: string; timeout: string }, command: Command) => {
       const timeout = parseNonNegative('--timeout', o.timeout, 86_400);
       const pid = o.pid === undefined ? null : parseNonNegative('--pid', o.pid);
       const push = pid ? { pid, startTime: o.start || null } : null;
+      const since = o.since === undefined ? null : parseNonNegative('--since', o.since);
       await runner(command, async (deps) =>
-        (await import('./watch.js')).runWatch({ sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, before: o.before ?? null }, timeout, deps),
+        (await import('./watch.js')).runWatch({ sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, since }, timeout, deps),
       );
     });
 }

@@ -25,6 +25,12 @@ export function watchEnv(deps: Deps): WatchEnv {
       const r = await git.run(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${branch}^{commit}`], { allowFailure: true });
       return r.exitCode === 0 ? r.stdout.trim() || null : null;
     },
+    async lastTrackingUpdate(remote, branch) {
+      const r = await git.run(['log', '-g', '-1', '--format=%H%x09%gs%x09%gd', '--date=unix', `refs/remotes/${remote}/${branch}`], { allowFailure: true });
+      const [sha, subject, selector] = r.stdout.trim().split('\t');
+      const at = /@\{(\d+)\}$/.exec(selector ?? '');
+      return r.exitCode === 0 && sha && subject !== undefined && at ? { sha, subject, at: Number(at[1]) * 1000 } : null;
+    },
     async remoteSha(remoteOrUrl, branch) {
       const r = await git.run(['ls-remote', '--', remoteOrUrl, `refs/heads/${branch}`], { allowFailure: true });
       if (r.exitCode !== 0) return null;
