@@ -1,6 +1,7 @@
 // One GET against the App Platform API, turned into a value: never throws, never crashes on bad JSON.
 // It reads the rate-limit headers of every answer so the caller can wait until the reset the server names.
 import * as msg from '../../core/messages.js';
+import { get, type Answer, type RequestFailed } from './request.js';
 
 export type HttpResult =
   | { kind: 'ok'; body: unknown; waitMs: number }
@@ -41,19 +42,17 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | null {
 }
 
 export async function getJson(url: string, opts: HttpOptions): Promise<HttpResult> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'deploy-watch' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
-  let res: Response;
-  let text: string;
+  let res: Answer;
   try {
-    res = await fetch(url, { headers, signal, redirect: 'error' });
-    text = await res.text();
+    res = await get(url, headers, opts.timeoutMs, opts.signal);
   } catch (error) {
-    const reason = timeout.aborted ? msg.doTimeout(opts.timeoutMs) : msg.doNetwork((error as Error).cause ? String(((error as Error).cause as Error).message ?? (error as Error).cause) : (error as Error).message);
+    const failed = error as RequestFailed;
+    const reason = failed.timedOut ? msg.doTimeout(opts.timeoutMs) : msg.doNetwork(failed.message);
     return { kind: 'retry', reason, waitMs: null, transient: true };
   }
+  const text = res.text;
   const now = opts.now();
   if (res.status === 401 || res.status === 403) return { kind: 'denied', reason: msg.doDenied(res.status, errorText(text)) };
   if (res.status === 429) return { kind: 'retry', reason: msg.doRateLimited(errorText(text)), waitMs: retryAfterMs(res.headers, now), transient: false };
@@ -68,14 +67,12 @@ export async function getJson(url: string, opts: HttpOptions): Promise<HttpResul
 
 /** GET a pre-signed log URL: never with the token (it would leak it to the storage host). */
 export async function getText(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
-  const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
-    const text = await res.text();
-    if (!res.ok) return { ok: false, reason: `HTTP ${res.status}` };
-    return { ok: true, text };
+    const res = await get(url, { 'user-agent': 'deploy-watch' }, timeoutMs, signal);
+    if (res.status < 200 || res.status > 299) return { ok: false, reason: `HTTP ${res.status}` };
+    return { ok: true, text: res.text };
   } catch (error) {
-    return { ok: false, reason: timeout.aborted ? `no answer within ${timeoutMs} ms` : (error as Error).message };
+    return { ok: false, reason: (error as Error).message };
   }
 }
 
