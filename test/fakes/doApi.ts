@@ -27,8 +27,10 @@ export interface FakeDoApi {
 export interface StartOptions {
   /** The clock the timeline runs on (default real time); the timeline's offsets count from start. */
   now?: () => number;
-  /** Hourly quota left, counted down per API request (default 4999). */
+  /** Quota per window, counted down per API request; 0 left answers 429 until the window resets (default 5000). */
   remaining?: number;
+  /** Window length in ms (default 60 s; DigitalOcean's is a sliding hour). */
+  windowMs?: number;
 }
 
 const SIGNATURE = 'X-Amz-Signature=fake';
@@ -36,7 +38,10 @@ const SIGNATURE = 'X-Amz-Signature=fake';
 export async function start(timeline: Timeline, opts: StartOptions = {}): Promise<FakeDoApi> {
   const now = opts.now ?? Date.now;
   const t0 = now();
-  let remaining = opts.remaining ?? 4999;
+  const quota = opts.remaining ?? 5000;
+  const windowMs = opts.windowMs ?? 60_000;
+  let remaining = quota;
+  let resetAt = t0 + windowMs;
   const faults = (timeline.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
   const requests: RequestRecord[] = [];
   let base = '';
@@ -47,13 +52,24 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     res.end(text);
   }
 
+  /** Counts the request against the window; false when the quota is spent (the answer is then a 429). */
+  function spend(): boolean {
+    if (now() >= resetAt) {
+      remaining = quota;
+      resetAt = now() + windowMs;
+    }
+    if (remaining <= 0) return false;
+    remaining -= 1;
+    return true;
+  }
+
   function rateHeaders(): Record<string, string> {
-    remaining = Math.max(0, remaining - 1);
-    return { 'ratelimit-limit': '5000', 'ratelimit-remaining': String(remaining), 'ratelimit-reset': String(Math.ceil((now() + 60_000) / 1000)) };
+    return { 'ratelimit-limit': String(quota), 'ratelimit-remaining': String(remaining), 'ratelimit-reset': String(Math.ceil(resetAt / 1000)) };
   }
 
   async function api(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): Promise<void> {
     const target = `${url.pathname}${url.search}`;
+    if (!spend()) return send(res, (record.status = 429), { id: 'too_many_requests', message: 'API rate limit exceeded.' }, rateHeaders());
     const fault = faults.find((f) => f.left > 0 && (f.until === undefined || now() - t0 < f.until) && (!f.match || target.includes(f.match)));
     if (fault) {
       fault.left -= 1;

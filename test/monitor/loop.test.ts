@@ -182,4 +182,22 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
       await v.close();
     }
   });
+
+  it('a spent quota (ratelimit-remaining 0) is waited out until the reset, never hit with a 429', async () => {
+    let sha = '';
+    const v = await world((repo) => {
+      sha = repo.git('rev-parse', 'HEAD');
+      return { deployments: [{ id: 'd', sha, phases: [[0, 'BUILDING'], [150_000, 'ACTIVE']] }] };
+    }, { remaining: 3, windowMs: 60_000 });
+    try {
+      const record = await v.run(sha);
+      assert.equal(record.state, 'success');
+      const statuses = v.api.apiRequests().map((r) => r.status);
+      assert.ok(!statuses.includes(429), statuses.join(','));
+      const times = v.api.apiRequests().map((r) => r.at);
+      assert.deepEqual(times.slice(0, 4), [0, 5_000, 15_000, 60_000]); // the fourth waits for the reset
+    } finally {
+      await v.close();
+    }
+  });
 });

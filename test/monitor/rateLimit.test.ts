@@ -133,3 +133,25 @@ describe('rate-limit arithmetic', () => {
     assert.equal(waits[7], 59_970);
   });
 });
+
+describe('slow and unreachable API', () => {
+  it('a slow answer times out as a failed poll with backoff; an unreachable API likewise', async () => {
+    const { start } = await import('../fakes/doApi.js');
+    const api = await start({ appId: 'app-1', token: 't', deployments: [], faults: [{ delayMs: 1_000 }] });
+    const clock = { now: T0 };
+    const make = (apiUrl: string) =>
+      createDigitalOceanSource({ apiUrl, token: 't', appId: 'app-1', timeoutMs: 100, perPage: 50, now: () => clock.now, random: () => 0, isAncestor: async () => null });
+    try {
+      const slow = await make(api.url).observe(ctx);
+      assert.equal(slow.kind, 'unavailable');
+      assert.match(slow.kind === 'unavailable' ? slow.reason : '', /no answer within 100 ms/);
+      assert.equal(slow.kind === 'unavailable' && slow.retryAfterMs, 1_000);
+      const dead = make('http://127.0.0.1:9');
+      const refused = await dead.observe(ctx);
+      assert.match(refused.kind === 'unavailable' ? refused.reason : '', /unreachable \(.*ECONNREFUSED/);
+      assert.equal(refused.kind === 'unavailable' && refused.permanent, undefined);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -31,11 +31,11 @@ export interface World {
 type Script = Omit<Timeline, 'appId' | 'token'>;
 
 /** `script` may build the timeline from the repository (its commits are made first). */
-export async function world(script: Script | ((repo: TestRepo) => Script)): Promise<World> {
+export async function world(script: Script | ((repo: TestRepo) => Script), limits: { remaining?: number; windowMs?: number } = {}): Promise<World> {
   const repo = makeRepo();
   const timeline = typeof script === 'function' ? script(repo) : script;
   const clock = { now: T0 };
-  const api = await start({ appId: 'app-1', token: 'dop_v1_good', ...timeline }, { now: () => clock.now });
+  const api = await start({ appId: 'app-1', token: 'dop_v1_good', ...timeline }, { now: () => clock.now, ...limits });
   const stateDir = join(repo.dir, '.git', 'deploy-watch');
   const store = new FileStatusStore(stateDir);
   const writes: StatusRecord[] = [];
