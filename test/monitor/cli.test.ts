@@ -1,10 +1,12 @@
 // `deploy-watch monitor` through the built CLI against the fake App Platform API, then `check` on its record.
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import { describe, it } from 'node:test';
-import { cliWorld } from './cliWorld.js';
+import { after, describe, it } from 'node:test';
+import { cliWorld, strayProcesses } from './cliWorld.js';
 
 const head = (repo: { git(...a: string[]): string }) => repo.git('rev-parse', 'HEAD');
+
+after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may outlive the tests'));
 
 describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
   it('success: exit 0, record success, check exits 0', async () => {

@@ -1,7 +1,7 @@
 // A repository wired to the fake App Platform API for tests through the built CLI, with fast real-time
 // polling (50 ms) so that whole deployments play out in well under a second.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cliAsync, type CliResult } from '../helpers/cli.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -9,6 +9,24 @@ import { isAlive, killQuietly, storeFor } from '../helpers/state.js';
 import { start, type FakeDoApi, type Timeline } from '../fakes/doApi.js';
 import type { FileStatusStore } from '../../src/core/statusStore.js';
 import type { StatusRecord } from '../../src/core/statusRecord.js';
+
+const roots: string[] = [];
+
+/** deploy-watch processes still running in any repository these tests made (their cwd is inside it). */
+export function strayProcesses(): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      const cwd = readlinkSync(`/proc/${name}/cwd`);
+      if (cmd.includes('deploy-watch') && roots.some((r) => cwd.startsWith(r))) found.push(Number(name));
+    } catch {
+      /* gone meanwhile, or not ours to read */
+    }
+  }
+  return found;
+}
 
 export const FAST = { fastInterval: 0.05, fastFor: 0, slowInterval: 0.05, timeout: 5 };
 
@@ -33,6 +51,7 @@ export interface WorldOptions {
 
 export async function cliWorld(script: (repo: TestRepo) => Omit<Timeline, 'appId' | 'token'>, opts: WorldOptions = {}): Promise<CliWorld> {
   const repo = makeRepo();
+  roots.push(repo.root);
   const api = await start({ appId: 'app-1', token: 'dop_v1_good', ...script(repo) });
   writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({ digitalocean: { appId: 'app-1' }, polling: FAST, ...opts.config }));
   const env = { ...repo.env, DIGITALOCEAN_ACCESS_TOKEN: opts.token ?? 'dop_v1_good', DEPLOY_WATCH_DO_API_URL: api.url, ...opts.env };

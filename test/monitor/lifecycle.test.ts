@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { readPidFile } from '../../src/core/pidFile.js';
 import { isAlive } from '../helpers/state.js';
-import { cliWorld, type CliWorld } from './cliWorld.js';
+import { cliWorld, strayProcesses, type CliWorld } from './cliWorld.js';
 
 const SLOW = { fastInterval: 0.05, fastFor: 0, slowInterval: 0.05, timeout: 60 };
 
@@ -21,6 +21,8 @@ async function busyWorld(): Promise<{ w: CliWorld; sha: string }> {
 function exited(child: { exitCode: number | null; signalCode: string | null; once(e: 'exit', f: () => void): void }): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
 }
+
+after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may outlive the tests'));
 
 describe('monitor lifecycle (real processes and signals)', () => {
   it('SIGTERM records stopped and removes PID file and lock; check exits 3', async () => {

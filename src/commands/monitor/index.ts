@@ -59,7 +59,7 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
   const logger = await deps.logger();
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
-  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal).on('SIGHUP', onSignal);
   let final: StatusRecord | null = null;
   try {
     writePidFile(paths.pid, { pid: process.pid, sha, startedAt: new Date(deps.now()).toISOString() });
@@ -75,7 +75,7 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
     await closeAll(sources);
     removeFile(paths.pid);
     await lock.release();
-    process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onSignal);
   }
   say(msg.monitorEnded(shortSha(sha), final.state, final.message), final);
   // The signal interrupted a sleep whose timer still runs: end now, as the signal asked.
