@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { readPidFile } from '../../src/core/pidFile.js';
 import { isAlive } from '../helpers/state.js';
@@ -123,6 +123,23 @@ describe('monitor lifecycle (real processes and signals)', () => {
       await w.close();
       health.closeAllConnections();
       await new Promise((r) => health.close(r));
+    }
+  });
+
+  it('an error thrown inside the monitor still records a final state and removes the PID file (exit 70)', async () => {
+    let sha = '';
+    const w = await cliWorld((repo) => ({ deployments: [{ id: 'd', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [200, 'ERROR']], logs: { BUILD: 'boom\n' } }] }));
+    try {
+      mkdirSync(w.store.paths(sha).log, { recursive: true }); // the log cannot be written: a folder is in the way
+      const r = await w.dw('monitor', sha);
+      assert.equal(r.code, 70, r.stderr);
+      const rec = w.record(sha)!;
+      assert.equal(rec.state, 'stopped');
+      assert.match(rec.message!, /^monitor failed: /);
+      assert.equal(existsSync(w.store.paths(sha).pid), false);
+      assert.equal((await w.dw('check', sha)).code, 3);
+    } finally {
+      await w.close();
     }
   });
 });
