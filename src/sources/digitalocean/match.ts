@@ -41,6 +41,14 @@ export function commitOf(d: Deployment): string | null {
   return d.cause_details?.git_push?.commit_sha?.toLowerCase() ?? commitsOf(d)[0] ?? null;
 }
 
+/** "3/6 steps done" from the progress counters (a zero counter is absent from the JSON). */
+export function progressText(d: Deployment): string | null {
+  const total = d.progress?.total_steps;
+  if (!total) return null;
+  const errors = d.progress?.error_steps ?? 0;
+  return `${d.progress?.success_steps ?? 0}/${total} steps done${errors ? `, ${errors} failed` : ''}`;
+}
+
 /** "build › components › api (Building service api): reason" for the deepest step in ERROR. */
 export function failedStep(d: Deployment): string | null {
   const path = findError(d.progress?.steps ?? [], []);

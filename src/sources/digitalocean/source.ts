@@ -3,7 +3,7 @@
 import type { Observation, ObserveContext, Source } from '../source.js';
 import * as msg from '../../core/messages.js';
 import { DoClient, type Answer, type ClientOptions } from './client.js';
-import { builtFrom, commitOf, failedStep, mapPhase } from './match.js';
+import { builtFrom, commitOf, failedStep, mapPhase, progressText } from './match.js';
 import type { Deployment } from './schema.js';
 
 export interface DigitalOceanSourceOptions extends ClientOptions {
@@ -74,7 +74,7 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       const step = state === 'failed' ? failedStep(d) : null;
       return { kind: 'state', state, phase, deploymentId: d.id, message: note(state === 'failed' ? msg.doFailedAt(step) : msg.DO_CANCELED), logText };
     }
-    return { kind: 'state', state, phase, deploymentId: d.id, message: note(null) };
+    return { kind: 'state', state, phase, deploymentId: d.id, message: note(state === 'success' ? null : progressText(d)) };
   }
 
   async function supersede(d: Deployment, list: Deployment[], ctx: ObserveContext): Promise<Observation> {
