@@ -191,6 +191,7 @@ export const doNeedsToken = 'digitalocean.appId is set but DIGITALOCEAN_ACCESS_T
 export const alreadyWatched = (short: string, pid: number | null) =>
   pid ? `Commit ${short} is already watched by PID ${pid}; nothing to do.` : `Commit ${short} is already watched by another monitor that is starting; nothing to do.`;
 export const monitorDetached = (short: string, pid: number) => `Watching ${short} in the background (PID ${pid}). Ask with: ${BIN} check ${short}`;
+export const DETACH_FAILED = 'Could not start the background monitor (the process did not start). Run it in the foreground to see why: deploy-watch monitor <sha>.';
 export const monitorStoppedBySignal = (signal: string) => `monitor stopped by ${signal}`;
 export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
 export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;

@@ -1,6 +1,11 @@
 // A local HTTP server that speaks the App Platform API as DigitalOcean documents it, driven by a
 // scripted timeline: list (paged, newest first), get, logs with pre-signed historic URLs that refuse
 // a token, the app, rate-limit headers on every answer, and scripted faults (429, 5xx, slow, bad JSON).
+//
+//   const api = await start({ appId: 'app', token: 'dop_v1_x', deployments: [
+//     { id: 'd1', sha, phases: [[0, 'PENDING_BUILD'], [2_000, 'BUILDING'], [9_000, 'ERROR']], logs: { BUILD: 'npm ERR!\n' } }],
+//     faults: [{ match: '/deployments?', status: 503, times: 2 }] });
+//   // DEPLOY_WATCH_DO_API_URL=api.url; api.requests lists what came in; await api.close();
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deploymentJson, phaseAt, visible, type Timeline } from './doTimeline.js';

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Deps } from '../../core/deps.js';
 import { resolveCommit } from '../../core/commitRef.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT, InternalError } from '../../core/errors.js';
 import { shortSha } from '../../core/format.js';
 import { tryLock } from '../../core/lock.js';
 import * as msg from '../../core/messages.js';
@@ -45,6 +45,7 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
   if (options.detach) {
     await closeAll(sources);
     const pid = deps.spawnDetached(['monitor', sha, '--branch', branch, '--remote', remote, ...(deps.globals.verbose ? ['--verbose'] : [])]);
+    if (!pid) throw new InternalError(msg.DETACH_FAILED);
     say(msg.monitorDetached(shortSha(sha), pid), { sha, pid, detached: true });
     return EXIT.success;
   }
