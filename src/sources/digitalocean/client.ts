@@ -35,8 +35,7 @@ export class DoClient {
   }
 
   async deployment(id: string, signal?: AbortSignal): Promise<Answer<Deployment>> {
-    const answer = await this.call(() => this.get(`${this.base}/deployments/${encodeURIComponent(id)}`, signal), (b) => oneOf(b));
-    return answer;
+    return this.call(() => this.get(`${this.base}/deployments/${encodeURIComponent(id)}`, signal), oneOf);
   }
 
   /** The log text of one stage, or null when the stage never ran (the API answers 400). */
@@ -79,7 +78,7 @@ export class DoClient {
   }
 }
 
+/** The get-deployment answer is {"deployment": {...}}. */
 function oneOf(body: unknown) {
-  const parsed = deploymentSchema.safeParse((body as { deployment?: unknown } | null)?.deployment);
-  return parsed;
+  return deploymentSchema.safeParse((body as { deployment?: unknown } | null)?.deployment);
 }
