@@ -1,10 +1,10 @@
 // End to end through git, husky's runner and the built bin: what a push starts, and what it does not.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cli } from '../helpers/cli.js';
+import { cli, cliAsync } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
 import { killUnder, makeHookedRepo, processesUnder, setConfig, startHealth, stateDir, waitFor, watcherVerdicts, type HealthServer } from './hookedRepo.js';
 
@@ -21,7 +21,6 @@ const readRecord = (repo: TestRepo, sha: string) => {
 
 describe('hooks: pushes through husky', () => {
   let health: HealthServer;
-  let monitorBuilt = false;
   const repos: TestRepo[] = [];
   const hooked = () => {
     const repo = makeHookedRepo();
@@ -34,9 +33,6 @@ describe('hooks: pushes through husky', () => {
 
   before(async () => {
     health = await startHealth();
-    const probe = makeHookedRepo();
-    monitorBuilt = /^\s+monitor\b/m.test(cli(['--help'], { cwd: probe.dir, env: probe.env }).stdout);
-    probe.cleanup();
   });
   after(async () => {
     for (const repo of repos) {
@@ -46,21 +42,44 @@ describe('hooks: pushes through husky', () => {
     await health.close();
   });
 
-  it('a successful push to main starts one monitor for that commit and branch', async (t) => {
+  it('a successful push to main starts one monitor for that commit and branch', async () => {
     const repo = hooked();
     const sha = repo.commit('deploy me');
+    const hitsBefore = health.hits();
     const r = push(repo, ['origin', 'main']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`will watch the deployment of ${sha.slice(0, 7)}`));
     await waitFor(() => watcherVerdicts(repo, sha).length > 0, 'the watcher verdict');
     assert.deepEqual(watcherVerdicts(repo, sha), ['accepted']);
-    if (!monitorBuilt) return t.skip('the monitor command is not built yet: record assertions skipped');
     await waitFor(() => readRecord(repo, sha)?.record?.state === 'success', 'a success record');
     const record = readRecord(repo, sha)!.record!;
     assert.equal(record.sha, sha);
     assert.equal(record.branch, 'main');
     await settled(repo);
-    assert.equal(health.hits() > 0, true);
+    assert.equal(health.hits() - hitsBefore, 1, 'one monitor, one poll of the health endpoint');
+  });
+
+  it('check --wait starts the monitor for a commit pushed with --no-verify', async () => {
+    const repo = hooked();
+    const sha = repo.commit('hooks skipped');
+    const r = push(repo, ['--no-verify', 'origin', 'main']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(existsSync(recordOf(repo, sha)), false);
+    const check = await cliAsync(['check', sha, '--wait', '20'], { cwd: repo.dir, env: repo.env });
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.equal(readRecord(repo, sha)?.record?.state, 'success');
+    await settled(repo);
+  });
+
+  it('hooks source ~/.config/deploy-watch/env (here: DEPLOY_WATCH=0 turns them off)', () => {
+    const repo = hooked();
+    mkdirSync(join(repo.home, '.config', 'deploy-watch'), { recursive: true });
+    writeFileSync(join(repo.home, '.config', 'deploy-watch', 'env'), 'export DEPLOY_WATCH=0\n');
+    repo.git('checkout', '-q', '-b', 'wip');
+    repo.commit('would be refused');
+    const r = push(repo, ['origin', 'wip']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /deploy-watch/);
   });
 
   it('a push to the remote by URL is confirmed with ls-remote', async () => {
