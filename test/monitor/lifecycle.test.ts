@@ -25,17 +25,17 @@ function exited(child: { exitCode: number | null; signalCode: string | null; onc
 after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may outlive the tests'));
 
 describe('monitor lifecycle (real processes and signals)', () => {
-  it('SIGTERM records stopped and removes PID file and lock; check exits 3', async () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) it(`${signal} records stopped and removes PID file and lock; check exits 3`, async () => {
     const { w, sha } = await busyWorld();
     try {
       const child = w.spawn('monitor', sha);
       await w.waitFor('a building record', () => w.record(sha)?.state === 'building');
       assert.equal(readPidFile(w.store.paths(sha).pid)?.pid, child.pid);
-      child.kill('SIGTERM');
+      child.kill(signal);
       await exited(child);
       const rec = w.record(sha)!;
       assert.equal(rec.state, 'stopped');
-      assert.equal(rec.message, 'monitor stopped by SIGTERM');
+      assert.equal(rec.message, `monitor stopped by ${signal}`);
       assert.equal(existsSync(w.store.paths(sha).pid), false);
       assert.equal(existsSync(w.store.paths(sha).lock), false);
       assert.equal((await w.dw('check', sha)).code, 3);
