@@ -10,6 +10,7 @@ import { tryLock } from '../../core/lock.js';
 import * as msg from '../../core/messages.js';
 import { liveness, readPidFile, removeFile, writePidFile } from '../../core/pidFile.js';
 import { isFinal, type StatusRecord } from '../../core/statusRecord.js';
+import { notifyOutcome } from '../../core/notify.js';
 import { runMonitor } from '../../monitor/run.js';
 import { buildSources } from '../../sources/index.js';
 import type { Source } from '../../sources/source.js';
@@ -77,6 +78,10 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
     removeFile(paths.pid);
     await lock.release();
     process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onSignal);
+  }
+  // A person stopping the monitor needs no message; every real outcome is announced.
+  if (final.state !== 'stopped') {
+    await notifyOutcome(final, config.notify, { env: deps.env, cwd: deps.repo().topLevel, warn: (m) => logger.warn({ sha }, m) });
   }
   say(msg.monitorEnded(shortSha(sha), final.state, final.message), final);
   // The signal interrupted a sleep whose timer still runs: end now, as the signal asked.
