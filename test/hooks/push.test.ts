@@ -173,6 +173,25 @@ describe('hooks: pushes through husky', () => {
     assert.equal(git(repo.remote, ['branch', '--list', 'wip']), '');
   });
 
+  it('leaves pushes to another remote, tags and deletions alone', () => {
+    const repo = hooked();
+    const mirror = join(repo.root, 'mirror.git');
+    git(repo.root, ['init', '-q', '--bare', mirror], repo.env);
+    repo.git('remote', 'add', 'mirror', mirror);
+    repo.git('checkout', '-q', '-b', 'wip');
+    repo.commit('to the mirror');
+    const other = push(repo, ['mirror', 'wip']);
+    assert.equal(other.code, 0, other.stderr);
+    assert.doesNotMatch(other.stderr, /deploy-watch/);
+    repo.git('tag', 'Not A Branch Name'.replace(/ /g, '_'));
+    const tag = push(repo, ['origin', 'Not_A_Branch_Name']);
+    assert.equal(tag.code, 0, tag.stderr);
+    repo.git('push', '-q', '--no-verify', 'origin', 'wip');
+    const deletion = push(repo, ['origin', '--delete', 'wip']);
+    assert.equal(deletion.code, 0, deletion.stderr);
+    assert.doesNotMatch(tag.stderr + deletion.stderr, /deploy-watch/);
+  });
+
   it('warns in one line when the pushed branch is behind its upstream, and lets it through', () => {
     const repo = hooked();
     repo.git('checkout', '-q', '-b', 'feat/behind', '--track', 'origin/main');
