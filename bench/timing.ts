@@ -2,11 +2,13 @@
 // machine noise hits the baseline and the subject alike; medians, not means.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 
-export function timeCommand(cmd: string, args: string[], opts: SpawnSyncOptions = {}): number {
+/** Wall time of one run; throws when the command fails (or exits other than `expect`), so a crash is never timed. */
+export function timeCommand(cmd: string, args: string[], opts: SpawnSyncOptions & { expect?: number } = {}): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: 'ignore', ...opts });
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.error) throw r.error;
+  if (r.status !== (opts.expect ?? 0)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${String(r.stderr ?? '').slice(0, 500)}`);
   return ms;
 }
 

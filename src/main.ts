@@ -1,20 +1,18 @@
 // Entry point: builds the real dependencies, runs the command table, maps errors to exit codes.
 // The only place that decides the process's exit code.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildProgram, CommanderError, globalsOf, type Runner } from './cli.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './core/deps.js';
 import { DeployWatchError, EXIT } from './core/errors.js';
 import { useColour } from './core/format.js';
+import { binPath, packageVersion } from './core/packageRoot.js';
 import { createGit } from './core/git.js';
 import { discoverRepo } from './core/repo.js';
 import { stateDirFor, toolLogPath } from './core/stateDir.js';
 import { FileStatusStore } from './core/statusStore.js';
 
-export const BIN_PATH = fileURLToPath(new URL('../../bin/deploy-watch.js', import.meta.url));
 
 export interface Io {
   stdout: Output;
@@ -58,7 +56,7 @@ export function createDeps(globals: GlobalOptions, io: Io): Deps {
       return createLogger(toolLogPath(stateDir()), [secrets.doToken, secrets.databaseUrl], globals.verbose ? 'debug' : 'info');
     }),
     spawnDetached(args) {
-      const child = spawn(process.execPath, [BIN_PATH, ...args], { cwd: repo().topLevel, detached: true, stdio: 'ignore', env: io.env });
+      const child = spawn(process.execPath, [binPath(), ...args], { cwd: repo().topLevel, detached: true, stdio: 'ignore', env: io.env });
       child.unref();
       return child.pid ?? 0;
     },
@@ -70,14 +68,6 @@ async function secretsOf(config: () => Promise<{ secrets: { doToken: string | nu
     return (await config()).secrets;
   } catch {
     return { doToken: null, databaseUrl: null };
-  }
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
   }
 }
 

@@ -2,15 +2,14 @@
 // command table (commander and every command's registration cost ~30 ms, a bare Node start ~50 ms).
 // bin/deploy-watch.js calls runHookFast first; anything else (flags, --help) goes to the full CLI.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { runPrePush, type HookDeps } from '../commands/hook/index.js';
 import { createGit } from '../core/git.js';
+import { binPath } from '../core/packageRoot.js';
 import { readStdin } from './stdin.js';
 
-export const HOOK_BIN = fileURLToPath(new URL('../../../bin/deploy-watch.js', import.meta.url));
 
 /** Resolves to the hook's exit code, or null when argv is not exactly the pre-push hook call. */
-export async function runHookFast(argv: readonly string[], bin = HOOK_BIN): Promise<number | null> {
+export async function runHookFast(argv: readonly string[], bin = binPath()): Promise<number | null> {
   if (argv.length !== 4 || argv[0] !== 'hook' || argv[1] !== 'pre-push' || argv.some((a) => a.startsWith('-'))) return null;
   const env = process.env;
   const git = createGit(process.cwd(), env);

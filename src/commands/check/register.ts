@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import type { Runner } from '../../cli.js';
 import { UsageError } from '../../core/errors.js';
 import { parseNonNegative } from '../../core/parse.js';
+// Static, unlike the other commands: check is the hot path (hooks and agents call it constantly), and
+// its code in the CLI's main bundle saves loading a chain of chunks on every call.
+import { runCheck } from './index.js';
 
 export function registerCheck(program: Command, runner: Runner): void {
   program
@@ -20,7 +23,6 @@ export function registerCheck(program: Command, runner: Runner): void {
         return;
       }
       await runner(command, async (deps) => {
-        const { runCheck } = await import('./index.js');
         const ensureWatched = wait ? (await import('../../hooks/ensureWatched.js')).makeEnsureWatched(deps) : undefined;
         return runCheck({ commit: sha, wait }, deps, ensureWatched);
       });
