@@ -7,10 +7,13 @@ import type { Deps } from '../../core/deps.js';
 import { EXIT } from '../../core/errors.js';
 import * as msg from '../../core/messages.js';
 import { installMergeDrivers } from '../../conflicts/mergeDrivers.js';
-import { actionOf, planInit, type FileChange } from './plan.js';
+import { planAgentGuides } from './agentGuide.js';
+import { actionOf, planInit, readText, type FileChange } from './plan.js';
 
 export interface InitOptions {
   dryRun: boolean;
+  /** Also write the agent instructions section (AGENTS.md, CLAUDE.md when present). */
+  agents?: boolean;
 }
 
 export type HuskyState = 'activated' | 'would-activate' | 'not-installed';
@@ -18,7 +21,7 @@ export type HuskyState = 'activated' | 'would-activate' | 'not-installed';
 export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
   const top = deps.repo().topLevel;
   const config = await deps.config(); // an invalid existing config stops init here, with the key named
-  const changes = planInit(top, config.conflicts.rules);
+  const changes = [...planInit(top, config.conflicts.rules), ...(o.agents ? planAgentGuides(top, readText) : [])];
   if (!o.dryRun) {
     for (const c of changes) if (actionOf(c) !== 'unchanged') write(join(top, c.path), c.after);
     await installMergeDrivers(deps.git()); // merge.deploy-watch-*.driver in .git/config: same values every run
