@@ -1,9 +1,10 @@
 // `npm run demo`: deploy-watch end to end on this machine, nothing real touched. Two pushes: one that
 // deploys and one whose build fails, with what a user sees after each. Cleans up even on Ctrl-C.
 import { spawn } from 'node:child_process';
-import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listMonitors, stopMonitor } from '../src/api.js';
+import { killUnder } from '../test/helpers/processes.js';
 import { BIN, createWorld, FAIL_MARK, type World } from './world.js';
 
 const bold = (s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[22m` : s);
@@ -110,30 +111,7 @@ async function stopEverything(world: World): Promise<void> {
   } catch {
     /* the repo may be half made */
   }
-  for (const pid of processesUnder(world.root)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-
-function processesUnder(root: string): number[] {
-  let names: string[] = [];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return []; // no /proc: the monitors were stopped above
-  }
-  return names.filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid).filter((n) => {
-    try {
-      const cwd = readlinkSync(`/proc/${n}/cwd`);
-      return cwd === root || cwd.startsWith(`${root}/`);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  killUnder(world.root);
 }
 
 process.exitCode = await main().catch((error: Error) => {

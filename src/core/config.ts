@@ -1,12 +1,12 @@
 // Configuration: deploy-watch.config.json (or package.json "deployWatch"), then env, one zod schema.
 // Secrets never come from the file: tokens and connection strings are read from env only.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, isErrno } from './errors.js';
+import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE } from './defaults.js';
+import { ConfigError } from './errors.js';
+import { readRawConfig } from './rawConfig.js';
 import * as msg from './messages.js';
 
-export const CONFIG_FILE = 'deploy-watch.config.json';
+export { CONFIG_FILE, readRawConfig } from './rawConfig.js';
 export const DEFAULT_DO_API_URL = 'https://api.digitalocean.com';
 
 const positive = z.number().positive();
@@ -15,11 +15,11 @@ const globList = z.array(z.string().min(1)).min(1);
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
-    branch: z.string().min(1).default('main'),
-    remote: z.string().min(1).default('origin'),
+    branch: z.string().min(1).default(DEFAULT_BRANCH),
+    remote: z.string().min(1).default(DEFAULT_REMOTE),
     branchPattern: z
       .string()
-      .default('^(feat|fix|chore|docs|agent)/[a-z0-9._-]+$')
+      .default(DEFAULT_BRANCH_PATTERN)
       .refine(isValidRegExp, { message: 'is not a valid regular expression' }),
     digitalocean: z.object({ appId: z.string().min(1) }).strict().optional(),
     database: z
@@ -90,34 +90,6 @@ function isValidRegExp(pattern: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Reads the raw config object and where it came from; {} when there is none. */
-export function readRawConfig(topLevel: string): { raw: unknown; origin: string } {
-  const file = join(topLevel, CONFIG_FILE);
-  const fromFile = readJson(file);
-  if (fromFile !== undefined) return { raw: fromFile, origin: file };
-  const pkgFile = join(topLevel, 'package.json');
-  const pkg = readJson(pkgFile);
-  if (pkg && typeof pkg === 'object' && 'deployWatch' in pkg) {
-    return { raw: (pkg as { deployWatch: unknown }).deployWatch, origin: `${pkgFile} ("deployWatch")` };
-  }
-  return { raw: {}, origin: 'defaults' };
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return undefined;
-    throw new ConfigError(msg.configUnreadable(file, (error as Error).message));
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(msg.configNotJson(file, (error as Error).message));
   }
 }
 

@@ -1,12 +1,10 @@
 // The three keys the pre-push hook needs, read without zod: the hook runs on every push and must
 // start in a few milliseconds. Full validation stays with `deploy-watch doctor` and the monitor.
-// The defaults must equal config.ts's schema defaults (a unit test keeps them in step).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The defaults come from core/defaults.ts, which config.ts's schema uses too.
+import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE } from '../core/defaults.js';
+import { readRawConfig } from '../core/rawConfig.js';
 
-export const DEFAULT_BRANCH = 'main';
-export const DEFAULT_REMOTE = 'origin';
-export const DEFAULT_BRANCH_PATTERN = '^(feat|fix|chore|docs|agent)/[a-z0-9._-]+$';
+export { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE };
 
 export interface HookConfig {
   branch: string;
@@ -41,28 +39,7 @@ export function readHookConfig(topLevel: string, env: NodeJS.ProcessEnv): HookCo
 }
 
 function rawConfig(topLevel: string): Record<string, unknown> {
-  const file = readJson(join(topLevel, 'deploy-watch.config.json'));
-  if (file !== undefined) return asObject(file, 'deploy-watch.config.json');
-  const pkg = readJson(join(topLevel, 'package.json'));
-  if (pkg && typeof pkg === 'object' && 'deployWatch' in pkg) return asObject((pkg as { deployWatch: unknown }).deployWatch, 'package.json "deployWatch"');
-  return {};
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message})`);
-  }
-}
-
-function asObject(value: unknown, origin: string): Record<string, unknown> {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  const { raw, origin } = readRawConfig(topLevel);
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return raw as Record<string, unknown>;
   throw new Error(`${origin} must hold a JSON object`);
 }

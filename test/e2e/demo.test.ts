@@ -1,22 +1,12 @@
 // The README's first command, end to end: what it prints, and that it leaves nothing behind, even on Ctrl-C.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { processesUnder } from '../helpers/processes.js';
 
 const DEMO = fileURLToPath(new URL('../../demo/run.js', import.meta.url));
-
-function processesUnder(root: string): number[] {
-  return readdirSync('/proc').filter((n) => /^\d+$/.test(n)).filter((n) => {
-    try {
-      const cwd = readlinkSync(`/proc/${n}/cwd`);
-      return cwd === root || cwd.startsWith(`${root}/`);
-    } catch {
-      return false;
-    }
-  }).map(Number);
-}
 
 function startDemo() {
   const child = spawn(process.execPath, [DEMO], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });

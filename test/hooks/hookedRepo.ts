@@ -1,7 +1,7 @@
 // A real repository set up the way a user's is after `npm install` + `deploy-watch init`: husky's
 // runner in .husky/_ (core.hooksPath), node_modules/.bin/deploy-watch pointing at this package's bin.
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, cli } from '../helpers/cli.js';
@@ -42,30 +42,7 @@ export function watcherVerdicts(repo: TestRepo, sha: string): string[] {
     .filter((e) => e.sha === sha && e.verdict).map((e) => e.verdict!);
 }
 
-/** Every process whose working folder is inside `root` (the watchers and monitors a test caused). */
-export function processesUnder(root: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cwd = readlinkSync(`/proc/${name}/cwd`);
-      if (cwd === root || cwd.startsWith(`${root}/`)) pids.push(Number(name));
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return pids;
-}
-
-export function killUnder(root: string): void {
-  for (const pid of processesUnder(root)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
+export { killUnder, processesUnder } from '../helpers/processes.js';
 
 /** Polls `probe` (real time: these are real background processes) until it holds or the deadline passes. */
 export async function waitFor<T>(probe: () => T | null | undefined | false, what: string, deadlineMs = 20_000): Promise<T> {

@@ -1,43 +1,31 @@
 // `deploy-watch watch`: one line per change off a TTY, a redrawn spinner line on a real pseudo-terminal.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { FileStatusStore } from '../../src/core/statusStore.js';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
 import { BIN, cliAsync } from '../helpers/cli.js';
-import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { killQuietly, putRecord, startFakeMonitor, storeFor } from '../helpers/state.js';
+import { putRecord, startFakeMonitor, useRepoFixture } from '../helpers/state.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('watch', () => {
-  let repo: TestRepo;
-  let store: FileStatusStore;
-  const children: ChildProcess[] = [];
-  before(() => {
-    repo = makeRepo();
-    store = storeFor(join(repo.dir, '.git'));
-  });
-  after(() => {
-    children.forEach(killQuietly);
-    repo.cleanup();
-  });
+  const fx = useRepoFixture();
+  const { children } = fx;
 
   /** Plays a deployment: building → deploying → the given end, 300 ms apart. */
   async function play(sha: string, end: 'success' | 'failed'): Promise<void> {
-    children.push(startFakeMonitor(store, sha));
+    children.push(startFakeMonitor(fx.store, sha));
     const startedAt = new Date().toISOString();
-    await putRecord(store, sha, { state: 'building', phase: 'BUILDING', startedAt });
+    await putRecord(fx.store, sha, { state: 'building', phase: 'BUILDING', startedAt });
     await pause(300);
-    await putRecord(store, sha, { state: 'deploying', phase: 'DEPLOYING', startedAt });
+    await putRecord(fx.store, sha, { state: 'deploying', phase: 'DEPLOYING', startedAt });
     await pause(300);
-    if (end === 'failed') await store.writeLog(sha, 'step 1\nnpm ERR! missing script: build\n');
-    await putRecord(store, sha, { state: end, phase: end === 'success' ? 'ACTIVE' : 'ERROR', startedAt, finishedAt: new Date().toISOString() });
+    if (end === 'failed') await fx.store.writeLog(sha, 'step 1\nnpm ERR! missing script: build\n');
+    await putRecord(fx.store, sha, { state: end, phase: end === 'success' ? 'ACTIVE' : 'ERROR', startedAt, finishedAt: new Date().toISOString() });
   }
 
   it('off a TTY prints one line per change and exits like check', async () => {
-    const sha = repo.commit('watch-plain');
-    const watching = cliAsync(['watch', sha, '--interval', '0.05'], { cwd: repo.dir, env: repo.env });
+    const sha = fx.repo.commit('watch-plain');
+    const watching = cliAsync(['watch', sha, '--interval', '0.05'], { cwd: fx.repo.dir, env: fx.repo.env });
     await pause(200);
     await play(sha, 'failed');
     const r = await watching;
@@ -50,10 +38,10 @@ describe('watch', () => {
   });
 
   it('on a pseudo-terminal redraws one spinner line in colour', async () => {
-    const sha = repo.commit('watch-tty');
+    const sha = fx.repo.commit('watch-tty');
     // `script` gives the CLI a real pseudo-terminal as stdout.
     const cmd = `${process.execPath} ${BIN} watch ${sha} --interval 0.05`;
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: repo.dir, env: { ...repo.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: fx.repo.dir, env: { ...fx.repo.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -67,8 +55,8 @@ describe('watch', () => {
   });
 
   it('gives up with 3 when no monitor records the commit in time', async () => {
-    const sha = repo.commit('watch-nothing');
-    const r = await cliAsync(['watch', sha, '--appear-timeout', '0.3', '--interval', '0.05'], { cwd: repo.dir, env: repo.env });
+    const sha = fx.repo.commit('watch-nothing');
+    const r = await cliAsync(['watch', sha, '--appear-timeout', '0.3', '--interval', '0.05'], { cwd: fx.repo.dir, env: fx.repo.env });
     assert.equal(r.code, 3);
     assert.match(r.stdout, /No deployment record for/);
   });
