@@ -1,7 +1,12 @@
 // The typed library API: what agents and swarm managers call instead of parsing CLI output.
 // The CLI's commands use the same core functions.
 import { resolve } from 'node:path';
+import { exitCodeOf } from './commands/push/render.js';
+import { checkPreconditions } from './conflicts/preconditions.js';
+import { pushWithRetry as pushRetrying, type PushReport } from './conflicts/pushWithRetry.js';
+import { readRepoState } from './conflicts/repoState.js';
 import { resolveCommit } from './core/commitRef.js';
+import { loadConfig } from './core/config.js';
 import { createGit } from './core/git.js';
 import { listMonitors as listMonitorsIn, stopMonitor as stopMonitorIn, type MonitorEntry, type StopResult } from './core/monitors.js';
 import { evaluate, type Evaluation } from './core/outcome.js';
@@ -64,4 +69,28 @@ export async function stopMonitor(commit: string, options: RepoOptions & { grace
   });
 }
 
-export type { Evaluation, MonitorEntry, StopResult };
+export type PushResult =
+  | { outcome: 'refused'; exitCode: number; message: string }
+  | (PushReport & { exitCode: number });
+
+/** `deploy-watch push`: refuses what is unsafe, then pushes with rebase, rule-based merges and retry. */
+export async function pushWithRetry(
+  options: RepoOptions & { remote?: string; branch?: string; onRetry?: (attempt: number, reason: string, delayMs: number) => void } = {},
+): Promise<PushResult> {
+  const env = options.env ?? process.env;
+  const repo = discoverRepo(createGit(resolve(options.cwd ?? process.cwd()), env));
+  const git = createGit(repo.topLevel, env); // git's unmerged paths are relative to the top folder
+  const pre = checkPreconditions(await readRepoState(git), { remote: options.remote, branch: options.branch });
+  if (!pre.ok) return { outcome: 'refused', exitCode: pre.exitCode, message: pre.message };
+  const { conflicts } = loadConfig(repo.topLevel, env);
+  const report = await pushRetrying(pre.target, conflicts, {
+    git,
+    topLevel: repo.topLevel,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    random: Math.random,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
+  return { ...report, exitCode: exitCodeOf(report) };
+}
+
+export type { Evaluation, MonitorEntry, PushReport, StopResult };

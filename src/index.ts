@@ -1,5 +1,5 @@
 // The package's library entry point.
-export { checkDeployment, waitForDeployment, listMonitors, stopMonitor } from './api.js';
-export type { Evaluation, MonitorEntry, StopResult, RepoOptions } from './api.js';
+export { checkDeployment, waitForDeployment, listMonitors, stopMonitor, pushWithRetry } from './api.js';
+export type { Evaluation, MonitorEntry, StopResult, RepoOptions, PushResult, PushReport } from './api.js';
 export type { StatusRecord, DeployState, SourceName } from './core/statusRecord.js';
 export { EXIT } from './core/errors.js';

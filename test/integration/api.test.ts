@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
-import { checkDeployment, listMonitors, stopMonitor, waitForDeployment } from '../../src/index.js';
+import { checkDeployment, listMonitors, pushWithRetry, stopMonitor, waitForDeployment } from '../../src/index.js';
+import { writeFileSync } from 'node:fs';
+import { git } from '../helpers/repo.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { isAlive, killQuietly, putRecord, startFakeMonitor, storeFor } from '../helpers/state.js';
 
@@ -37,5 +39,26 @@ describe('library API', () => {
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(!isAlive(child.pid!) || (await listMonitors(opts)).length === 0);
     assert.equal((await checkDeployment(sha, opts)).outcome, 'success', 'an outcome is never overwritten by stop');
+  });
+
+  it('pushWithRetry rebases over a concurrent roadmap change and pushes; a dirty tree is refused', async () => {
+    const opts = { cwd: repo.dir, env: repo.env };
+    repo.commit('roadmap', { 'ROADMAP.md': '# Roadmap\n\n- [ ] first\n' });
+    repo.git('push', '-q', '--no-verify', 'origin', 'main');
+    const other = join(repo.root, 'other');
+    git(repo.root, ['clone', '-q', repo.remote, other], repo.env);
+    writeFileSync(join(other, 'ROADMAP.md'), '# Roadmap\n\n- [x] first\n- [ ] from the other clone\n');
+    git(other, ['commit', '-q', '-am', 'other'], repo.env);
+    git(other, ['push', '-q', '--no-verify', 'origin', 'main'], repo.env);
+    repo.commit('mine', { 'ROADMAP.md': '# Roadmap\n\n- [ ] first\n- [ ] mine\n' });
+    const result = await pushWithRetry(opts);
+    assert.equal(result.outcome, 'pushed', JSON.stringify(result));
+    assert.equal(result.exitCode, 0);
+    const merged = git(repo.remote, ['show', 'main:ROADMAP.md'], repo.env);
+    assert.equal(merged, '# Roadmap\n\n- [x] first\n- [ ] from the other clone\n- [ ] mine');
+    writeFileSync(join(repo.dir, 'ROADMAP.md'), 'dirty\n');
+    const refused = await pushWithRetry(opts);
+    assert.equal(refused.outcome, 'refused');
+    assert.equal(refused.exitCode, 10);
   });
 });
