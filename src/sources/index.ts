@@ -1,6 +1,5 @@
 // The ordered source list from config and secrets: DigitalOcean, then the database, then the health URL.
 // A source that is not configured is left out; with none left the monitor cannot run (exit 78).
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
@@ -15,7 +14,6 @@ export interface SourceDeps {
   /** The state folder; the shared list cache lives in its cache/ folder. */
   stateDir: string;
   remote: string;
-  env: NodeJS.ProcessEnv;
   now(): number;
   random(): number;
 }
@@ -41,7 +39,7 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
         now: deps.now,
         random: deps.random,
         cache: fileListCache(join(deps.stateDir, 'cache'), ttlMs, deps.now),
-        isAncestor: (a, b) => isAncestor(deps.git, deps.remote, a, b, deps.env),
+        isAncestor: (a, b) => isAncestor(deps.git, deps.remote, a, b),
       }),
     );
   }
@@ -58,21 +56,18 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
 }
 
 /** `git merge-base --is-ancestor`; fetches the remote once when the replacing commit is not known here. */
-export async function isAncestor(git: Pick<Git, 'cwd'>, remote: string, ancestor: string, descendant: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean | null> {
-  const ask = () => gitCode(git.cwd, ['merge-base', '--is-ancestor', ancestor, descendant], env);
+export async function isAncestor(git: Git, remote: string, ancestor: string, descendant: string): Promise<boolean | null> {
+  const ask = async () => {
+    try {
+      return (await git.run(['merge-base', '--is-ancestor', ancestor, descendant], { allowFailure: true })).exitCode;
+    } catch {
+      return null; // git missing or killed: the ancestry is unknown
+    }
+  };
   let code = await ask();
   if (code !== 0 && code !== 1) {
-    await gitCode(git.cwd, ['fetch', '--quiet', '--no-tags', remote], env);
+    await git.run(['fetch', '--quiet', '--no-tags', remote], { allowFailure: true }).catch(() => undefined);
     code = await ask();
   }
   return code === 0 ? true : code === 1 ? false : null;
-}
-
-/** The exit code only, with no stdin to write to (git exits before a write could land: EPIPE). */
-function gitCode(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd, env: { ...env, GIT_TERMINAL_PROMPT: '0' }, stdio: 'ignore' });
-    child.on('error', () => resolve(null));
-    child.on('close', (code) => resolve(code));
-  });
 }

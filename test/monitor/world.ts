@@ -52,7 +52,7 @@ export async function world(script: Script | ((repo: TestRepo) => Script), limit
         apiUrl: api.url, token: 'dop_v1_good', appId: 'app-1', timeoutMs: 2_000, perPage: 50,
         now: () => clock.now, random: () => 0.5,
         cache: opts.shared ? fileListCache(join(stateDir, 'cache'), 4_000, () => clock.now) : noCache,
-        isAncestor: (a, b) => isAncestor(git, 'origin', a, b, repo.env),
+        isAncestor: (a, b) => isAncestor(git, 'origin', a, b),
       }),
     run: (sha, opts = {}) =>
       runMonitor({

@@ -31,7 +31,7 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
   const branch = options.branch ?? config.branch;
   const remote = options.remote ?? config.remote;
   // Built before detaching, so a missing source is an error in the terminal (78), not in a log.
-  const sources = await buildSources(config, { git: deps.git(), stateDir: deps.stateDir(), remote, env: deps.env, now: deps.now, random: Math.random });
+  const sources = await buildSources(config, { git: deps.git(), stateDir: deps.stateDir(), remote, now: deps.now, random: Math.random });
   const paths = store.paths(sha);
   const say = (text: string, json: unknown) => {
     if (deps.globals.json) deps.stdout.write(`${JSON.stringify(json)}\n`);
