@@ -5,6 +5,7 @@ import { exitCodeOf } from './commands/push/render.js';
 import { checkPreconditions } from './conflicts/preconditions.js';
 import { pushWithRetry as pushRetrying, type PushReport } from './conflicts/pushWithRetry.js';
 import { readRepoState } from './conflicts/repoState.js';
+import { realClock, realSleep } from './core/clock.js';
 import { resolveCommit } from './core/commitRef.js';
 import { loadConfig } from './core/config.js';
 import { createGit } from './core/git.js';
@@ -48,8 +49,7 @@ export async function waitForDeployment(
 ): Promise<Evaluation> {
   const { store, resolveSha } = open(options);
   const sha = await resolveSha(commit);
-  const clock = { now: Date.now, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
-  return waitForOutcome(store, sha, options.timeoutMs, clock, { intervalMs: options.intervalMs, signal: options.signal });
+  return waitForOutcome(store, sha, options.timeoutMs, realClock, { intervalMs: options.intervalMs, signal: options.signal });
 }
 
 /** The monitors of this clone (live and stale), newest first. */
@@ -64,8 +64,7 @@ export async function stopMonitor(commit: string, options: RepoOptions & { grace
   return stopMonitorIn(sha, options.graceMs ?? 5000, {
     store,
     kill: (pid, sig) => void process.kill(pid, sig),
-    now: Date.now,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...realClock,
   });
 }
 
@@ -86,7 +85,7 @@ export async function pushWithRetry(
   const report = await pushRetrying(pre.target, conflicts, {
     git,
     topLevel: repo.topLevel,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: realSleep,
     random: Math.random,
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   });

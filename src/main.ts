@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { buildProgram, CommanderError, globalsOf, type Runner } from './cli.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './core/deps.js';
 import { DeployWatchError, EXIT } from './core/errors.js';
+import { realClock } from './core/clock.js';
 import { useColour } from './core/format.js';
 import { binPath, packageVersion } from './core/packageRoot.js';
 import { createGit } from './core/git.js';
@@ -42,8 +43,7 @@ export function createDeps(globals: GlobalOptions, io: Io): Deps {
     stdout: io.stdout,
     stderr: io.stderr,
     colour: !globals.json && useColour(io.stdout.isTTY, io.env),
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    ...realClock,
     kill: (pid, signal) => void process.kill(pid, signal),
     git,
     repo,
