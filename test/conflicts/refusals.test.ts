@@ -49,24 +49,24 @@ describe('push refusals leave the repository exactly unchanged', () => {
     refused([], 10, /uncommitted changes/);
   });
 
-  it('a rebase already in progress: exit 11', () => {
+  /** Local and remote both changed shared.txt, fetched: the next rebase or merge stops on a conflict. */
+  const divergeOnSharedFile = () => {
     repo = makeRepo();
     repo.commit('base', { 'shared.txt': 'base\n' });
     repo.git('push', '-q');
     behind();
     repo.commit('mine', { 'shared.txt': 'mine\n' });
     repo.git('fetch', '-q');
+  };
+
+  it('a rebase already in progress: exit 11', () => {
+    divergeOnSharedFile();
     assert.throws(() => repo.git('rebase', 'origin/main'));
     refused([], 11, /A rebase is already in progress.*git rebase --abort/s);
   });
 
   it('a merge already in progress: exit 11', () => {
-    repo = makeRepo();
-    repo.commit('base', { 'shared.txt': 'base\n' });
-    repo.git('push', '-q');
-    behind();
-    repo.commit('mine', { 'shared.txt': 'mine\n' });
-    repo.git('fetch', '-q');
+    divergeOnSharedFile();
     assert.throws(() => repo.git('merge', 'origin/main'));
     refused([], 11, /A merge is already in progress/);
   });
