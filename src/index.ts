@@ -2,4 +2,4 @@
 export { checkDeployment, waitForDeployment, listMonitors, stopMonitor, pushWithRetry } from './api.js';
 export type { Evaluation, MonitorEntry, StopResult, RepoOptions, PushResult, PushReport } from './api.js';
 export type { StatusRecord, DeployState, SourceName } from './core/statusRecord.js';
-export { EXIT } from './core/errors.js';
+export { EXIT, EXIT_CODES } from './core/exitCodes.js';

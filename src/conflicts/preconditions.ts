@@ -1,7 +1,7 @@
 // Refusals, decided from a read-only look at the repository before anything changes.
 // Order matters: a rebase in progress also looks like a detached HEAD and a dirty tree.
 import * as msg from '../core/messages.js';
-import { PUSH_EXIT } from './exitCodes.js';
+import { PUSH_EXIT } from '../core/exitCodes.js';
 import type { RepoState } from './repoState.js';
 
 export interface PushTarget {

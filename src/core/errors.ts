@@ -1,14 +1,5 @@
 // Errors are values that carry their exit code; only main.ts turns them into process exit.
-
-export const EXIT = {
-  success: 0,
-  failed: 1,
-  inProgress: 2,
-  notFound: 3,
-  usage: 64,
-  internal: 70,
-  config: 78,
-} as const;
+import { EXIT } from './exitCodes.js';
 
 /** An error whose message is meant for the user as it is (no stack trace). */
 export class DeployWatchError extends Error {

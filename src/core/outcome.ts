@@ -1,5 +1,5 @@
 // What a commit's state means for the person asking: check's exit codes in one function.
-import { EXIT } from './errors.js';
+import { EXIT } from './exitCodes.js';
 import { liveness, readPidFile, type Liveness } from './pidFile.js';
 import { isFinal, type StatusRecord } from './statusRecord.js';
 import type { ReadResult, StatusStore } from './statusStore.js';

@@ -1,6 +1,6 @@
 // Polls a commit's record until its outcome is known, the monitor is gone, or time is up.
 // Shared by `check --wait` and the library's waitForDeployment.
-import { EXIT } from './errors.js';
+import { EXIT } from './exitCodes.js';
 import { evaluate, type Evaluation } from './outcome.js';
 import type { StatusStore } from './statusStore.js';
 

@@ -1,6 +1,6 @@
 // `deploy-watch check --all`: recent commits with state, duration and source, newest first.
 import type { Deps } from '../../core/deps.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT } from '../../core/exitCodes.js';
 import { ago, duration, paint, shortSha, table } from '../../core/format.js';
 import { listHistory } from '../../core/history.js';
 

@@ -1,7 +1,7 @@
 // `deploy-watch cleanup [days] [--days N] [--dry-run]`: quiet and cron-safe.
 import { cleanupOlderThan } from '../../core/cleanup.js';
 import type { Deps } from '../../core/deps.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
 
 export interface CleanupOptions {

@@ -1,6 +1,7 @@
 // `deploy-watch doctor`: checks the setup, one line per check with a fix for each failure.
 import type { Deps } from '../../core/deps.js';
-import { DeployWatchError, EXIT } from '../../core/errors.js';
+import { DeployWatchError } from '../../core/errors.js';
+import { EXIT } from '../../core/exitCodes.js';
 import type { Config } from '../../core/config.js';
 import type { Source } from '../../sources/source.js';
 import { checkDigitalOcean, checkHooks, checkNode, checkSourcesConfigured, checkStateDir, type CheckResult } from './checks.js';

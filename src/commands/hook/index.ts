@@ -2,6 +2,7 @@
 // network; no git call for a push of the deploy branch alone), and it never blocks a push except for a
 // refused branch name.
 import type { Deps } from '../../core/deps.js';
+import { EXIT_CODES } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
 import type { Git } from '../../core/git.js';
 import { readHookConfig } from '../../hooks/hookConfig.js';
@@ -17,8 +18,8 @@ export interface PrePushOptions {
   input: string;
 }
 
-/** Not 1: Node exits 1 on a crash, and a broken install must never block a push (the shell maps this to 1). */
-export const REFUSED = 65;
+/** The refusal's code; the hook script maps only this one to git's refusal (see EXIT_CODES). */
+export const REFUSED = EXIT_CODES.hookRefused;
 
 /** Only what the hook uses, so the fast path (hooks/hookEntry.ts) can build it without main.ts. */
 export type HookDeps = Pick<Deps, 'env' | 'globals' | 'stderr' | 'git' | 'spawnDetached' | 'now'>;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Deps } from '../../core/deps.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
 import { installMergeDrivers } from '../../conflicts/mergeDrivers.js';
 import { planAgentGuides } from './agentGuide.js';

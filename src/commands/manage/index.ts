@@ -1,6 +1,7 @@
 // `deploy-watch manage status|stop <sha>|cleanup`: the background monitors of this clone.
 import type { Deps } from '../../core/deps.js';
-import { EXIT, InternalError } from '../../core/errors.js';
+import { InternalError } from '../../core/errors.js';
+import { EXIT } from '../../core/exitCodes.js';
 import { resolveCommit } from '../../core/commitRef.js';
 import { ago, paint, shortSha, table } from '../../core/format.js';
 import * as msg from '../../core/messages.js';

@@ -4,6 +4,7 @@
 // written, exit 129: git treats a driver exit above 128 as a failed merge, not a conflict.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Deps } from '../../core/deps.js';
+import { MERGE_DRIVER_EXIT } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
 import { isStrategy, mergeWith } from '../../conflicts/strategies.js';
 import { hasConflictMarkers, lostLines } from '../../conflicts/verify.js';
@@ -23,7 +24,7 @@ export async function runMergeDriver(o: MergeDriverOptions, deps: Deps): Promise
     texts = [read(o.base), read(o.ours), read(o.theirs)];
   } catch (error) {
     deps.stderr.write(`${msg.driverUnresolved(label, (error as Error).message)}\n`);
-    return 129;
+    return MERGE_DRIVER_EXIT.failed;
   }
   const [base, ours, theirs] = texts;
   let why: string | null = null;
@@ -40,10 +41,10 @@ export async function runMergeDriver(o: MergeDriverOptions, deps: Deps): Promise
     writeAtomically(o.ours, why ? markers(base, ours, theirs) : merged);
   } catch (error) {
     deps.stderr.write(`${msg.driverUnresolved(label, (error as Error).message)}\n`);
-    return 129;
+    return MERGE_DRIVER_EXIT.failed;
   }
   if (why) deps.stderr.write(`${msg.driverUnresolved(label, why)}\n`);
-  return why ? 1 : 0;
+  return why ? MERGE_DRIVER_EXIT.conflict : MERGE_DRIVER_EXIT.merged;
 }
 
 const read = (file: string) => readFileSync(file, 'utf8');

@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Deps } from '../../core/deps.js';
 import { resolveCommit } from '../../core/commitRef.js';
-import { EXIT, InternalError } from '../../core/errors.js';
+import { InternalError } from '../../core/errors.js';
+import { EXIT, MONITOR_EXIT } from '../../core/exitCodes.js';
 import { shortSha } from '../../core/format.js';
 import { tryLock } from '../../core/lock.js';
 import * as msg from '../../core/messages.js';
@@ -22,7 +23,7 @@ export interface MonitorOptions {
   remote?: string | undefined;
 }
 
-const EXIT_OF: Partial<Record<StatusRecord['state'], number>> = { success: EXIT.success, stopped: EXIT.notFound };
+const EXIT_OF: Partial<Record<StatusRecord['state'], number>> = { success: MONITOR_EXIT.success, stopped: MONITOR_EXIT.stopped };
 
 export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Promise<number> {
   const store = deps.store();
@@ -85,8 +86,8 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
   }
   say(msg.monitorEnded(shortSha(sha), final.state, final.message), final);
   // The signal interrupted a sleep whose timer still runs: end now, as the signal asked.
-  if (controller.signal.aborted) setImmediate(() => process.exit(EXIT.notFound));
-  return EXIT_OF[final.state] ?? EXIT.failed;
+  if (controller.signal.aborted) setImmediate(() => process.exit(MONITOR_EXIT.stopped));
+  return EXIT_OF[final.state] ?? MONITOR_EXIT.failed;
 }
 
 /** A thrown error still leaves a final record, so `check` never sees "in progress" for a dead monitor. */

@@ -1,9 +1,8 @@
 // What `deploy-watch push` prints: a --json object (a contract) or a few human lines.
 import type { Deps } from '../../core/deps.js';
-import { PUSH_EXIT } from '../../conflicts/exitCodes.js';
 import type { PushTarget } from '../../conflicts/preconditions.js';
 import type { PushReport } from '../../conflicts/pushWithRetry.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT, PUSH_EXIT } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
 
 export function exitCodeOf(report: PushReport): number {
