@@ -1,7 +1,7 @@
 // The typed library API: what agents and swarm managers call instead of parsing CLI output.
 // The CLI's commands use the same core functions.
 import { resolve } from 'node:path';
-import { exitCodeOf } from './commands/push/render.js';
+import { exitCodeOf } from './conflicts/pushExitCode.js';
 import { checkPreconditions } from './conflicts/preconditions.js';
 import { pushWithRetry as pushRetrying, type PushReport } from './conflicts/pushWithRetry.js';
 import { readRepoState } from './conflicts/repoState.js';

@@ -1,7 +1,8 @@
 // The command table. Each command registers itself (argv → typed options) and loads its
 // implementation lazily, so `check` never pays for what `monitor` or `push` need.
 import { Command, CommanderError } from 'commander';
-import type { Deps, GlobalOptions } from './core/deps.js';
+import type { GlobalOptions } from './core/deps.js';
+import type { Runner } from './commands/runner.js';
 import { registerCheck } from './commands/check/register.js';
 import { registerCleanup } from './commands/cleanup/register.js';
 import { registerManage } from './commands/manage/register.js';
@@ -12,9 +13,6 @@ import { registerInit } from './commands/init/register.js';
 import { registerPush } from './commands/push/register.js';
 import { registerMergeDriver } from './commands/merge-driver/register.js';
 import { registerMonitor } from './commands/monitor/register.js';
-
-/** Runs a command's implementation with the dependencies built from the global flags. */
-export type Runner = (command: Command, run: (deps: Deps) => Promise<number>) => Promise<void>;
 
 export function buildProgram(version: string, runner: Runner): Command {
   const program = new Command('deploy-watch')

@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildProgram, CommanderError, globalsOf, type Runner } from './cli.js';
+import { buildProgram, CommanderError, globalsOf } from './cli.js';
+import type { Runner } from './commands/runner.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './core/deps.js';
 import { DeployWatchError } from './core/errors.js';
 import { EXIT } from './core/exitCodes.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Runner } from '../../cli.js';
+import type { Runner } from '../runner.js';
 import { UsageError } from '../../core/errors.js';
 import { parseNonNegative } from '../../core/parse.js';
 // Static, unlike the other commands: check is the hot path (hooks and agents call it constantly), and

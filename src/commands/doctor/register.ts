@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Runner } from '../../cli.js';
+import type { Runner } from '../runner.js';
 
 export function registerDoctor(program: Command, runner: Runner): void {
   program

@@ -6,7 +6,8 @@ import { checkPreconditions } from '../../conflicts/preconditions.js';
 import { pushWithRetry } from '../../conflicts/pushWithRetry.js';
 import { readRepoState } from '../../conflicts/repoState.js';
 import * as msg from '../../core/messages.js';
-import { exitCodeOf, renderHuman, renderJson } from './render.js';
+import { exitCodeOf } from '../../conflicts/pushExitCode.js';
+import { renderHuman, renderJson } from './render.js';
 
 export interface PushOptions {
   remote?: string;

@@ -2,22 +2,8 @@
 import type { Deps } from '../../core/deps.js';
 import type { PushTarget } from '../../conflicts/preconditions.js';
 import type { PushReport } from '../../conflicts/pushWithRetry.js';
-import { EXIT, PUSH_EXIT } from '../../core/exitCodes.js';
+import { exitCodeOf } from '../../conflicts/pushExitCode.js';
 import * as msg from '../../core/messages.js';
-
-export function exitCodeOf(report: PushReport): number {
-  switch (report.outcome) {
-    case 'pushed':
-    case 'up-to-date':
-      return PUSH_EXIT.pushed;
-    case 'gave-up':
-      return PUSH_EXIT.gaveUp;
-    case 'not-on-remote':
-      return EXIT.internal;
-    default:
-      return PUSH_EXIT.failed;
-  }
-}
 
 /** attempts, rebased commits, files auto-resolved, final remote sha, and each attempt's result. */
 export function renderJson(target: PushTarget, report: PushReport): string {

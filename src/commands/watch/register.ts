@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Runner } from '../../cli.js';
+import type { Runner } from '../runner.js';
 import { parseNonNegative } from '../../core/parse.js';
 
 export function registerWatch(program: Command, runner: Runner): void {
