@@ -1,6 +1,5 @@
 // The typed library API: what agents and swarm managers call instead of parsing CLI output.
 // The CLI's commands use the same core functions.
-import { resolve } from 'node:path';
 import { exitCodeOf } from './conflicts/pushExitCode.js';
 import { checkPreconditions } from './conflicts/preconditions.js';
 import { pushWithRetry as pushRetrying, type PushReport } from './conflicts/pushWithRetry.js';
@@ -11,34 +10,12 @@ import { loadConfig } from './core/config.js';
 import { createGit } from './core/git.js';
 import { listMonitors as listMonitorsIn, stopMonitor as stopMonitorIn, type MonitorEntry, type StopResult } from './core/monitors.js';
 import { evaluate, type Evaluation } from './core/outcome.js';
-import { discoverRepo } from './core/repo.js';
-import { stateDirFor } from './core/stateDir.js';
 import { waitForOutcome } from './core/waitForOutcome.js';
-import { FileStatusStore, type StatusStore } from './core/statusStore.js';
-
-export interface RepoOptions {
-  /** A folder inside the repository (default: process.cwd()). */
-  cwd?: string;
-  /** Environment to read (default: process.env); DEPLOY_WATCH_STATE_DIR is honoured. */
-  env?: NodeJS.ProcessEnv;
-}
-
-interface Opened {
-  store: StatusStore;
-  resolveSha(commit?: string): Promise<string>;
-}
-
-function open(options: RepoOptions = {}): Opened {
-  const env = options.env ?? process.env;
-  const git = createGit(resolve(options.cwd ?? process.cwd()), env);
-  const repo = discoverRepo(git);
-  const store = new FileStatusStore(stateDirFor(repo, env));
-  return { store, resolveSha: (commit) => resolveCommit(commit, { git, store, head: repo.head }) };
-}
+import { openRepo, type RepoOptions } from './runtime.js';
 
 /** The outcome of a commit's deployment now: same answer and exit code as `deploy-watch check`. */
 export async function checkDeployment(commit?: string, options: RepoOptions = {}): Promise<Evaluation> {
-  const { store, resolveSha } = open(options);
+  const { store, resolveSha } = openRepo(options);
   return evaluate(store, await resolveSha(commit));
 }
 
@@ -47,25 +24,21 @@ export async function waitForDeployment(
   commit: string | undefined,
   options: RepoOptions & { timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
 ): Promise<Evaluation> {
-  const { store, resolveSha } = open(options);
+  const { store, resolveSha } = openRepo(options);
   const sha = await resolveSha(commit);
   return waitForOutcome(store, sha, options.timeoutMs, realClock, { intervalMs: options.intervalMs, signal: options.signal });
 }
 
 /** The monitors of this clone (live and stale), newest first. */
 export async function listMonitors(options: RepoOptions = {}): Promise<MonitorEntry[]> {
-  return listMonitorsIn(open(options).store);
+  return listMonitorsIn(openRepo(options).store);
 }
 
 /** Stops a commit's monitor (SIGTERM, then SIGKILL after `graceMs`), like `manage stop`. */
 export async function stopMonitor(commit: string, options: RepoOptions & { graceMs?: number } = {}): Promise<StopResult> {
-  const { store } = open(options);
+  const { store, kill } = openRepo(options);
   const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
-  return stopMonitorIn(sha, options.graceMs ?? 5000, {
-    store,
-    kill: (pid, sig) => void process.kill(pid, sig),
-    ...realClock,
-  });
+  return stopMonitorIn(sha, options.graceMs ?? 5000, { store, kill, ...realClock });
 }
 
 export type PushResult =
@@ -76,8 +49,7 @@ export type PushResult =
 export async function pushWithRetry(
   options: RepoOptions & { remote?: string; branch?: string; onRetry?: (attempt: number, reason: string, delayMs: number) => void } = {},
 ): Promise<PushResult> {
-  const env = options.env ?? process.env;
-  const repo = discoverRepo(createGit(resolve(options.cwd ?? process.cwd()), env));
+  const { env, repo } = openRepo(options);
   const git = createGit(repo.topLevel, env); // git's unmerged paths are relative to the top folder
   const pre = checkPreconditions(await readRepoState(git), { remote: options.remote, branch: options.branch });
   if (!pre.ok) return { outcome: 'refused', exitCode: pre.exitCode, message: pre.message };
@@ -92,4 +64,4 @@ export async function pushWithRetry(
   return { ...report, exitCode: exitCodeOf(report) };
 }
 
-export type { Evaluation, MonitorEntry, PushReport, StopResult };
+export type { Evaluation, MonitorEntry, PushReport, RepoOptions, StopResult };

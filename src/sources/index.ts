@@ -25,7 +25,7 @@ export const DO_PER_PAGE = 50;
 /** Async because the database and health sources (pg, its drivers) are loaded only when configured. */
 export async function buildSources(config: Config, deps: SourceDeps): Promise<Source[]> {
   const sources: Source[] = [];
-  const { doToken, databaseUrl } = config.secrets;
+  const { doToken } = config.secrets;
   if (config.digitalocean && doToken) {
     // Shorter than the fastest poll, so a monitor never reads an answer older than its own interval.
     const ttlMs = Math.max(1, Math.min(config.polling.fastInterval * 1000 * 0.8, 4_000));
@@ -43,16 +43,27 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
       }),
     );
   }
-  if (config.database && databaseUrl) {
-    const { createDatabaseSource } = await import('./database.js');
-    sources.push(createDatabaseSource({ databaseUrl, query: config.database.query, states: config.database.states, timeoutMs: config.database.timeout * 1000 }));
-  }
-  if (config.health) {
-    const { createHealthSource } = await import('./health.js');
-    sources.push(createHealthSource({ url: config.health.url, ...(config.health.commit ? { commit: config.health.commit } : {}), timeoutMs: config.health.timeout * 1000 }));
-  }
+  const database = await buildDatabaseSource(config);
+  if (database) sources.push(database);
+  const health = await buildHealthSource(config);
+  if (health) sources.push(health);
   if (sources.length === 0) throw new ConfigError(config.digitalocean && !doToken ? `${msg.doNeedsToken} ${msg.NO_SOURCE_CONFIGURED}` : msg.NO_SOURCE_CONFIGURED);
   return sources;
+}
+
+/** The database source, or null when its section or DATABASE_URL is missing. */
+export async function buildDatabaseSource(config: Config): Promise<Source | null> {
+  const { databaseUrl } = config.secrets;
+  if (!config.database || !databaseUrl) return null;
+  const { createDatabaseSource } = await import('./database.js');
+  return createDatabaseSource({ databaseUrl, query: config.database.query, states: config.database.states, timeoutMs: config.database.timeout * 1000 });
+}
+
+/** The health source, or null when health.url is not set. */
+export async function buildHealthSource(config: Config): Promise<Source | null> {
+  if (!config.health) return null;
+  const { createHealthSource } = await import('./health.js');
+  return createHealthSource({ url: config.health.url, ...(config.health.commit ? { commit: config.health.commit } : {}), timeoutMs: config.health.timeout * 1000 });
 }
 
 /** `git merge-base --is-ancestor`; fetches the remote once when the replacing commit is not known here. */

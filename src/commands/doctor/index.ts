@@ -3,6 +3,7 @@ import type { Deps } from '../../core/deps.js';
 import { DeployWatchError } from '../../core/errors.js';
 import { EXIT } from '../../core/exitCodes.js';
 import type { Config } from '../../core/config.js';
+import { buildDatabaseSource, buildHealthSource } from '../../sources/index.js';
 import type { Source } from '../../sources/source.js';
 import { checkDigitalOcean, checkHooks, checkNode, checkSourcesConfigured, checkStateDir, type CheckResult } from './checks.js';
 import { renderDoctor } from './render.js';
@@ -23,23 +24,12 @@ export async function runDoctor(deps: Deps): Promise<number> {
   if (config) {
     results.push(checkSourcesConfigured(config));
     results.push(...(await checkDigitalOcean(config)));
-    results.push(await checkSource('health endpoint', config.health ? await healthSource(config) : null, repo.head, 'Set health.url to a URL that answers 2xx once the app is up.'));
-    results.push(await checkSource('database', config.database ? await databaseSource(config) : null, repo.head, 'Check DATABASE_URL and database.query.'));
+    results.push(await checkSource('health endpoint', await buildHealthSource(config), repo.head, 'Set health.url to a URL that answers 2xx once the app is up.'));
+    results.push(await checkSource('database', config.database && !config.secrets.databaseUrl ? 'DATABASE_URL is not set' : await buildDatabaseSource(config), repo.head, 'Check DATABASE_URL and database.query.'));
   }
   results.push(checkStateDir(deps.stateDir()));
   renderDoctor(results, deps);
   return results.some((r) => r.verdict === 'fail') ? EXIT.failed : EXIT.success;
-}
-
-async function healthSource(config: Config): Promise<Source> {
-  const { createHealthSource } = await import('../../sources/health.js');
-  return createHealthSource({ url: config.health!.url, commit: config.health!.commit, timeoutMs: config.health!.timeout * 1000 });
-}
-
-async function databaseSource(config: Config): Promise<Source | string> {
-  if (!config.secrets.databaseUrl) return 'DATABASE_URL is not set';
-  const { createDatabaseSource } = await import('../../sources/database.js');
-  return createDatabaseSource({ databaseUrl: config.secrets.databaseUrl, query: config.database!.query, states: config.database!.states, timeoutMs: config.database!.timeout * 1000 });
 }
 
 /** One poll of a source for HEAD: any answer means it is reachable; "unavailable" is the failure. */

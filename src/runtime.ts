@@ -1,0 +1,105 @@
+// The one place that builds the real dependencies, for each kind of run: the CLI (createDeps), the
+// library API (openRepo) and the pre-push hook's fast path (createHookDeps). Tests build their own.
+import { resolve } from 'node:path';
+import type { HookDeps } from './commands/hook/index.js';
+import { resolveCommit } from './core/commitRef.js';
+import { realClock } from './core/clock.js';
+import { lazy, type Deps, type GlobalOptions, type Output } from './core/deps.js';
+import { useColour } from './core/format.js';
+import { createGit, type Git } from './core/git.js';
+import { binPath } from './core/packageRoot.js';
+import { discoverRepo, type RepoInfo } from './core/repo.js';
+import { spawnDetached } from './core/spawnDetached.js';
+import { stateDirFor, toolLogPath } from './core/stateDir.js';
+import { FileStatusStore, type StatusStore } from './core/statusStore.js';
+
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const outputOf = (stream: NodeJS.WriteStream): Output => ({ write: (s) => void stream.write(s), isTTY: Boolean(stream.isTTY) });
+
+export const processIo = (): Io => ({ stdout: outputOf(process.stdout), stderr: outputOf(process.stderr), env: process.env, cwd: process.cwd() });
+
+const realKill = (pid: number, signal: NodeJS.Signals | 0): void => void process.kill(pid, signal);
+
+/** The CLI's dependencies: every member lazy, so a command pays only for what it uses. */
+export function createDeps(globals: GlobalOptions, io: Io): Deps {
+  const cwd = resolve(io.cwd, globals.cwd);
+  const git = lazy(() => createGit(cwd, io.env));
+  const repo = lazy(() => discoverRepo(git()));
+  const stateDir = lazy(() => stateDirFor(repo(), io.env));
+  const store = lazy(() => new FileStatusStore(stateDir()));
+  // Config and logging pull in zod and pino: imported only by commands that use them.
+  const config = lazy(async () => (await import('./core/config.js')).loadConfig(repo().topLevel, io.env));
+  return {
+    globals,
+    env: io.env,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    colour: !globals.json && useColour(io.stdout.isTTY, io.env),
+    ...realClock,
+    kill: realKill,
+    git,
+    repo,
+    stateDir,
+    store,
+    config,
+    logger: lazy(async () => {
+      const { createLogger } = await import('./core/log.js');
+      const secrets = await secretsOf(config);
+      return createLogger(toolLogPath(stateDir()), [secrets.doToken, secrets.databaseUrl], globals.verbose ? 'debug' : 'info');
+    }),
+    spawnDetached: (args) => spawnDetached(args, { bin: binPath(), cwd: repo().topLevel, env: io.env }),
+  };
+}
+
+async function secretsOf(config: () => Promise<{ secrets: { doToken: string | null; databaseUrl: string | null } }>) {
+  try {
+    return (await config()).secrets;
+  } catch {
+    return { doToken: null, databaseUrl: null };
+  }
+}
+
+export interface RepoOptions {
+  /** A folder inside the repository (default: process.cwd()). */
+  cwd?: string;
+  /** Environment to read (default: process.env); DEPLOY_WATCH_STATE_DIR is honoured. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface OpenedRepo {
+  env: NodeJS.ProcessEnv;
+  git: Git;
+  repo: RepoInfo;
+  store: StatusStore;
+  resolveSha(commit?: string): Promise<string>;
+  kill(pid: number, signal: NodeJS.Signals | 0): void;
+}
+
+/** The library API's dependencies: built at once, since each call uses all of them. */
+export function openRepo(options: RepoOptions = {}): OpenedRepo {
+  const env = options.env ?? process.env;
+  const git = createGit(resolve(options.cwd ?? process.cwd()), env);
+  const repo = discoverRepo(git);
+  const store = new FileStatusStore(stateDirFor(repo, env));
+  return { env, git, repo, store, kill: realKill, resolveSha: (commit) => resolveCommit(commit, { git, store, head: repo.head }) };
+}
+
+/** What the pre-push hook's fast path needs, without the command table or a lazy config. */
+export function createHookDeps(bin = binPath()): HookDeps {
+  const env = process.env;
+  const git = createGit(process.cwd(), env);
+  return {
+    env,
+    globals: { json: false, quiet: false, verbose: false, cwd: '.' },
+    stderr: outputOf(process.stderr),
+    git: () => git,
+    now: realClock.now,
+    spawnDetached: (args) => spawnDetached(args, { bin, cwd: git.cwd, env }),
+  };
+}
