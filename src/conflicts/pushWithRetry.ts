@@ -2,6 +2,7 @@
 // with --porcelain, and on a lost race wait (exponential backoff, full jitter) and go again.
 // Never --force. Any failure puts the branch back where it started.
 import type { Git } from '../core/git.js';
+import { isAncestor } from '../core/gitQueries.js';
 import { backoffDelay } from './backoff.js';
 import type { PushTarget } from './preconditions.js';
 import { classifyPush } from './pushResult.js';
@@ -120,10 +121,6 @@ async function fetch(git: Git, target: PushTarget, upstream: string): Promise<{ 
   if (r.exitCode === 0) return { exists: true };
   if (/couldn't find remote ref/i.test(r.stderr)) return { exists: false };
   return { exists: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
-}
-
-async function isAncestor(git: Git, a: string, b: string): Promise<boolean> {
-  return (await git.run(['merge-base', '--is-ancestor', a, b], { allowFailure: true })).exitCode === 0;
 }
 
 /** After git says yes: fetch again and check that every local commit really is on the remote. */

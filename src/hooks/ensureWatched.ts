@@ -2,6 +2,7 @@
 // monitor itself when the commit is on the remote's deploy branch and nobody watches it.
 import type { EnsureWatched } from '../commands/check/index.js';
 import type { Deps } from '../core/deps.js';
+import { isAncestor } from '../core/gitQueries.js';
 import { startMonitorOnce } from './startMonitorOnce.js';
 
 export function makeEnsureWatched(deps: Deps): EnsureWatched {
@@ -18,6 +19,5 @@ export function makeEnsureWatched(deps: Deps): EnsureWatched {
 
 /** Per the remote-tracking ref, as last fetched or pushed: no network. */
 export async function onDeployBranch(deps: Deps, sha: string, remote: string, branch: string): Promise<boolean> {
-  const r = await deps.git().run(['merge-base', '--is-ancestor', sha, `refs/remotes/${remote}/${branch}`], { allowFailure: true });
-  return r.exitCode === 0;
+  return (await isAncestor(deps.git(), sha, `refs/remotes/${remote}/${branch}`)) === true;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Git } from '../core/git.js';
+import { isAncestorFetchingOnce } from '../core/gitQueries.js';
 import * as msg from '../core/messages.js';
 import { fileListCache } from './digitalocean/cache.js';
 import { createDigitalOceanSource } from './digitalocean/source.js';
@@ -39,7 +40,7 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
         now: deps.now,
         random: deps.random,
         cache: fileListCache(join(deps.stateDir, 'cache'), ttlMs, deps.now),
-        isAncestor: (a, b) => isAncestor(deps.git, deps.remote, a, b),
+        isAncestor: (a, b) => isAncestorFetchingOnce(deps.git, deps.remote, a, b),
       }),
     );
   }
@@ -64,21 +65,4 @@ export async function buildHealthSource(config: Config): Promise<Source | null> 
   if (!config.health) return null;
   const { createHealthSource } = await import('./health.js');
   return createHealthSource({ url: config.health.url, ...(config.health.commit ? { commit: config.health.commit } : {}), timeoutMs: config.health.timeout * 1000 });
-}
-
-/** `git merge-base --is-ancestor`; fetches the remote once when the replacing commit is not known here. */
-export async function isAncestor(git: Git, remote: string, ancestor: string, descendant: string): Promise<boolean | null> {
-  const ask = async () => {
-    try {
-      return (await git.run(['merge-base', '--is-ancestor', ancestor, descendant], { allowFailure: true })).exitCode;
-    } catch {
-      return null; // git missing or killed: the ancestry is unknown
-    }
-  };
-  let code = await ask();
-  if (code !== 0 && code !== 1) {
-    await git.run(['fetch', '--quiet', '--no-tags', remote], { allowFailure: true }).catch(() => undefined);
-    code = await ask();
-  }
-  return code === 0 ? true : code === 1 ? false : null;
 }

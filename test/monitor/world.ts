@@ -9,7 +9,7 @@ import { runMonitor } from '../../src/monitor/run.js';
 import type { Polling } from '../../src/monitor/schedule.js';
 import { fileListCache, noCache } from '../../src/sources/digitalocean/cache.js';
 import { createDigitalOceanSource } from '../../src/sources/digitalocean/source.js';
-import { isAncestor } from '../../src/sources/index.js';
+import { isAncestorFetchingOnce } from '../../src/core/gitQueries.js';
 import type { Source } from '../../src/sources/source.js';
 import { start, type FakeDoApi, type Timeline } from '../fakes/doApi.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -52,7 +52,7 @@ export async function world(script: Script | ((repo: TestRepo) => Script), limit
         apiUrl: api.url, token: 'dop_v1_good', appId: 'app-1', timeoutMs: 2_000, perPage: 50,
         now: () => clock.now, random: () => 0.5,
         cache: opts.shared ? fileListCache(join(stateDir, 'cache'), 4_000, () => clock.now) : noCache,
-        isAncestor: (a, b) => isAncestor(git, 'origin', a, b),
+        isAncestor: (a, b) => isAncestorFetchingOnce(git, 'origin', a, b),
       }),
     run: (sha, opts = {}) =>
       runMonitor({

@@ -4,7 +4,7 @@
 import type { Deps } from '../../core/deps.js';
 import { EXIT_CODES } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
-import type { Git } from '../../core/git.js';
+import { isPushUrlOf, refFacts } from '../../core/gitQueries.js';
 import { readHookConfig } from '../../hooks/hookConfig.js';
 import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
@@ -49,7 +49,7 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
     if (config.problem) say(msg.hookSkippedProblem(config.problem));
     if (config.problem) return 0;
     const urlPush = o.remote === o.url && o.remote !== config.remote;
-    const applies = o.remote === config.remote || (urlPush && (await isUrlOf(git, config.remote, o.url)));
+    const applies = o.remote === config.remote || (urlPush && (await isPushUrlOf(git, config.remote, o.url)));
     const plan = planPrePush(parseRefLines(o.input), config, applies);
     if (plan.refusals.length > 0) {
       for (const r of plan.refusals) say(msg.branchRefused(r.branch, config.branchPattern, r.localBranch, config.remote, r.suggestion));
@@ -75,32 +75,4 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
     say(msg.hookFailed((error as Error).message.split('\n')[0] ?? 'unknown error'));
     return 0;
   }
-}
-
-/** A push to a URL counts as a push to the configured remote when the URL is that remote's. */
-async function isUrlOf(git: Git, remote: string, url: string): Promise<boolean> {
-  const r = await git.run(['remote', 'get-url', '--all', '--push', remote], { allowFailure: true });
-  const norm = (u: string) => u.trim().replace(/\/+$/, '').replace(/\.git$/, '');
-  return r.exitCode === 0 && r.stdout.split('\n').some((line) => line.trim() !== '' && norm(line) === norm(url));
-}
-
-interface RefFact {
-  sha: string;
-  upstream: string;
-  behind: number;
-}
-
-/** One git call for every ref: its sha, its upstream and how far behind it is (no network). */
-async function refFacts(git: Git, refs: readonly string[]): Promise<Map<string, RefFact>> {
-  const facts = new Map<string, RefFact>();
-  if (refs.length === 0) return facts;
-  const format = '%(refname)%00%(objectname)%00%(upstream:short)%00%(upstream:track,nobracket)';
-  const r = await git.run(['for-each-ref', `--format=${format}`, ...refs], { allowFailure: true });
-  for (const line of r.stdout.split('\n')) {
-    const [name, sha, upstream, track] = line.split('\0');
-    if (!name || !sha || !refs.includes(name)) continue;
-    const behind = /behind (\d+)/.exec(track ?? '');
-    facts.set(name, { sha, upstream: upstream ?? '', behind: behind ? Number(behind[1]) : 0 });
-  }
-  return facts;
 }

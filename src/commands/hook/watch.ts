@@ -2,6 +2,7 @@
 // It keeps no state of its own; once the push is accepted it starts `deploy-watch monitor <sha> --detach`
 // through startMonitorOnce, so one monitor runs per commit however many pushes asked for it.
 import type { Deps } from '../../core/deps.js';
+import { lastTrackingUpdate, remoteBranchSha, trackingSha } from '../../core/gitQueries.js';
 import { liveness } from '../../core/pidFile.js';
 import { awaitPushResult, type Verdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
 import { startMonitorOnce } from '../../hooks/startMonitorOnce.js';
@@ -21,22 +22,9 @@ export function watchEnv(deps: Deps): WatchEnv {
     now: deps.now,
     sleep: deps.sleep,
     isRunning: (p) => liveness({ pid: p.pid, startTime: p.startTime, sha: '', startedAt: '' }) === 'alive',
-    async trackingSha(remote, branch) {
-      const r = await git.run(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${branch}^{commit}`], { allowFailure: true });
-      return r.exitCode === 0 ? r.stdout.trim() || null : null;
-    },
-    async lastTrackingUpdate(remote, branch) {
-      const r = await git.run(['log', '-g', '-1', '--format=%H%x09%gs%x09%gd', '--date=unix', `refs/remotes/${remote}/${branch}`], { allowFailure: true });
-      const [sha, subject, selector] = r.stdout.trim().split('\t');
-      const at = /@\{(\d+)\}$/.exec(selector ?? '');
-      return r.exitCode === 0 && sha && subject !== undefined && at ? { sha, subject, at: Number(at[1]) * 1000 } : null;
-    },
-    async remoteSha(remoteOrUrl, branch) {
-      const r = await git.run(['ls-remote', '--', remoteOrUrl, `refs/heads/${branch}`], { allowFailure: true });
-      if (r.exitCode !== 0) return null;
-      const line = r.stdout.split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
-      return line ? line.split('\t')[0]! : null;
-    },
+    trackingSha: (remote, branch) => trackingSha(git, remote, branch),
+    lastTrackingUpdate: (remote, branch) => lastTrackingUpdate(git, remote, branch),
+    remoteSha: (remoteOrUrl, branch) => remoteBranchSha(git, remoteOrUrl, branch),
   };
 }
 
