@@ -1,5 +1,6 @@
-// The one git wrapper for fast paths: argv arrays (no shell), cwd bound once, typed errors.
-// child_process is used instead of execa/simple-git here because `check` must start in a few ms.
+// The one git wrapper: argv arrays (no shell), cwd bound once, typed errors. On node:child_process
+// rather than simple-git or execa: `check` and the pre-push hook run git, and importing simple-git
+// costs ~60 ms and execa ~150 ms, against a ~50 ms Node start.
 import { execFile, execFileSync } from 'node:child_process';
 import { GitError, InternalError } from './errors.js';
 

@@ -1,6 +1,6 @@
 // Tells people when a deployment ends: a configured shell command (record in env vars) and/or a
 // Slack-compatible webhook. A failure to notify is logged and never fails the monitor.
-import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 import { shortSha } from './format.js';
 import { redactText } from './redact.js';
 import type { StatusRecord } from './statusRecord.js';
@@ -47,30 +47,37 @@ export async function notifyOutcome(record: StatusRecord, config: NotifyConfig, 
   await Promise.all(jobs);
 }
 
-function runCommand(command: string, record: StatusRecord, deps: NotifyDeps, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    // The command is the user's own shell line from their config, so it runs through sh as written.
-    // Its own process group, so a timeout kills whatever the command started too.
-    const child = spawn('/bin/sh', ['-c', command], { cwd: deps.cwd, env: { ...deps.env, ...recordEnv(record) }, stdio: 'ignore', detached: true });
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-      deps.warn(`notify command timed out after ${timeoutMs} ms and was killed: ${command}`);
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      deps.warn(`notify command could not start (${error.message}): ${command}`);
-      resolve();
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0 && code !== null) deps.warn(`notify command exited ${code}: ${command}`);
-      resolve();
-    });
+async function runCommand(command: string, record: StatusRecord, deps: NotifyDeps, timeoutMs: number): Promise<void> {
+  // The command is the user's own shell line from their config, so it runs through sh as written.
+  // Its own process group, so a timeout kills whatever the command started too (execa's own timeout
+  // would kill the shell alone). reject: false makes every failure a result to log, never a throw.
+  const subprocess = execa('/bin/sh', ['-c', command], {
+    cwd: deps.cwd,
+    env: { ...deps.env, ...recordEnv(record) },
+    extendEnv: false,
+    stdio: 'ignore',
+    detached: true,
+    reject: false,
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(subprocess.pid);
+    subprocess.kill('SIGKILL');
+  }, timeoutMs);
+  const result = await subprocess;
+  clearTimeout(timer);
+  if (timedOut) deps.warn(`notify command timed out after ${timeoutMs} ms and was killed: ${command}`);
+  else if (result.exitCode === undefined && !result.signal) deps.warn(`notify command could not start (${result.originalMessage}): ${command}`);
+  else if (result.exitCode !== undefined && result.exitCode !== 0) deps.warn(`notify command exited ${result.exitCode}: ${command}`);
+}
+
+function killGroup(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* the group is gone already */
+  }
 }
 
 async function postWebhook(url: string, record: StatusRecord, deps: NotifyDeps, timeoutMs: number): Promise<void> {

@@ -11,7 +11,6 @@ import { tryLock } from '../../core/lock.js';
 import * as msg from '../../core/messages.js';
 import { liveness, readPidFile, removeFile, writePidFile } from '../../core/pidFile.js';
 import { isFinal, type StatusRecord } from '../../core/statusRecord.js';
-import { notifyOutcome } from '../../core/notify.js';
 import { runMonitor } from '../../monitor/run.js';
 import { buildSources } from '../../sources/index.js';
 import type { Source } from '../../sources/source.js';
@@ -82,6 +81,8 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
   }
   // A person stopping the monitor needs no message; every real outcome is announced.
   if (final.state !== 'stopped') {
+    // Loaded here, at the end of a long run: execa costs ~150 ms, which `monitor --detach` must not pay.
+    const { notifyOutcome } = await import('../../core/notify.js');
     await notifyOutcome(final, config.notify, { env: deps.env, cwd: deps.repo().topLevel, warn: (m) => logger.warn({ sha }, m) });
   }
   say(msg.monitorEnded(shortSha(sha), final.state, final.message), final);
