@@ -33,13 +33,6 @@ export class InternalError extends DeployWatchError {
   }
 }
 
-/** A command's deliberate non-zero outcome (check's 1/2/3), already rendered. */
-export class ExitError extends DeployWatchError {
-  constructor(exitCode: number, message = '') {
-    super(message, exitCode);
-  }
-}
-
 /** An error from a git invocation, with what git said. */
 export class GitError extends DeployWatchError {
   constructor(

@@ -36,8 +36,6 @@ export const EXIT_CODES = {
   mergeDriverFailed: 129,
 } as const;
 
-export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
-
 /** The codes shared by every command; the library exports this as `EXIT`. */
 export const EXIT = {
   success: EXIT_CODES.success,

@@ -39,8 +39,3 @@ export function createLogger(file: string, secrets: readonly (string | null)[], 
     pino.destination({ dest: file, sync: true, mkdir: true }),
   );
 }
-
-/** A logger that writes nothing, for commands that never log. */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
-}

@@ -18,7 +18,6 @@ export const unknownCommit = (input: string) =>
 export const noStateForCommit = (input: string) =>
   `No monitor or status record here matches "${printable(input)}". List them with: ${BIN} manage status.`;
 export const badNumber = (flag: string, value: string, what: string) => `${flag} must be ${what}; got "${printable(value)}".`;
-export const usageHint = (command: string) => `Run ${BIN} ${command ? `${command} ` : ''}--help for usage.`;
 
 // State folder
 export const stateDirUnusable = (dir: string, code: string, detail: string) =>

@@ -38,4 +38,3 @@ export function branchName(ref: string): string | null {
   return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
 }
 
-export const isZeroSha = (sha: string): boolean => ZERO.test(sha);

@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { parseNonNegative } from '../../core/parse.js';
 
+/** A push still running after this long is not worth watching: the watcher gives up. */
+const PUSH_TIMEOUT_S = 600;
+
 export function registerHook(program: Command, runner: Runner): void {
   const hook = program.command('hook').description('git hook entry points (what .husky/pre-push calls)');
   hook
@@ -25,7 +28,7 @@ export function registerHook(program: Command, runner: Runner): void {
     .option('--pid <pid>', 'the git push process')
     .option('--start <stamp>', "that process's start stamp")
     .option('--since <ms>', 'when the hook ran (epoch ms)')
-    .option('--timeout <seconds>', 'give up after this long', '600')
+    .option('--timeout <seconds>', 'give up after this long', String(PUSH_TIMEOUT_S))
     .action(async (sha: string, o: { branch: string; remote: string; url?: string; pid?: string; start?: string; since?: string; timeout: string }, command: Command) => {
       const timeout = parseNonNegative('--timeout', o.timeout, 86_400);
       const pid = o.pid === undefined ? null : parseNonNegative('--pid', o.pid);

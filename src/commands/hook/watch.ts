@@ -7,8 +7,6 @@ import { liveness } from '../../core/pidFile.js';
 import { awaitPushResult, type Verdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
 import { startMonitorOnce } from '../../hooks/startMonitorOnce.js';
 
-export const DEFAULT_PUSH_TIMEOUT_S = 600;
-
 export async function runWatch(req: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
   const start = verdict === 'accepted' && (await startMonitorOnce(deps, req));

@@ -66,10 +66,7 @@ export const listSchema = z
 
 export type DeploymentList = z.infer<typeof listSchema>;
 
-export const oneSchema = z.object({ deployment: deploymentSchema }).passthrough();
-
 export const logsSchema = z
   .object({ live_url: z.string().nullish(), historic_urls: z.array(z.string()).nullish() })
   .passthrough();
 
-export const errorSchema = z.object({ id: z.string().optional(), message: z.string().optional() }).passthrough();
