@@ -2,7 +2,8 @@
 // the only non-zero exit (1) comes after conflict markers holding all three versions were
 // written into %A, so a `git add` can never silently keep one side. If %A itself cannot be
 // written, exit 129: git treats a driver exit above 128 as a failed merge, not a conflict.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../core/atomicWrite.js';
 import type { Deps } from '../../core/deps.js';
 import { MERGE_DRIVER_EXIT } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
@@ -38,7 +39,7 @@ export async function runMergeDriver(o: MergeDriverOptions, deps: Deps): Promise
     else if (hasConflictMarkers(merged) && !hasConflictMarkers(ours) && !hasConflictMarkers(theirs)) why = 'conflict markers in the result';
   }
   try {
-    writeAtomically(o.ours, why ? markers(base, ours, theirs) : merged);
+    writeFileAtomic(o.ours, why ? markers(base, ours, theirs) : merged);
   } catch (error) {
     deps.stderr.write(`${msg.driverUnresolved(label, (error as Error).message)}\n`);
     return MERGE_DRIVER_EXIT.failed;
@@ -48,12 +49,6 @@ export async function runMergeDriver(o: MergeDriverOptions, deps: Deps): Promise
 }
 
 const read = (file: string) => readFileSync(file, 'utf8');
-
-function writeAtomically(file: string, text: string): void {
-  const temp = `${file}.dw-${process.pid}`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
 
 const withNewline = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
 
