@@ -1,15 +1,14 @@
 // The deploy-watch.config.json that init writes when there is none: every key that has a safe default,
-// with that default, so the file shows what can be tuned. The schema is strict and JSON has no comments,
-// so the explanations live in the README ("Install into a repository"). Sources are left out: each needs
-// the user's own value (digitalocean.appId, database, health.url), and a placeholder would be polled.
-export const CONFIG_TEMPLATE = {
-  branch: 'main',
-  remote: 'origin',
-  branchPattern: '^(feat|fix|chore|docs|agent)/[a-z0-9._-]+$',
-  polling: { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 },
-  conflicts: { maxAttempts: 5, backoffBase: 1, backoffCap: 30 },
-  notify: { command: null, webhook: null },
-  cleanup: { days: 7 },
-};
+// with that default (taken from the schema, so the two never disagree), so the file shows what can be
+// tuned. The schema is strict and JSON has no comments, so the explanations live in the README ("Install
+// into a repository"). Left out: the sources, each of which needs the user's own value (a placeholder
+// would be polled), and conflicts.rules, which replaces the default rules once written.
+import { configSchema } from '../../core/config.js';
 
-export const configTemplateText = (): string => `${JSON.stringify(CONFIG_TEMPLATE, null, 2)}\n`;
+export function configTemplate(): Record<string, unknown> {
+  const { branch, remote, branchPattern, polling, conflicts, notify, cleanup } = configSchema.parse({});
+  const { rules: _rules, ...retry } = conflicts;
+  return { branch, remote, branchPattern, polling, conflicts: retry, notify, cleanup };
+}
+
+export const configTemplateText = (): string => `${JSON.stringify(configTemplate(), null, 2)}\n`;
