@@ -29,7 +29,7 @@ export interface WatchEnv {
   remoteSha(remoteOrUrl: string, branch: string): Promise<string | null>;
 }
 
-export type Verdict = 'accepted' | 'rejected' | 'timeout';
+export type PushVerdict = 'accepted' | 'rejected' | 'timeout';
 
 export const PUSH_POLL_MS = 100;
 /** Without the push's PID we can only look again now and then, for a short while. */
@@ -37,7 +37,7 @@ export const BLIND_POLL_MS = 3_000;
 export const BLIND_TIMEOUT_MS = 60_000;
 
 /** Waits (at most `timeoutMs`) for the push to end and says whether the remote took the commit. */
-export async function awaitPushResult(req: WatchRequest, env: WatchEnv, timeoutMs: number): Promise<Verdict> {
+export async function awaitPushResult(req: WatchRequest, env: WatchEnv, timeoutMs: number): Promise<PushVerdict> {
   if (req.push) {
     const deadline = env.now() + timeoutMs;
     while (env.isRunning(req.push)) {

@@ -5,11 +5,11 @@ import type { Config } from '../../core/config.js';
 import type { Deps } from '../../core/deps.js';
 import { redactText } from '../../core/redact.js';
 
-export type Verdict = 'pass' | 'warn' | 'fail' | 'skip';
+export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'skip';
 
 export interface CheckResult {
   name: string;
-  verdict: Verdict;
+  verdict: CheckVerdict;
   detail: string;
   /** What to do about it, when it is not a pass. */
   fix: string | null;

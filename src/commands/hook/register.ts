@@ -35,7 +35,7 @@ export function registerHook(program: Command, runner: Runner): void {
       const push = pid ? { pid, startTime: o.start || null } : null;
       const since = o.since === undefined ? null : parseNonNegative('--since', o.since);
       await runner(command, async (deps) =>
-        (await import('./watch.js')).runWatch({ sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, since }, timeout, deps),
+        (await import('./watch.js')).runPushWatcher({ sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, since }, timeout, deps),
       );
     });
 }

@@ -4,10 +4,10 @@
 import type { Deps } from '../../core/deps.js';
 import { lastTrackingUpdate, remoteBranchSha, trackingSha } from '../../core/gitQueries.js';
 import { liveness } from '../../core/pidFile.js';
-import { awaitPushResult, type Verdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
+import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
 import { startMonitorOnce } from '../../hooks/startMonitorOnce.js';
 
-export async function runWatch(req: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
+export async function runPushWatcher(req: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
   const start = verdict === 'accepted' && (await startMonitorOnce(deps, req));
   await note(deps, req, verdict, start);
@@ -27,7 +27,7 @@ export function watchEnv(deps: Deps): WatchEnv {
 }
 
 /** One line in the tool's log, so `deploy-watch` users can see why no monitor started. Best effort. */
-async function note(deps: Deps, req: WatchRequest, verdict: Verdict, started: boolean): Promise<void> {
+async function note(deps: Deps, req: WatchRequest, verdict: PushVerdict, started: boolean): Promise<void> {
   try {
     const logger = await deps.logger();
     logger.info({ sha: req.sha, branch: req.branch, remote: req.remote, verdict, started }, `post-push watcher: ${verdict}${started ? ', monitor started' : ''}`);

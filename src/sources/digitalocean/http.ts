@@ -1,7 +1,7 @@
 // One GET against the App Platform API, turned into a value: never throws, never crashes on bad JSON.
 // It reads the rate-limit headers of every answer so the caller can wait until the reset the server names.
 import * as msg from '../../core/messages.js';
-import { get, type Answer, type RequestFailed } from './request.js';
+import { get, type HttpAnswer, type RequestFailed } from './request.js';
 
 export type HttpResult =
   | { kind: 'ok'; body: unknown; waitMs: number }
@@ -44,7 +44,7 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | null {
 export async function getJson(url: string, opts: HttpOptions): Promise<HttpResult> {
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'deploy-watch' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let res: Answer;
+  let res: HttpAnswer;
   try {
     res = await get(url, headers, opts.timeoutMs, opts.signal);
   } catch (error) {

@@ -3,7 +3,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-export interface Answer {
+export interface HttpAnswer {
   status: number;
   headers: Headers;
   text: string;
@@ -17,7 +17,7 @@ export class RequestFailed extends Error {
   }
 }
 
-export function get(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<Answer> {
+export function get(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     let target: URL;
     try {
