@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newRecord } from '../src/core/statusRecord.js';
 import { FileStatusStore } from '../src/core/statusStore.js';
-import { makeRepo } from '../test/helpers/repo.js';
+import { makeRepo } from '../support/helpers/repo.js';
 import { compare, fmt, timeCommand } from './timing.js';
 
 const BIN = fileURLToPath(new URL('../../bin/deploy-watch.js', import.meta.url));

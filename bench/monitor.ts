@@ -9,10 +9,10 @@ import { runMonitor } from '../src/monitor/run.js';
 import type { Polling } from '../src/monitor/schedule.js';
 import { fileListCache } from '../src/sources/digitalocean/cache.js';
 import { createDigitalOceanSource } from '../src/sources/digitalocean/source.js';
-import { start, type FakeDeployment } from '../test/fakes/doApi.js';
-import { VirtualClock } from '../test/helpers/virtualClock.js';
-import { BIN } from '../test/helpers/cli.js';
-import { makeRepo } from '../test/helpers/repo.js';
+import { start, type FakeDeployment } from '../support/fakes/doApi.js';
+import { VirtualClock } from '../support/helpers/virtualClock.js';
+import { BIN } from '../support/helpers/cli.js';
+import { makeRepo } from '../support/helpers/repo.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const END = 361_700; // ACTIVE about six minutes after the push, off any poll grid

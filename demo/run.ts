@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listMonitors, stopMonitor } from '../src/api.js';
-import { killUnder } from '../test/helpers/processes.js';
+import { killUnder } from '../support/helpers/processes.js';
 import { BIN, createWorld, FAIL_MARK, type World } from './world.js';
 
 const bold = (s: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[22m` : s);

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { start, type FakeDeployment, type FakeDoApi, type Timeline } from '../test/fakes/doApi.js';
-import { phaseAt } from '../test/fakes/doTimeline.js';
+import { start, type FakeDeployment, type FakeDoApi, type Timeline } from '../support/fakes/doApi.js';
+import { phaseAt } from '../support/fakes/doTimeline.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/deploy-watch.js', import.meta.url));
 const HUSKY = fileURLToPath(new URL('../../node_modules/husky', import.meta.url));

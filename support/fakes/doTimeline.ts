@@ -1,0 +1,103 @@
+// The scripted world behind the fake App Platform API: deployments whose phase moves over time,
+// and the JSON DigitalOcean documents for them (deployments, progress steps with counters left out at zero).
+
+export type Phase = 'UNKNOWN' | 'PENDING_BUILD' | 'BUILDING' | 'PENDING_DEPLOY' | 'DEPLOYING' | 'ACTIVE' | 'ERROR' | 'CANCELED' | 'SUPERSEDED';
+
+export interface FakeDeployment {
+  id: string;
+  /** The commit it was built from. */
+  sha: string;
+  /** [ms after start, phase]; the first entry is when it appears in the list. */
+  phases: Array<[number, Phase]>;
+  /** Which component list names the commit (default services); `cause: false` leaves out cause_details. */
+  component?: 'services' | 'workers' | 'jobs' | 'static_sites';
+  cause?: boolean;
+  /** Log text per stage; a stage without text answers 400 ("never ran"), as DigitalOcean does. */
+  logs?: { BUILD?: string; DEPLOY?: string };
+  /** Where an ERROR happened (default build). */
+  failedIn?: 'build' | 'deploy';
+}
+
+export interface Fault {
+  /** Substring of "path?query" that the fault applies to (default: every API request). */
+  match?: string;
+  /** How many requests it answers (default 1). */
+  times?: number;
+  status?: number;
+  headers?: Record<string, string>;
+  /** Raw body (bad JSON allowed). */
+  body?: string;
+  /** Wait this long before answering (with status unset: then answer normally). */
+  delayMs?: number;
+  /** Active only before this many ms after start (default: always). */
+  until?: number;
+}
+
+export interface Timeline {
+  appId: string;
+  token: string;
+  deployments: FakeDeployment[];
+  faults?: Fault[];
+}
+
+export function phaseAt(d: FakeDeployment, t: number): Phase | null {
+  let phase: Phase | null = null;
+  for (const [at, p] of d.phases) if (t >= at) phase = p;
+  return phase;
+}
+
+const ORDER: Phase[] = ['PENDING_BUILD', 'BUILDING', 'PENDING_DEPLOY', 'DEPLOYING', 'ACTIVE'];
+
+type Status = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'ERROR';
+
+function stageStatus(stage: 'build' | 'deploy', phase: Phase, d: FakeDeployment): Status {
+  if (phase === 'ERROR') {
+    const failed = d.failedIn ?? 'build';
+    if (stage === failed) return 'ERROR';
+    return stage === 'build' ? 'SUCCESS' : 'PENDING';
+  }
+  const i = ORDER.indexOf(phase);
+  const [running, done] = stage === 'build' ? [1, 2] : [3, 4];
+  if (i >= done || (stage === 'build' && i >= 2)) return 'SUCCESS';
+  if (i === running) return 'RUNNING';
+  return 'PENDING';
+}
+
+export function deploymentJson(d: FakeDeployment, t: number, startMs: number): Record<string, unknown> {
+  const phase = phaseAt(d, t) ?? 'UNKNOWN';
+  const appearedAt = new Date(startMs + (d.phases[0]?.[0] ?? 0)).toISOString();
+  const steps = (['build', 'deploy'] as const).map((stage) => {
+    const status = stageStatus(stage, phase, d);
+    const leaf: Record<string, unknown> = { name: 'api', status, component_name: 'api', message_base: stage === 'build' ? 'Building service' : 'Deploying service' };
+    if (status === 'ERROR') leaf.reason = { code: stage === 'build' ? 'BuildJobExitNonZero' : 'DeployContainerHealthChecksFailed', message: stage === 'build' ? 'Your build job failed because it returned a non-zero exit code.' : 'Your deploy failed health checks.' };
+    return { name: stage, status, steps: [{ name: 'initialize', status: status === 'PENDING' ? 'PENDING' : 'SUCCESS' }, { name: 'components', status, steps: [leaf] }] };
+  });
+  const counts: Record<string, number> = {};
+  for (const s of steps) counts[`${s.status.toLowerCase()}_steps`] = (counts[`${s.status.toLowerCase()}_steps`] ?? 0) + 1;
+  const progress: Record<string, unknown> = { total_steps: steps.length, steps, summary_steps: steps.map((s) => ({ name: s.name, status: s.status })) };
+  Object.assign(progress, counts); // only counters above zero: godo's omitempty leaves zeros out
+  const body: Record<string, unknown> = {
+    id: d.id,
+    spec: { name: 'fake-app', services: [{ name: 'api', github: { repo: 'acme/app', branch: 'main', deploy_on_push: true } }] },
+    [d.component ?? 'services']: [{ name: 'api', source_commit_hash: d.sha }],
+    cause: `commit ${d.sha.slice(0, 7)} pushed to github/acme/app`,
+    phase,
+    phase_last_updated_at: appearedAt,
+    created_at: appearedAt,
+    updated_at: new Date(startMs + t).toISOString(),
+    tier_slug: 'basic',
+    progress,
+    some_future_field: { added: 'by DigitalOcean later' },
+  };
+  if (d.cause !== false) {
+    body.cause_details = { type: 'DEPLOY_ON_PUSH', git_push: { github: { repo: 'acme/app', branch: 'main', deploy_on_push: true }, username: 'dev', commit_sha: d.sha, commit_message: 'change' } };
+  }
+  return body;
+}
+
+/** Visible deployments at time t, newest first (the order App Platform lists them in). */
+export function visible(deployments: FakeDeployment[], t: number): FakeDeployment[] {
+  return deployments
+    .filter((d) => phaseAt(d, t) !== null)
+    .sort((a, b) => (b.phases[0]?.[0] ?? 0) - (a.phases[0]?.[0] ?? 0));
+}
