@@ -1,3 +1,3 @@
-// The real clock, for the places that build dependencies (main.ts, the library API); tests inject their own.
+// The real clock, for the code that builds the real dependencies; tests inject a driven one.
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 export const realClock = { now: (): number => Date.now(), sleep: realSleep };

@@ -42,7 +42,7 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
           });
         // Close stdin either way, so a git that would read it never waits. A git that exits before
         // reading makes that write fail with EPIPE: harmless (its exit code says what happened),
-        // but unhandled it would crash the process (seen under load in the push swarm test).
+        // but unhandled it would crash the process (seen under load, with many pushes at once).
         child.stdin?.on('error', () => undefined);
         child.stdin?.end(opts.input ?? '');
       });

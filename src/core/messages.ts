@@ -63,7 +63,7 @@ export function printable(input: string, max = 80): string {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
-// Database and health sources (src/sources/database.ts, src/sources/health.ts)
+// Database and health sources
 export const dbUrlInvalid = (detail: string) =>
   `DATABASE_URL is not a usable PostgreSQL connection string (${detail}). Set it to postgresql://USER:PASSWORD@HOST:5432/DBNAME (percent-encode special characters in the password).`;
 export const dbAuthFailed = (detail: string) =>
@@ -96,7 +96,7 @@ export const healthNotJson = (path: string) => `The health endpoint's body is no
 export const healthCommitMissing = (path: string) => `The health endpoint's JSON has no commit at ${path} (missing, null or not text). Fix health.commit or make the endpoint report its commit there.`;
 export const healthHeaderMissing = (name: string) => `The health endpoint's answer has no ${printable(name)} header. Fix health.commit or make the endpoint send it.`;
 
-// hooks and init (issue 4)
+// Hooks and init
 export const hookSkippedProblem = (problem: string) =>
   `${BIN}: ${problem}; the push goes on without branch checks or a monitor. Run ${BIN} doctor to fix it.`;
 export const branchRefused = (branch: string, pattern: string, localBranch: string | null, remote: string, suggestion: string | null) => {

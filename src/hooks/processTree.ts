@@ -7,7 +7,7 @@ import { processStartTime } from '../core/pidFile.js';
 
 export interface ProcessRef {
   pid: number;
-  /** Start stamp, so a reused PID is not mistaken for the push (see pidFile.ts). */
+  /** Start stamp: PIDs are reused, and a PID alone could name another process than the push. */
   startTime: string | null;
 }
 

@@ -21,7 +21,7 @@ export interface PrePushOptions {
 /** The refusal's code; the hook script maps only this one to git's refusal (see EXIT_CODES). */
 export const REFUSED = EXIT_CODES.hookRefused;
 
-/** Only what the hook uses, so the fast path (hooks/hookEntry.ts) can build it without main.ts. */
+/** Only what the hook uses, so its fast path can build it without the command table. */
 export type HookDeps = Pick<Deps, 'env' | 'globals' | 'stderr' | 'git' | 'spawnDetached' | 'now'>;
 
 export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
