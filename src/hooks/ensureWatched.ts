@@ -1,6 +1,6 @@
 // Closes the gap the hooks leave (--no-verify, HUSKY=0, a GUI without node): `check --wait` starts the
 // monitor itself when the commit is on the remote's deploy branch and nobody watches it.
-import type { EnsureWatched } from '../commands/check/index.js';
+import type { EnsureWatched } from '../core/waitForOutcome.js';
 import type { Deps } from '../core/deps.js';
 import { isAncestor } from '../core/gitQueries.js';
 import { startMonitorOnce } from './startMonitorOnce.js';

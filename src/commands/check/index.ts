@@ -12,7 +12,6 @@ export interface CheckOptions {
 }
 
 export const LOG_TAIL_LINES = 20;
-export type { EnsureWatched };
 
 export async function runCheck(options: CheckOptions, deps: Deps, ensureWatched?: EnsureWatched): Promise<number> {
   const repo = deps.repo();
