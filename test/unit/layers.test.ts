@@ -1,0 +1,86 @@
+// Imports point down: a folder may import from its own layer and the layers below it, never above.
+// core < sources < monitor, conflicts < hooks < commands < the entry points (cli, main, runtime, api, index).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SRC = fileURLToPath(new URL('../../../src', import.meta.url));
+
+const RANK: Record<string, number> = { core: 0, sources: 1, monitor: 2, conflicts: 2, hooks: 3, commands: 4 };
+const TOP = 5;
+
+/**
+ * Known upward imports, each waiting on a move owned elsewhere: the pre-push fast path is to sit beside
+ * main.ts (then it may import commands/ and runtime.ts like any entry point).
+ */
+const ALLOWED = new Set(['hooks/hookEntry.ts -> commands/hook/index.ts']);
+
+/** The layer of a path relative to src/ (forward slashes): its first folder, or the top for a file in src/. */
+export function layerOf(path: string): number {
+  const folder = path.includes('/') ? path.slice(0, path.indexOf('/')) : null;
+  if (folder === null) return TOP;
+  const rank = RANK[folder];
+  if (rank === undefined) throw new Error(`src/${path}: folder ${folder}/ has no layer; add it to RANK in this test`);
+  return rank;
+}
+
+/** Relative module specifiers of a file's static and dynamic imports and re-exports. */
+export function importsOf(text: string): string[] {
+  const found: string[] = [];
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm;
+  for (const m of text.matchAll(pattern)) found.push(m[1]!);
+  return found;
+}
+
+/** Every `from -> to` import (paths relative to src/, .ts) that runs from a lower layer to a higher one. */
+export function upwardImports(files: ReadonlyMap<string, string>): string[] {
+  const bad: string[] = [];
+  for (const [file, text] of files) {
+    for (const spec of importsOf(text)) {
+      const target = posix.normalize(posix.join(posix.dirname(file), spec)).replace(/\.js$/, '.ts');
+      if (target.startsWith('../')) continue; // outside src/: not ours to rank
+      if (layerOf(target) > layerOf(file)) bad.push(`${file} -> ${target}`);
+    }
+  }
+  return bad;
+}
+
+function sourceFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const full = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+    files.set(relative(SRC, full).split(sep).join('/'), readFileSync(full, 'utf8'));
+  }
+  return files;
+}
+
+describe('layers', () => {
+  it('finds an upward import, a dynamic one and a type-only one, and lets downward ones through', () => {
+    const files = new Map([
+      ['core/a.ts', "import { x } from '../commands/check/index.js';\nconst m = await import('../sources/index.js');"],
+      ['hooks/b.ts', "import type { Deps } from '../core/deps.js';\nexport { y } from './c.js';\nimport type { R } from '../runtime.js';"],
+      ['commands/c/index.ts', "import { z } from '../../hooks/b.js';\nimport { w } from '../../conflicts/x.js';"],
+    ]);
+    assert.deepEqual(upwardImports(files), ['core/a.ts -> commands/check/index.ts', 'core/a.ts -> sources/index.ts', 'hooks/b.ts -> runtime.ts']);
+  });
+
+  it('names a folder that has no layer', () => {
+    assert.throws(() => layerOf('misc/x.ts'), /folder misc\/ has no layer/);
+  });
+
+  it('src/ has no import from a lower folder to a higher one', () => {
+    const files = sourceFiles(SRC);
+    assert.ok(files.size > 50, `expected the source tree at ${SRC}, read ${files.size} files`);
+    const bad = upwardImports(files).filter((edge) => !ALLOWED.has(edge));
+    assert.deepEqual(bad, [], `imports that run up the layers (core < sources < monitor, conflicts < hooks < commands < entry points):\n${bad.join('\n')}`);
+  });
+
+  it('lists no allowed exception that is gone', () => {
+    const edges = new Set(upwardImports(sourceFiles(SRC)));
+    const stale = [...ALLOWED].filter((edge) => !edges.has(edge));
+    assert.deepEqual(stale, [], `remove from ALLOWED: ${stale.join(', ')}`);
+  });
+});
