@@ -72,22 +72,3 @@ export const MONITOR_EXIT = {
   failed: EXIT_CODES.failed,
   stopped: EXIT_CODES.notFound,
 } as const;
-
-/** What an agent does on each exit of `check --wait` (the agent guide lists these). */
-export const CHECK_EXIT_ADVICE: readonly (readonly [number, string])[] = [
-  [EXIT.success, 'deployed. Done.'],
-  [EXIT.failed, 'the deployment failed. Read `logTail` and `record.message` in the JSON, fix, push again.'],
-  [EXIT.inProgress, 'still deploying after 30 s. Run the same command again; do not report the task done yet.'],
-  [EXIT.notFound, 'nobody watched this commit (or the monitor died). Run `npx deploy-watch monitor --detach`, then the check again.'],
-];
-
-/** What each exit of `deploy-watch push` means to an agent (the agent guide lists these). */
-export const PUSH_EXIT_ADVICE: readonly (readonly [number, string])[] = [
-  [PUSH_EXIT.pushed, 'pushed'],
-  [PUSH_EXIT.failed, 'a conflict or refusal a human must see (the message lists the files and the commands)'],
-  [PUSH_EXIT.dirtyTree, 'dirty tree'],
-  [PUSH_EXIT.inProgress, 'an operation in progress'],
-  [PUSH_EXIT.detachedHead, 'detached HEAD'],
-  [PUSH_EXIT.noUpstream, 'no upstream'],
-  [PUSH_EXIT.gaveUp, 'gave up after retries (try again later)'],
-];

@@ -1,12 +1,45 @@
 // The short section `init --agents` adds to the repository's agent instructions (AGENTS.md, and
 // CLAUDE.md when it exists), as a marked block so that a second run changes nothing.
 import { join } from 'node:path';
-import { CHECK_EXIT_ADVICE, PUSH_EXIT_ADVICE } from '../../core/exitCodes.js';
+import { EXIT, PUSH_EXIT } from '../../core/exitCodes.js';
 import { upsertBlock } from '../../hooks/huskyHook.js';
 import type { FileChange } from './plan.js';
 
 export const AGENT_BEGIN = '<!-- >>> deploy-watch >>> -->';
 export const AGENT_END = '<!-- <<< deploy-watch <<< -->';
+
+/** What an agent does on each exit of `check --wait` (the agent guide lists these). */
+const CHECK_EXIT_ADVICE: readonly (readonly [number, string])[] = [
+  [EXIT.success, 'deployed. Done.'],
+  [EXIT.failed, 'the deployment failed. Read `logTail` and `record.message` in the JSON, fix, push again.'],
+  [EXIT.inProgress, 'still deploying after 30 s. Run the same command again; do not report the task done yet.'],
+  [EXIT.notFound, 'nobody watched this commit (or the monitor died). Run `npx deploy-watch monitor --detach`, then the check again.'],
+];
+
+/** What each exit of `deploy-watch push` means to an agent (the agent guide lists these). */
+const PUSH_EXIT_ADVICE: readonly (readonly [number, string])[] = [
+  [PUSH_EXIT.pushed, 'pushed'],
+  [PUSH_EXIT.failed, 'a conflict or refusal a human must see (the message lists the files and the commands)'],
+  [PUSH_EXIT.dirtyTree, 'dirty tree'],
+  [PUSH_EXIT.inProgress, 'an operation in progress'],
+  [PUSH_EXIT.detachedHead, 'detached HEAD'],
+  [PUSH_EXIT.noUpstream, 'no upstream'],
+  [PUSH_EXIT.gaveUp, 'gave up after retries (try again later)'],
+];
+
+/** Greedy word wrap to the width of the guide's hand-written lines. */
+function wrap(text: string, first: string, rest: string, width = 100): string[] {
+  const lines: string[] = [];
+  const indent = () => (lines.length === 0 ? first : rest);
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent().length + line.length + 1 + word.length > width) {
+      lines.push(indent() + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, indent() + line];
+}
 
 const pushExits = PUSH_EXIT_ADVICE.map(([code, meaning]) => `${code} ${meaning}`).join('; ');
 
@@ -18,9 +51,9 @@ export const AGENT_SECTION = [
   '',
   '1. Push with `npx deploy-watch push` (not `git push`): it rebases onto a moved `main`, merges the',
   '   roadmap, changelog and session files itself, retries with backoff, and never force-pushes.',
-  `   Exit ${pushExits}.`,
+  ...wrap(`Exit ${pushExits}.`, '   ', '   '),
   '2. Before you call a task done, run `npx deploy-watch check --wait 30 --json` and act on the exit code:',
-  ...CHECK_EXIT_ADVICE.map(([code, advice]) => `   - ${code}: ${advice}`),
+  ...CHECK_EXIT_ADVICE.flatMap(([code, advice]) => wrap(`${code}: ${advice}`, '   - ', '     ')),
   '3. Never use `git push --force`, and never `git rebase -X ours/theirs` to get past a conflict.',
   AGENT_END,
 ];
