@@ -12,6 +12,7 @@ import { registerInit } from './commands/init/register.js';
 import { registerPush } from './commands/push/register.js';
 import { registerMergeDriver } from './commands/merge-driver/register.js';
 import { registerMonitor } from './commands/monitor/register.js';
+import { registerLogs } from './commands/logs/register.js';
 
 /** Runs a command's implementation with the dependencies built from the global flags. */
 export type Runner = (command: Command, run: (deps: Deps) => Promise<number>) => Promise<void>;
@@ -30,6 +31,7 @@ export function buildProgram(version: string, runner: Runner): Command {
 
   registerCheck(program, runner);
   registerWatch(program, runner);
+  registerLogs(program, runner);
   registerManage(program, runner);
   registerCleanup(program, runner);
   registerDoctor(program, runner);

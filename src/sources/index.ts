@@ -5,6 +5,7 @@ import type { Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Git } from '../core/git.js';
 import * as msg from '../core/messages.js';
+import { noSourceReason } from './configured.js';
 import { fileListCache } from './digitalocean/cache.js';
 import { createDigitalOceanSource } from './digitalocean/source.js';
 import type { Source } from './source.js';
@@ -51,7 +52,7 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
     const { createHealthSource } = await import('./health.js');
     sources.push(createHealthSource({ url: config.health.url, ...(config.health.commit ? { commit: config.health.commit } : {}), timeoutMs: config.health.timeout * 1000 }));
   }
-  if (sources.length === 0) throw new ConfigError(config.digitalocean && !doToken ? `${msg.doNeedsToken} ${msg.NO_SOURCE_CONFIGURED}` : msg.NO_SOURCE_CONFIGURED);
+  if (sources.length === 0) throw new ConfigError(noSourceReason(config) ?? msg.NO_SOURCE_CONFIGURED);
   return sources;
 }
 

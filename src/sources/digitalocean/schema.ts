@@ -72,4 +72,6 @@ export const logsSchema = z
   .object({ live_url: z.string().nullish(), historic_urls: z.array(z.string()).nullish() })
   .passthrough();
 
+export type LogUrls = z.infer<typeof logsSchema>;
+
 export const errorSchema = z.object({ id: z.string().optional(), message: z.string().optional() }).passthrough();
