@@ -51,7 +51,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
   const windowMs = opts.windowMs ?? 60_000;
   let remaining = quota;
   let resetAt = t0 + windowMs;
-  const faults = (timeline.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
+  const faults = (timeline.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1, seen: 0 }));
   const requests: RequestRecord[] = [];
   let base = '';
 
@@ -79,7 +79,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
   async function api(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): Promise<void> {
     const target = `${url.pathname}${url.search}`;
     if (!spend()) return send(res, (record.status = 429), { id: 'too_many_requests', message: 'API rate limit exceeded.' }, rateHeaders());
-    const fault = faults.find((f) => f.left > 0 && (f.until === undefined || now() - t0 < f.until) && (!f.match || target.includes(f.match)));
+    const fault = faults.find((f) => f.left > 0 && (f.until === undefined || now() - t0 < f.until) && (!f.match || target.includes(f.match)) && (!f.every || ++f.seen % f.every === 0));
     if (fault) {
       fault.left -= 1;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));

@@ -37,6 +37,8 @@ export interface Fault {
   delayMs?: number;
   /** Active only before this many ms after start (default: always). */
   until?: number;
+  /** Answers only every n-th request it matches (e.g. 7: a 500 every 7th request). */
+  every?: number;
 }
 
 export interface Timeline {

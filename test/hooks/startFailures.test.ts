@@ -74,6 +74,18 @@ describe('start failures are on the record (real pushes through husky)', () => {
     await settled(repo);
   });
 
+  it('check --wait with an invalid config, for a commit pushed with --no-verify: recorded, exit 3 with the reason', async () => {
+    const repo = hooked({ polling: { fastInterval: 'x' } });
+    const sha = repo.git('rev-parse', 'HEAD');
+    repo.git('push', '-q', '--no-verify', 'origin', 'main');
+    const r = await cliAsync(['check', sha, '--wait', '10', '--json'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    const json = JSON.parse(r.stdout) as CheckJson;
+    assert.equal(json.unknown, 'start-failed');
+    assert.match(json.message, /"polling\.fastInterval"/);
+    assert.match(r.stderr, /warning: .*"polling\.fastInterval"/);
+  });
+
   it('no source configured: the hook says so, check says why there is no outcome', async () => {
     const repo = hooked({});
     const sha = repo.git('rev-parse', 'HEAD');

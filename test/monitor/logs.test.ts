@@ -2,11 +2,17 @@
 // them later and follows a live log. The monitor runs on a driven clock against the fake App Platform
 // API; `check` and `logs` run through the built CLI on the same state folder.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cliAsync } from '../helpers/cli.js';
-import type { FakeDeployment } from '../fakes/doApi.js';
+import { FileStatusStore } from '../../src/core/statusStore.js';
+import { runMonitor } from '../../src/monitor/run.js';
+import { noCache } from '../../src/sources/digitalocean/cache.js';
+import { createDigitalOceanSource } from '../../src/sources/digitalocean/source.js';
+import { start, type FakeDeployment } from '../fakes/doApi.js';
+import { VirtualClock } from '../helpers/virtualClock.js';
 import { cliWorld, strayProcesses } from './cliWorld.js';
 import { T0, world, type World } from './world.js';
 
@@ -110,6 +116,37 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
     }
   });
 
+  it('five commits at once, a 500 every 7th request and the first three answers 429: the failing one ends with its log', async () => {
+    const clock = new VirtualClock(T0);
+    const sha = (i: number) => (i + 1).toString(16).padStart(40, 'e');
+    const deployments: FakeDeployment[] = Array.from({ length: 5 }, (_, i) => ({
+      id: `f${i}`, sha: sha(i), phases: [[1_000 + i * 300, 'BUILDING'], [40_000 + i * 2_000, i === 2 ? 'ERROR' : 'ACTIVE']],
+      ...(i === 2 ? { logs: { BUILD: BUILD_LOG } } : {}),
+    }));
+    const api = await start({ appId: 'app', token: 't', deployments, faults: [{ status: 429, headers: { 'retry-after': '2' }, times: 3 }, { status: 500, every: 7, times: 100_000 }] }, { now: clock.now });
+    const dir = mkdtempSync(join(tmpdir(), 'dw-logs-'));
+    try {
+      const store = new FileStatusStore(dir);
+      const records = await clock.all(
+        deployments.map((d) => () =>
+          runMonitor({
+            sha: d.sha, branch: 'main', remote: 'origin', pid: process.pid, store, polling: { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 },
+            now: clock.now, sleep: clock.sleep, signal: new AbortController().signal,
+            // No shared list cache: every monitor asks on its own, so the faults land among their requests.
+            sources: [createDigitalOceanSource({ apiUrl: api.url, token: 't', appId: 'app', timeoutMs: 5_000, perPage: 50, now: clock.now, random: () => 0.5, cache: noCache, isAncestor: async () => null })],
+          }),
+        ),
+      );
+      assert.deepEqual(records.map((r) => r.state), ['success', 'success', 'failed', 'success', 'success']);
+      assert.equal(records[2]!.logs?.state, 'fetched');
+      assert.match(readFileSync(records[2]!.logFile!, 'utf8'), /npm ERR! Missing script: "build"/);
+      assert.deepEqual([api.requests.filter((r) => r.status === 429).length, api.requests.some((r) => r.status === 500)], [3, true], 'the faults were served');
+    } finally {
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('logs for a commit no deployment was built from: exit 3 like check, saying so', async () => {
     const w = await world({ deployments: [] });
     try {
@@ -138,6 +175,28 @@ describe('logs through the built CLI (real time, fake DigitalOcean)', () => {
       const check = await w.dw('check', sha);
       assert.match(check.stdout, /The logs are missing: .*HTTP 403.*deploy-watch logs /);
       assertNoTokenToLogUrls(w);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('check while the monitor still fetches the logs: the outcome now, and that the logs are coming', async () => {
+    let sha = '';
+    const w = await cliWorld(
+      (repo) => ({ deployments: [{ id: 'd6', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [200, 'ERROR']], archivedAt: 60_000, logs: { BUILD: 'boom\n' } }] }),
+      { config: { digitalocean: { appId: 'app-1', logBudget: 30 } } },
+    );
+    try {
+      const child = w.spawn('monitor', sha);
+      await w.waitFor('the failed record', () => w.record(sha)?.state === 'failed');
+      const check = await w.dw('check', sha);
+      assert.equal(check.code, 1, check.stderr);
+      assert.match(check.stdout, /The build and deploy logs are being fetched \(until \d\d:\d\d:\d\d UTC at the latest\)/);
+      assert.equal(w.record(sha)?.pid, null);
+      child.kill('SIGTERM');
+      await w.waitFor('the monitor to end', () => child.exitCode !== null || child.signalCode !== null);
+      assert.equal(w.record(sha)?.state, 'failed', 'stopping it during the log fetch keeps the outcome');
+      assert.match(w.record(sha)?.logs?.reason ?? '', /stopped before the logs arrived/);
     } finally {
       await w.close();
     }
