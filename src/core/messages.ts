@@ -217,11 +217,11 @@ export const logsNotFetched = (short: string, reason: string) => `The logs of ${
 export const LIVE_LOG_UNSUPPORTED = 'the live log URL is a websocket (wss://), which this version cannot follow; showing the archived logs instead';
 
 // Start failures: a monitor that could not start leaves a `stopped` record saying why
-export const notWatched = (short: string, reason: string) => `Not watched: ${reason} (commit ${short}).`;
+export const notWatched = (short: string, reason: string) => `Not watched: ${reason} Once fixed, start it with: ${BIN} monitor ${short} --detach.`;
 export const startFailedConfig = (detail: string) => `no monitor could start: ${detail}`;
 export const startFailedOther = (detail: string) => `no monitor could start: ${printable(detail, 400)}`;
 export const monitorNeverAppeared = (seconds: number, log: string) =>
-  `no monitor could start: the background monitor left no trace within ${seconds}s. See ${log}, or run it in the foreground: ${BIN} monitor <sha>`;
+  `no monitor could start: the background monitor left no trace within ${seconds}s. See ${log}, or run it in the foreground: ${BIN} monitor <sha>.`;
 export const hookConfigInvalid = (short: string, detail: string) =>
   `${BIN}: the config is invalid, so no monitor will watch ${short}: ${detail} The push goes on.`;
 export const hookNoSource = (short: string, detail: string) => `${BIN}: no monitor will watch ${short}: ${detail} The push goes on.`;

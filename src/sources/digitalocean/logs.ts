@@ -63,7 +63,7 @@ async function fetchStage(client: DoClient, id: string, type: LogType, deadline:
       last = msg.LOGS_NOT_ARCHIVED;
       delay = NOT_ARCHIVED_RETRY_MS;
     } else {
-      const got = await readAll(answer.value.historic_urls ?? [], b);
+      const got = await readAll(answer.value.historic_urls ?? [], b, deadline);
       if (got.ok) return { kind: 'text', text: got.text };
       last = got.reason;
       urlFailures += 1;
@@ -75,10 +75,12 @@ async function fetchStage(client: DoClient, id: string, type: LogType, deadline:
 }
 
 /** Every part, in order; the first failure fails the stage (the URLs are asked for again). */
-async function readAll(urls: readonly string[], b: LogBudget): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+async function readAll(urls: readonly string[], b: LogBudget, deadline: number): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
   const parts: string[] = [];
   for (const url of urls) {
-    const got = await getText(url, b.timeoutMs, b.signal); // pre-signed: no token
+    // A slow storage host must not keep the monitor far past its budget.
+    const timeoutMs = Math.max(1_000, Math.min(b.timeoutMs, deadline - b.now()));
+    const got = await getText(url, timeoutMs, b.signal); // pre-signed: no token
     if (!got.ok) return { ok: false, reason: msg.logUrlFailed(got.reason) };
     parts.push(got.text);
   }
