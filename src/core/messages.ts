@@ -228,3 +228,5 @@ export const hookNoSource = (short: string, detail: string) => `${BIN}: no monit
 export const hookStateDirUnusable = (short: string, detail: string) => `${BIN}: no monitor will watch ${short}: ${detail} The push goes on.`;
 export const configInvalidWithRecord = (detail: string) => `${BIN}: warning: ${detail} (answering from the status record).`;
 export const badLogType = (value: string) => `--type must be build, deploy or run; got "${printable(value)}".`;
+export const logsStillRunning = (short: string, deploymentId: string, phase: string) =>
+  `Deployment ${deploymentId} of ${short} is still running (${phase}); its logs are archived when it ends. Follow them live with: ${BIN} logs ${short} --follow.`;

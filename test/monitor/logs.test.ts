@@ -202,6 +202,18 @@ describe('logs through the built CLI (real time, fake DigitalOcean)', () => {
     }
   });
 
+  it('logs without --follow while the deployment runs: exit 2 at once, pointing at --follow', async () => {
+    let sha = '';
+    const w = await cliWorld((repo) => ({ deployments: [{ id: 'd7', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING']], logs: { BUILD: 'x\n' } }] }));
+    try {
+      const r = await w.dw('logs', sha);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /Deployment d7 of [0-9a-f]{7} is still running \(BUILDING\).*logs [0-9a-f]{7} --follow/);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('logs --follow prints a growing live log and ends when the deployment ends', async () => {
     let sha = '';
     const w = await cliWorld((repo) => ({

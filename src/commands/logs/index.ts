@@ -10,9 +10,9 @@ import type { StatusRecord } from '../../core/statusRecord.js';
 import { DoClient, type LogType } from '../../sources/digitalocean/client.js';
 import { fetchLogsWithin } from '../../sources/digitalocean/logs.js';
 import { followLiveLog } from '../../sources/digitalocean/liveLog.js';
-import { builtFrom } from '../../sources/digitalocean/match.js';
+import { builtFrom, mapPhase } from '../../sources/digitalocean/match.js';
 import { DO_PER_PAGE, DO_TIMEOUT_MS } from '../../sources/index.js';
-import { renderLogs, renderNoDeployment, type LogsResult } from './render.js';
+import { renderLogs, renderNoDeployment, renderStillRunning, type LogsResult } from './render.js';
 
 export interface LogsOptions {
   commit?: string | undefined;
@@ -48,6 +48,13 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
   if (options.follow) {
     result = await follow(client, sha, deploymentId, types, deps, budget);
   } else {
+    // Logs are archived when the deployment ends: waiting out the budget for them now would only stall.
+    const now = await client.deployment(deploymentId);
+    const state = now.ok ? mapPhase(now.value.phase) : null;
+    if (state === 'pending' || state === 'building' || state === 'deploying') {
+      renderStillRunning(sha, deploymentId, now.ok ? (now.value.phase ?? state) : state, deps);
+      return EXIT.inProgress;
+    }
     const got = await fetchLogsWithin(client, deploymentId, types, budget);
     result = { sha, deploymentId, types, complete: got.complete, reason: got.reason, text: got.text, logFile: null, streamed: false };
   }

@@ -34,3 +34,9 @@ export function renderNoDeployment(sha: string, deps: Deps): void {
   if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ sha, deploymentId: null, outcome: 'not_found', message })}\n`);
   else deps.stderr.write(`${message}\n`);
 }
+
+export function renderStillRunning(sha: string, deploymentId: string, phase: string, deps: Deps): void {
+  const message = msg.logsStillRunning(shortSha(sha), deploymentId, phase);
+  if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ sha, deploymentId, outcome: 'in_progress', message })}\n`);
+  else deps.stderr.write(`${message}\n`);
+}
