@@ -147,6 +147,22 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
     }
   });
 
+  it('a 4xx on the logs endpoint is not retried: the record says why at once', async () => {
+    let sha = '';
+    const w = await world((repo) => ({
+      deployments: [{ id: 'd8', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [5_000, 'ERROR']], logs: { BUILD: BUILD_LOG } }],
+      faults: [{ match: '/logs?type=BUILD', status: 422, times: 1_000 }],
+    }));
+    try {
+      const final = await w.run(sha);
+      assert.equal(final.logs?.state, 'missing');
+      assert.match(final.logs?.reason ?? '', /BUILD: .*422/);
+      assert.equal(w.api.requests.filter((r) => r.query.includes('type=BUILD')).length, 1);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('logs for a commit no deployment was built from: exit 3 like check, saying so', async () => {
     const w = await world({ deployments: [] });
     try {

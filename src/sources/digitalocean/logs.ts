@@ -54,9 +54,10 @@ async function fetchStage(client: DoClient, id: string, type: LogType, deadline:
     let delay: number;
     const answer = await client.logUrls(id, type, false, b.signal);
     if (!answer.ok) {
-      if (answer.permanent) return { kind: 'missing', reason: answer.reason };
+      // A bad token, a gone deployment or any other 4xx will answer the same next time.
+      if (answer.permanent || answer.status !== undefined) return { kind: 'missing', reason: answer.reason };
       last = answer.reason;
-      delay = answer.retryAfterMs ?? client.gate.waitMs();
+      delay = Math.max(answer.retryAfterMs ?? 0, client.gate.waitMs(), 1);
     } else if (answer.value === null) {
       return { kind: 'never-ran' };
     } else if ((answer.value.historic_urls ?? []).length === 0) {
