@@ -21,9 +21,11 @@ export const AGENT_SECTION = [
   '2. Before you call a task done, run `npx deploy-watch check --wait 30 --json` and act on the exit code:',
   '   - 0: deployed. Done.',
   '   - 1: the deployment failed. Read `logTail` and `record.message` in the JSON, fix, push again.',
+  '     No `logTail` yet while `record.logs.state` is "fetching": check again in a minute; when it is',
+  '     "missing", `npx deploy-watch logs --json` fetches them.',
   '   - 2: still deploying after 30 s. Run the same command again; do not report the task done yet.',
   '   - 3: nobody watched this commit (or the monitor died). Run `npx deploy-watch monitor --detach`,',
-  '     then the check again.',
+  '     then the check again. With `unknown` "start-failed", fix what `message` names first.',
   '3. Never use `git push --force`, and never `git rebase -X ours/theirs` to get past a conflict.',
   AGENT_END,
 ];
