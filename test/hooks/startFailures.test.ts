@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { cli, cliAsync } from '../helpers/cli.js';
-import type { TestRepo } from '../helpers/repo.js';
+import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { FileStatusStore } from '../../src/core/statusStore.js';
 import { startMonitorOnce, STARTUP_WAIT_MS } from '../../src/hooks/startMonitorOnce.js';
 import { fakeDeps } from '../helpers/fakeDeps.js';
@@ -114,6 +114,25 @@ describe('start failures are on the record (real pushes through husky)', () => {
     assert.match(check.stderr, /The state folder .*deploy-watch cannot be used \(ENOTDIR.*DEPLOY_WATCH_STATE_DIR/);
     assert.doesNotMatch(check.stderr, /at .*\.js:\d+/, 'no stack trace');
     assert.equal(readFileSync(stateDir(repo), 'utf8'), 'not a folder\n', 'left as it was');
+  });
+});
+
+describe('monitor --detach that cannot start', () => {
+  it('exits 78 in the terminal and leaves the reason on the record for check', () => {
+    const repo = makeRepo();
+    try {
+      writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({ digitalocean: { appId: 'app-1', logBudget: 'soon' } }));
+      const sha = repo.git('rev-parse', 'HEAD');
+      const r = cli(['monitor', '--detach'], { cwd: repo.dir, env: repo.env });
+      assert.equal(r.code, 78, r.stdout + r.stderr);
+      assert.match(r.stderr, /"digitalocean\.logBudget"/);
+      const check = checkJson(repo, sha);
+      assert.equal(check.code, 3);
+      assert.equal(check.json?.unknown, 'start-failed');
+      assert.match(check.json?.message ?? '', /"digitalocean\.logBudget".*Once fixed, start it with: deploy-watch monitor [0-9a-f]{7} --detach/);
+    } finally {
+      repo.cleanup();
+    }
   });
 });
 
