@@ -13,6 +13,7 @@ import { registerInit } from './commands/init/register.js';
 import { registerPush } from './commands/push/register.js';
 import { registerMergeDriver } from './commands/merge-driver/register.js';
 import { registerMonitor } from './commands/monitor/register.js';
+import { registerLogs } from './commands/logs/register.js';
 
 export function buildProgram(version: string, runner: Runner): Command {
   const program = new Command('deploy-watch')
@@ -28,6 +29,7 @@ export function buildProgram(version: string, runner: Runner): Command {
 
   registerCheck(program, runner);
   registerWatch(program, runner);
+  registerLogs(program, runner);
   registerManage(program, runner);
   registerCleanup(program, runner);
   registerDoctor(program, runner);

@@ -21,7 +21,8 @@ export const configSchema = z
       .string()
       .default(DEFAULT_BRANCH_PATTERN)
       .refine(isValidRegExp, { message: 'is not a valid regular expression' }),
-    digitalocean: z.object({ appId: z.string().min(1) }).strict().optional(),
+    // logBudget: seconds the monitor keeps fetching a failed deployment's logs after recording the outcome.
+    digitalocean: z.object({ appId: z.string().min(1), logBudget: positive.max(3600).default(120) }).strict().optional(),
     database: z
       .object({
         query: z.string().min(1).default('select status from deployments where commit_sha = $1 order by created_at desc limit 1'),

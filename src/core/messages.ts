@@ -196,3 +196,36 @@ export const monitorCrashed = (detail: string) => `monitor failed: ${printable(d
 export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;
 export const monitorTimedOut = (seconds: number, last: string | null) => `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}`;
 export const monitorEnded = (short: string, state: string, message: string | null) => `${short}: ${state}${message ? ` (${message})` : ''}`;
+
+// Provider logs after a failure, and `deploy-watch logs`
+export const logHeader = (type: string, deploymentId: string) => `=== ${type} logs of deployment ${deploymentId} ===`;
+export const logHeaderMissing = (type: string, deploymentId: string, reason: string) => `=== ${type} logs of deployment ${deploymentId}: not available (${reason}) ===`;
+export const LOGS_NO_ANSWER_YET = 'no answer from DigitalOcean yet';
+export const LOGS_NOT_ARCHIVED = 'DigitalOcean has not archived the logs yet (historic_urls is empty)';
+export const LOGS_MONITOR_STOPPED = 'the monitor was stopped before the logs arrived';
+export const logsBudgetSpent = (last: string) => `gave up within the log budget (digitalocean.logBudget); last answer: ${last}`;
+export const logUrlFailed = (detail: string) => `the pre-signed log URL answered ${printable(detail, 120)}`;
+export const logsBeingFetched = (until: string | null) =>
+  `The build and deploy logs are being fetched${until ? ` (until ${until.slice(11, 19)} UTC at the latest)` : ''}; run check again for them.`;
+export const logsMissing = (short: string, reason: string | null) =>
+  `The logs are missing${reason ? `: ${printable(reason, 400)}` : ''}. Fetch them later with: ${BIN} logs ${short}.`;
+export const noDeploymentKnown = (short: string) =>
+  `No DigitalOcean deployment is known for ${short}: no record names one and none in the app's recent deployments was built from it. Check the sha, or wait for the deployment to appear (${BIN} check ${short} --wait 600).`;
+export const logsNeedDigitalOcean = `${BIN} logs reads DigitalOcean App Platform logs: set "digitalocean": {"appId": "<app uuid>"} in deploy-watch.config.json and DIGITALOCEAN_ACCESS_TOKEN in the environment.`;
+export const logsNotFetched = (short: string, reason: string) => `The logs of ${short} could not be fetched: ${printable(reason, 400)}. Try again later: ${BIN} logs ${short}.`;
+export const LIVE_LOG_UNSUPPORTED = 'the live log URL is a websocket (wss://), which this version cannot follow; showing the archived logs instead';
+
+// Start failures: a monitor that could not start leaves a `stopped` record saying why
+export const notWatched = (short: string, reason: string) => `Not watched: ${reason} Once fixed, start it with: ${BIN} monitor ${short} --detach.`;
+export const startFailedConfig = (detail: string) => `no monitor could start: ${detail}`;
+export const startFailedOther = (detail: string) => `no monitor could start: ${printable(detail, 400)}`;
+export const monitorNeverAppeared = (seconds: number, log: string) =>
+  `no monitor could start: the background monitor left no trace within ${seconds}s. See ${log}, or run it in the foreground: ${BIN} monitor <sha>.`;
+export const hookConfigInvalid = (short: string, detail: string) =>
+  `${BIN}: the config is invalid, so no monitor will watch ${short}: ${detail} The push goes on.`;
+export const hookNoSource = (short: string, detail: string) => `${BIN}: no monitor will watch ${short}: ${detail} The push goes on.`;
+export const hookStateDirUnusable = (short: string, detail: string) => `${BIN}: no monitor will watch ${short}: ${detail} The push goes on.`;
+export const configInvalidWithRecord = (detail: string) => `${BIN}: warning: ${detail} (answering from the status record).`;
+export const badLogType = (value: string) => `--type must be build, deploy or run; got "${printable(value)}".`;
+export const logsStillRunning = (short: string, deploymentId: string, phase: string) =>
+  `Deployment ${deploymentId} of ${short} is still running (${phase}); its logs are archived when it ends. Follow them live with: ${BIN} logs ${short} --follow.`;

@@ -6,7 +6,7 @@ import type { ReadResult, StatusStore } from './statusStore.js';
 
 export type Outcome = 'success' | 'failed' | 'in_progress' | 'not_found';
 /** Why there is no outcome, when there is none. */
-export type Unknown = 'no-record' | 'stopped' | 'stale' | 'corrupt';
+export type Unknown = 'no-record' | 'stopped' | 'start-failed' | 'stale' | 'corrupt';
 
 export interface Evaluation {
   sha: string;
@@ -36,7 +36,7 @@ export function evaluateRead(store: StatusStore, sha: string, read: ReadResult):
   const record = read.record;
   if (record.state === 'success') return { ...base, record, outcome: 'success', exitCode: EXIT.success };
   if (FAILED_STATES.has(record.state)) return { ...base, record, outcome: 'failed', exitCode: EXIT.failed };
-  if (isFinal(record.state)) return { ...base, record, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'stopped' };
+  if (isFinal(record.state)) return { ...base, record, outcome: 'not_found', exitCode: EXIT.notFound, unknown: record.startFailed ? 'start-failed' : 'stopped' };
   const monitor = monitorLiveness(store, sha);
   if (monitor.state === 'alive') return { ...base, record, outcome: 'in_progress', exitCode: EXIT.inProgress, monitorPid: monitor.pid };
   return { ...base, record, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'stale' };

@@ -26,7 +26,25 @@ export interface StatusRecord {
   polls: number;
   message: string | null;
   logFile: string | null;
+  /**
+   * Optional (added within version 1; older records lack it): where the provider's logs stand after a
+   * failure. `fetching` while the monitor still fetches them after recording the outcome; `missing` with
+   * why, once its budget ran out (`deploy-watch logs <sha>` fetches them later).
+   */
+  logs?: LogStatus | null;
+  /** Optional (added within version 1): set on a `stopped` record when no monitor could start, with the fix. */
+  startFailed?: string | null;
 }
+
+export interface LogStatus {
+  state: 'fetching' | 'fetched' | 'missing';
+  /** While fetching: when the monitor gives up (ISO). */
+  until: string | null;
+  /** When missing: why. */
+  reason: string | null;
+}
+
+export const LOG_STATES = ['fetching', 'fetched', 'missing'] as const;
 
 export const FULL_SHA = /^[0-9a-f]{40}$/;
 
@@ -58,7 +76,7 @@ type Check = (value: unknown) => boolean;
 const str: Check = (v) => typeof v === 'string';
 const strOrNull: Check = (v) => v === null || typeof v === 'string';
 const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as number) > 0);
-const FIELDS: Record<keyof StatusRecord, Check> = {
+const FIELDS: Record<Exclude<keyof StatusRecord, 'logs' | 'startFailed'>, Check> = {
   version: (v) => v === RECORD_VERSION,
   sha: (v) => typeof v === 'string' && FULL_SHA.test(v),
   branch: strOrNull,
@@ -76,6 +94,12 @@ const FIELDS: Record<keyof StatusRecord, Check> = {
   logFile: strOrNull,
 };
 
+/** Fields a version-1 record may lack: checked only when present. */
+const OPTIONAL: Record<string, Check> = {
+  logs: (v) => v === null || (typeof v === 'object' && (LOG_STATES as readonly unknown[]).includes((v as LogStatus).state) && strOrNull((v as LogStatus).until ?? null) && strOrNull((v as LogStatus).reason ?? null)),
+  startFailed: strOrNull,
+};
+
 /** Parses a record's text; returns the reason when it is not a valid record of this version. */
 export function parseRecord(text: string): { ok: true; record: StatusRecord } | { ok: false; reason: string } {
   let value: unknown;
@@ -91,6 +115,9 @@ export function parseRecord(text: string): { ok: true; record: StatusRecord } | 
   }
   for (const [key, check] of Object.entries(FIELDS)) {
     if (!check(obj[key])) return { ok: false, reason: `field "${key}" is missing or invalid` };
+  }
+  for (const [key, check] of Object.entries(OPTIONAL)) {
+    if (key in obj && !check(obj[key])) return { ok: false, reason: `field "${key}" is invalid` };
   }
   return { ok: true, record: obj as unknown as StatusRecord };
 }

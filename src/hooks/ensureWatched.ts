@@ -2,6 +2,10 @@
 // monitor itself when the commit is on the remote's deploy branch and nobody watches it.
 import type { EnsureWatched } from '../core/waitForOutcome.js';
 import type { Deps } from '../core/deps.js';
+import { ConfigError } from '../core/errors.js';
+import * as msg from '../core/messages.js';
+import { recordStartFailure, toolLog } from '../core/startFailure.js';
+import { readHookConfig } from './hookConfig.js';
 import { isAncestor } from '../core/gitQueries.js';
 import { startMonitorOnce } from './startMonitorOnce.js';
 
@@ -9,7 +13,18 @@ export function makeEnsureWatched(deps: Deps): EnsureWatched {
   return async (sha, evaluation) => {
     // A stopped monitor was stopped on purpose; a corrupt record is the user's to look at.
     if (evaluation.unknown !== 'no-record' && evaluation.unknown !== 'stale') return false;
-    const config = await deps.config();
+    let config: { remote: string; branch: string };
+    try {
+      config = await deps.config();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // No monitor can start: say so on the record of a pushed commit; check then answers from it.
+      const { branch, remote } = readHookConfig(deps.repo().topLevel, deps.env);
+      if (await onDeployBranch(deps, sha, remote, branch)) {
+        await recordStartFailure(deps.store(), { sha, branch, remote, reason: msg.startFailedConfig(error.message) }, deps.now(), await toolLog(deps));
+      }
+      return false;
+    }
     if (!(await onDeployBranch(deps, sha, config.remote, config.branch))) return false;
     // A monitor someone else just started counts too: the record will appear either way.
     await startMonitorOnce(deps, { sha, branch: config.branch, remote: config.remote });

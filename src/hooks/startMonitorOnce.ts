@@ -6,14 +6,16 @@ import { mkdirSync } from 'node:fs';
 import type { Deps } from '../core/deps.js';
 import { tryLock } from '../core/lock.js';
 import { evaluate, monitorLiveness } from '../core/outcome.js';
-import { runsDir } from '../core/stateDir.js';
+import * as msg from '../core/messages.js';
+import { recordStartFailure, toolLog } from '../core/startFailure.js';
+import { runsDir, toolLogPath } from '../core/stateDir.js';
 import { monitorArgs } from './pushWatcher.js';
 
 export const TURN_WAIT_MS = 30_000;
 export const STARTUP_WAIT_MS = 15_000;
 const POLL_MS = 50;
 
-type Needs = Pick<Deps, 'store' | 'stateDir' | 'now' | 'sleep' | 'spawnDetached'>;
+type Needs = Pick<Deps, 'store' | 'stateDir' | 'now' | 'sleep' | 'spawnDetached' | 'logger'>;
 
 /** True when no monitor runs for the commit and no outcome is known (none yet, or its monitor died). */
 export async function nobodyWatches(deps: Pick<Deps, 'store'>, sha: string): Promise<boolean> {
@@ -39,6 +41,11 @@ export async function startMonitorOnce(deps: Needs, req: { sha: string; branch: 
     deps.spawnDetached(monitorArgs(req));
     const seenBy = deps.now() + STARTUP_WAIT_MS;
     while (deps.now() < seenBy && (await nobodyWatches(deps, req.sha))) await deps.sleep(POLL_MS);
+    // Neither a PID file nor a record: the start failed where nothing could record it (node gone, a crash).
+    if (await nobodyWatches(deps, req.sha)) {
+      const reason = msg.monitorNeverAppeared(STARTUP_WAIT_MS / 1000, toolLogPath(deps.stateDir()));
+      await recordStartFailure(deps.store(), { ...req, reason }, deps.now(), await toolLog(deps));
+    }
     return true;
   } finally {
     await lock.release();

@@ -19,7 +19,13 @@ export interface MonitorRun {
   /** Aborted on SIGTERM/SIGINT; its reason is the signal name. */
   signal: AbortSignal;
   log?(event: string, fields: Record<string, unknown>): void;
+  /** How long to keep fetching a failed deployment's logs after recording the outcome (default 120 s). */
+  logBudgetMs?: number;
+  /** Called once the final record is written, before any log fetching: outcomes are announced at once. */
+  onFinal?(record: StatusRecord): Promise<void>;
 }
+
+export const DEFAULT_LOG_BUDGET_MS = 120_000;
 
 type Decided = { source: Source; observation: Extract<Observation, { kind: 'state' }> };
 
@@ -41,16 +47,16 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
     if (decided) {
       const o = decided.observation;
       record = { ...record, state: o.state, source: decided.source.name, phase: o.phase, deploymentId: o.deploymentId, message: o.message ?? null };
-      if (o.logText) {
-        await run.store.writeLog(run.sha, o.logText);
-        record.logFile = run.store.paths(run.sha).log;
-      }
     } else {
       record = { ...record, message: notes.join('; ') || null };
     }
     unchanged = before === `${record.state}/${record.phase}/${record.deploymentId}` ? unchanged + 1 : 0;
     run.log?.('poll', { sha: run.sha, poll: record.polls, state: record.state, phase: record.phase, source: record.source, notes });
-    if (isFinal(record.state)) return finish(run, record, record.state, record.message);
+    if (isFinal(record.state)) {
+      const withLogs = decided?.source.fetchLogs && wantsLogs(record) ? decided.source.fetchLogs.bind(decided.source) : null;
+      const final = await finish(run, record, record.state, record.message, withLogs !== null);
+      return withLogs ? fetchLogsAfter(run, final, withLogs) : final;
+    }
     if (gone.size === run.sources.length) return finish(run, record, 'stopped', msg.noSourceCanAnswer(notes.join('; ')));
     const elapsed = run.now() - start;
     if (elapsed >= run.polling.timeout * 1000) return finish(run, record, 'timeout', msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state));
@@ -80,12 +86,48 @@ async function poll(run: MonitorRun, gone: Set<Source>, notes: string[], wantWai
   return null;
 }
 
-async function finish(run: MonitorRun, record: StatusRecord, state: StatusRecord['state'], message: string | null): Promise<StatusRecord> {
+async function finish(run: MonitorRun, record: StatusRecord, state: StatusRecord['state'], message: string | null, logsFollow = false): Promise<StatusRecord> {
   const nowIso = new Date(run.now()).toISOString();
-  const final: StatusRecord = { ...record, state, message, updatedAt: nowIso, finishedAt: nowIso, pid: null };
+  const until = logsFollow ? new Date(run.now() + budgetOf(run)).toISOString() : null;
+  const final: StatusRecord = { ...record, state, message, updatedAt: nowIso, finishedAt: nowIso, pid: null, ...(until ? { logs: { state: 'fetching', until, reason: null } } : {}) };
   await run.store.write(final);
   run.log?.('end', { sha: run.sha, state, message, polls: final.polls });
+  await run.onFinal?.(final);
   return final;
+}
+
+function budgetOf(run: MonitorRun): number {
+  return run.logBudgetMs ?? DEFAULT_LOG_BUDGET_MS;
+}
+
+/** A failed or canceled deployment whose source can fetch its logs. */
+function wantsLogs(record: StatusRecord): boolean {
+  return (record.state === 'failed' || record.state === 'canceled') && record.deploymentId !== null;
+}
+
+/** The outcome is on record already; now the logs, within the budget, then the record says how that went. */
+async function fetchLogsAfter(run: MonitorRun, final: StatusRecord, fetchLogs: NonNullable<Source['fetchLogs']>): Promise<StatusRecord> {
+  let logs: StatusRecord['logs'];
+  let logFile = final.logFile;
+  try {
+    const got = await fetchLogs({
+      deploymentId: final.deploymentId ?? '',
+      budgetMs: budgetOf(run),
+      sleep: (ms) => interruptible(run.sleep(ms), run.signal),
+      signal: run.signal,
+    });
+    if (got.text) {
+      await run.store.writeLog(run.sha, got.text);
+      logFile = run.store.paths(run.sha).log;
+    }
+    logs = got.complete ? { state: 'fetched', until: null, reason: null } : { state: 'missing', until: null, reason: got.reason };
+  } catch (error) {
+    logs = { state: 'missing', until: null, reason: msg.monitorCrashed((error as Error).message) };
+  }
+  const record: StatusRecord = { ...final, logs, logFile, updatedAt: new Date(run.now()).toISOString() };
+  await run.store.write(record);
+  run.log?.('logs', { sha: run.sha, logs: logs.state, reason: logs.reason });
+  return record;
 }
 
 function interruptible(sleeping: Promise<void>, signal: AbortSignal): Promise<void> {

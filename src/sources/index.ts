@@ -6,6 +6,7 @@ import { ConfigError } from '../core/errors.js';
 import type { Git } from '../core/git.js';
 import { isAncestorFetchingOnce } from '../core/gitQueries.js';
 import * as msg from '../core/messages.js';
+import { noSourceReason } from './configured.js';
 import { fileListCache } from './digitalocean/cache.js';
 import { createDigitalOceanSource } from './digitalocean/source.js';
 import type { Source } from './source.js';
@@ -48,7 +49,7 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
   if (database) sources.push(database);
   const health = await buildHealthSource(config);
   if (health) sources.push(health);
-  if (sources.length === 0) throw new ConfigError(config.digitalocean && !doToken ? `${msg.doNeedsToken} ${msg.NO_SOURCE_CONFIGURED}` : msg.NO_SOURCE_CONFIGURED);
+  if (sources.length === 0) throw new ConfigError(noSourceReason(config) ?? msg.NO_SOURCE_CONFIGURED);
   return sources;
 }
 

@@ -19,8 +19,6 @@ export type Observation =
       phase: string | null;
       deploymentId: string | null;
       message?: string | null;
-      /** Build/deploy log text fetched on failure, written to the run's .log file (0600). */
-      logText?: string | null;
     }
   | {
       /** This source cannot answer now; the monitor tries the next one. */
@@ -32,9 +30,27 @@ export type Observation =
       retryAfterMs?: number;
     };
 
+/** A finished deployment's logs, as far as they could be fetched. */
+export interface FetchedLogs {
+  /** Every stage that ran, each under a header; a stage that could not be fetched says why. */
+  text: string;
+  /** False when some stage's log is missing; then `reason` says why. */
+  complete: boolean;
+  reason: string | null;
+}
+
+export interface LogRequest {
+  deploymentId: string;
+  budgetMs: number;
+  sleep(ms: number): Promise<void>;
+  signal?: AbortSignal;
+}
+
 export interface Source {
   readonly name: SourceName;
   observe(ctx: ObserveContext): Promise<Observation>;
+  /** Fetches a failed or canceled deployment's logs within the budget (sources that have logs). */
+  fetchLogs?(req: LogRequest): Promise<FetchedLogs>;
   /** Releases connections; called once when the monitor ends. */
   close?(): Promise<void>;
 }

@@ -1,6 +1,8 @@
 // A local HTTP server that speaks the App Platform API as DigitalOcean documents it, driven by a
 // scripted timeline: list (paged, newest first), get, logs with pre-signed historic URLs that refuse
-// a token, the app, rate-limit headers on every answer, and scripted faults (429, 5xx, slow, bad JSON).
+// a token (empty until archived, or refusing), a live log at `live_url` that grows and ends with the
+// deployment, the app, rate-limit headers on every answer, and scripted faults (429, 5xx, slow, bad JSON),
+// which apply to log URLs too when their `match` names `/historic/`.
 //
 //   const api = await start({ appId: 'app', token: 'dop_v1_x', deployments: [
 //     { id: 'd1', sha, phases: [[0, 'PENDING_BUILD'], [2_000, 'BUILDING'], [9_000, 'ERROR']], logs: { BUILD: 'npm ERR!\n' } }],
@@ -8,7 +10,7 @@
 //   // DEPLOY_WATCH_DO_API_URL=api.url; api.requests lists what came in; await api.close();
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deploymentJson, phaseAt, visible, type Timeline } from './doTimeline.js';
+import { deploymentJson, FINAL_PHASES, phaseAt, visible, type FakeDeployment, type Timeline } from './doTimeline.js';
 
 export type { FakeDeployment, Fault, Phase, Timeline } from './doTimeline.js';
 
@@ -26,6 +28,8 @@ export interface FakeDoApi {
   requests: RequestRecord[];
   /** Requests to the API proper (not to the historic log URLs). */
   apiRequests(): RequestRecord[];
+  /** Requests to the pre-signed and live log URLs (never with the token). */
+  logUrlRequests(): RequestRecord[];
   close(): Promise<void>;
 }
 
@@ -47,7 +51,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
   const windowMs = opts.windowMs ?? 60_000;
   let remaining = quota;
   let resetAt = t0 + windowMs;
-  const faults = (timeline.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
+  const faults = (timeline.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1, seen: 0 }));
   const requests: RequestRecord[] = [];
   let base = '';
 
@@ -75,7 +79,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
   async function api(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): Promise<void> {
     const target = `${url.pathname}${url.search}`;
     if (!spend()) return send(res, (record.status = 429), { id: 'too_many_requests', message: 'API rate limit exceeded.' }, rateHeaders());
-    const fault = faults.find((f) => f.left > 0 && (f.until === undefined || now() - t0 < f.until) && (!f.match || target.includes(f.match)));
+    const fault = faults.find((f) => f.left > 0 && (f.until === undefined || now() - t0 < f.until) && (!f.match || target.includes(f.match)) && (!f.every || ++f.seen % f.every === 0));
     if (fault) {
       fault.left -= 1;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -110,8 +114,13 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     if (!d) return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
     if (!m[3]) return reply(200, { deployment: deploymentJson(d, t, t0) });
     const type = url.searchParams.get('type');
+    const running = !FINAL_PHASES.has(phaseAt(d, t) ?? 'UNKNOWN');
+    if (type === 'BUILD' && d.live && running && url.searchParams.get('follow') === 'true') {
+      return reply(200, { live_url: `${base}/live/${d.id}/BUILD?token=live-${d.id}`, historic_urls: [] });
+    }
     const text = type === 'BUILD' || type === 'DEPLOY' ? d.logs?.[type] : undefined;
     if (text === undefined) return reply(400, { id: 'bad_request', message: `no ${type} logs: that stage did not run` });
+    if (running || (d.archivedAt !== undefined && t < d.archivedAt)) return reply(200, { live_url: '', historic_urls: [] });
     const urls = [0, 1].map((part) => `${base}/historic/${d.id}/${type}/${part}?${SIGNATURE}`);
     return reply(200, { live_url: '', historic_urls: urls });
   }
@@ -121,10 +130,37 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     const [, , id, type, part] = url.pathname.split('/');
     if (req.headers.authorization) return void send(res, (record.status = 400), '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
     if (!url.search.includes(SIGNATURE)) return void send(res, (record.status = 403), '<Error><Code>AccessDenied</Code></Error>');
-    const text = timeline.deployments.find((d) => d.id === id)?.logs?.[type as 'BUILD' | 'DEPLOY'] ?? '';
+    const d = timeline.deployments.find((x) => x.id === id);
+    if (d?.logUrlStatus) return void send(res, (record.status = d.logUrlStatus), '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+    const fault = faults.find((f) => f.left > 0 && f.match?.startsWith('/historic/') && `${url.pathname}${url.search}`.includes(f.match) && (f.until === undefined || now() - t0 < f.until));
+    if (fault?.status !== undefined) {
+      fault.left -= 1;
+      return void send(res, (record.status = fault.status), fault.body ?? 'scripted fault');
+    }
+    const text = d?.logs?.[type as 'BUILD' | 'DEPLOY'] ?? '';
     const half = Math.ceil(text.length / 2);
     res.writeHead((record.status = 200), { 'content-type': 'text/plain' });
     res.end(part === '0' ? text.slice(0, half) : text.slice(half));
+  }
+
+  /** The live log: lines are written as their time comes; the answer ends when the deployment does. */
+  function live(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): void {
+    const d: FakeDeployment | undefined = timeline.deployments.find((x) => x.id === url.pathname.split('/')[2]);
+    if (req.headers.authorization || !d?.live || url.searchParams.get('token') !== `live-${d.id}`) return void send(res, (record.status = 403), 'forbidden');
+    res.writeHead((record.status = 200), { 'content-type': 'text/plain' });
+    let sent = 0;
+    const pump = () => {
+      const t = now() - t0;
+      const lines = d.live ?? [];
+      while (sent < lines.length && lines[sent]![0] <= t) res.write(`${lines[sent++]![1]}\n`);
+      if (FINAL_PHASES.has(phaseAt(d, t) ?? 'UNKNOWN')) {
+        clearInterval(timer);
+        res.end();
+      }
+    };
+    const timer = setInterval(pump, 20);
+    res.on('close', () => clearInterval(timer));
+    pump();
   }
 
   const server = createServer((req, res) => {
@@ -132,6 +168,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     const record: RequestRecord = { path: url.pathname, query: url.search, authorized: Boolean(req.headers.authorization), status: 0, at: now() - t0 };
     requests.push(record);
     if (url.pathname.startsWith('/historic/')) return historic(req, url, res, record);
+    if (url.pathname.startsWith('/live/')) return live(req, url, res, record);
     api(req, url, res, record).catch((error: Error) => send(res, 500, { id: 'server_error', message: error.message }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -140,6 +177,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     url: base,
     requests,
     apiRequests: () => requests.filter((r) => r.path.startsWith('/v2/')),
+    logUrlRequests: () => requests.filter((r) => r.path.startsWith('/historic/') || r.path.startsWith('/live/')),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -16,6 +16,12 @@ export interface FakeDeployment {
   logs?: { BUILD?: string; DEPLOY?: string };
   /** Where an ERROR happened (default build). */
   failedIn?: 'build' | 'deploy';
+  /** Until this many ms after start, `historic_urls` is empty: the logs are not archived yet. */
+  archivedAt?: number;
+  /** Every pre-signed log URL of this deployment answers this status (e.g. 403: expired or denied). */
+  logUrlStatus?: number;
+  /** The live BUILD log: [ms after start, line]; served at `live_url` while the deployment runs. */
+  live?: Array<[number, string]>;
 }
 
 export interface Fault {
@@ -31,6 +37,8 @@ export interface Fault {
   delayMs?: number;
   /** Active only before this many ms after start (default: always). */
   until?: number;
+  /** Answers only every n-th request it matches (e.g. 7: a 500 every 7th request). */
+  every?: number;
 }
 
 export interface Timeline {
@@ -39,6 +47,8 @@ export interface Timeline {
   deployments: FakeDeployment[];
   faults?: Fault[];
 }
+
+export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['ACTIVE', 'ERROR', 'CANCELED', 'SUPERSEDED']);
 
 export function phaseAt(d: FakeDeployment, t: number): Phase | null {
   let phase: Phase | null = null;

@@ -126,18 +126,21 @@ describe('monitor lifecycle (real processes and signals)', () => {
     }
   });
 
-  it('an error thrown inside the monitor still records a final state and removes the PID file (exit 70)', async () => {
+  it('a log that cannot be written leaves the outcome on record and says why the logs are missing', async () => {
     let sha = '';
     const w = await cliWorld((repo) => ({ deployments: [{ id: 'd', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [200, 'ERROR']], logs: { BUILD: 'boom\n' } }] }));
     try {
       mkdirSync(w.store.paths(sha).log, { recursive: true }); // the log cannot be written: a folder is in the way
       const r = await w.dw('monitor', sha);
-      assert.equal(r.code, 70, r.stderr);
+      assert.equal(r.code, 1, r.stderr);
       const rec = w.record(sha)!;
-      assert.equal(rec.state, 'stopped');
-      assert.match(rec.message!, /^monitor failed: /);
+      assert.equal(rec.state, 'failed');
+      assert.equal(rec.logs?.state, 'missing');
+      assert.match(rec.logs?.reason ?? '', /^monitor failed: .*cannot be used/);
       assert.equal(existsSync(w.store.paths(sha).pid), false);
-      assert.equal((await w.dw('check', sha)).code, 3);
+      const check = await w.dw('check', sha);
+      assert.equal(check.code, 1);
+      assert.match(check.stdout, /The logs are missing: .* deploy-watch logs /);
     } finally {
       await w.close();
     }

@@ -24,7 +24,7 @@ export interface World {
   api: FakeDoApi;
   writes: StatusRecord[];
   source(opts?: { shared?: boolean }): Source;
-  run(sha: string, opts?: { polling?: Polling; sources?: Source[]; signal?: AbortSignal }): Promise<StatusRecord>;
+  run(sha: string, opts?: { polling?: Polling; sources?: Source[]; signal?: AbortSignal; logBudgetMs?: number }): Promise<StatusRecord>;
   close(): Promise<void>;
 }
 
@@ -61,6 +61,7 @@ export async function world(script: Script | ((repo: TestRepo) => Script), limit
         now: () => clock.now,
         sleep: async (ms) => void (clock.now += ms),
         signal: opts.signal ?? new AbortController().signal,
+        ...(opts.logBudgetMs !== undefined ? { logBudgetMs: opts.logBudgetMs } : {}),
       }),
     close: async () => {
       await api.close();

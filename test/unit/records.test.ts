@@ -16,6 +16,17 @@ describe('status record', () => {
     }
   });
 
+  it('the optional logs and startFailed fields: absent (older records) or valid, never anything else', () => {
+    const good = newRecord({ sha: SHA }, 'now') as unknown as Record<string, unknown>;
+    for (const extra of [{}, { logs: null, startFailed: null }, { logs: { state: 'fetching', until: '2026-01-01T00:02:00.000Z', reason: null } }, { logs: { state: 'missing', until: null, reason: 'HTTP 403' } }, { startFailed: 'no monitor could start: x' }]) {
+      assert.ok(parseRecord(JSON.stringify({ ...good, ...extra })).ok, JSON.stringify(extra));
+    }
+    for (const [extra, reason] of [[{ logs: { state: 'lost' } }, /"logs"/], [{ logs: 'fetched' }, /"logs"/], [{ startFailed: 3 }, /"startFailed"/]] as const) {
+      const parsed = parseRecord(JSON.stringify({ ...good, ...extra }));
+      assert.ok(!parsed.ok && reason.test(parsed.reason), JSON.stringify(extra));
+    }
+  });
+
   it('names what is wrong with a bad record', () => {
     const good = newRecord({ sha: SHA }, 'now') as unknown as Record<string, unknown>;
     const cases: Array<[string, RegExp]> = [

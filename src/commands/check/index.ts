@@ -1,6 +1,8 @@
 // `deploy-watch check [sha]`: reads the status record and answers with check's exit codes.
 import type { Deps } from '../../core/deps.js';
 import { resolveCommit } from '../../core/commitRef.js';
+import { ConfigError } from '../../core/errors.js';
+import * as msg from '../../core/messages.js';
 import { evaluate } from '../../core/outcome.js';
 import { waitForOutcome, type EnsureWatched } from '../../core/waitForOutcome.js';
 import { renderCheck } from './render.js';
@@ -21,7 +23,24 @@ export async function runCheck(options: CheckOptions, deps: Deps, ensureWatched?
   if (options.wait !== undefined && options.wait > 0) {
     evaluation = await waitForOutcome(store, sha, options.wait * 1000, deps, { first: evaluation, ensureWatched });
   }
+  // Without an outcome the config may be why: with no record it is the answer (78, the file and key);
+  // with one, the record answers and the config problem is a warning. Outcomes never load the config.
+  if (evaluation.outcome === 'not_found' && evaluation.unknown !== 'corrupt') {
+    const problem = await configProblem(deps);
+    if (problem && evaluation.unknown === 'no-record') throw problem;
+    if (problem) deps.stderr.write(`${msg.configInvalidWithRecord(problem.message)}\n`);
+  }
   const logTail = evaluation.outcome === 'failed' ? await store.tailLog(sha, LOG_TAIL_LINES) : null;
   renderCheck(evaluation, logTail, { deps, waitedSeconds: options.wait ?? null });
   return evaluation.exitCode;
+}
+
+async function configProblem(deps: Deps): Promise<ConfigError | null> {
+  try {
+    await deps.config();
+    return null;
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
 }

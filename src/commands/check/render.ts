@@ -8,7 +8,7 @@ export interface CheckJson {
   sha: string;
   outcome: Evaluation['outcome'];
   exitCode: number;
-  /** Why there is no outcome: no-record, stopped, stale, corrupt; null otherwise. */
+  /** Why there is no outcome: no-record, stopped, start-failed, stale, corrupt; null otherwise. */
   unknown: Evaluation['unknown'];
   monitorPid: number | null;
   record: Evaluation['record'];
@@ -20,6 +20,7 @@ export function describe(e: Evaluation): string {
   const short = shortSha(e.sha);
   if (e.unknown === 'no-record') return msg.noRecord(short);
   if (e.unknown === 'stopped') return msg.monitorStopped(short);
+  if (e.unknown === 'start-failed') return msg.notWatched(short, e.record?.startFailed ?? '');
   if (e.unknown === 'stale') return msg.monitorStale(short, e.record?.pid ?? null);
   if (e.unknown === 'corrupt' && e.corrupt) return msg.corruptRecord(e.corrupt.file, e.corrupt.reason);
   return e.record?.message ?? '';
@@ -64,11 +65,22 @@ export function renderCheck(e: Evaluation, logTail: string[] | null, ctx: { deps
   const out = [line];
   const detail = describe(e);
   if (detail) out.push(`  ${detail}`);
+  const logs = logsNote(e);
+  if (logs) out.push(`  ${logs}`);
   if (logTail && logTail.length > 0 && r?.logFile !== undefined) {
     out.push(p.bold(`  Last ${logTail.length} log lines (${deps.store().paths(e.sha).log}):`));
     for (const l of logTail) out.push(`    ${l}`);
-  } else if (e.outcome === 'failed') {
+  } else if (e.outcome === 'failed' && !logs) {
     out.push(p.dim('  No build or deploy log was fetched for this deployment.'));
   }
   if (!deps.globals.quiet || e.outcome !== 'success') deps.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** Where the failed deployment's logs stand, when the record says (older records do not). */
+export function logsNote(e: Evaluation): string | null {
+  const logs = e.record?.logs;
+  if (!logs) return null;
+  if (logs.state === 'fetching') return msg.logsBeingFetched(logs.until);
+  if (logs.state === 'missing') return msg.logsMissing(shortSha(e.sha), logs.reason);
+  return null;
 }

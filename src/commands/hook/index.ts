@@ -10,6 +10,7 @@ import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
 import { startWatcher } from '../../hooks/startWatcher.js';
+import { watchReadiness } from '../../hooks/watchReadiness.js';
 
 export interface PrePushOptions {
   remote: string;
@@ -68,7 +69,11 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
         ...(push ? ['--pid', String(push.pid), '--start', push.startTime ?? ''] : []),
         '--since', String(deps.now()),
       ], push, deps);
-      if (!deps.globals.quiet) say(msg.willWatch(plan.watch.sha.slice(0, 7)));
+      // The watcher records a start failure either way; this line says it at push time.
+      const short = plan.watch.sha.slice(0, 7);
+      const ready = await watchReadiness(git.cwd, deps.env).catch(() => ({ ok: true }) as const);
+      if (!ready.ok) say(ready.line(short));
+      else if (!deps.globals.quiet) say(msg.willWatch(short));
     }
     return 0;
   } catch (error) {

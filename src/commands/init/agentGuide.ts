@@ -11,9 +11,14 @@ export const AGENT_END = '<!-- <<< deploy-watch <<< -->';
 /** What an agent does on each exit of `check --wait` (the agent guide lists these). */
 const CHECK_EXIT_ADVICE: readonly (readonly [number, string])[] = [
   [EXIT.success, 'deployed. Done.'],
-  [EXIT.failed, 'the deployment failed. Read `logTail` and `record.message` in the JSON, fix, push again.'],
+  [
+    EXIT.failed,
+    'the deployment failed. Read `logTail` and `record.message` in the JSON, fix, push again. No `logTail` yet ' +
+      'while `record.logs.state` is "fetching": check again in a minute; when it is "missing", ' +
+      '`npx deploy-watch logs --json` fetches them.',
+  ],
   [EXIT.inProgress, 'still deploying after 30 s. Run the same command again; do not report the task done yet.'],
-  [EXIT.notFound, 'nobody watched this commit (or the monitor died). Run `npx deploy-watch monitor --detach`, then the check again.'],
+  [EXIT.notFound, 'nobody watched this commit (or the monitor died). Run `npx deploy-watch monitor --detach`, then the check again. With `unknown` "start-failed", fix what `message` names first.'],
 ];
 
 /** What each exit of `deploy-watch push` means to an agent (the agent guide lists these). */

@@ -1,9 +1,9 @@
 // The App Platform endpoints the monitor uses: list (paged, shared through the cache), get one, logs.
 // Every request passes the gate first, so rate limits and backoff hold across calls.
-import { getJson, getText, type HttpResult } from './http.js';
+import { getJson, type HttpResult } from './http.js';
 import { Gate } from './gate.js';
 import { noCache, type ListCache } from './cache.js';
-import { deploymentSchema, listSchema, logsSchema, type Deployment, type DeploymentList } from './schema.js';
+import { deploymentSchema, listSchema, logsSchema, type Deployment, type DeploymentList, type LogUrls } from './schema.js';
 import * as msg from '../../core/messages.js';
 
 export interface ClientOptions {
@@ -16,6 +16,8 @@ export interface ClientOptions {
   random(): number;
   cache?: ListCache;
 }
+
+export type LogType = 'BUILD' | 'DEPLOY' | 'RUN';
 
 export type Answer<T> = { ok: true; value: T } | { ok: false; reason: string; permanent: boolean; retryAfterMs?: number; status?: number };
 
@@ -38,16 +40,14 @@ export class DoClient {
     return this.call(() => this.get(`${this.base}/deployments/${encodeURIComponent(id)}`, signal), oneOf);
   }
 
-  /** The log text of one stage, or null when the stage never ran (the API answers 400). */
-  async logs(id: string, type: 'BUILD' | 'DEPLOY', signal?: AbortSignal): Promise<Answer<string | null>> {
-    const answer = await this.call(() => this.get(`${this.base}/deployments/${encodeURIComponent(id)}/logs?type=${type}&follow=false`, signal), (b) => logsSchema.safeParse(b));
-    if (!answer.ok) return answer.status === 400 ? { ok: true, value: null } : answer;
-    const parts: string[] = [];
-    for (const url of answer.value.historic_urls ?? []) {
-      const got = await getText(url, this.opts.timeoutMs, signal); // pre-signed: no token
-      parts.push(got.ok ? got.text : `(could not fetch this part of the ${type} log: ${got.reason})\n`);
-    }
-    return { ok: true, value: parts.join('') };
+  /**
+   * Where one stage's log is: pre-signed `historic_urls` (empty until archived) and, with `follow` while
+   * the deployment runs, a `live_url`. null when the stage never ran (the API answers 400).
+   */
+  async logUrls(id: string, type: LogType, follow: boolean, signal?: AbortSignal): Promise<Answer<LogUrls | null>> {
+    const url = `${this.base}/deployments/${encodeURIComponent(id)}/logs?type=${type}&follow=${follow}`;
+    const answer = await this.call(() => this.get(url, signal), (b) => logsSchema.safeParse(b));
+    return !answer.ok && answer.status === 400 ? { ok: true, value: null } : answer;
   }
 
   private get(url: string, signal?: AbortSignal): Promise<HttpResult> {

@@ -70,3 +70,4 @@ export const logsSchema = z
   .object({ live_url: z.string().nullish(), historic_urls: z.array(z.string()).nullish() })
   .passthrough();
 
+export type LogUrls = z.infer<typeof logsSchema>;

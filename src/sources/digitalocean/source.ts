@@ -1,8 +1,9 @@
 // The DigitalOcean source: finds this commit's deployment in the (shared) list, follows its phase,
-// follows a SUPERSEDED one to its replacement when that contains the commit, and fetches logs on failure.
-import type { Observation, ObserveContext, Source } from '../source.js';
+// follows a SUPERSEDED one to its replacement when that contains the commit; logs.ts fetches logs after a failure.
+import type { FetchedLogs, LogRequest, Observation, ObserveContext, Source } from '../source.js';
 import * as msg from '../../core/messages.js';
 import { DoClient, type Answer, type ClientOptions } from './client.js';
+import { fetchLogsWithin } from './logs.js';
 import { builtFrom, commitOf, failedStep, mapPhase, progressText } from './match.js';
 import type { Deployment } from './schema.js';
 
@@ -70,9 +71,9 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     const note = (text: string | null) => [via, text].filter(Boolean).join('; ') || null;
     if (state === 'follow') return supersede(d, list, ctx);
     if (state === 'failed' || state === 'canceled') {
-      const logText = await fetchLogs(d, ctx);
+      // The logs come after the outcome is recorded (fetchLogs below): nobody waits for them.
       const step = state === 'failed' ? failedStep(d) : null;
-      return { kind: 'state', state, phase, deploymentId: d.id, message: note(state === 'failed' ? msg.doFailedAt(step) : msg.DO_CANCELED), logText };
+      return { kind: 'state', state, phase, deploymentId: d.id, message: note(state === 'failed' ? msg.doFailedAt(step) : msg.DO_CANCELED) };
     }
     return { kind: 'state', state, phase, deploymentId: d.id, message: note(state === 'success' ? null : progressText(d)) };
   }
@@ -95,15 +96,9 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     return { kind: 'state', state: 'superseded', phase: 'SUPERSEDED', deploymentId: d.id, message: msg.doSupersededWithout(last.id, commitOf(last)) };
   }
 
-  async function fetchLogs(d: Deployment, ctx: ObserveContext): Promise<string> {
-    const parts: string[] = [];
-    for (const type of ['BUILD', 'DEPLOY'] as const) {
-      const got = await client.logs(d.id, type, ctx.signal);
-      if (!got.ok) parts.push(`=== ${type} logs of deployment ${d.id}: not available (${got.reason}) ===\n`);
-      else if (got.value !== null) parts.push(`=== ${type} logs of deployment ${d.id} ===\n${got.value}${got.value.endsWith('\n') ? '' : '\n'}`);
-    }
-    return parts.join('');
+  function fetchLogs(req: LogRequest): Promise<FetchedLogs> {
+    return fetchLogsWithin(client, req.deploymentId, ['BUILD', 'DEPLOY'], { budgetMs: req.budgetMs, now: opts.now, sleep: req.sleep, signal: req.signal, timeoutMs: opts.timeoutMs });
   }
 
-  return { name: 'digitalocean', observe };
+  return { name: 'digitalocean', observe, fetchLogs };
 }
