@@ -24,4 +24,4 @@ const common = {
 // The CLI: one entry, split so that each command's code (and its dependencies) loads only when run.
 await build({ ...common, entryPoints: { main: 'build/src/main.js' }, outdir: 'build/cli', splitting: true, chunkNames: 'chunk-[hash]' });
 // The pre-push hook's fast path: one self-contained file, because every module file costs start-up time.
-await build({ ...common, entryPoints: { hook: 'build/src/hooks/hookEntry.js' }, outdir: 'build/cli', splitting: false });
+await build({ ...common, entryPoints: { hook: 'build/src/hookMain.js' }, outdir: 'build/cli', splitting: false });

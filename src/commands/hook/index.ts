@@ -4,7 +4,9 @@
 import type { Deps } from '../../core/deps.js';
 import * as msg from '../../core/messages.js';
 import type { Git } from '../../core/git.js';
-import { readHookConfig } from '../../hooks/hookConfig.js';
+import { refreshHookCache, SHA_MARK, SIGNATURE_ENV } from '../../hooks/hookCache.js';
+import { readHookConfig, type HookConfig } from '../../hooks/hookConfig.js';
+import { REFUSED } from '../../hooks/huskyHook.js';
 import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
@@ -17,10 +19,9 @@ export interface PrePushOptions {
   input: string;
 }
 
-/** Not 1: Node exits 1 on a crash, and a broken install must never block a push (the shell maps this to 1). */
-export const REFUSED = 65;
+export { REFUSED };
 
-/** Only what the hook uses, so the fast path (hooks/hookEntry.ts) can build it without main.ts. */
+/** Only what the hook uses, so the hook's entry point (hookMain.ts) can build it without main.ts. */
 export type HookDeps = Pick<Deps, 'env' | 'globals' | 'stderr' | 'git' | 'spawnDetached' | 'now'>;
 
 export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
@@ -45,6 +46,7 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
   try {
     const git = deps.git();
     const config = readHookConfig(git.cwd, deps.env);
+    updateCache(git.cwd, config, deps.env);
     if (config.problem) say(msg.hookSkippedProblem(config.problem));
     if (config.problem) return 0;
     const urlPush = o.remote === o.url && o.remote !== config.remote;
@@ -73,6 +75,20 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
   } catch (error) {
     say(msg.hookFailed((error as Error).message.split('\n')[0] ?? 'unknown error'));
     return 0;
+  }
+}
+
+/**
+ * Keeps the shell's cache (hooks/hookCache.ts) in step with the config just read: removed while the
+ * config has a problem; left alone while the environment overrides branch or remote. Never fails the hook.
+ */
+function updateCache(top: string, config: HookConfig, env: NodeJS.ProcessEnv): void {
+  if (env.DEPLOY_WATCH_BRANCH || env.DEPLOY_WATCH_REMOTE) return;
+  try {
+    const values = { remote: config.remote, branch: config.branch, node: process.execPath, bin: process.argv[1] ?? '', message: msg.willWatch(SHA_MARK) };
+    refreshHookCache(top, env[SIGNATURE_ENV], config.problem ? null : values);
+  } catch {
+    /* no cache: the next push takes this path again */
   }
 }
 
