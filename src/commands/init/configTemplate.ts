@@ -2,7 +2,11 @@
 // with that default, so the file shows what can be tuned. The schema is strict and JSON has no comments,
 // so the explanations live in the README ("Install into a repository"). Sources are left out: each needs
 // the user's own value (digitalocean.appId, database, health.url), and a placeholder would be polled.
+// `$schema` points editors at the JSON Schema shipped in the package, so they complete and check keys.
+import { SCHEMA_REF } from '../../core/schemaFile.js';
+
 export const CONFIG_TEMPLATE = {
+  $schema: SCHEMA_REF,
   branch: 'main',
   remote: 'origin',
   branchPattern: '^(feat|fix|chore|docs|agent)/[a-z0-9._-]+$',
