@@ -63,7 +63,7 @@ describe('install from where deploy-watch lives', () => {
 
     const install = run('npm', ['install', '--save-dev', spec], project, env);
     assert.equal(install.code, 0, install.out);
-    assert.doesNotMatch(install.out, /not yet covered by allowScripts/, 'the approval covers the build');
+    assert.doesNotMatch(install.out, /not yet covered by allowScripts/, 'nothing left to approve');
     const pkgDir = join(project, 'node_modules', 'deploy-watch');
     for (const f of ['build/cli/main.js', 'build/cli/hook.js', 'build/src/index.js', 'config.schema.json']) assert.ok(existsSync(join(pkgDir, f)), `${f} installed`);
     assert.ok(!readdirSync(pkgDir).includes('src'), 'no TypeScript sources');
@@ -97,11 +97,14 @@ describe('install from where deploy-watch lives', () => {
   });
 
   it('from the npm pack tarball', { timeout: TIMEOUT }, async () => {
-    const packed = execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env });
+    // With its scripts: prepack leaves `prepare` out of the packed package.json (nothing to approve).
+    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] });
     const { filename, files } = (JSON.parse(packed) as Array<{ filename: string; files: Array<{ path: string }> }>)[0]!;
     const paths = files.map((f) => f.path);
     assert.ok(paths.includes('bin/deploy-watch.js') && paths.includes('config.schema.json'));
     assert.ok(!paths.some((p) => p.startsWith('build/test/') || p.startsWith('src/') || (p.endsWith('.ts') && !p.endsWith('.d.ts'))), 'no tests or TypeScript sources');
+    const manifest = execFileSync('tar', ['-xOzf', join(dir, filename), 'package/package.json'], { encoding: 'utf8' });
+    assert.equal((JSON.parse(manifest) as { scripts: Record<string, string> }).scripts.prepare, undefined);
     await useIn('from-tarball', join(dir, filename), null);
   });
 });
