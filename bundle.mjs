@@ -23,8 +23,8 @@ const common = {
 
 // The CLI: one entry, split so that each command's code (and its dependencies) loads only when run.
 await build({ ...common, entryPoints: { main: 'build/src/main.js' }, outdir: 'build/cli', splitting: true, chunkNames: 'chunk-[hash]' });
-// The pre-push hook's and check's entry points: one self-contained file each, because every module file
-// costs start-up time.
+// The pre-push hook's and a plain check's entry points: one self-contained file each, because every
+// module file costs start-up time (neither loads zod or pino).
 await build({ ...common, entryPoints: { hook: 'build/src/hookMain.js', check: 'build/src/checkMain.js' }, outdir: 'build/cli', splitting: false });
 // The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
 const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/core/configJsonSchema.js');

@@ -3,7 +3,14 @@
 // bin/deploy-watch.js tries this first for `check`; any other flag, or any error, goes to main.ts, which
 // answers the same call the usual way (check only reads, so running it again is safe).
 import { runCheck } from './commands/check/index.js';
-import { createDeps, processIo } from './realDeps.js';
+import { InternalError } from './core/errors.js';
+import { createDeps, processIo, type Loaders } from './realDeps.js';
+
+/** A plain check reads neither; were that to change, main.ts answers (see the catch below). */
+const NOT_HERE: Loaders = {
+  config: () => Promise.reject(new InternalError("check's entry point does not load the config")),
+  log: () => Promise.reject(new InternalError("check's entry point does not load the logger")),
+};
 
 /** Resolves to check's exit code, or null when main.ts should take the call. */
 export async function runFast(argv: readonly string[]): Promise<number | null> {
@@ -16,7 +23,7 @@ export async function runFast(argv: readonly string[]): Promise<number | null> {
     else return null;
   }
   try {
-    return await runCheck({ commit }, createDeps({ json, quiet: false, verbose: false, cwd: '.' }, processIo()));
+    return await runCheck({ commit }, createDeps({ json, quiet: false, verbose: false, cwd: '.' }, processIo(), NOT_HERE));
   } catch {
     return null;
   }

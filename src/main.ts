@@ -1,12 +1,18 @@
 // Entry point: builds the real dependencies, runs the command table, maps errors to exit codes.
 // The only place that decides the process's exit code.
 import type { Command } from 'commander';
+import type { Deps, GlobalOptions } from './core/deps.js';
 import { buildProgram, CommanderError, globalsOf, type Runner } from './cli.js';
 import { DeployWatchError, EXIT } from './core/errors.js';
 import { packageVersion } from './core/packageRoot.js';
-import { createDeps, processIo, type Io } from './realDeps.js';
+import { createDeps as createDepsWith, processIo, type Io, type Loaders } from './realDeps.js';
 
-export { createDeps, type Io };
+export type { Io };
+
+// Config and logging pull in zod and pino: imported only by commands that use them.
+const LOADERS: Loaders = { config: () => import('./core/config.js'), log: () => import('./core/log.js') };
+
+export const createDeps = (globals: GlobalOptions, io: Io): Deps => createDepsWith(globals, io, LOADERS);
 
 /** Runs the CLI and resolves to its exit code; never throws. */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {

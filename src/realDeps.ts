@@ -9,6 +9,7 @@ import { useColour } from './core/format.js';
 import { binPath } from './core/packageRoot.js';
 import { createGit } from './core/git.js';
 import { discoverRepo } from './core/repo.js';
+import { readRepoFromFiles } from './core/repoFiles.js';
 import { stateDirFor, toolLogPath } from './core/stateDir.js';
 import { FileStatusStore } from './core/statusStore.js';
 
@@ -26,14 +27,19 @@ export const processIo = (): Io => ({
   cwd: process.cwd(),
 });
 
-export function createDeps(globals: GlobalOptions, io: Io): Deps {
+/** How the config (zod) and the logger (pino) are loaded: main.ts imports them on first use. */
+export interface Loaders {
+  config(): Promise<typeof import('./core/config.js')>;
+  log(): Promise<typeof import('./core/log.js')>;
+}
+
+export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps {
   const cwd = resolve(io.cwd, globals.cwd);
   const git = lazy(() => createGit(cwd, io.env));
-  const repo = lazy(() => discoverRepo(git()));
+  const repo = lazy(() => readRepoFromFiles(cwd, io.env) ?? discoverRepo(git()));
   const stateDir = lazy(() => stateDirFor(repo(), io.env));
   const store = lazy(() => new FileStatusStore(stateDir()));
-  // Config and logging pull in zod and pino: imported only by commands that use them.
-  const config = lazy(async () => (await import('./core/config.js')).loadConfig(repo().topLevel, io.env));
+  const config = lazy(async () => (await load.config()).loadConfig(repo().topLevel, io.env));
   return {
     globals,
     env: io.env,
@@ -48,7 +54,7 @@ export function createDeps(globals: GlobalOptions, io: Io): Deps {
     store,
     config,
     logger: lazy(async () => {
-      const { createLogger } = await import('./core/log.js');
+      const { createLogger } = await load.log();
       const secrets = await secretsOf(config);
       return createLogger(toolLogPath(stateDir()), [secrets.doToken, secrets.databaseUrl], globals.verbose ? 'debug' : 'info');
     }),
