@@ -52,6 +52,8 @@ try {
   };
   const shell = added('git push (hooked, shell only)', 'git push --no-verify');
   console.log(`deploy-branch push, shell only: added ${fmt(shell.ms)} = ${shell.ratio.toFixed(2)}× node -e 0 (goal ≤ ${GOAL}×) ${shell.ratio <= GOAL ? 'OK' : 'OVER GOAL'}`);
+  const own = added('git push (hooked, shell only)', 'git push (husky runner only: DEPLOY_WATCH=0)');
+  console.log(`  of which deploy-watch's script, over husky's runner alone: ${fmt(own.ms)} = ${own.ratio.toFixed(2)}× node -e 0`);
   const viaNode = added('git push (hooked, Node path)', 'git push --no-verify');
   console.log(`deploy-branch push, Node path: added ${fmt(viaNode.ms)} = ${viaNode.ratio.toFixed(2)}× node -e 0`);
   const other = added('git push feat/bench (hooked, Node path)', 'git push feat/bench --no-verify');
