@@ -9,8 +9,6 @@ export const BLOCK_END = '# <<< deploy-watch <<<';
 /** Not 1: Node exits 1 on a crash, and a broken install must never block a push (the script maps this to 1). */
 export const REFUSED = 65;
 
-/** WAIT_THEN_EXEC, with the time the hook ran (`--since`, epoch ms) taken off the push's path. */
-const WAIT_THEN_WATCH = `s=$(date +%s)000; ${WAIT_THEN_EXEC.replace(/"\$@"$/, '"$@" --since "$s"')}`;
 
 /**
  * The deploy-branch push without Node: the case that happens all day, where the hook only arms the
@@ -40,7 +38,7 @@ const FAST_PATH = [
   '  done',
   '  [ "$dw_comm" = git ] || return 1',
   '  dw_start=${20}; dw_detach=; ! command -v setsid >/dev/null 2>&1 || dw_detach=setsid',
-  `  ( trap '' HUP INT; exec $dw_detach sh -c '${WAIT_THEN_WATCH}' deploy-watch-wait "$dw_p" "$dw_node" "$dw_bin" hook watch "$dw_sha" --branch "$dw_branch" --remote "$dw_remote" --pid "$dw_p" --start "$dw_start" ) </dev/null >/dev/null 2>&1 &`,
+  `  ( trap '' HUP INT; exec $dw_detach sh -c '${WAIT_THEN_EXEC}' deploy-watch-wait "$dw_p" "$dw_node" "$dw_bin" hook watch "$dw_sha" --branch "$dw_branch" --remote "$dw_remote" --pid "$dw_p" --start "$dw_start" ) </dev/null >/dev/null 2>&1 &`,
   '  dw_short=${dw_sha%"${dw_sha#???????}"}; dw_out=',
   `  while :; do case $dw_msg in *${SHA_MARK}*) dw_out="$dw_out\${dw_msg%%${SHA_MARK}*}$dw_short"; dw_msg=\${dw_msg#*${SHA_MARK}} ;; *) dw_out="$dw_out$dw_msg"; break ;; esac; done`,
   `  printf '%s\\n' "$dw_out" >&2`,

@@ -7,7 +7,8 @@ import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE, type HookConfig
 import { prePushBlock, REFUSED, upsertBlock } from '../../src/hooks/huskyHook.js';
 import { readFileSync } from 'node:fs';
 import { planPrePush, suggestName } from '../../src/hooks/prePush.js';
-import { isGitPush } from '../../src/hooks/processTree.js';
+import { isGitPush, startedAtMs } from '../../src/hooks/processTree.js';
+import { processStartTime } from '../../src/core/pidFile.js';
 import { awaitPushResult, BLIND_TIMEOUT_MS, type WatchEnv, type WatchRequest } from '../../src/hooks/pushWatcher.js';
 import { parseRefLines, refKind } from '../../src/hooks/refLines.js';
 import { addHusky } from '../../src/commands/init/packageJson.js';
@@ -58,6 +59,12 @@ describe('small parts', () => {
   it("the hook's zod-free defaults equal the config schema's", () => {
     const d = configSchema.parse({});
     assert.deepEqual([d.branch, d.remote, d.branchPattern], [DEFAULT_BRANCH, DEFAULT_REMOTE, DEFAULT_BRANCH_PATTERN]);
+  });
+  it("turns a process's /proc start stamp into epoch ms (the watcher's --since when the shell hook gives none)", () => {
+    const at = startedAtMs(processStartTime(process.pid));
+    assert.ok(at !== null && Math.abs(at - (Date.now() - process.uptime() * 1000)) < 1_500, `${at}`); // btime has whole seconds
+    assert.equal(startedAtMs('Wed Nov 25 07:00:00 2026'), null); // ps's stamp (macOS): no --since, as before
+    assert.equal(startedAtMs(null), null);
   });
   it('recognises git push among process command lines', () => {
     assert.equal(isGitPush(['/usr/bin/git', 'push', 'origin', 'main']), true);
