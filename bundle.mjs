@@ -3,7 +3,7 @@
 // Dependencies stay external (loaded from node_modules only by the commands that need them), except
 // commander, which every command parses with.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const external = Object.keys(pkg.dependencies).filter((name) => name !== 'commander');
@@ -23,5 +23,9 @@ const common = {
 
 // The CLI: one entry, split so that each command's code (and its dependencies) loads only when run.
 await build({ ...common, entryPoints: { main: 'build/src/main.js' }, outdir: 'build/cli', splitting: true, chunkNames: 'chunk-[hash]' });
-// The pre-push hook's fast path: one self-contained file, because every module file costs start-up time.
-await build({ ...common, entryPoints: { hook: 'build/src/hooks/hookEntry.js' }, outdir: 'build/cli', splitting: false });
+// The pre-push hook's and a plain check's entry points: one self-contained file each, because every
+// module file costs start-up time (neither loads zod or pino).
+await build({ ...common, entryPoints: { hook: 'build/src/hookMain.js', check: 'build/src/checkMain.js' }, outdir: 'build/cli', splitting: false });
+// The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
+const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/core/configJsonSchema.js');
+writeFileSync(SCHEMA_FILE, configJsonSchemaText());

@@ -1,13 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher for the bundled CLI (build/cli). The pre-push hook's exact call takes a fast path that
-// skips the command table, because it runs on every push.
+// Thin launcher for the bundled CLI (build/cli). The pre-push hook's exact call and a plain `check` take
+// entry points that skip the command table, because they run on every push and all day.
 const argv = process.argv.slice(2);
+const fast = { hook: '../build/cli/hook.js', check: '../build/cli/check.js' }[argv[0]];
 
-if (argv[0] === 'hook' && argv[1] === 'pre-push') {
-  const { runHookFast } = await import('../build/cli/hook.js');
-  const code = await runHookFast(argv);
-  if (code !== null) process.exitCode = code;
-  else (await import('../build/cli/main.js')).main(argv);
-} else {
-  (await import('../build/cli/main.js')).main(argv);
-}
+const code = fast ? await (await import(fast)).runFast(argv) : null;
+if (code !== null) process.exitCode = code;
+else (await import('../build/cli/main.js')).main(argv);

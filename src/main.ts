@@ -1,12 +1,20 @@
 // Entry point: runs the command table with the real dependencies (runtime.ts), maps errors to exit codes.
 // The only place that decides the process's exit code.
 import type { Command } from 'commander';
+import type { Deps, GlobalOptions } from './core/deps.js';
 import { buildProgram, CommanderError, globalsOf } from './cli.js';
 import type { Runner } from './commands/runner.js';
 import { DeployWatchError } from './core/errors.js';
 import { EXIT } from './core/exitCodes.js';
 import { packageVersion } from './core/packageRoot.js';
-import { createDeps, processIo, type Io } from './runtime.js';
+import { createDeps as createDepsWith, processIo, type Io, type Loaders } from './runtime.js';
+
+export type { Io };
+
+// Config and logging pull in zod and pino: imported only by commands that use them.
+const LOADERS: Loaders = { config: () => import('./core/config.js'), log: () => import('./core/log.js') };
+
+export const createDeps = (globals: GlobalOptions, io: Io): Deps => createDepsWith(globals, io, LOADERS);
 
 /** Runs the CLI and resolves to its exit code; never throws. */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {

@@ -1,5 +1,6 @@
-// The one place that builds the real dependencies, for each kind of run: the CLI (createDeps), the
-// library API (openRepo) and the pre-push hook's fast path (createHookDeps). Tests build their own.
+// The one place that builds the real dependencies, for each kind of run: the CLI and a plain check
+// (createDeps), the library API (openRepo) and the pre-push hook's fast path (createHookDeps). Tests build
+// their own.
 import { resolve } from 'node:path';
 import type { HookDeps } from './commands/hook/index.js';
 import { resolveCommit } from './core/commitRef.js';
@@ -9,6 +10,7 @@ import { useColour } from './core/format.js';
 import { createGit, type Git } from './core/git.js';
 import { binPath } from './core/packageRoot.js';
 import { discoverRepo, type RepoInfo } from './core/repo.js';
+import { readRepoFromFiles } from './core/repoFiles.js';
 import { spawnDetached } from './core/spawnDetached.js';
 import { stateDirFor, toolLogPath } from './core/stateDir.js';
 import { FileStatusStore, type StatusStore } from './core/statusStore.js';
@@ -26,15 +28,24 @@ export const processIo = (): Io => ({ stdout: outputOf(process.stdout), stderr: 
 
 const realKill = (pid: number, signal: NodeJS.Signals | 0): void => void process.kill(pid, signal);
 
+/**
+ * How the config (zod) and the logger (pino) are loaded. The caller's bundle decides: main.ts imports them
+ * on first use; check's own entry point never does, so its single-file bundle does not carry them.
+ */
+export interface Loaders {
+  config(): Promise<typeof import('./core/config.js')>;
+  log(): Promise<typeof import('./core/log.js')>;
+}
+
 /** The CLI's dependencies: every member lazy, so a command pays only for what it uses. */
-export function createDeps(globals: GlobalOptions, io: Io): Deps {
+export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps {
   const cwd = resolve(io.cwd, globals.cwd);
   const git = lazy(() => createGit(cwd, io.env));
-  const repo = lazy(() => discoverRepo(git()));
+  // Reading .git's files answers without starting git; git decides whenever they are unclear.
+  const repo = lazy(() => readRepoFromFiles(cwd, io.env) ?? discoverRepo(git()));
   const stateDir = lazy(() => stateDirFor(repo(), io.env));
   const store = lazy(() => new FileStatusStore(stateDir()));
-  // Config and logging pull in zod and pino: imported only by commands that use them.
-  const config = lazy(async () => (await import('./core/config.js')).loadConfig(repo().topLevel, io.env));
+  const config = lazy(async () => (await load.config()).loadConfig(repo().topLevel, io.env));
   return {
     globals,
     env: io.env,
@@ -49,7 +60,7 @@ export function createDeps(globals: GlobalOptions, io: Io): Deps {
     store,
     config,
     logger: lazy(async () => {
-      const { createLogger } = await import('./core/log.js');
+      const { createLogger } = await load.log();
       const secrets = await secretsOf(config);
       return createLogger(toolLogPath(stateDir()), [secrets.doToken, secrets.databaseUrl], globals.verbose ? 'debug' : 'info');
     }),

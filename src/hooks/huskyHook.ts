@@ -1,23 +1,76 @@
 // The text `deploy-watch init` puts in .husky/pre-push, as a marked block so that a hook the user
 // already has keeps its own lines, and a second init replaces the block with identical bytes.
+import { EXIT_CODES } from '../core/exitCodes.js';
+import { CACHE_FILE, CACHE_VERSION, SHA_MARK, SIGNATURE_SH } from './hookCache.js';
+import { WAIT_THEN_EXEC } from './startWatcher.js';
+
 export const BLOCK_BEGIN = '# >>> deploy-watch >>>';
 export const BLOCK_END = '# <<< deploy-watch <<<';
 
+/** Not 1: Node exits 1 on a crash, and a broken install must never block a push (the script maps this to 1). */
+export const REFUSED = EXIT_CODES.hookRefused;
+
+/**
+ * The deploy-branch push without Node: the case that happens all day, where the hook only arms the
+ * post-push watcher. `dw_fast` succeeds only when it is sure (one ref line, to the cached remote's
+ * deploy branch, a cache whose config signature still matches, Linux's /proc to find `git push`);
+ * anything else returns 1 and the caller takes the Node path with the same stdin. Builtins only, except
+ * one `stat` for the signature and the detached watcher itself. Called as an `if` condition, so husky's
+ * `sh -e` does not end the hook on a failed test inside it.
+ */
+const FAST_PATH = [
+  'dw_fast() {',
+  '  [ -z "${DEPLOY_WATCH_BRANCH:-}${DEPLOY_WATCH_REMOTE:-}" ] && [ "${HUSKY:-}" != 0 ] && [ -r /proc/$$/stat ] || return 1',
+  '  if [ -d .git ]; then dw_gd=.git; elif [ -f .git ]; then read -r dw_gd < .git || return 1; dw_gd=${dw_gd#gitdir: }; else return 1; fi',
+  `  [ -f "$dw_gd/${CACHE_FILE}" ] || return 1`,
+  `  { read -r dw_v && read -r dw_csig && read -r dw_remote && read -r dw_branch && read -r dw_node && read -r dw_bin && read -r dw_msg; } < "$dw_gd/${CACHE_FILE}" || return 1`,
+  `  [ "$dw_v" = "${CACHE_VERSION}" ] && [ -n "$dw_sig" ] && [ "$dw_sig" = "$dw_csig" ] && [ "$1" = "$dw_remote" ] && [ "$2" != "$1" ] || return 1`,
+  '  set -- $dw_in',
+  '  [ $# = 4 ] && [ "$3" = "refs/heads/$dw_branch" ] && [ "$1" != "(delete)" ] || return 1',
+  '  case $2 in "" | *[!0-9a-f]*) return 1 ;; *[!0]*) ;; *) return 1 ;; esac',
+  '  [ -x "$dw_node" ] && [ -f "$dw_bin" ] || return 1',
+  '  dw_sha=$2; dw_p=$PPID; dw_n=0',
+  '  while [ $dw_n -lt 8 ]; do',
+  '    read -r dw_comm < /proc/$dw_p/comm && read -r dw_st < /proc/$dw_p/stat || return 1',
+  '    set -- ${dw_st##*) }',
+  '    [ "$dw_comm" = git ] && break',
+  '    dw_p=$2; dw_n=$((dw_n+1)); [ "$dw_p" -gt 1 ] || return 1',
+  '  done',
+  '  [ "$dw_comm" = git ] || return 1',
+  '  dw_start=${20}; dw_detach=; ! command -v setsid >/dev/null 2>&1 || dw_detach=setsid',
+  `  ( trap '' HUP INT; exec $dw_detach sh -c '${WAIT_THEN_EXEC}' deploy-watch-wait "$dw_p" "$dw_node" "$dw_bin" hook watch "$dw_sha" --branch "$dw_branch" --remote "$dw_remote" --pid "$dw_p" --start "$dw_start" ) </dev/null >/dev/null 2>&1 &`,
+  '  dw_short=${dw_sha%"${dw_sha#???????}"}; dw_out=',
+  `  while :; do case $dw_msg in *${SHA_MARK}*) dw_out="$dw_out\${dw_msg%%${SHA_MARK}*}$dw_short"; dw_msg=\${dw_msg#*${SHA_MARK}} ;; *) dw_out="$dw_out$dw_msg"; break ;; esac; done`,
+  `  printf '%s\\n' "$dw_out" >&2`,
+  '}',
+];
+
 /**
  * POSIX sh, run by husky's runner as `sh -e .husky/pre-push <remote> <url>` with git's ref lines on stdin.
- * Only a refused branch name stops the push (deploy-watch exits 65, the hook 1; a crash exits 1 and does not);
- * a missing node or deploy-watch costs one line.
+ * `command` runs deploy-watch (`deploy-watch` where npm installed it; this repository's own hook runs its
+ * build). Only a refused branch name stops the push (deploy-watch exits REFUSED, the hook 1; a crash
+ * exits 1 and does not); a missing node or deploy-watch costs one line.
  */
-export const PRE_PUSH_BLOCK = [
-  `${BLOCK_BEGIN} (written by deploy-watch init; DEPLOY_WATCH=0 skips it)`,
-  'dw_env="${XDG_CONFIG_HOME:-$HOME/.config}/deploy-watch/env"; [ ! -f "$dw_env" ] || . "$dw_env"',
-  'if [ "${DEPLOY_WATCH:-}" = 0 ]; then :',
-  'elif command -v node >/dev/null 2>&1 && command -v deploy-watch >/dev/null 2>&1; then',
-  '  deploy-watch hook pre-push "$@" || { [ $? != 65 ] || exit 1; }',
-  'else echo "deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor." >&2',
-  'fi',
-  BLOCK_END,
-];
+export function prePushBlock(command = 'deploy-watch', found = 'command -v node >/dev/null 2>&1 && command -v deploy-watch >/dev/null 2>&1'): string[] {
+  return [
+    `${BLOCK_BEGIN} (written by deploy-watch init; DEPLOY_WATCH=0 skips it)`,
+    'dw_env="${XDG_CONFIG_HOME:-$HOME/.config}/deploy-watch/env"; [ ! -f "$dw_env" ] || . "$dw_env"',
+    'if [ "${DEPLOY_WATCH:-}" = 0 ]; then :',
+    `elif ${found}; then`,
+    ...FAST_PATH.map((l) => `  ${l}`),
+    '  dw_in=; while IFS= read -r dw_l || [ -n "$dw_l" ]; do dw_in="$dw_in$dw_l',
+    '"; done',
+    `  dw_sig=$( { ${SIGNATURE_SH}; } 2>/dev/null ) || :`,
+    '  if dw_fast "$@"; then :',
+    `  else printf '%s' "$dw_in" | DEPLOY_WATCH_HOOK_SIG="$dw_sig" ${command} hook pre-push "$@" || { [ $? != ${REFUSED} ] || exit 1; }`,
+    '  fi',
+    'else echo "deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor." >&2',
+    'fi',
+    BLOCK_END,
+  ];
+}
+
+export const PRE_PUSH_BLOCK = prePushBlock();
 
 /** Puts `block` between the markers in `text`, replacing an earlier block, or appends it. */
 export function upsertBlock(text: string | null, block: readonly string[], begin = BLOCK_BEGIN, end = BLOCK_END): string {

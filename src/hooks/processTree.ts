@@ -52,3 +52,20 @@ export function findPushProcess(start: number): ProcessRef | null {
   }
   return null;
 }
+
+/** Clock ticks per second of /proc's start times: 100 on every Linux that Node supports. */
+const CLOCK_TICKS = 100;
+
+/**
+ * When a process started (epoch ms), from its /proc start stamp (clock ticks since boot) and the boot
+ * time in /proc/stat; null without /proc or for a stamp of another kind (ps's, on macOS).
+ */
+export function startedAtMs(startTime: string | null): number | null {
+  if (!startTime || !/^\d+$/.test(startTime)) return null;
+  try {
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return btime ? Number(btime[1]) * 1000 + (Number(startTime) * 1000) / CLOCK_TICKS : null;
+  } catch {
+    return null;
+  }
+}

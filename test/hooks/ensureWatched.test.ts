@@ -6,7 +6,7 @@ import type { Deps } from '../../src/core/deps.js';
 import { evaluate } from '../../src/core/outcome.js';
 import { makeEnsureWatched } from '../../src/hooks/ensureWatched.js';
 import type { FileStatusStore } from '../../src/core/statusStore.js';
-import { createDeps } from '../../src/runtime.js';
+import { createDeps } from '../../src/main.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { killQuietly, startFakeMonitor } from '../helpers/state.js';
 

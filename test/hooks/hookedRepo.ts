@@ -1,6 +1,7 @@
 // A real repository set up the way a user's is after `npm install` + `deploy-watch init`: husky's
 // runner in .husky/_ (core.hooksPath), node_modules/.bin/deploy-watch pointing at this package's bin.
 import { createServer, type Server } from 'node:http';
+import { after, before } from 'node:test';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,7 @@ export function watcherVerdicts(repo: TestRepo, sha: string): string[] {
     .filter((e) => e.sha === sha && e.verdict).map((e) => e.verdict!);
 }
 
+import { killUnder } from '../helpers/processes.js';
 export { killUnder, processesUnder } from '../helpers/processes.js';
 
 /** Polls `probe` (real time: these are real background processes) until it holds or the deadline passes. */
@@ -75,4 +77,21 @@ export async function startHealth(): Promise<HealthServer> {
     hits: () => hits,
     close: () => new Promise((r) => server.close(() => r())),
   };
+}
+
+/** For a suite of hooked repositories: one health endpoint, and every repository's processes and folders gone after it. */
+export function hookedSuite(): { repos: TestRepo[]; health: () => HealthServer } {
+  const repos: TestRepo[] = [];
+  let health: HealthServer | undefined;
+  before(async () => {
+    health = await startHealth();
+  });
+  after(async () => {
+    for (const repo of repos) {
+      killUnder(repo.root);
+      repo.cleanup();
+    }
+    await health?.close();
+  });
+  return { repos, health: () => health! };
 }

@@ -3,10 +3,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
-import { killUnder, makeHookedRepo, processesUnder, setConfig, startHealth, stateDir, waitFor, watcherVerdicts, type HealthServer } from './hookedRepo.js';
+import { hookedSuite, makeHookedRepo, processesUnder, setConfig, stateDir, waitFor, watcherVerdicts } from './hookedRepo.js';
 
 function push(repo: TestRepo, args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = repo.dir) {
   const r = spawnSync('git', ['push', ...args], { cwd, env: { ...repo.env, ...extraEnv }, encoding: 'utf8', timeout: 30_000 });
@@ -20,32 +20,21 @@ const readRecord = (repo: TestRepo, sha: string) => {
 };
 
 describe('hooks: pushes through husky', () => {
-  let health: HealthServer;
-  const repos: TestRepo[] = [];
+  const { repos, health } = hookedSuite();
   const hooked = () => {
     const repo = makeHookedRepo();
     repos.push(repo);
-    setConfig(repo, { health: { url: health.url }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 } });
+    setConfig(repo, { health: { url: health().url }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 } });
     return repo;
   };
   /** The watchers and monitors a push started have all ended (bounded). */
   const settled = (repo: TestRepo) => waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
 
-  before(async () => {
-    health = await startHealth();
-  });
-  after(async () => {
-    for (const repo of repos) {
-      killUnder(repo.root);
-      repo.cleanup();
-    }
-    await health.close();
-  });
 
   it('a successful push to main starts one monitor for that commit and branch', async () => {
     const repo = hooked();
     const sha = repo.commit('deploy me');
-    const hitsBefore = health.hits();
+    const hitsBefore = health().hits();
     const r = push(repo, ['origin', 'main']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`will watch the deployment of ${sha.slice(0, 7)}`));
@@ -56,7 +45,7 @@ describe('hooks: pushes through husky', () => {
     assert.equal(record.sha, sha);
     assert.equal(record.branch, 'main');
     await settled(repo);
-    assert.equal(health.hits() - hitsBefore, 1, 'one monitor, one poll of the health endpoint');
+    assert.equal(health().hits() - hitsBefore, 1, 'one monitor, one poll of the health endpoint');
   });
 
   it('check --wait starts the monitor for a commit pushed with --no-verify', async () => {

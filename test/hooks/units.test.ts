@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configSchema } from '../../src/core/config.js';
 import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE, type HookConfig } from '../../src/hooks/hookConfig.js';
-import { upsertBlock } from '../../src/hooks/huskyHook.js';
+import { prePushBlock, REFUSED, upsertBlock } from '../../src/hooks/huskyHook.js';
+import { readFileSync } from 'node:fs';
 import { planPrePush, suggestName } from '../../src/hooks/prePush.js';
-import { isGitPush } from '../../src/hooks/processTree.js';
+import { isGitPush, startedAtMs } from '../../src/hooks/processTree.js';
+import { processStartTime } from '../../src/core/pidFile.js';
 import { awaitPushResult, BLIND_TIMEOUT_MS, type WatchEnv, type WatchRequest } from '../../src/hooks/pushWatcher.js';
 import { parseRefLines, refKind } from '../../src/hooks/refLines.js';
 import { addHusky } from '../../src/commands/init/packageJson.js';
@@ -58,6 +60,12 @@ describe('small parts', () => {
     const d = configSchema.parse({});
     assert.deepEqual([d.branch, d.remote, d.branchPattern], [DEFAULT_BRANCH, DEFAULT_REMOTE, DEFAULT_BRANCH_PATTERN]);
   });
+  it("turns a process's /proc start stamp into epoch ms (the watcher's --since when the shell hook gives none)", () => {
+    const at = startedAtMs(processStartTime(process.pid));
+    assert.ok(at !== null && Math.abs(at - (Date.now() - process.uptime() * 1000)) < 1_500, `${at}`); // btime has whole seconds
+    assert.equal(startedAtMs('Wed Nov 25 07:00:00 2026'), null); // ps's stamp (macOS): no --since, as before
+    assert.equal(startedAtMs(null), null);
+  });
   it('recognises git push among process command lines', () => {
     assert.equal(isGitPush(['/usr/bin/git', 'push', 'origin', 'main']), true);
     assert.equal(isGitPush(['git', '-C', 'x', 'push']), true);
@@ -68,6 +76,12 @@ describe('small parts', () => {
     assert.equal(upsertBlock(null, ['# >>> deploy-watch >>>', 'x', '# <<< deploy-watch <<<']), '# >>> deploy-watch >>>\nx\n# <<< deploy-watch <<<\n');
     assert.equal(upsertBlock('a\n# >>> deploy-watch >>> old\nold\n# <<< deploy-watch <<<\nb\n', ['# >>> deploy-watch >>>', 'new', '# <<< deploy-watch <<<']), 'a\n# >>> deploy-watch >>>\nnew\n# <<< deploy-watch <<<\nb\n');
     assert.equal(upsertBlock('a', ['# >>> deploy-watch >>>', '# <<< deploy-watch <<<']), 'a\n\n# >>> deploy-watch >>>\n# <<< deploy-watch <<<\n');
+  });
+  it("this repository's own .husky/pre-push is the generated hook, running the checkout's build", () => {
+    const text = readFileSync(new URL('../../../.husky/pre-push', import.meta.url), 'utf8');
+    const block = prePushBlock('node bin/deploy-watch.js', 'command -v node >/dev/null 2>&1').join('\n');
+    assert.ok(text.includes(`\n${block}\n`), 'regenerate .husky/pre-push from prePushBlock (see its first lines)');
+    assert.ok(block.includes(`[ $? != ${REFUSED} ] || exit 1`));
   });
   it('leaves a package.json that already has husky byte for byte', () => {
     const text = '{"scripts":{"prepare":"husky || true"},"dependencies":{"husky":"9"}}';

@@ -2,10 +2,11 @@
 // network; no git call for a push of the deploy branch alone), and it never blocks a push except for a
 // refused branch name.
 import type { Deps } from '../../core/deps.js';
-import { EXIT_CODES } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
 import { isPushUrlOf, refFacts } from '../../core/gitQueries.js';
-import { readHookConfig } from '../../hooks/hookConfig.js';
+import { refreshHookCache, SHA_MARK, SIGNATURE_ENV } from '../../hooks/hookCache.js';
+import { readHookConfig, type HookConfig } from '../../hooks/hookConfig.js';
+import { REFUSED } from '../../hooks/huskyHook.js';
 import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
@@ -19,10 +20,9 @@ export interface PrePushOptions {
   input: string;
 }
 
-/** The refusal's code; the hook script maps only this one to git's refusal (see EXIT_CODES). */
-export const REFUSED = EXIT_CODES.hookRefused;
+export { REFUSED };
 
-/** Only what the hook uses, so its fast path can build it without the command table. */
+/** Only what the hook uses, so the hook's entry point (hookMain.ts) can build it without main.ts. */
 export type HookDeps = Pick<Deps, 'env' | 'globals' | 'stderr' | 'git' | 'spawnDetached' | 'now'>;
 
 export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
@@ -47,8 +47,11 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
   try {
     const git = deps.git();
     const config = readHookConfig(git.cwd, deps.env);
-    if (config.problem) say(msg.hookSkippedProblem(config.problem));
-    if (config.problem) return 0;
+    if (config.problem) {
+      updateCache(git.cwd, config, false, deps.env);
+      say(msg.hookSkippedProblem(config.problem));
+      return 0;
+    }
     const urlPush = o.remote === o.url && o.remote !== config.remote;
     const applies = o.remote === config.remote || (urlPush && (await isPushUrlOf(git, config.remote, o.url)));
     const plan = planPrePush(parseRefLines(o.input), config, applies);
@@ -72,6 +75,8 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
       // The watcher records a start failure either way; this line says it at push time.
       const short = plan.watch.sha.slice(0, 7);
       const ready = await watchReadiness(git.cwd, deps.env).catch(() => ({ ok: true }) as const);
+      // The shell path skips this check, so it may take over only from a config that passed it.
+      updateCache(git.cwd, config, ready.ok, deps.env);
       if (!ready.ok) say(ready.line(short));
       else if (!deps.globals.quiet) say(msg.willWatch(short));
     }
@@ -79,5 +84,20 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
   } catch (error) {
     say(msg.hookFailed((error as Error).message.split('\n')[0] ?? 'unknown error'));
     return 0;
+  }
+}
+
+/**
+ * Keeps the shell's cache (hooks/hookCache.ts) in step with the config: written only when a deploy-branch
+ * push found the whole config ready to watch, removed while it has a problem, left alone while the
+ * environment overrides branch or remote. Never fails the hook.
+ */
+function updateCache(top: string, config: HookConfig, ready: boolean, env: NodeJS.ProcessEnv): void {
+  if (env.DEPLOY_WATCH_BRANCH || env.DEPLOY_WATCH_REMOTE) return;
+  try {
+    const values = { remote: config.remote, branch: config.branch, node: process.execPath, bin: process.argv[1] ?? '', message: msg.willWatch(SHA_MARK) };
+    refreshHookCache(top, env[SIGNATURE_ENV], config.problem || !ready ? null : values);
+  } catch {
+    /* no cache: the next push takes this path again */
   }
 }

@@ -5,9 +5,13 @@ import type { Deps } from '../../core/deps.js';
 import { lastTrackingUpdate, remoteBranchSha, trackingSha } from '../../core/gitQueries.js';
 import { liveness } from '../../core/pidFile.js';
 import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
+import { startedAtMs } from '../../hooks/processTree.js';
 import { startMonitorOnce } from '../../hooks/startMonitorOnce.js';
 
-export async function runPushWatcher(req: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
+export async function runPushWatcher(given: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
+  // The shell-only hook passes no --since (a `date` would cost the push a process): the push's own start
+  // is an as good lower bound for its tracking-ref update, and later than any earlier push's.
+  const req = { ...given, since: given.since ?? startedAtMs(given.push?.startTime ?? null) };
   const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
   const start = verdict === 'accepted' && (await startMonitorOnce(deps, req));
   await note(deps, req, verdict, start);

@@ -3,7 +3,8 @@
 // DEPLOY logs go to runs/<sha>.log and onto the record, so `check` shows them too.
 import type { Deps } from '../../core/deps.js';
 import { resolveCommit } from '../../core/commitRef.js';
-import { ConfigError, EXIT } from '../../core/errors.js';
+import { ConfigError } from '../../core/errors.js';
+import { EXIT } from '../../core/exitCodes.js';
 import { shortSha } from '../../core/format.js';
 import * as msg from '../../core/messages.js';
 import type { StatusRecord } from '../../core/statusRecord.js';

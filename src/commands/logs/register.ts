@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Runner } from '../../cli.js';
+import type { Runner } from '../runner.js';
 import { UsageError } from '../../core/errors.js';
 import { parseNonNegative } from '../../core/parse.js';
 import * as msg from '../../core/messages.js';
