@@ -7,51 +7,8 @@ import { after, describe, it } from 'node:test';
 import { newRecord } from '../../src/core/statusRecord.js';
 import { FileStatusStore } from '../../src/core/statusStore.js';
 import { cli } from '../helpers/cli.js';
+import { holds, SHAPES, type Shape } from '../helpers/jsonShapes.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-
-/** 'string' · 'number' · 'boolean' · 'string?' (or null) · { key: Shape, 'opt?': Shape } · [Shape] · nullable(Shape). */
-type Shape = string | [Shape] | { [key: string]: Shape } | { $nullable: Shape };
-const nullable = (shape: Shape): Shape => ({ $nullable: shape });
-
-function holds(value: unknown, shape: Shape, path = '$'): void {
-  if (typeof shape === 'string') {
-    const [type, orNull] = shape.endsWith('?') ? [shape.slice(0, -1), true] : [shape, false];
-    if (orNull && value === null) return;
-    assert.equal(typeof value, type, `${path} should be ${shape}: ${JSON.stringify(value)}`);
-  } else if (Array.isArray(shape)) {
-    assert.ok(Array.isArray(value), `${path} should be an array`);
-    value.forEach((item, i) => holds(item, shape[0], `${path}[${i}]`));
-  } else if ('$nullable' in shape) {
-    if (value !== null) holds(value, shape.$nullable as Shape, path);
-  } else {
-    assert.ok(typeof value === 'object' && value !== null && !Array.isArray(value), `${path} should be an object`);
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(shape).map((k) => k.replace(/\?$/, ''));
-    assert.deepEqual(Object.keys(obj).filter((k) => !keys.includes(k)), [], `${path} has keys the contract does not list`);
-    for (const [key, sub] of Object.entries(shape)) {
-      const name = key.replace(/\?$/, '');
-      if (key.endsWith('?') && !(name in obj)) continue;
-      assert.ok(name in obj, `${path}.${name} is missing`);
-      holds(obj[name], sub, `${path}.${name}`);
-    }
-  }
-}
-
-const RECORD: Shape = {
-  version: 'number', sha: 'string', branch: 'string?', remote: 'string?', state: 'string', source: 'string?', deploymentId: 'string?',
-  phase: 'string?', startedAt: 'string', updatedAt: 'string', finishedAt: 'string?', pid: 'number?', polls: 'number', message: 'string?', logFile: 'string?',
-};
-export const SHAPES: Record<string, Shape> = {
-  'check --json': { sha: 'string', outcome: 'string', exitCode: 'number', unknown: 'string?', monitorPid: 'number?', record: nullable(RECORD), logTail: nullable(['string']), message: 'string' },
-  'check --all --json': [{ sha: 'string', outcome: 'string', unknown: 'string?', state: 'string?', branch: 'string?', source: 'string?', startedAt: 'string?', finishedAt: 'string?', durationMs: 'number?' }],
-  'manage status --json': [{ sha: 'string', pid: 'number?', liveness: 'string', stale: 'boolean', startedAt: 'string?', record: nullable(RECORD) }],
-  'push --json': {
-    outcome: 'string', exitCode: 'number', remote: 'string', branch: 'string', attempts: 'number', rebases: 'number', rebasedCommits: 'number',
-    autoResolved: ['string'], remoteSha: 'string?', conflictFiles: ['string'], reason: 'string?', log: [{ attempt: 'number', result: 'string', 'reason?': 'string', 'delayMs?': 'number' }],
-  },
-  'push --json (refused before trying)': { outcome: 'string', exitCode: 'number', message: 'string' },
-  'doctor --json': [{ name: 'string', verdict: 'string', detail: 'string', fix: 'string?' }],
-};
 
 /** The README lists each output as "- `deploy-watch <command>`[, <case>]: `{field, field, …}`" (or `[{…}]`). */
 function readmeFields(): Map<string, string[]> {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cliAsync } from '../helpers/cli.js';
+import { holds, SHAPES } from '../helpers/jsonShapes.js';
 import { FileStatusStore } from '../../src/core/statusStore.js';
 import { runMonitor } from '../../src/monitor/run.js';
 import { noCache } from '../../src/sources/digitalocean/cache.js';
@@ -106,6 +107,10 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
       const logs = await dw(w, 'logs', sha, '--tail', '2');
       assert.equal(logs.code, 0, logs.stdout + logs.stderr);
       assert.equal(logs.stdout, 'build line 30\nnpm ERR! Missing script: "build"\n');
+      const logsJson = await dw(w, 'logs', sha, '--tail', '2', '--json');
+      assert.equal(logsJson.code, 0, logsJson.stderr);
+      holds(JSON.parse(logsJson.stdout), SHAPES['logs --json']!, 'logs --json');
+      assert.deepEqual((JSON.parse(logsJson.stdout) as { lines: string[] }).lines, ['build line 30', 'npm ERR! Missing script: "build"']);
       const after = await dw(w, 'check', sha, '--json');
       const json = JSON.parse(after.stdout) as { record: { logs: { state: string } }; logTail: string[] };
       assert.equal(json.record.logs.state, 'fetched');
@@ -169,6 +174,7 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
       const r = await dw(w, 'logs', 'HEAD', '--json');
       assert.equal(r.code, 3, r.stderr);
       const json = JSON.parse(r.stdout) as { outcome: string; message: string };
+      holds(json, SHAPES['logs --json (no logs to show)']!, 'logs --json');
       assert.equal(json.outcome, 'not_found');
       assert.match(json.message, /No DigitalOcean deployment is known/);
     } finally {
