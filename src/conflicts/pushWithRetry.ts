@@ -93,8 +93,10 @@ async function attempts(target: PushTarget, policy: RetryPolicy, env: PushEnv, s
     }
     const push = await git.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], { allowFailure: true });
     const outcome = classifyPush(push.stdout, push.stderr, target.branch);
-    if (outcome.kind === 'pushed') {
-      log({ result: 'pushed' });
+    // An answer lost on the way back is checked with the remote, never guessed (or pushed twice).
+    const landed = outcome.kind !== 'pushed' && outcome.answerLost && (await remoteHasHead(git, target));
+    if (outcome.kind === 'pushed' || landed) {
+      log(landed ? { result: 'pushed', reason: `answer lost (${outcome.reason}); ls-remote shows the push landed` } : { result: 'pushed' });
       return verify(git, target, upstream, finish);
     }
     if (outcome.kind === 'rejected') {
@@ -120,6 +122,14 @@ async function fetch(git: Git, target: PushTarget, upstream: string): Promise<{ 
   if (r.exitCode === 0) return { exists: true };
   if (/couldn't find remote ref/i.test(r.stderr)) return { exists: false };
   return { exists: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
+}
+
+/** Asks the remote (ls-remote) whether its branch now points at our HEAD. */
+async function remoteHasHead(git: Git, target: PushTarget): Promise<boolean> {
+  const r = await git.run(['ls-remote', '--heads', target.remote, `refs/heads/${target.branch}`], { allowFailure: true });
+  if (r.exitCode !== 0) return false;
+  const head = (await git.run(['rev-parse', 'HEAD'])).stdout.trim();
+  return r.stdout.split('\n').some((line) => line.split('\t')[0] === head);
 }
 
 async function isAncestor(git: Git, a: string, b: string): Promise<boolean> {
