@@ -20,6 +20,8 @@ export interface PushEnv {
   topLevel: string;
   sleep(ms: number): Promise<void>;
   random(): number;
+  /** Called once git has accepted the push, before the check that it landed (the queue's turn can end here). */
+  onAccepted?(): Promise<void>;
   /** Told about each lost race before the wait. */
   onRetry?(attempt: number, reason: string, delayMs: number): void;
 }
@@ -97,6 +99,7 @@ async function attempts(target: PushTarget, policy: RetryPolicy, env: PushEnv, s
     const landed = outcome.kind !== 'pushed' && outcome.answerLost && (await remoteHasHead(git, target));
     if (outcome.kind === 'pushed' || landed) {
       log(landed ? { result: 'pushed', reason: `answer lost (${outcome.reason}); ls-remote shows the push landed` } : { result: 'pushed' });
+      await env.onAccepted?.();
       return verify(git, target, upstream, finish);
     }
     if (outcome.kind === 'rejected') {

@@ -28,7 +28,9 @@ export const INTERRUPTED_EXIT = 130;
 export async function runPush(options: PushOptions, deps: Deps, random: () => number = Math.random, queue?: PushQueue): Promise<number> {
   // Bound to the top folder: `ls-files -u` and friends print paths relative to (and only under) cwd.
   const topLevel = deps.repo().topLevel;
-  const git = createGit(topLevel, deps.env);
+  // Git's automatic maintenance (after fetch, after each rebased commit) would run inside the turn
+  // while everyone else waits; it runs once after the push instead (see below).
+  const git = createGit(topLevel, withoutAutoMaintenance(deps.env));
   const pre = checkPreconditions(await readRepoState(git), options);
   if (!pre.ok) {
     if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ outcome: 'refused', exitCode: pre.exitCode, message: pre.message })}\n`);
@@ -50,7 +52,14 @@ export async function runPush(options: PushOptions, deps: Deps, random: () => nu
     return await pushInTurn(pre.target, conflicts, git, topLevel, deps, random, turn);
   } finally {
     await turn?.release();
+    await createGit(topLevel, deps.env).run(['maintenance', 'run', '--auto', '--quiet'], { allowFailure: true });
   }
+}
+
+/** The environment with maintenance.auto=false added through GIT_CONFIG_COUNT (git 2.31+), keeping any given there. */
+export function withoutAutoMaintenance(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const n = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
+  return { ...env, GIT_CONFIG_COUNT: String(n + 1), [`GIT_CONFIG_KEY_${n}`]: 'maintenance.auto', [`GIT_CONFIG_VALUE_${n}`]: 'false' };
 }
 
 /** Waits in line; null when Ctrl-C (or SIGTERM) came first, with the ticket already given back. */
@@ -77,6 +86,8 @@ async function pushInTurn(target: PushTarget, conflicts: Config['conflicts'], gi
     topLevel,
     sleep: deps.sleep,
     random,
+    // The remote has it: the next in line can start while this one checks that it landed.
+    onAccepted: async () => void (await turn?.release()),
     onRetry: (attempt, reason, ms) => {
       if (!deps.globals.quiet && !deps.globals.json) deps.stderr.write(`${msg.pushRetrying(attempt, conflicts.maxAttempts, reason, ms)}\n`);
     },
