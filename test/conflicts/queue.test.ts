@@ -50,6 +50,17 @@ describe('local push queue', () => {
   };
   const releaseHolder = (name: string) => writeFileSync(join(root, `release-${name}`), '');
 
+  /** A clone whose remote's queue is held by another process ('h') until releaseHolder('h'). */
+  const repoWithHeldQueue = async () => {
+    const { cache, log } = setup();
+    const clone = makeRepo();
+    repo = clone;
+    const key = { url: clone.remote, branch: 'main' };
+    holder(cache, log, 'h', key);
+    await until('the holder has the turn', () => turns(log).length === 1);
+    return { cache, env: { ...clone.env, DEPLOY_WATCH_CACHE_DIR: cache }, key, repo: clone };
+  };
+
   it('gives turns in the order pushers joined (FIFO)', { timeout: 60_000 }, async () => {
     const { cache, log } = setup();
     const first = holder(cache, log, 'h');
@@ -123,12 +134,7 @@ describe('local push queue', () => {
   });
 
   it('Ctrl-C while waiting gives the ticket back and leaves the repository untouched', { timeout: 30_000 }, async () => {
-    const { cache, log } = setup();
-    repo = makeRepo();
-    const env = { ...repo.env, DEPLOY_WATCH_CACHE_DIR: cache };
-    const key = { url: repo.remote, branch: 'main' };
-    holder(cache, log, 'h', key);
-    await until('the holder has the turn', () => turns(log).length === 1);
+    const { cache, env, key, repo } = await repoWithHeldQueue();
     repo.commit('mine');
     const before = { head: repo.git('rev-parse', 'HEAD'), status: repo.git('status', '--porcelain'), remote: repo.git('ls-remote', 'origin', 'main') };
     const push = spawn(process.execPath, [BIN, 'push'], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -147,12 +153,7 @@ describe('local push queue', () => {
   });
 
   it('--no-queue pushes without waiting for the turn; --json reports the wait', { timeout: 30_000 }, async () => {
-    const { cache, log } = setup();
-    repo = makeRepo();
-    const env = { ...repo.env, DEPLOY_WATCH_CACHE_DIR: cache };
-    const key = { url: repo.remote, branch: 'main' };
-    holder(cache, log, 'h', key);
-    await until('the holder has the turn', () => turns(log).length === 1);
+    const { cache, env, key, repo } = await repoWithHeldQueue();
     const mine = repo.commit('raced');
     const raced = await cliAsync(['push', '--no-queue', '--json'], { cwd: repo.dir, env });
     assert.equal(raced.code, 0, raced.stderr);
