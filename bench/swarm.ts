@@ -5,7 +5,6 @@
 // SWARM_AGENTS / SWARM_COMMITS change the size.
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { makeTempDir } from '../test/helpers/repo.js';
 import { makeSwarm, runSerial, runSwarm, swarmProblems, type PushRun } from '../test/conflicts/swarmWorld.js';
 
@@ -37,22 +36,24 @@ async function measure(name: string, run: (root: string) => Promise<{ seconds: n
 
 const total = AGENTS * COMMITS;
 console.log(`${AGENTS} clones × ${COMMITS} commits = ${total} commits, default config; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`);
+const row = (f: Figures, bound: number) =>
+  `${f.name.padEnd(9)} ${f.seconds.toFixed(1).padStart(7)}s  ×${(f.seconds / bound).toFixed(2)} serial  landed ${f.landed}/${total}  failures ${f.failures}  git pushes ${f.pushes} (${(f.pushes / total).toFixed(2)}× commits)${f.problems.length ? `  problems: ${f.problems.slice(0, 3).join('; ')}` : ''}`;
+// Each row as soon as it is measured (the racing run can take long).
 const serial = await measure('serial', async (root) => {
   const world = makeSwarm(root, AGENTS, COMMITS, 1);
   return { ...(await runSerial(world)), world };
 });
+console.log(row(serial, serial.seconds));
 const queued = await measure('queue', async (root) => {
-  const world = makeSwarm(join(root), AGENTS, COMMITS, AGENTS);
+  const world = makeSwarm(root, AGENTS, COMMITS, AGENTS);
   return { ...(await runSwarm(world)), world };
 });
+console.log(row(queued, serial.seconds));
 const racing = await measure('no-queue', async (root) => {
   const world = makeSwarm(root, AGENTS, COMMITS, AGENTS);
   return { ...(await runSwarm(world, ['--no-queue'])), world };
 });
-
-const row = (f: Figures) =>
-  `${f.name.padEnd(9)} ${f.seconds.toFixed(1).padStart(7)}s  ×${(f.seconds / serial.seconds).toFixed(2)} serial  landed ${f.landed}/${total}  failures ${f.failures}  git pushes ${f.pushes} (${(f.pushes / total).toFixed(2)}× commits)${f.problems.length ? `  problems: ${f.problems.slice(0, 3).join('; ')}` : ''}`;
-for (const f of [serial, queued, racing]) console.log(row(f));
+console.log(row(racing, serial.seconds));
 
 const goals = [
   ['queue: every commit landed, no failure, every guarantee', queued.landed === total && queued.failures === 0 && queued.problems.length === 0],
