@@ -4,7 +4,7 @@
 // forced with DEPLOY_WATCH_BRANCH) is shown beside it. Medians of interleaved runs, one process.
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { killUnder, makeHookedRepo, processesUnder } from '../test/hooks/hookedRepo.js';
+import { killUnder, makeHookedRepo, processesUnder } from '../support/hooks/hookedRepo.js';
 import { compare, fmt, timeCommand } from './timing.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);

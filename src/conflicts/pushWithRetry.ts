@@ -2,7 +2,7 @@
 // with --porcelain, and on a lost race wait (exponential backoff, full jitter) and go again.
 // Never --force. Any failure puts the branch back where it started.
 import type { Git } from '../core/git.js';
-import { isAncestor } from '../core/gitQueries.js';
+import { isAncestor, remoteBranchSha } from '../core/gitQueries.js';
 import { backoffDelay } from './backoff.js';
 import type { PushTarget } from './preconditions.js';
 import { classifyPush } from './pushResult.js';
@@ -21,6 +21,8 @@ export interface PushEnv {
   topLevel: string;
   sleep(ms: number): Promise<void>;
   random(): number;
+  /** Called once git has accepted the push, before the check that it landed (the queue's turn can end here). */
+  onAccepted?(): Promise<void>;
   /** Told about each lost race before the wait. */
   onRetry?(attempt: number, reason: string, delayMs: number): void;
 }
@@ -94,8 +96,11 @@ async function attempts(target: PushTarget, policy: RetryPolicy, env: PushEnv, s
     }
     const push = await git.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], { allowFailure: true });
     const outcome = classifyPush(push.stdout, push.stderr, target.branch);
-    if (outcome.kind === 'pushed') {
-      log({ result: 'pushed' });
+    // An answer lost on the way back is checked with the remote, never guessed (or pushed twice).
+    const landed = outcome.kind !== 'pushed' && outcome.answerLost && (await remoteHasHead(git, target));
+    if (outcome.kind === 'pushed' || landed) {
+      log(landed ? { result: 'pushed', reason: `answer lost (${outcome.reason}); ls-remote shows the push landed` } : { result: 'pushed' });
+      await env.onAccepted?.();
       return verify(git, target, upstream, finish);
     }
     if (outcome.kind === 'rejected') {
@@ -121,6 +126,12 @@ async function fetch(git: Git, target: PushTarget, upstream: string): Promise<{ 
   if (r.exitCode === 0) return { exists: true };
   if (/couldn't find remote ref/i.test(r.stderr)) return { exists: false };
   return { exists: false, error: r.stderr.trim() || `exit ${r.exitCode}` };
+}
+
+/** Asks the remote (ls-remote: network) whether its branch now points at our HEAD. */
+async function remoteHasHead(git: Git, target: PushTarget): Promise<boolean> {
+  const [remote, head] = await Promise.all([remoteBranchSha(git, target.remote, target.branch), git.run(['rev-parse', 'HEAD'])]);
+  return remote !== null && remote === head.stdout.trim();
 }
 
 /** After git says yes: fetch again and check that every local commit really is on the remote. */

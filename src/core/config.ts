@@ -52,6 +52,8 @@ export const configSchema = z
         maxAttempts: z.number().int().min(1).max(50).default(5),
         backoffBase: positive.default(1),
         backoffCap: positive.default(30),
+        /** Seconds a push may hold the local queue's turn before the next in line takes over. */
+        turnTimeout: positive.default(120),
         rules: z
           .array(z.object({ paths: globList, strategy: z.enum(['union', 'checklist']) }).strict())
           .default([

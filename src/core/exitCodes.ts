@@ -34,6 +34,8 @@ export const EXIT_CODES = {
   config: 78,
   /** The merge driver could not read its inputs or write %A: git treats above 128 as a failed merge. */
   mergeDriverFailed: 129,
+  /** push interrupted (Ctrl-C, SIGTERM) while waiting for its turn: ticket returned, nothing changed (128 + SIGINT). */
+  pushInterrupted: 130,
 } as const;
 
 /** The codes shared by every command; the library exports this as `EXIT`. */
@@ -57,6 +59,7 @@ export const PUSH_EXIT = {
   noUpstream: EXIT_CODES.pushNoUpstream,
   usage: EXIT_CODES.usage,
   gaveUp: EXIT_CODES.pushGaveUp,
+  interrupted: EXIT_CODES.pushInterrupted,
 } as const;
 
 /** `deploy-watch merge-driver`: 1 only after conflict markers holding all three versions were written. */

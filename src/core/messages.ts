@@ -160,6 +160,8 @@ export const pushed = (remote: string, branch: string, sha: string, attempts: nu
 export const nothingToPush = (remote: string, branch: string) => `Nothing to push: ${remote}/${branch} already has every local commit.`;
 export const pushRetrying = (attempt: number, max: number, reason: string, ms: number) =>
   `Attempt ${attempt}/${max} lost the race (${reason}); trying again in ${(ms / 1000).toFixed(2)}s.`;
+export const pushWaiting = (ahead: number) => `waiting: ${ahead} push${ahead === 1 ? '' : 'es'} ahead`;
+export const PUSH_INTERRUPTED = 'Interrupted while waiting for the push queue: the ticket was given back and nothing was changed.';
 export const unknownStrategy = (name: string) => `Unknown merge rule "${printable(name)}". Use union or checklist.`;
 export const driverUnresolved = (path: string, why: string) =>
   `deploy-watch merge-driver left conflict markers in ${printable(path, 200)}: ${why}. Edit the file, then git add it.`;

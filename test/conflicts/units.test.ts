@@ -64,7 +64,8 @@ describe('classifyPush (porcelain, not hints)', () => {
   });
   it('no porcelain line (auth, network) is final with fatal/error lines and no hints', () => {
     const r = classifyPush('', "remote: Invalid username or token.\nfatal: Authentication failed for 'https://example.test/r.git/'\n", 'main');
-    assert.deepEqual(r, { kind: 'rejected', reason: "remote: Invalid username or token.; fatal: Authentication failed for 'https://example.test/r.git/'" });
+    // answerLost: with no line for the ref, push asks the remote (ls-remote) before calling it final.
+    assert.deepEqual(r, { kind: 'rejected', reason: "remote: Invalid username or token.; fatal: Authentication failed for 'https://example.test/r.git/'", answerLost: true });
   });
   it('a line for another ref is not ours', () => {
     assert.equal(classifyPush(line(' ', 'a..b').replace('refs/heads/main', 'refs/heads/mainline'), '', 'main').kind, 'rejected');

@@ -42,6 +42,7 @@ export const SHAPES: Record<string, Shape> = {
   'push --json': {
     outcome: 'string', exitCode: 'number', remote: 'string', branch: 'string', attempts: 'number', rebases: 'number', rebasedCommits: 'number',
     autoResolved: ['string'], remoteSha: 'string?', conflictFiles: ['string'], reason: 'string?', log: [{ attempt: 'number', result: 'string', 'reason?': 'string', 'delayMs?': 'number' }],
+    queue: nullable({ waitedMs: 'number', ahead: 'number' }),
   },
   'push --json (refused before trying)': { outcome: 'string', exitCode: 'number', message: 'string' },
   'logs --json': { sha: 'string', deploymentId: 'string', types: ['string'], complete: 'boolean', reason: 'string?', logFile: 'string?', outcome: 'string', lines: ['string'] },

@@ -30,6 +30,7 @@ const PUSH_EXIT_ADVICE: readonly (readonly [number, string])[] = [
   [PUSH_EXIT.detachedHead, 'detached HEAD'],
   [PUSH_EXIT.noUpstream, 'no upstream'],
   [PUSH_EXIT.gaveUp, 'gave up after retries (try again later)'],
+  [PUSH_EXIT.interrupted, 'interrupted while waiting for its turn, nothing changed (push again)'],
 ];
 
 /** Greedy word wrap to the width of the guide's hand-written lines. */

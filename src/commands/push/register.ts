@@ -8,7 +8,8 @@ export function registerPush(program: Command, runner: Runner): void {
     .description('push; on a lost race fetch, rebase (merging roadmap/changelog/session files by rule) and retry with backoff; never --force')
     .argument('[remote]', 'the remote (default: the branch\'s upstream remote)')
     .argument('[branch]', 'the remote branch (default: the branch\'s upstream branch)')
-    .action(async (remote: string | undefined, branch: string | undefined, _opts: unknown, command: Command) => {
-      await runner(command, async (deps) => (await import('./index.js')).runPush({ remote, branch }, deps));
+    .option('--no-queue', 'race the other pushers instead of taking turns in the local push queue')
+    .action(async (remote: string | undefined, branch: string | undefined, opts: { queue: boolean }, command: Command) => {
+      await runner(command, async (deps) => (await import('./index.js')).runPush({ remote, branch, queue: opts.queue }, deps));
     });
 }

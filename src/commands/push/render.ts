@@ -6,7 +6,8 @@ import { exitCodeOf } from '../../conflicts/pushExitCode.js';
 import * as msg from '../../core/messages.js';
 
 /** attempts, rebased commits, files auto-resolved, final remote sha, and each attempt's result. */
-export function renderJson(target: PushTarget, report: PushReport): string {
+/** `queue`: how long the push waited for its turn and how many were ahead; null with --no-queue. */
+export function renderJson(target: PushTarget, report: PushReport, queue: { waitedMs: number; ahead: number } | null = null): string {
   return JSON.stringify({
     outcome: report.outcome,
     exitCode: exitCodeOf(report),
@@ -20,6 +21,7 @@ export function renderJson(target: PushTarget, report: PushReport): string {
     conflictFiles: report.files,
     reason: report.reason,
     log: report.attempts,
+    queue,
   });
 }
 
