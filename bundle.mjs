@@ -17,15 +17,28 @@ const common = {
   target: 'node20',
   external,
   // commander is CommonJS and requires node built-ins; give the ESM bundle a real require for them.
-  banner: { js: "import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __dwCreateRequire } from 'node:module'; const require = __dwCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 };
 
 // The CLI: one entry, split so that each command's code (and its dependencies) loads only when run.
-await build({ ...common, entryPoints: { main: 'build/src/main.js' }, outdir: 'build/cli', splitting: true, chunkNames: 'chunk-[hash]' });
+await build({
+  ...common,
+  entryPoints: { main: 'build/src/main.js' },
+  outdir: 'build/cli',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+});
 // The pre-push hook's and a plain check's entry points: one self-contained file each, because every
 // module file costs start-up time (neither loads zod or pino).
-await build({ ...common, entryPoints: { hook: 'build/src/hookMain.js', check: 'build/src/checkMain.js' }, outdir: 'build/cli', splitting: false });
+await build({
+  ...common,
+  entryPoints: { hook: 'build/src/hookMain.js', check: 'build/src/checkMain.js' },
+  outdir: 'build/cli',
+  splitting: false,
+});
 // The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
 const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/core/configJsonSchema.js');
 writeFileSync(SCHEMA_FILE, configJsonSchemaText());

@@ -26,7 +26,8 @@ try {
   );
   const base = m['node -e 0']!;
   console.log(`check latency (median of ${ROUNDS}, interleaved)`);
-  for (const [name, ms] of Object.entries(m)) console.log(`  ${name.padEnd(34)} ${fmt(ms).padStart(9)}  ratio ${(ms / base).toFixed(2)}`);
+  for (const [name, ms] of Object.entries(m))
+    console.log(`  ${name.padEnd(34)} ${fmt(ms).padStart(9)}  ratio ${(ms / base).toFixed(2)}`);
   const ratio = m['deploy-watch check']! / base;
   console.log(`  check / node -e 0 = ${ratio.toFixed(2)} (goal ≤ 1.30: ${ratio <= 1.3 ? 'met' : 'NOT met'})`);
 } finally {

@@ -24,7 +24,10 @@ try {
     repo.git('checkout', '-q', branch);
     repo.commit(`bench ${n++}`, { [`bench-${n}.txt`]: `${n}\n` });
     quiet(repo.root);
-    return timeCommand('git', ['push', '-q', ...args, 'origin', branch], { cwd: repo.dir, env: { ...repo.env, ...env } });
+    return timeCommand('git', ['push', '-q', ...args, 'origin', branch], {
+      cwd: repo.dir,
+      env: { ...repo.env, ...env },
+    });
   };
   repo.git('branch', 'feat/bench');
   pushNew([]); // the first hooked push writes the shell's cache
@@ -39,7 +42,11 @@ try {
       'git push feat/bench --no-verify': () => pushNew(['--no-verify'], {}, 'feat/bench'),
       'git push (husky runner only: DEPLOY_WATCH=0)': () => pushNew([], { DEPLOY_WATCH: '0' }),
       'deploy-watch hook pre-push (alone, DEPLOY_WATCH=0)': () =>
-        timeCommand(process.execPath, [join(repo.dir, 'node_modules/.bin/deploy-watch'), 'hook', 'pre-push', 'origin', repo.remote], { cwd: repo.dir, env: { ...repo.env, DEPLOY_WATCH: '0' }, input }),
+        timeCommand(
+          process.execPath,
+          [join(repo.dir, 'node_modules/.bin/deploy-watch'), 'hook', 'pre-push', 'origin', repo.remote],
+          { cwd: repo.dir, env: { ...repo.env, DEPLOY_WATCH: '0' }, input },
+        ),
     },
     ROUNDS,
   );
@@ -51,14 +58,20 @@ try {
     return { ms, ratio: ms / node };
   };
   const shell = added('git push (hooked, shell only)', 'git push --no-verify');
-  console.log(`deploy-branch push, shell only: added ${fmt(shell.ms)} = ${shell.ratio.toFixed(2)}× node -e 0 (goal ≤ ${GOAL}×) ${shell.ratio <= GOAL ? 'OK' : 'OVER GOAL'}`);
+  console.log(
+    `deploy-branch push, shell only: added ${fmt(shell.ms)} = ${shell.ratio.toFixed(2)}× node -e 0 (goal ≤ ${GOAL}×) ${shell.ratio <= GOAL ? 'OK' : 'OVER GOAL'}`,
+  );
   const own = added('git push (hooked, shell only)', 'git push (husky runner only: DEPLOY_WATCH=0)');
-  console.log(`  of which deploy-watch's script, over husky's runner alone: ${fmt(own.ms)} = ${own.ratio.toFixed(2)}× node -e 0`);
+  console.log(
+    `  of which deploy-watch's script, over husky's runner alone: ${fmt(own.ms)} = ${own.ratio.toFixed(2)}× node -e 0`,
+  );
   const viaNode = added('git push (hooked, Node path)', 'git push --no-verify');
   console.log(`deploy-branch push, Node path: added ${fmt(viaNode.ms)} = ${viaNode.ratio.toFixed(2)}× node -e 0`);
   const other = added('git push feat/bench (hooked, Node path)', 'git push feat/bench --no-verify');
   console.log(`other-branch push, Node path: added ${fmt(other.ms)} = ${other.ratio.toFixed(2)}× node -e 0`);
-  console.log(`(${ROUNDS} rounds each, interleaved, medians; load average ${loadavg()[0]!.toFixed(2)} on ${cpus().length} CPUs)`);
+  console.log(
+    `(${ROUNDS} rounds each, interleaved, medians; load average ${loadavg()[0]!.toFixed(2)} on ${cpus().length} CPUs)`,
+  );
 } finally {
   killUnder(repo.root);
   repo.cleanup();

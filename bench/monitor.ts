@@ -20,27 +20,58 @@ const sha = (i: number) => (i + 1).toString(16).padStart(40, 'a');
 const deployment = (i: number): FakeDeployment => ({
   id: `dep-${i}`,
   sha: sha(i),
-  phases: [[15_000 + i * 1_000, 'PENDING_BUILD'], [25_000 + i * 1_000, 'BUILDING'], [240_000, 'PENDING_DEPLOY'], [250_000, 'DEPLOYING'], [END + i * 1_000, 'ACTIVE']],
+  phases: [
+    [15_000 + i * 1_000, 'PENDING_BUILD'],
+    [25_000 + i * 1_000, 'BUILDING'],
+    [240_000, 'PENDING_DEPLOY'],
+    [250_000, 'DEPLOYING'],
+    [END + i * 1_000, 'ACTIVE'],
+  ],
 });
 
 async function simulate(polling: Polling, commits: number): Promise<{ requests: number; lateMs: number }> {
   const clock = new VirtualClock(T0);
-  const api = await start({ appId: 'app', token: 't', deployments: Array.from({ length: commits }, (_, i) => deployment(i)) }, { now: clock.now });
+  const api = await start(
+    { appId: 'app', token: 't', deployments: Array.from({ length: commits }, (_, i) => deployment(i)) },
+    { now: clock.now },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-'));
   try {
     const store = new FileStatusStore(dir);
     const cache = fileListCache(join(dir, 'cache'), Math.min(polling.fastInterval * 800, 4_000), clock.now);
     const records = await clock.all(
-      Array.from({ length: commits }, (_, i) => () =>
-        runMonitor({
-          sha: sha(i), branch: 'main', remote: 'origin', pid: process.pid, store, polling, now: clock.now, sleep: clock.sleep,
-          signal: new AbortController().signal,
-          sources: [createDigitalOceanSource({ apiUrl: api.url, token: 't', appId: 'app', timeoutMs: 5_000, perPage: 50, now: clock.now, random: Math.random, cache, isAncestor: async () => null })],
-        }),
+      Array.from(
+        { length: commits },
+        (_, i) => () =>
+          runMonitor({
+            sha: sha(i),
+            branch: 'main',
+            remote: 'origin',
+            pid: process.pid,
+            store,
+            polling,
+            now: clock.now,
+            sleep: clock.sleep,
+            signal: new AbortController().signal,
+            sources: [
+              createDigitalOceanSource({
+                apiUrl: api.url,
+                token: 't',
+                appId: 'app',
+                timeoutMs: 5_000,
+                perPage: 50,
+                now: clock.now,
+                random: Math.random,
+                cache,
+                isAncestor: async () => null,
+              }),
+            ],
+          }),
       ),
     );
     const lateMs = Math.max(...records.map((r, i) => Date.parse(r.finishedAt!) - (T0 + END + i * 1_000)));
-    if (records.some((r) => r.state !== 'success')) throw new Error(`unexpected outcome: ${records.map((r) => r.state).join(',')}`);
+    if (records.some((r) => r.state !== 'success'))
+      throw new Error(`unexpected outcome: ${records.map((r) => r.state).join(',')}`);
     return { requests: api.apiRequests().length, lateMs };
   } finally {
     await api.close();
@@ -60,7 +91,12 @@ function planRequests(): { requests: number; lateMs: number } {
 }
 
 function maxRss(args: string[], env: NodeJS.ProcessEnv, cwd: string, preload: string): number {
-  const r = spawnSync(process.execPath, ['--require', preload, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--require', preload, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const m = /MAXRSS (\d+)/.exec(r.stderr);
   if (!m) throw new Error(`no RSS figure from ${args.join(' ')}: ${r.stderr}`);
   return Number(m[1]) / 1024;
@@ -69,16 +105,42 @@ function maxRss(args: string[], env: NodeJS.ProcessEnv, cwd: string, preload: st
 async function rss(): Promise<{ monitor: number; baseline: number }> {
   const repo = makeRepo();
   const head = repo.git('rev-parse', 'HEAD');
-  const api = await start({ appId: 'app', token: 't', deployments: [{ id: 'd', sha: head, phases: [[0, 'BUILDING'], [1_500, 'ACTIVE']] }] });
+  const api = await start({
+    appId: 'app',
+    token: 't',
+    deployments: [
+      {
+        id: 'd',
+        sha: head,
+        phases: [
+          [0, 'BUILDING'],
+          [1_500, 'ACTIVE'],
+        ],
+      },
+    ],
+  });
   const preload = join(repo.root, 'rss.cjs');
-  writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, 'MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n");
-  writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({ digitalocean: { appId: 'app' }, polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 30 } }));
+  writeFileSync(
+    preload,
+    "process.on('exit', () => require('fs').writeSync(2, 'MAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n",
+  );
+  writeFileSync(
+    join(repo.dir, 'deploy-watch.config.json'),
+    JSON.stringify({
+      digitalocean: { appId: 'app' },
+      polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 30 },
+    }),
+  );
   const env = { ...repo.env, DIGITALOCEAN_ACCESS_TOKEN: 't', DEPLOY_WATCH_DO_API_URL: api.url };
   try {
     // spawnSync would block the fake server in this process: run the monitor while serving.
     const monitor = await new Promise<number>((resolve, reject) => {
       import('node:child_process').then(({ spawn }) => {
-        const child = spawn(process.execPath, ['--require', preload, BIN, 'monitor', head], { cwd: repo.dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, ['--require', preload, BIN, 'monitor', head], {
+          cwd: repo.dir,
+          env,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let err = '';
         child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
         child.on('close', () => {
@@ -99,11 +161,20 @@ const fixed = await simulate({ fastInterval: 5, fastFor: 1e9, slowInterval: 5, t
 const plan = planRequests();
 const ours = await simulate({ fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 }, 1);
 const ten = await simulate({ fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 }, 10);
-const pct = (n: number) => `${(n / fixed.requests).toFixed(2)}x of fixed, ${Math.round((1 - n / fixed.requests) * 100)}% fewer`;
+const pct = (n: number) =>
+  `${(n / fixed.requests).toFixed(2)}x of fixed, ${Math.round((1 - n / fixed.requests) * 100)}% fewer`;
 console.log('six-minute deployment, driven clock (API requests, end seen late by):');
 console.log(`  fixed 5 s polling         ${String(fixed.requests).padStart(4)}   late ${fixed.lateMs / 1000} s`);
-console.log(`  plan 5 s/60 s then 15 s   ${String(plan.requests).padStart(4)}   late ${plan.lateMs / 1000} s   ${pct(plan.requests)}`);
-console.log(`  deploy-watch (defaults)   ${String(ours.requests).padStart(4)}   late ${ours.lateMs / 1000} s   ${pct(ours.requests)}   (goal: > 60% fewer, ≤ 15 s late)`);
-console.log(`ten commits in flight: ${ten.requests} requests vs ${ours.requests} for one = ${(ten.requests / ours.requests).toFixed(2)}x (goal ≤ 1.5x), worst end seen ${ten.lateMs / 1000} s late`);
+console.log(
+  `  plan 5 s/60 s then 15 s   ${String(plan.requests).padStart(4)}   late ${plan.lateMs / 1000} s   ${pct(plan.requests)}`,
+);
+console.log(
+  `  deploy-watch (defaults)   ${String(ours.requests).padStart(4)}   late ${ours.lateMs / 1000} s   ${pct(ours.requests)}   (goal: > 60% fewer, ≤ 15 s late)`,
+);
+console.log(
+  `ten commits in flight: ${ten.requests} requests vs ${ours.requests} for one = ${(ten.requests / ours.requests).toFixed(2)}x (goal ≤ 1.5x), worst end seen ${ten.lateMs / 1000} s late`,
+);
 const mem = await rss();
-console.log(`peak RSS: monitor ${mem.monitor.toFixed(1)} MB vs node -e 0 ${mem.baseline.toFixed(1)} MB = ${(mem.monitor / mem.baseline).toFixed(2)}x`);
+console.log(
+  `peak RSS: monitor ${mem.monitor.toFixed(1)} MB vs node -e 0 ${mem.baseline.toFixed(1)} MB = ${(mem.monitor / mem.baseline).toFixed(2)}x`,
+);

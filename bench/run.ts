@@ -8,7 +8,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const skip = new Set(['run.js', 'timing.js']);
 const only = process.argv[2];
 let failed = 0;
-for (const file of readdirSync(here).filter((f) => f.endsWith('.js') && !skip.has(f)).sort()) {
+for (const file of readdirSync(here)
+  .filter((f) => f.endsWith('.js') && !skip.has(f))
+  .sort()) {
   if (only && !file.startsWith(only)) continue;
   console.log(`\n== bench/${file.replace(/\.js$/, '.ts')} ==`);
   const r = spawnSync(process.execPath, [join(here, file)], { stdio: 'inherit' });

@@ -22,20 +22,32 @@ interface Figures {
   problems: string[];
 }
 
-async function measure(name: string, run: (root: string) => Promise<{ seconds: number; runs: PushRun[]; world: Parameters<typeof swarmProblems>[0] }>): Promise<Figures> {
+async function measure(
+  name: string,
+  run: (root: string) => Promise<{ seconds: number; runs: PushRun[]; world: Parameters<typeof swarmProblems>[0] }>,
+): Promise<Figures> {
   const root = makeTempDir(`dw-bench-swarm-${name}-`);
   try {
     const { seconds, runs, world } = await run(root);
     const { landed, problems } = swarmProblems(world);
     const failures = runs.filter((r) => r.code !== 0);
-    return { name, seconds, landed, failures: failures.length, pushes: runs.reduce((n, r) => n + r.pushes, 0), problems };
+    return {
+      name,
+      seconds,
+      landed,
+      failures: failures.length,
+      pushes: runs.reduce((n, r) => n + r.pushes, 0),
+      problems,
+    };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
 const total = AGENTS * COMMITS;
-console.log(`${AGENTS} clones × ${COMMITS} commits = ${total} commits, default config; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `${AGENTS} clones × ${COMMITS} commits = ${total} commits, default config; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}`,
+);
 const row = (f: Figures, bound: number) =>
   `${f.name.padEnd(9)} ${f.seconds.toFixed(1).padStart(7)}s  ×${(f.seconds / bound).toFixed(2)} serial  landed ${f.landed}/${total}  failures ${f.failures}  git pushes ${f.pushes} (${(f.pushes / total).toFixed(2)}× commits)${f.problems.length ? `  problems: ${f.problems.slice(0, 3).join('; ')}` : ''}`;
 // Each row as soon as it is measured (the racing run can take long).
@@ -56,7 +68,10 @@ const racing = await measure('no-queue', async (root) => {
 console.log(row(racing, serial.seconds));
 
 const goals = [
-  ['queue: every commit landed, no failure, every guarantee', queued.landed === total && queued.failures === 0 && queued.problems.length === 0],
+  [
+    'queue: every commit landed, no failure, every guarantee',
+    queued.landed === total && queued.failures === 0 && queued.problems.length === 0,
+  ],
   [`queue: git pushes ≤ ${ATTEMPT_GOAL}× commits`, queued.pushes <= ATTEMPT_GOAL * total],
   [`queue: wall time ≤ ${TIME_GOAL}× serial bound`, queued.seconds <= TIME_GOAL * serial.seconds],
 ] as const;

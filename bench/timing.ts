@@ -8,7 +8,8 @@ export function timeCommand(cmd: string, args: string[], opts: SpawnSyncOptions 
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.error) throw r.error;
-  if (r.status !== (opts.expect ?? 0)) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${String(r.stderr ?? '').slice(0, 500)}`);
+  if (r.status !== (opts.expect ?? 0))
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${String(r.stderr ?? '').slice(0, 500)}`);
   return ms;
 }
 

@@ -19,7 +19,9 @@ interface Ran {
 /** Runs a command in the demo repo, echoing it and its output indented; never blocks the servers. */
 function run(world: World, cmd: string, args: string[], opts: { show?: boolean } = {}): Promise<Ran> {
   const started = Date.now();
-  say(`  $ ${cmd === process.execPath ? 'deploy-watch' : cmd} ${(cmd === process.execPath ? args.slice(1) : args).join(' ')}`);
+  say(
+    `  $ ${cmd === process.execPath ? 'deploy-watch' : cmd} ${(cmd === process.execPath ? args.slice(1) : args).join(' ')}`,
+  );
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: world.dir, env: world.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -42,7 +44,9 @@ async function pushCommit(world: World, file: string, content: string, message: 
   const sha = world.git('rev-parse', 'HEAD');
   const pushed = await run(world, 'git', ['push', 'origin', 'main'], { show: false });
   if (pushed.code !== 0) throw new Error(`git push failed:\n${pushed.out}`);
-  say(`    → the push returned in ${(pushed.ms / 1000).toFixed(2)} s; the pre-push hook armed a watcher that starts the monitor once the remote accepted ${sha.slice(0, 7)}`);
+  say(
+    `    → the push returned in ${(pushed.ms / 1000).toFixed(2)} s; the pre-push hook armed a watcher that starts the monitor once the remote accepted ${sha.slice(0, 7)}`,
+  );
   return sha;
 }
 
@@ -69,7 +73,12 @@ async function main(): Promise<number> {
     say(`  App Platform API stand-in ${world.api.url}, health endpoint ${world.healthUrl}`);
 
     say(`\n${bold('2. A push that deploys')}`);
-    const good = await pushCommit(world, 'cart.ts', 'export const total = (items: number[]) => items.reduce((a, b) => a + b, 0);\n', 'Add the cart total');
+    const good = await pushCommit(
+      world,
+      'cart.ts',
+      'export const total = (items: number[]) => items.reduce((a, b) => a + b, 0);\n',
+      'Add the cart total',
+    );
     await waitForRecord(world, good);
     const early = await dw(world, 'check');
     say(`    → exit ${early.code}: ${early.code === 2 ? 'still in progress, a monitor is on it' : 'already decided'}`);
@@ -86,7 +95,11 @@ async function main(): Promise<number> {
     const api = world.api.apiRequests().length;
     say(`\n  The monitors made ${api} API requests in all.`);
     const ok = early.code !== null && [0, 2].includes(early.code) && watched.code === 0 && failed.code === 1;
-    say(ok ? bold('\nDemo finished: one deployment succeeded, one failed with its build log.') : bold('\nDemo finished with unexpected exit codes.'));
+    say(
+      ok
+        ? bold('\nDemo finished: one deployment succeeded, one failed with its build log.')
+        : bold('\nDemo finished with unexpected exit codes.'),
+    );
     return ok ? 0 : 1;
   } finally {
     await cleanup();
@@ -107,7 +120,8 @@ async function waitForRecord(world: World, sha: string): Promise<void> {
 async function stopEverything(world: World): Promise<void> {
   const opts = { cwd: world.dir, env: world.env };
   try {
-    for (const m of await listMonitors(opts)) if (m.liveness === 'alive') await stopMonitor(m.sha, { ...opts, graceMs: 2000 });
+    for (const m of await listMonitors(opts))
+      if (m.liveness === 'alive') await stopMonitor(m.sha, { ...opts, graceMs: 2000 });
   } catch {
     /* the repo may be half made */
   }

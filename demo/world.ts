@@ -47,7 +47,8 @@ export async function createWorld(): Promise<World> {
     DEPLOY_WATCH_DO_API_URL: '',
   };
   delete env.DEPLOY_WATCH_STATE_DIR;
-  const git = (cwd: string, args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const git = (cwd: string, args: string[]) =>
+    execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
   const timeline: Timeline = { appId: APP_ID, token: TOKEN, deployments: [] };
   const t0 = Date.now();
@@ -64,7 +65,10 @@ export async function createWorld(): Promise<World> {
   symlinkSync(HUSKY, join(dir, 'node_modules', 'husky'));
   symlinkSync(BIN, join(dir, 'node_modules', '.bin', 'deploy-watch'));
   writeFileSync(join(dir, '.gitignore'), 'node_modules/\n');
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'shop', version: '1.0.0', private: true }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'shop', version: '1.0.0', private: true }, null, 2)}\n`,
+  );
   execFileSync(process.execPath, [BIN, 'init', '--quiet'], { cwd: dir, env, stdio: 'ignore' });
   const config = {
     digitalocean: { appId: APP_ID },
@@ -96,7 +100,12 @@ export async function createWorld(): Promise<World> {
 }
 
 /** Polls the remote's main; each new tip becomes a deployment that builds, then goes live or fails. */
-function simulateDeployOnPush(remote: string, timeline: Timeline, t0: number, git: (args: string[]) => string): NodeJS.Timeout {
+function simulateDeployOnPush(
+  remote: string,
+  timeline: Timeline,
+  t0: number,
+  git: (args: string[]) => string,
+): NodeJS.Timeout {
   let seen = safe(() => git(['rev-parse', 'refs/heads/main']));
   let n = 0;
   const timer = setInterval(() => {
@@ -109,9 +118,20 @@ function simulateDeployOnPush(remote: string, timeline: Timeline, t0: number, gi
       id: `d${String(++n).padStart(3, '0')}-demo-${tip.slice(0, 7)}`,
       sha: tip,
       phases: fails
-        ? [[t + 1500, 'PENDING_BUILD'], [t + 2500, 'BUILDING'], [t + 5000, 'ERROR']]
-        : [[t + 1500, 'PENDING_BUILD'], [t + 2500, 'BUILDING'], [t + 4500, 'DEPLOYING'], [t + 6500, 'ACTIVE']],
-      ...(fails ? { logs: { BUILD: BUILD_FAILURE_LOG } } : { logs: { BUILD: 'npm ci\nnpm run build\nbuild complete\n' } }),
+        ? [
+            [t + 1500, 'PENDING_BUILD'],
+            [t + 2500, 'BUILDING'],
+            [t + 5000, 'ERROR'],
+          ]
+        : [
+            [t + 1500, 'PENDING_BUILD'],
+            [t + 2500, 'BUILDING'],
+            [t + 4500, 'DEPLOYING'],
+            [t + 6500, 'ACTIVE'],
+          ],
+      ...(fails
+        ? { logs: { BUILD: BUILD_FAILURE_LOG } }
+        : { logs: { BUILD: 'npm ci\nnpm run build\nbuild complete\n' } }),
     };
     timeline.deployments.push(deployment);
   }, 200);
@@ -126,15 +146,18 @@ function liveSha(deployments: FakeDeployment[], t: number): string | null {
 
 async function startHealth(live: () => string | null): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: { commit: live() } }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ status: 'ok', version: { commit: live() } }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}/health`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -8,7 +8,12 @@ import { realClock, realSleep } from './core/clock.js';
 import { resolveCommit } from './core/commitRef.js';
 import { loadConfig } from './core/config.js';
 import { createGit } from './core/git.js';
-import { listMonitors as listMonitorsIn, stopMonitor as stopMonitorIn, type MonitorEntry, type StopResult } from './core/monitors.js';
+import {
+  listMonitors as listMonitorsIn,
+  stopMonitor as stopMonitorIn,
+  type MonitorEntry,
+  type StopResult,
+} from './core/monitors.js';
 import { evaluate, type Evaluation } from './core/outcome.js';
 import { waitForOutcome } from './core/waitForOutcome.js';
 import { openRepo, type RepoOptions } from './runtime.js';
@@ -26,7 +31,10 @@ export async function waitForDeployment(
 ): Promise<Evaluation> {
   const { store, resolveSha } = openRepo(options);
   const sha = await resolveSha(commit);
-  return waitForOutcome(store, sha, options.timeoutMs, realClock, { intervalMs: options.intervalMs, signal: options.signal });
+  return waitForOutcome(store, sha, options.timeoutMs, realClock, {
+    intervalMs: options.intervalMs,
+    signal: options.signal,
+  });
 }
 
 /** The monitors of this clone (live and stale), newest first. */
@@ -35,7 +43,10 @@ export async function listMonitors(options: RepoOptions = {}): Promise<MonitorEn
 }
 
 /** Stops a commit's monitor (SIGTERM, then SIGKILL after `graceMs`), like `manage stop`. */
-export async function stopMonitor(commit: string, options: RepoOptions & { graceMs?: number } = {}): Promise<StopResult> {
+export async function stopMonitor(
+  commit: string,
+  options: RepoOptions & { graceMs?: number } = {},
+): Promise<StopResult> {
   const { store, kill } = openRepo(options);
   const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
   return stopMonitorIn(sha, options.graceMs ?? 5000, { store, kill, ...realClock });
@@ -47,7 +58,11 @@ export type PushResult =
 
 /** `deploy-watch push`: refuses what is unsafe, then pushes with rebase, rule-based merges and retry. */
 export async function pushWithRetry(
-  options: RepoOptions & { remote?: string; branch?: string; onRetry?: (attempt: number, reason: string, delayMs: number) => void } = {},
+  options: RepoOptions & {
+    remote?: string;
+    branch?: string;
+    onRetry?: (attempt: number, reason: string, delayMs: number) => void;
+  } = {},
 ): Promise<PushResult> {
   const { env, repo } = openRepo(options);
   const git = createGit(repo.topLevel, env); // git's unmerged paths are relative to the top folder

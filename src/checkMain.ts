@@ -23,7 +23,10 @@ export async function runFast(argv: readonly string[]): Promise<number | null> {
     else return null;
   }
   try {
-    return await runCheck({ commit }, createDeps({ json, quiet: false, verbose: false, cwd: '.' }, processIo(), NOT_HERE));
+    return await runCheck(
+      { commit },
+      createDeps({ json, quiet: false, verbose: false, cwd: '.' }, processIo(), NOT_HERE),
+    );
   } catch {
     return null;
   }

@@ -17,7 +17,9 @@ import { registerLogs } from './commands/logs/register.js';
 
 export function buildProgram(version: string, runner: Runner): Command {
   const program = new Command('deploy-watch')
-    .description('Did my push deploy, and if not, why? Watches deployments after git push and gets pushes through a busy main.')
+    .description(
+      'Did my push deploy, and if not, why? Watches deployments after git push and gets pushes through a busy main.',
+    )
     .version(version, '-V, --version')
     .option('--json', 'machine-readable output on stdout (nothing else there)', false)
     .option('--cwd <dir>', 'run as if started in <dir>')

@@ -9,6 +9,7 @@ import { createHookDeps } from './runtime.js';
 
 /** Resolves to the hook's exit code, or null when argv is not exactly the pre-push hook call. */
 export async function runFast(argv: readonly string[], bin = binPath()): Promise<number | null> {
-  if (argv.length !== 4 || argv[0] !== 'hook' || argv[1] !== 'pre-push' || argv.some((a) => a.startsWith('-'))) return null;
+  if (argv.length !== 4 || argv[0] !== 'hook' || argv[1] !== 'pre-push' || argv.some((a) => a.startsWith('-')))
+    return null;
   return runPrePush({ remote: argv[2]!, url: argv[3]!, input: await readStdin() }, createHookDeps(bin));
 }

@@ -37,7 +37,12 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
 
 function reportError(error: unknown, io: Io, verbose: boolean): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.success;
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    )
+      return EXIT.success;
     return EXIT.usage; // commander already printed its message and the help hint
   }
   if (error instanceof DeployWatchError) {
@@ -46,7 +51,9 @@ function reportError(error: unknown, io: Io, verbose: boolean): number {
     return error.exitCode;
   }
   const e = error as Error;
-  io.stderr.write(`deploy-watch: internal error: ${e?.message ?? String(error)}. Re-run with --verbose for details and report it.\n`);
+  io.stderr.write(
+    `deploy-watch: internal error: ${e?.message ?? String(error)}. Re-run with --verbose for details and report it.\n`,
+  );
   if (verbose && e?.stack) io.stderr.write(`${e.stack}\n`);
   return EXIT.internal;
 }
@@ -54,4 +61,3 @@ function reportError(error: unknown, io: Io, verbose: boolean): number {
 export async function main(argv: readonly string[]): Promise<void> {
   process.exitCode = await run(argv);
 }
-

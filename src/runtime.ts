@@ -22,9 +22,17 @@ export interface Io {
   cwd: string;
 }
 
-const outputOf = (stream: NodeJS.WriteStream): Output => ({ write: (s) => void stream.write(s), isTTY: Boolean(stream.isTTY) });
+const outputOf = (stream: NodeJS.WriteStream): Output => ({
+  write: (s) => void stream.write(s),
+  isTTY: Boolean(stream.isTTY),
+});
 
-export const processIo = (): Io => ({ stdout: outputOf(process.stdout), stderr: outputOf(process.stderr), env: process.env, cwd: process.cwd() });
+export const processIo = (): Io => ({
+  stdout: outputOf(process.stdout),
+  stderr: outputOf(process.stderr),
+  env: process.env,
+  cwd: process.cwd(),
+});
 
 const realKill = (pid: number, signal: NodeJS.Signals | 0): void => void process.kill(pid, signal);
 
@@ -62,7 +70,11 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
     logger: lazy(async () => {
       const { createLogger } = await load.log();
       const secrets = await secretsOf(config);
-      return createLogger(toolLogPath(stateDir()), [secrets.doToken, secrets.databaseUrl], globals.verbose ? 'debug' : 'info');
+      return createLogger(
+        toolLogPath(stateDir()),
+        [secrets.doToken, secrets.databaseUrl],
+        globals.verbose ? 'debug' : 'info',
+      );
     }),
     spawnDetached: (args) => spawnDetached(args, { bin: binPath(), cwd: repo().topLevel, env: io.env }),
   };
@@ -98,7 +110,14 @@ export function openRepo(options: RepoOptions = {}): OpenedRepo {
   const git = createGit(resolve(options.cwd ?? process.cwd()), env);
   const repo = discoverRepo(git);
   const store = new FileStatusStore(stateDirFor(repo, env));
-  return { env, git, repo, store, kill: realKill, resolveSha: (commit) => resolveCommit(commit, { git, store, head: repo.head }) };
+  return {
+    env,
+    git,
+    repo,
+    store,
+    kill: realKill,
+    resolveSha: (commit) => resolveCommit(commit, { git, store, head: repo.head }),
+  };
 }
 
 /** What the pre-push hook's fast path needs, without the command table or a lazy config. */

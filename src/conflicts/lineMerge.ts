@@ -46,7 +46,8 @@ export function mergeLines(base: Range, ours: Range, theirs: Range): Versions[] 
  * the side that has it most often, dropping the extra copies that only theirs stood for.
  */
 function onceEach(out: Versions[], base: Range, ours: Range, theirs: Range): Versions[] {
-  const count = (lines: Range) => lines.reduce((m, l) => m.set(l.key, (m.get(l.key) ?? 0) + 1), new Map<string, number>());
+  const count = (lines: Range) =>
+    lines.reduce((m, l) => m.set(l.key, (m.get(l.key) ?? 0) + 1), new Map<string, number>());
   const inBase = count(base);
   const inOurs = count(ours);
   const inTheirs = count(theirs);

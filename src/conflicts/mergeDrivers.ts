@@ -6,7 +6,6 @@ import type { MergeRule } from './rules.js';
 import { STRATEGIES, type Strategy } from './strategies.js';
 import { binPath } from '../core/packageRoot.js';
 
-
 export const driverName = (strategy: Strategy) => `deploy-watch-${strategy}`;
 
 /** One `.gitattributes` line per glob, e.g. `ROADMAP.md merge=deploy-watch-checklist`. */

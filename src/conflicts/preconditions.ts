@@ -29,6 +29,15 @@ export function checkPreconditions(state: RepoState, args: { remote?: string; br
 
 /** git check-ref-format's rules, enough to refuse what cannot name a branch. */
 export function isBranchName(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && !name.startsWith('-') && !name.startsWith('/') && !name.endsWith('/') &&
-    !name.endsWith('.lock') && !name.endsWith('.') && !/\.\.|\/\/|@\{|[\x00-\x20\x7f~^:?*[\\]|(^|\/)\./.test(name) && name !== '@';
+  return (
+    name.length > 0 &&
+    name.length <= 255 &&
+    !name.startsWith('-') &&
+    !name.startsWith('/') &&
+    !name.endsWith('/') &&
+    !name.endsWith('.lock') &&
+    !name.endsWith('.') &&
+    !/\.\.|\/\/|@\{|[\x00-\x20\x7f~^:?*[\\]|(^|\/)\./.test(name) &&
+    name !== '@'
+  );
 }

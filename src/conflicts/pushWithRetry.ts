@@ -60,12 +60,22 @@ export async function pushWithRetry(target: PushTarget, policy: RetryPolicy, env
 async function attempts(target: PushTarget, policy: RetryPolicy, env: PushEnv, start: string): Promise<PushReport> {
   const { git } = env;
   const upstream = `refs/remotes/${target.remote}/${target.branch}`;
-  const report: PushReport = { outcome: 'gave-up', attempts: [], rebases: 0, rebasedCommits: 0, autoResolved: [], remoteSha: null, files: [], reason: null };
+  const report: PushReport = {
+    outcome: 'gave-up',
+    attempts: [],
+    rebases: 0,
+    rebasedCommits: 0,
+    autoResolved: [],
+    remoteSha: null,
+    files: [],
+    reason: null,
+  };
   const resolved = new Set<string>();
   const finish = async (outcome: PushReport['outcome'], extra: Partial<PushReport> = {}) => {
     Object.assign(report, { outcome, autoResolved: [...resolved] }, extra);
     // Back to where the command started (clean tree, so --keep cannot lose anything).
-    if (outcome !== 'pushed' && outcome !== 'up-to-date' && outcome !== 'not-on-remote') await git.run(['reset', '-q', '--keep', start], { allowFailure: true });
+    if (outcome !== 'pushed' && outcome !== 'up-to-date' && outcome !== 'not-on-remote')
+      await git.run(['reset', '-q', '--keep', start], { allowFailure: true });
     return report;
   };
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
@@ -94,12 +104,18 @@ async function attempts(target: PushTarget, policy: RetryPolicy, env: PushEnv, s
       log({ result: 'up-to-date' });
       return finish('up-to-date', { remoteSha: (await git.run(['rev-parse', upstream])).stdout.trim() });
     }
-    const push = await git.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], { allowFailure: true });
+    const push = await git.run(['push', '--porcelain', target.remote, `HEAD:refs/heads/${target.branch}`], {
+      allowFailure: true,
+    });
     const outcome = classifyPush(push.stdout, push.stderr, target.branch);
     // An answer lost on the way back is checked with the remote, never guessed (or pushed twice).
     const landed = outcome.kind !== 'pushed' && outcome.answerLost && (await remoteHasHead(git, target));
     if (outcome.kind === 'pushed' || landed) {
-      log(landed ? { result: 'pushed', reason: `answer lost (${outcome.reason}); ls-remote shows the push landed` } : { result: 'pushed' });
+      log(
+        landed
+          ? { result: 'pushed', reason: `answer lost (${outcome.reason}); ls-remote shows the push landed` }
+          : { result: 'pushed' },
+      );
       await env.onAccepted?.();
       return verify(git, target, upstream, finish);
     }
@@ -130,12 +146,20 @@ async function fetch(git: Git, target: PushTarget, upstream: string): Promise<{ 
 
 /** Asks the remote (ls-remote: network) whether its branch now points at our HEAD. */
 async function remoteHasHead(git: Git, target: PushTarget): Promise<boolean> {
-  const [remote, head] = await Promise.all([remoteBranchSha(git, target.remote, target.branch), git.run(['rev-parse', 'HEAD'])]);
+  const [remote, head] = await Promise.all([
+    remoteBranchSha(git, target.remote, target.branch),
+    git.run(['rev-parse', 'HEAD']),
+  ]);
   return remote !== null && remote === head.stdout.trim();
 }
 
 /** After git says yes: fetch again and check that every local commit really is on the remote. */
-async function verify(git: Git, target: PushTarget, upstream: string, finish: (o: PushReport['outcome'], e?: Partial<PushReport>) => Promise<PushReport>) {
+async function verify(
+  git: Git,
+  target: PushTarget,
+  upstream: string,
+  finish: (o: PushReport['outcome'], e?: Partial<PushReport>) => Promise<PushReport>,
+) {
   const fetched = await fetch(git, target, upstream);
   if (fetched.exists && (await isAncestor(git, 'HEAD', upstream))) {
     return finish('pushed', { remoteSha: (await git.run(['rev-parse', 'HEAD'])).stdout.trim() });

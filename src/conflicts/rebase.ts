@@ -16,13 +16,28 @@ export type RebaseResult =
 
 const NO_EDITOR = { GIT_EDITOR: 'true', GIT_SEQUENCE_EDITOR: 'true' };
 
-export async function rebaseOnto(git: Git, topLevel: string, upstream: string, rules: readonly MergeRule[]): Promise<RebaseResult> {
+export async function rebaseOnto(
+  git: Git,
+  topLevel: string,
+  upstream: string,
+  rules: readonly MergeRule[],
+): Promise<RebaseResult> {
   const commits = Number((await git.run(['rev-list', '--count', `${upstream}..HEAD`])).stdout.trim());
   const resolved = new Set<string>();
-  const rebaseDirs = await git.run(['rev-parse', '--path-format=absolute', '--git-path', 'rebase-merge', '--git-path', 'rebase-apply']);
+  const rebaseDirs = await git.run([
+    'rev-parse',
+    '--path-format=absolute',
+    '--git-path',
+    'rebase-merge',
+    '--git-path',
+    'rebase-apply',
+  ]);
   const inRebase = () => rebaseDirs.stdout.split('\n').some((p) => p !== '' && existsSync(p));
   try {
-    let step: GitResult = await git.run(['-c', 'rebase.updateRefs=false', 'rebase', '--no-autostash', '--no-autosquash', upstream], { allowFailure: true, env: NO_EDITOR });
+    let step: GitResult = await git.run(
+      ['-c', 'rebase.updateRefs=false', 'rebase', '--no-autostash', '--no-autosquash', upstream],
+      { allowFailure: true, env: NO_EDITOR },
+    );
     // Each round replays at least one commit, so this ends; the bound guards against a loop.
     for (let round = 0; round <= commits + 1 && inRebase(); round++) {
       const unmerged = await listUnmerged(git);
@@ -31,7 +46,8 @@ export async function rebaseOnto(git: Git, topLevel: string, upstream: string, r
       if (human.length > 0) return await abort(git, { kind: 'conflict', files: human, resolved: [...resolved] });
       for (const item of unmerged) {
         const why = await resolveFile(git, topLevel, item, strategyFor(item.path, rules)!);
-        if (why) return await abort(git, { kind: 'conflict', files: [`${item.path} (${why})`], resolved: [...resolved] });
+        if (why)
+          return await abort(git, { kind: 'conflict', files: [`${item.path} (${why})`], resolved: [...resolved] });
         resolved.add(item.path);
       }
       step = await git.run(['rebase', '--continue'], { allowFailure: true, env: NO_EDITOR });

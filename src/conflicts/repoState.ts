@@ -24,15 +24,29 @@ const IN_PROGRESS: Array<[string, string]> = [
 ];
 
 export async function readRepoState(git: Git): Promise<RepoState> {
-  const paths = await git.run(['rev-parse', '--path-format=absolute', ...IN_PROGRESS.flatMap(([p]) => ['--git-path', p])]);
+  const paths = await git.run([
+    'rev-parse',
+    '--path-format=absolute',
+    ...IN_PROGRESS.flatMap(([p]) => ['--git-path', p]),
+  ]);
   const found = paths.stdout.split('\n').findIndex((p) => p !== '' && existsSync(p));
   const symbolic = await git.run(['symbolic-ref', '-q', '--short', 'HEAD'], { allowFailure: true });
   const branch = symbolic.exitCode === 0 ? symbolic.stdout.trim() : null;
   const head = (await git.run(['rev-parse', 'HEAD'])).stdout.trim();
   const status = await git.run(['--no-optional-locks', 'status', '--porcelain', '-z', '--untracked-files=no']);
-  const dirty = status.stdout.split('\0').filter(Boolean).map((entry) => entry.slice(3));
+  const dirty = status.stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => entry.slice(3));
   const remotes = (await git.run(['remote'])).stdout.split('\n').filter(Boolean);
-  return { branch, head, dirty, inProgress: found >= 0 ? IN_PROGRESS[found]![1] : null, remotes, upstream: branch ? await upstreamOf(git, branch) : null };
+  return {
+    branch,
+    head,
+    dirty,
+    inProgress: found >= 0 ? IN_PROGRESS[found]![1] : null,
+    remotes,
+    upstream: branch ? await upstreamOf(git, branch) : null,
+  };
 }
 
 async function upstreamOf(git: Git, branch: string): Promise<RepoState['upstream']> {

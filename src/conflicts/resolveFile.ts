@@ -10,14 +10,21 @@ import { hasConflictMarkers, lostLines } from './verify.js';
 const REGULAR = new Set(['100644', '100755']);
 
 /** Null when resolved and staged; otherwise why a human must look at it. */
-export async function resolveFile(git: Git, topLevel: string, item: UnmergedPath, strategy: Strategy): Promise<string | null> {
+export async function resolveFile(
+  git: Git,
+  topLevel: string,
+  item: UnmergedPath,
+  strategy: Strategy,
+): Promise<string | null> {
   const { 1: base, 2: ours, 3: theirs } = item.stages;
   if (!ours || !theirs) return 'deleted on one side and changed on the other';
-  if (!REGULAR.has(ours.mode) || !REGULAR.has(theirs.mode) || (base && !REGULAR.has(base.mode))) return 'not a regular file';
+  if (!REGULAR.has(ours.mode) || !REGULAR.has(theirs.mode) || (base && !REGULAR.has(base.mode)))
+    return 'not a regular file';
   const [b, o, t] = await Promise.all([base ? blob(git, base) : '', blob(git, ours), blob(git, theirs)]);
   if ([b, o, t].some((text) => text.includes('\0'))) return 'binary content';
   const merged = mergeWith(strategy, b, o, t);
-  if (hasConflictMarkers(merged) && !hasConflictMarkers(o) && !hasConflictMarkers(t)) return 'the merge produced conflict markers';
+  if (hasConflictMarkers(merged) && !hasConflictMarkers(o) && !hasConflictMarkers(t))
+    return 'the merge produced conflict markers';
   const lost = lostLines(strategy, b, o, t, merged);
   if (lost.length > 0) return `the ${strategy} merge would lose ${lost.length} line(s)`;
   writeFileSync(join(topLevel, item.path), merged);

@@ -31,7 +31,14 @@ export function lostLines(strategy: Strategy, base: string, ours: string, theirs
       seen.set(id, n);
       const added = n > (baseCount.get(id) ?? 0);
       if (added && !have.has(id)) lost.push(raw);
-      else if (strategy === 'checklist' && parseTask(raw)?.checked && !baseTicked.has(id) && have.has(id) && !ticked.has(id)) lost.push(raw);
+      else if (
+        strategy === 'checklist' &&
+        parseTask(raw)?.checked &&
+        !baseTicked.has(id) &&
+        have.has(id) &&
+        !ticked.has(id)
+      )
+        lost.push(raw);
     }
   }
   return [...new Set(lost)];

@@ -18,7 +18,13 @@ export interface CleanupResult {
   skipped: string[];
 }
 
-export function cleanupOlderThan(stateDir: string, store: StatusStore, maxAgeMs: number, nowMs: number, dryRun: boolean): CleanupResult {
+export function cleanupOlderThan(
+  stateDir: string,
+  store: StatusStore,
+  maxAgeMs: number,
+  nowMs: number,
+  dryRun: boolean,
+): CleanupResult {
   const result: CleanupResult = { removed: [], keptLive: [], skipped: [] };
   const dir = runsDir(stateDir);
   let names: string[];

@@ -37,7 +37,9 @@ export async function resolveCommit(input: string | undefined, opts: ResolveOpti
     if (matches.length > 1) throw new UsageError(msg.ambiguousPrefix(prefix, matches));
   }
   if (opts.storeOnly || !opts.git) throw new UsageError(msg.noStateForCommit(input));
-  const result = opts.git.runSync(['rev-parse', '--verify', '--quiet', '--end-of-options', `${input}^{commit}`], { allowFailure: true });
+  const result = opts.git.runSync(['rev-parse', '--verify', '--quiet', '--end-of-options', `${input}^{commit}`], {
+    allowFailure: true,
+  });
   const sha = result.stdout.trim();
   if (result.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(sha)) throw new UsageError(msg.unknownCommit(input));
   return sha;

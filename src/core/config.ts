@@ -22,12 +22,21 @@ export const configSchema = z
       .default(DEFAULT_BRANCH_PATTERN)
       .refine(isValidRegExp, { message: 'is not a valid regular expression' }),
     // logBudget: seconds the monitor keeps fetching a failed deployment's logs after recording the outcome.
-    digitalocean: z.object({ appId: z.string().min(1), logBudget: positive.max(3600).default(120) }).strict().optional(),
+    digitalocean: z
+      .object({ appId: z.string().min(1), logBudget: positive.max(3600).default(120) })
+      .strict()
+      .optional(),
     database: z
       .object({
-        query: z.string().min(1).default('select status from deployments where commit_sha = $1 order by created_at desc limit 1'),
+        query: z
+          .string()
+          .min(1)
+          .default('select status from deployments where commit_sha = $1 order by created_at desc limit 1'),
         states: z
-          .object({ success: z.array(z.string()).default(['deployed']), failed: z.array(z.string()).default(['failed']) })
+          .object({
+            success: z.array(z.string()).default(['deployed']),
+            failed: z.array(z.string()).default(['failed']),
+          })
           .strict()
           .default({}),
         timeout: positive.default(2),
@@ -54,20 +63,24 @@ export const configSchema = z
         backoffCap: positive.default(30),
         /** Seconds a push may hold the local queue's turn before the next in line takes over. */
         turnTimeout: positive.default(120),
-        rules: z
-          .array(z.object({ paths: globList, strategy: z.enum(['union', 'checklist']) }).strict())
-          .default([
-            { paths: ['ROADMAP.md', 'TODO.md', 'TASKS.md', 'docs/roadmap/**', '**/roadmap*.md'], strategy: 'checklist' },
-            { paths: ['CHANGELOG.md', 'sessions/**', 'docs/sessions/**', '**/session-*.md'], strategy: 'union' },
-          ]),
+        rules: z.array(z.object({ paths: globList, strategy: z.enum(['union', 'checklist']) }).strict()).default([
+          { paths: ['ROADMAP.md', 'TODO.md', 'TASKS.md', 'docs/roadmap/**', '**/roadmap*.md'], strategy: 'checklist' },
+          { paths: ['CHANGELOG.md', 'sessions/**', 'docs/sessions/**', '**/session-*.md'], strategy: 'union' },
+        ]),
       })
       .strict()
       .default({}),
     notify: z
-      .object({ command: z.string().min(1).nullable().default(null), webhook: z.string().url().nullable().default(null) })
+      .object({
+        command: z.string().min(1).nullable().default(null),
+        webhook: z.string().url().nullable().default(null),
+      })
       .strict()
       .default({}),
-    cleanup: z.object({ days: z.number().nonnegative().default(7) }).strict().default({}),
+    cleanup: z
+      .object({ days: z.number().nonnegative().default(7) })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -101,8 +114,10 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
   const out: Record<string, unknown> = { ...raw };
   if (env.DEPLOY_WATCH_BRANCH) out.branch = env.DEPLOY_WATCH_BRANCH;
   if (env.DEPLOY_WATCH_REMOTE) out.remote = env.DEPLOY_WATCH_REMOTE;
-  if (env.DEPLOY_WATCH_APP_ID) out.digitalocean = { ...(out.digitalocean as object | undefined), appId: env.DEPLOY_WATCH_APP_ID };
-  if (env.DEPLOY_WATCH_HEALTH_URL) out.health = { ...(out.health as object | undefined), url: env.DEPLOY_WATCH_HEALTH_URL };
+  if (env.DEPLOY_WATCH_APP_ID)
+    out.digitalocean = { ...(out.digitalocean as object | undefined), appId: env.DEPLOY_WATCH_APP_ID };
+  if (env.DEPLOY_WATCH_HEALTH_URL)
+    out.health = { ...(out.health as object | undefined), url: env.DEPLOY_WATCH_HEALTH_URL };
   return out;
 }
 
@@ -116,7 +131,14 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
     const issue = result.error.issues[0]!;
     const key = issue.path.join('.') || '(top level)';
     const unknown = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : null;
-    throw new ConfigError(msg.configInvalid(origin, unknown ? `${key === '(top level)' ? '' : `${key}.`}${unknown}` : key, unknown ? 'is not a known key' : issue.message, allowedFor(issue.path)));
+    throw new ConfigError(
+      msg.configInvalid(
+        origin,
+        unknown ? `${key === '(top level)' ? '' : `${key}.`}${unknown}` : key,
+        unknown ? 'is not a known key' : issue.message,
+        allowedFor(issue.path),
+      ),
+    );
   }
   const doApiUrl = env.DEPLOY_WATCH_DO_API_URL || DEFAULT_DO_API_URL;
   if (!/^https?:\/\//.test(doApiUrl)) throw new ConfigError(msg.badApiUrl(doApiUrl));

@@ -20,7 +20,8 @@ export function toJsonSchema(schema: z.ZodTypeAny): Json {
   if (schema instanceof z.ZodEffects) return toJsonSchema(schema.innerType());
   if (schema instanceof z.ZodOptional) return toJsonSchema(schema.unwrap());
   // The default as parsed (`{}` filled in with its own keys' defaults), which is what an editor should show.
-  if (schema instanceof z.ZodDefault) return { ...toJsonSchema(schema._def.innerType), default: schema.parse(undefined) };
+  if (schema instanceof z.ZodDefault)
+    return { ...toJsonSchema(schema._def.innerType), default: schema.parse(undefined) };
   if (schema instanceof z.ZodNullable) {
     const inner = toJsonSchema(schema.unwrap());
     return { ...inner, type: [inner.type, 'null'] };

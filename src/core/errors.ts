@@ -40,11 +40,17 @@ export class GitError extends DeployWatchError {
     readonly stderr: string,
     readonly gitExitCode: number | null,
   ) {
-    super(`git ${args.join(' ')} failed (exit ${gitExitCode ?? 'signal'}): ${stderr.trim() || 'no output'}`, EXIT.internal);
+    super(
+      `git ${args.join(' ')} failed (exit ${gitExitCode ?? 'signal'}): ${stderr.trim() || 'no output'}`,
+      EXIT.internal,
+    );
   }
 }
 
 export function isErrno(error: unknown, code?: string): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' &&
-    (code === undefined || (error as NodeJS.ErrnoException).code === code);
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === 'string' &&
+    (code === undefined || (error as NodeJS.ErrnoException).code === code)
+  );
 }

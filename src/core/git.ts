@@ -15,7 +15,10 @@ export interface GitResult {
 export interface Git {
   readonly cwd: string;
   /** Runs git; throws GitError on a non-zero exit unless `allowFailure`. */
-  run(args: readonly string[], opts?: { allowFailure?: boolean; input?: string; env?: NodeJS.ProcessEnv }): Promise<GitResult>;
+  run(
+    args: readonly string[],
+    opts?: { allowFailure?: boolean; input?: string; env?: NodeJS.ProcessEnv },
+  ): Promise<GitResult>;
   /** Synchronous variant for start-up paths. */
   runSync(args: readonly string[], opts?: { allowFailure?: boolean }): GitResult;
 }
@@ -29,9 +32,13 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
     cwd,
     run(args, opts = {}) {
       return new Promise((resolve, reject) => {
-        const child = execFile('git', [...args], { cwd, env: { ...env, ...opts.env }, maxBuffer: MAX_BUFFER, encoding: 'utf8' },
+        const child = execFile(
+          'git',
+          [...args],
+          { cwd, env: { ...env, ...opts.env }, maxBuffer: MAX_BUFFER, encoding: 'utf8' },
           (error, stdout, stderr) => {
-            if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new InternalError(GIT_MISSING));
+            if (error && (error as NodeJS.ErrnoException).code === 'ENOENT')
+              return reject(new InternalError(GIT_MISSING));
             const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
             if (error && typeof error.code !== 'number' && !opts.allowFailure) {
               reject(new GitError(args, `${stderr}${error.message}`, null));
@@ -39,7 +46,8 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
             }
             if (exitCode !== 0 && !opts.allowFailure) reject(new GitError(args, stderr, exitCode));
             else resolve({ stdout, stderr, exitCode });
-          });
+          },
+        );
         // Close stdin either way, so a git that would read it never waits. A git that exits before
         // reading makes that write fail with EPIPE: harmless (its exit code says what happened),
         // but unhandled it would crash the process (seen under load, with many pushes at once).
@@ -49,7 +57,13 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
     },
     runSync(args, opts = {}) {
       try {
-        const stdout = execFileSync('git', [...args], { cwd, env, maxBuffer: MAX_BUFFER, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        const stdout = execFileSync('git', [...args], {
+          cwd,
+          env,
+          maxBuffer: MAX_BUFFER,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         return { stdout, stderr: '', exitCode: 0 };
       } catch (error) {
         const e = error as { status?: number | null; stderr?: string; stdout?: string; message: string; code?: string };

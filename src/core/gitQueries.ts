@@ -9,7 +9,12 @@ export async function isAncestor(git: Git, ancestor: string, descendant: string)
 }
 
 /** isAncestor, asked again after one fetch of the remote when a commit is not known here; null if still unknown. */
-export async function isAncestorFetchingOnce(git: Git, remote: string, ancestor: string, descendant: string): Promise<boolean | null> {
+export async function isAncestorFetchingOnce(
+  git: Git,
+  remote: string,
+  ancestor: string,
+  descendant: string,
+): Promise<boolean | null> {
   // A git that is missing or killed leaves the ancestry unknown rather than failing the poll.
   const ask = () => isAncestor(git, ancestor, descendant).catch(() => null);
   const known = await ask();
@@ -21,7 +26,11 @@ export async function isAncestorFetchingOnce(git: Git, remote: string, ancestor:
 /** A push to a URL counts as a push to the remote when the URL is one of the remote's push URLs. */
 export async function isPushUrlOf(git: Git, remote: string, url: string): Promise<boolean> {
   const r = await git.run(['remote', 'get-url', '--all', '--push', remote], { allowFailure: true });
-  const norm = (u: string) => u.trim().replace(/\/+$/, '').replace(/\.git$/, '');
+  const norm = (u: string) =>
+    u
+      .trim()
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '');
   return r.exitCode === 0 && r.stdout.split('\n').some((line) => line.trim() !== '' && norm(line) === norm(url));
 }
 
@@ -49,7 +58,9 @@ export async function refFacts(git: Git, refs: readonly string[]): Promise<Map<s
 
 /** The commit `refs/remotes/<remote>/<branch>` holds, or null when there is no such ref. */
 export async function trackingSha(git: Git, remote: string, branch: string): Promise<string | null> {
-  const r = await git.run(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${branch}^{commit}`], { allowFailure: true });
+  const r = await git.run(['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${branch}^{commit}`], {
+    allowFailure: true,
+  });
   return r.exitCode === 0 ? r.stdout.trim() || null : null;
 }
 
@@ -63,7 +74,10 @@ export interface RefUpdate {
 
 /** The newest reflog entry of `refs/remotes/<remote>/<branch>`, or null when it has none. */
 export async function lastTrackingUpdate(git: Git, remote: string, branch: string): Promise<RefUpdate | null> {
-  const r = await git.run(['log', '-g', '-1', '--format=%H%x09%gs%x09%gd', '--date=unix', `refs/remotes/${remote}/${branch}`], { allowFailure: true });
+  const r = await git.run(
+    ['log', '-g', '-1', '--format=%H%x09%gs%x09%gd', '--date=unix', `refs/remotes/${remote}/${branch}`],
+    { allowFailure: true },
+  );
   const [sha, subject, selector] = r.stdout.trim().split('\t');
   const at = /@\{(\d+)\}$/.exec(selector ?? '');
   return r.exitCode === 0 && sha && subject !== undefined && at ? { sha, subject, at: Number(at[1]) * 1000 } : null;

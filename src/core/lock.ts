@@ -13,7 +13,11 @@ export type LockAttempt = { acquired: true; release: () => Promise<void> } | { a
  * Tries once to take the lock at `lockPath` for `target` (which need not exist).
  * `onCompromised` is called instead of proper-lockfile's default (which throws from a timer).
  */
-export async function tryLock(target: string, lockPath: string, onCompromised: (error: Error) => void = () => {}): Promise<LockAttempt> {
+export async function tryLock(
+  target: string,
+  lockPath: string,
+  onCompromised: (error: Error) => void = () => {},
+): Promise<LockAttempt> {
   try {
     const release = await lockfile.lock(target, {
       lockfilePath: lockPath,

@@ -12,21 +12,28 @@ export const commitArgTooLong = (length: number) =>
 export const invalidCommitArg = (input: string) =>
   `"${printable(input)}" is not a commit name. Give a sha or a unique prefix of one (4 to 40 hex digits), or a ref such as HEAD, HEAD~1 or main.`;
 export const ambiguousPrefix = (prefix: string, matches: string[]) =>
-  `The prefix ${prefix} matches ${matches.length} commits (${matches.slice(0, 5).map((s) => s.slice(0, 12)).join(', ')}${matches.length > 5 ? ', …' : ''}). Give more digits.`;
+  `The prefix ${prefix} matches ${matches.length} commits (${matches
+    .slice(0, 5)
+    .map((s) => s.slice(0, 12))
+    .join(', ')}${matches.length > 5 ? ', …' : ''}). Give more digits.`;
 export const unknownCommit = (input: string) =>
   `No commit named "${printable(input)}" in this repository. Check the sha (git log --oneline), or fetch first if it was pushed from elsewhere.`;
 export const noStateForCommit = (input: string) =>
   `No monitor or status record here matches "${printable(input)}". List them with: ${BIN} manage status.`;
-export const badNumber = (flag: string, value: string, what: string) => `${flag} must be ${what}; got "${printable(value)}".`;
+export const badNumber = (flag: string, value: string, what: string) =>
+  `${flag} must be ${what}; got "${printable(value)}".`;
 
 // State folder
 export const stateDirUnusable = (dir: string, code: string, detail: string) =>
   `The state folder ${dir} cannot be used (${code}: ${detail}). Make it a folder you can read and write (for example: chmod u+rwx "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
 
 // Config
-export const configUnreadable = (file: string, detail: string) => `Cannot read ${file}: ${detail}. Fix its permissions or remove it.`;
-export const configNotJson = (file: string, detail: string) => `${file} is not valid JSON (${detail}). Fix the syntax; an empty config is {}.`;
-export const configNotObject = (origin: string) => `${origin} must hold a JSON object of deploy-watch settings, for example {"branch": "main"}.`;
+export const configUnreadable = (file: string, detail: string) =>
+  `Cannot read ${file}: ${detail}. Fix its permissions or remove it.`;
+export const configNotJson = (file: string, detail: string) =>
+  `${file} is not valid JSON (${detail}). Fix the syntax; an empty config is {}.`;
+export const configNotObject = (origin: string) =>
+  `${origin} must hold a JSON object of deploy-watch settings, for example {"branch": "main"}.`;
 export const configHoldsSecret = (origin: string, key: string) =>
   `${origin} has a secret-looking key "${key}". Secrets never go in the config file: set DIGITALOCEAN_ACCESS_TOKEN or DATABASE_URL in the environment (or ~/.config/deploy-watch/env) and remove the key.`;
 export const configInvalid = (origin: string, key: string, problem: string, allowed: string | null) =>
@@ -68,18 +75,26 @@ export const dbUrlInvalid = (detail: string) =>
   `DATABASE_URL is not a usable PostgreSQL connection string (${detail}). Set it to postgresql://USER:PASSWORD@HOST:5432/DBNAME (percent-encode special characters in the password).`;
 export const dbAuthFailed = (detail: string) =>
   `The database refused the login (${detail}). Fix the user and password in DATABASE_URL, or the server's pg_hba.conf.`;
-export const DB_NO_PASSWORD = 'The database asks for a password but DATABASE_URL has none. Add it: postgresql://USER:PASSWORD@HOST/DBNAME.';
-export const dbMissing = (detail: string) => `The database named in DATABASE_URL is not there (${detail}). Fix the database name in DATABASE_URL.`;
+export const DB_NO_PASSWORD =
+  'The database asks for a password but DATABASE_URL has none. Add it: postgresql://USER:PASSWORD@HOST/DBNAME.';
+export const dbMissing = (detail: string) =>
+  `The database named in DATABASE_URL is not there (${detail}). Fix the database name in DATABASE_URL.`;
 export const dbQueryObjectMissing = (detail: string) =>
   `The database query fails: ${detail}. Fix database.query in the config so that it reads an existing table and column (the sha is $1).`;
-export const dbQueryInvalid = (detail: string) => `The database query is invalid: ${detail}. Fix database.query in the config (the sha is $1).`;
-export const DB_QUERY_NO_PARAM = 'database.query does not use $1, so it cannot ask about this commit. Use $1 for the full sha, for example: select status from deployments where commit_sha = $1.';
-export const DB_QUERY_PARAM_TYPE = 'database.query uses $1 where PostgreSQL cannot tell its type. Cast it: $1::text (for example: where commit_sha = $1::text).';
-export const DB_QUERY_NO_COLUMN = 'database.query returns no column; it must return the status (a column named status, or the first column).';
-export const dbSsl = (detail: string) => `The database connection failed on SSL: ${detail}. Fix sslmode in DATABASE_URL (?sslmode=disable for a server without SSL).`;
+export const dbQueryInvalid = (detail: string) =>
+  `The database query is invalid: ${detail}. Fix database.query in the config (the sha is $1).`;
+export const DB_QUERY_NO_PARAM =
+  'database.query does not use $1, so it cannot ask about this commit. Use $1 for the full sha, for example: select status from deployments where commit_sha = $1.';
+export const DB_QUERY_PARAM_TYPE =
+  'database.query uses $1 where PostgreSQL cannot tell its type. Cast it: $1::text (for example: where commit_sha = $1::text).';
+export const DB_QUERY_NO_COLUMN =
+  'database.query returns no column; it must return the status (a column named status, or the first column).';
+export const dbSsl = (detail: string) =>
+  `The database connection failed on SSL: ${detail}. Fix sslmode in DATABASE_URL (?sslmode=disable for a server without SSL).`;
 export const dbSslCert = (detail: string) =>
   `The database's SSL certificate is not trusted (${detail}). Give its CA in DATABASE_URL with sslrootcert=/path/to/ca.pem (DigitalOcean: download the CA certificate from the database's page), or encrypt without verifying: ?sslmode=no-verify.`;
-export const dbTimeout = (what: 'connecting' | 'querying', ms: number) => `The database did not answer within ${ms} ms while ${what}.`;
+export const dbTimeout = (what: 'connecting' | 'querying', ms: number) =>
+  `The database did not answer within ${ms} ms while ${what}.`;
 export const dbUnreachable = (detail: string) => `Cannot reach the database: ${detail}.`;
 export const dbFailed = (detail: string) => `The database query failed: ${detail}.`;
 export const DB_NULL_STATUS = 'the status is null';
@@ -89,19 +104,34 @@ export const healthCommitInvalid = (spec: string, problem: string) =>
 export const healthStatus = (status: number) => `The health endpoint answered HTTP ${status}.`;
 export const healthTimeout = (ms: number) => `The health endpoint did not answer within ${ms} ms.`;
 export const healthNetwork = (detail: string) => `Cannot reach the health endpoint: ${detail}.`;
-export const healthRedirectRefused = (location: string) => `The health endpoint redirects to "${printable(location)}", which is not an http(s) URL; not followed.`;
-export const HEALTH_TOO_MANY_REDIRECTS = 'The health endpoint redirected more than 5 times; fix health.url to point at the final address.';
-export const healthBodyTooLarge = (max: number) => `The health endpoint's body is larger than ${max} bytes; point health.url at a small JSON status document.`;
-export const healthNotJson = (path: string) => `The health endpoint's body is not JSON, so ${path} cannot be read. Point health.url at a JSON document, or use health.commit "header:<name>".`;
-export const healthCommitMissing = (path: string) => `The health endpoint's JSON has no commit at ${path} (missing, null or not text). Fix health.commit or make the endpoint report its commit there.`;
-export const healthHeaderMissing = (name: string) => `The health endpoint's answer has no ${printable(name)} header. Fix health.commit or make the endpoint send it.`;
+export const healthRedirectRefused = (location: string) =>
+  `The health endpoint redirects to "${printable(location)}", which is not an http(s) URL; not followed.`;
+export const HEALTH_TOO_MANY_REDIRECTS =
+  'The health endpoint redirected more than 5 times; fix health.url to point at the final address.';
+export const healthBodyTooLarge = (max: number) =>
+  `The health endpoint's body is larger than ${max} bytes; point health.url at a small JSON status document.`;
+export const healthNotJson = (path: string) =>
+  `The health endpoint's body is not JSON, so ${path} cannot be read. Point health.url at a JSON document, or use health.commit "header:<name>".`;
+export const healthCommitMissing = (path: string) =>
+  `The health endpoint's JSON has no commit at ${path} (missing, null or not text). Fix health.commit or make the endpoint report its commit there.`;
+export const healthHeaderMissing = (name: string) =>
+  `The health endpoint's answer has no ${printable(name)} header. Fix health.commit or make the endpoint send it.`;
 
 // Hooks and init
 export const hookSkippedProblem = (problem: string) =>
   `${BIN}: ${problem}; the push goes on without branch checks or a monitor. Run ${BIN} doctor to fix it.`;
-export const branchRefused = (branch: string, pattern: string, localBranch: string | null, remote: string, suggestion: string | null) => {
+export const branchRefused = (
+  branch: string,
+  pattern: string,
+  localBranch: string | null,
+  remote: string,
+  suggestion: string | null,
+) => {
   const to = suggestion ?? '<new-name>';
-  const fix = localBranch === branch ? `git branch -m ${branch} ${to} && git push -u ${remote} ${to}` : `git push ${remote} ${localBranch ?? '<commit>'}:${to}`;
+  const fix =
+    localBranch === branch
+      ? `git branch -m ${branch} ${to} && git push -u ${remote} ${to}`
+      : `git push ${remote} ${localBranch ?? '<commit>'}:${to}`;
   return `${BIN}: push refused: branch "${printable(branch)}" does not match the branch-name pattern ${pattern} ("branchPattern" in deploy-watch.config.json). Rename it: ${fix}`;
 };
 export const behindUpstream = (branch: string, upstream: string, count: number) =>
@@ -110,8 +140,17 @@ export const willWatch = (short: string) =>
   `${BIN}: will watch the deployment of ${short} once the push is accepted (${BIN} check ${short} --wait 600).`;
 export const hookFailed = (detail: string) =>
   `${BIN}: the pre-push check failed (${detail}); the push goes on without a monitor. Start one later with: ${BIN} check --wait 600.`;
-export const initFileLine = (path: string, action: 'create' | 'update' | 'unchanged', what: string, dryRun: boolean) => {
-  const verb = { create: dryRun ? 'would create' : 'created', update: dryRun ? 'would update' : 'updated', unchanged: 'unchanged' }[action];
+export const initFileLine = (
+  path: string,
+  action: 'create' | 'update' | 'unchanged',
+  what: string,
+  dryRun: boolean,
+) => {
+  const verb = {
+    create: dryRun ? 'would create' : 'created',
+    update: dryRun ? 'would update' : 'updated',
+    unchanged: 'unchanged',
+  }[action];
   return `${verb.padEnd(12)} ${path}${what ? ` (${what})` : ''}`;
 };
 export const initHusky = (state: 'activated' | 'would-activate' | 'not-installed') =>
@@ -127,7 +166,12 @@ export const initMergeDrivers = (dryRun: boolean) =>
 
 // push and merge-driver (src/conflicts)
 export const pushDirty = (files: string[]) =>
-  `The work tree has uncommitted changes (${files.slice(0, 5).map((f) => printable(f)).join(', ')}${files.length > 5 ? ', …' : ''}); nothing was changed. Commit them (git commit -am "…") or stash them (git stash), then run ${BIN} push again.`;
+  `The work tree has uncommitted changes (${files
+    .slice(0, 5)
+    .map((f) => printable(f))
+    .join(
+      ', ',
+    )}${files.length > 5 ? ', …' : ''}); nothing was changed. Commit them (git commit -am "…") or stash them (git stash), then run ${BIN} push again.`;
 export const pushInProgress = (what: string) =>
   `A ${what} is already in progress; nothing was changed. Finish it (git ${what} --continue) or abandon it (git ${what} --abort), then run ${BIN} push again.`;
 export const PUSH_DETACHED = `HEAD is detached (not on a branch); nothing was changed. Check out the branch to push (git switch main), or create one here (git switch -c <name>), then run ${BIN} push again.`;
@@ -135,7 +179,8 @@ export const pushNoUpstream = (branch: string) =>
   `The branch ${printable(branch)} has no upstream, so there is nowhere to push; nothing was changed. Name it (${BIN} push origin main) or set one (git branch --set-upstream-to origin/main).`;
 export const unknownRemote = (remote: string, known: string[]) =>
   `No remote named "${printable(remote)}" in this repository (${known.length ? `known: ${known.join(', ')}` : 'it has none'}). Give one of those, or add it: git remote add ${printable(remote)} <url>.`;
-export const badBranchName = (branch: string) => `"${printable(branch)}" is not a valid branch name. Give one such as main.`;
+export const badBranchName = (branch: string) =>
+  `"${printable(branch)}" is not a valid branch name. Give one such as main.`;
 export const pushConflict = (files: string[], remote: string, branch: string) =>
   [
     `Conflicts that no merge rule covers, in: ${files.map((f) => printable(f, 200)).join(', ')}.`,
@@ -157,55 +202,74 @@ export const pushNotOnRemote = (remote: string, branch: string) =>
   `git said the push to ${remote}/${branch} succeeded, but after fetching, HEAD is not on it. Check with: git fetch ${remote} && git log ${remote}/${branch}.`;
 export const pushed = (remote: string, branch: string, sha: string, attempts: number, resolved: string[]) =>
   `Pushed ${sha.slice(0, 12)} to ${remote}/${branch}${attempts > 1 ? ` after ${attempts} attempts` : ''}.${resolved.length ? ` Merged automatically: ${resolved.join(', ')}.` : ''}`;
-export const nothingToPush = (remote: string, branch: string) => `Nothing to push: ${remote}/${branch} already has every local commit.`;
+export const nothingToPush = (remote: string, branch: string) =>
+  `Nothing to push: ${remote}/${branch} already has every local commit.`;
 export const pushRetrying = (attempt: number, max: number, reason: string, ms: number) =>
   `Attempt ${attempt}/${max} lost the race (${reason}); trying again in ${(ms / 1000).toFixed(2)}s.`;
 export const pushWaiting = (ahead: number) => `waiting: ${ahead} push${ahead === 1 ? '' : 'es'} ahead`;
-export const PUSH_INTERRUPTED = 'Interrupted while waiting for the push queue: the ticket was given back and nothing was changed.';
+export const PUSH_INTERRUPTED =
+  'Interrupted while waiting for the push queue: the ticket was given back and nothing was changed.';
 export const unknownStrategy = (name: string) => `Unknown merge rule "${printable(name)}". Use union or checklist.`;
 export const driverUnresolved = (path: string, why: string) =>
   `deploy-watch merge-driver left conflict markers in ${printable(path, 200)}: ${why}. Edit the file, then git add it.`;
 // monitor and DigitalOcean source
 export const doTimeout = (ms: number) => `DigitalOcean API gave no answer within ${ms} ms; will retry with backoff`;
-export const doNetwork = (detail: string) => `DigitalOcean API unreachable (${printable(detail, 160)}); will retry with backoff`;
+export const doNetwork = (detail: string) =>
+  `DigitalOcean API unreachable (${printable(detail, 160)}); will retry with backoff`;
 export const doDenied = (status: number, detail: string) =>
   `DigitalOcean rejected the token (HTTP ${status}: ${detail}); set DIGITALOCEAN_ACCESS_TOKEN to a token with app:read scope. Trying the next source`;
-export const doRateLimited = (detail: string) => `DigitalOcean rate limit reached (${detail}); waiting for the reset it names`;
-export const doServerError = (status: number, detail: string) => `DigitalOcean API error HTTP ${status} (${detail}); will retry with backoff`;
+export const doRateLimited = (detail: string) =>
+  `DigitalOcean rate limit reached (${detail}); waiting for the reset it names`;
+export const doServerError = (status: number, detail: string) =>
+  `DigitalOcean API error HTTP ${status} (${detail}); will retry with backoff`;
 export const doClientError = (status: number, detail: string) =>
   status === 404
     ? `DigitalOcean says HTTP 404 (${detail}): check digitalocean.appId in deploy-watch.config.json (doctl apps list shows the ids)`
     : `DigitalOcean API answered HTTP ${status} (${detail})`;
-export const doBadJson = (length: number) => `DigitalOcean API answered with malformed JSON (${length} bytes); counted as a failed poll`;
-export const doUnexpectedShape = (detail: string) => `DigitalOcean API answer has an unexpected shape (${printable(detail, 160)}); counted as a failed poll`;
-export const doWaiting = (ms: number) => `waiting ${Math.ceil(ms / 1000)}s before the next DigitalOcean request (rate limit or backoff)`;
+export const doBadJson = (length: number) =>
+  `DigitalOcean API answered with malformed JSON (${length} bytes); counted as a failed poll`;
+export const doUnexpectedShape = (detail: string) =>
+  `DigitalOcean API answer has an unexpected shape (${printable(detail, 160)}); counted as a failed poll`;
+export const doWaiting = (ms: number) =>
+  `waiting ${Math.ceil(ms / 1000)}s before the next DigitalOcean request (rate limit or backoff)`;
 export const DO_WAITING_FOR_DEPLOYMENT = 'waiting for DigitalOcean to start a deployment of this commit';
-export const doSupersededBy = (own: string, next: string) => `superseded by ${next} which contains this commit (own deployment ${own})`;
-export const doFailedAt = (step: string | null) => (step ? `deployment failed at ${step}` : 'deployment failed (ERROR)');
+export const doSupersededBy = (own: string, next: string) =>
+  `superseded by ${next} which contains this commit (own deployment ${own})`;
+export const doFailedAt = (step: string | null) =>
+  step ? `deployment failed at ${step}` : 'deployment failed (ERROR)';
 export const DO_CANCELED = 'deployment was canceled';
 export const DO_SUPERSEDED_WAITING = 'superseded; waiting for the replacing deployment to appear';
 export const doSupersededWithout = (id: string, commit: string | null) =>
   `superseded by ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}, which does not contain this commit`;
 export const NO_SOURCE_CONFIGURED =
   'No deployment source is configured, so there is nothing to watch. Set one of: DIGITALOCEAN_ACCESS_TOKEN plus digitalocean.appId in deploy-watch.config.json (or DEPLOY_WATCH_APP_ID); DATABASE_URL plus a "database" section; or health.url (or DEPLOY_WATCH_HEALTH_URL).';
-export const doNeedsToken = 'digitalocean.appId is set but DIGITALOCEAN_ACCESS_TOKEN is not: set it (a token with app:read scope) in the environment or ~/.config/deploy-watch/env.';
+export const doNeedsToken =
+  'digitalocean.appId is set but DIGITALOCEAN_ACCESS_TOKEN is not: set it (a token with app:read scope) in the environment or ~/.config/deploy-watch/env.';
 export const alreadyWatched = (short: string, pid: number | null) =>
-  pid ? `Commit ${short} is already watched by PID ${pid}; nothing to do.` : `Commit ${short} is already watched by another monitor that is starting; nothing to do.`;
-export const monitorDetached = (short: string, pid: number) => `Watching ${short} in the background (PID ${pid}). Ask with: ${BIN} check ${short}`;
-export const DETACH_FAILED = 'Could not start the background monitor (the process did not start). Run it in the foreground to see why: deploy-watch monitor <sha>.';
+  pid
+    ? `Commit ${short} is already watched by PID ${pid}; nothing to do.`
+    : `Commit ${short} is already watched by another monitor that is starting; nothing to do.`;
+export const monitorDetached = (short: string, pid: number) =>
+  `Watching ${short} in the background (PID ${pid}). Ask with: ${BIN} check ${short}`;
+export const DETACH_FAILED =
+  'Could not start the background monitor (the process did not start). Run it in the foreground to see why: deploy-watch monitor <sha>.';
 export const monitorStoppedBySignal = (signal: string) => `monitor stopped by ${signal}`;
 export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
 export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;
-export const monitorTimedOut = (seconds: number, last: string | null) => `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}`;
-export const monitorEnded = (short: string, state: string, message: string | null) => `${short}: ${state}${message ? ` (${message})` : ''}`;
+export const monitorTimedOut = (seconds: number, last: string | null) =>
+  `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}`;
+export const monitorEnded = (short: string, state: string, message: string | null) =>
+  `${short}: ${state}${message ? ` (${message})` : ''}`;
 
 // Provider logs after a failure, and `deploy-watch logs`
 export const logHeader = (type: string, deploymentId: string) => `=== ${type} logs of deployment ${deploymentId} ===`;
-export const logHeaderMissing = (type: string, deploymentId: string, reason: string) => `=== ${type} logs of deployment ${deploymentId}: not available (${reason}) ===`;
+export const logHeaderMissing = (type: string, deploymentId: string, reason: string) =>
+  `=== ${type} logs of deployment ${deploymentId}: not available (${reason}) ===`;
 export const LOGS_NO_ANSWER_YET = 'no answer from DigitalOcean yet';
 export const LOGS_NOT_ARCHIVED = 'DigitalOcean has not archived the logs yet (historic_urls is empty)';
 export const LOGS_MONITOR_STOPPED = 'the monitor was stopped before the logs arrived';
-export const logsBudgetSpent = (last: string) => `gave up within the log budget (digitalocean.logBudget); last answer: ${last}`;
+export const logsBudgetSpent = (last: string) =>
+  `gave up within the log budget (digitalocean.logBudget); last answer: ${last}`;
 export const logUrlFailed = (detail: string) => `the pre-signed log URL answered ${printable(detail, 120)}`;
 export const logsBeingFetched = (until: string | null) =>
   `The build and deploy logs are being fetched${until ? ` (until ${until.slice(11, 19)} UTC at the latest)` : ''}; run check again for them.`;
@@ -214,20 +278,26 @@ export const logsMissing = (short: string, reason: string | null) =>
 export const noDeploymentKnown = (short: string) =>
   `No DigitalOcean deployment is known for ${short}: no record names one and none in the app's recent deployments was built from it. Check the sha, or wait for the deployment to appear (${BIN} check ${short} --wait 600).`;
 export const logsNeedDigitalOcean = `${BIN} logs reads DigitalOcean App Platform logs: set "digitalocean": {"appId": "<app uuid>"} in deploy-watch.config.json and DIGITALOCEAN_ACCESS_TOKEN in the environment.`;
-export const logsNotFetched = (short: string, reason: string) => `The logs of ${short} could not be fetched: ${printable(reason, 400)}. Try again later: ${BIN} logs ${short}.`;
-export const LIVE_LOG_UNSUPPORTED = 'the live log URL is a websocket (wss://), which this version cannot follow; showing the archived logs instead';
+export const logsNotFetched = (short: string, reason: string) =>
+  `The logs of ${short} could not be fetched: ${printable(reason, 400)}. Try again later: ${BIN} logs ${short}.`;
+export const LIVE_LOG_UNSUPPORTED =
+  'the live log URL is a websocket (wss://), which this version cannot follow; showing the archived logs instead';
 
 // Start failures: a monitor that could not start leaves a `stopped` record saying why
-export const notWatched = (short: string, reason: string) => `Not watched: ${reason} Once fixed, start it with: ${BIN} monitor ${short} --detach.`;
+export const notWatched = (short: string, reason: string) =>
+  `Not watched: ${reason} Once fixed, start it with: ${BIN} monitor ${short} --detach.`;
 export const startFailedConfig = (detail: string) => `no monitor could start: ${detail}`;
 export const startFailedOther = (detail: string) => `no monitor could start: ${printable(detail, 400)}`;
 export const monitorNeverAppeared = (seconds: number, log: string) =>
   `no monitor could start: the background monitor left no trace within ${seconds}s. See ${log}, or run it in the foreground: ${BIN} monitor <sha>.`;
 export const hookConfigInvalid = (short: string, detail: string) =>
   `${BIN}: the config is invalid, so no monitor will watch ${short}: ${detail} The push goes on.`;
-export const hookNoSource = (short: string, detail: string) => `${BIN}: no monitor will watch ${short}: ${detail} The push goes on.`;
-export const hookStateDirUnusable = (short: string, detail: string) => `${BIN}: no monitor will watch ${short}: ${detail} The push goes on.`;
-export const configInvalidWithRecord = (detail: string) => `${BIN}: warning: ${detail} (answering from the status record).`;
+export const hookNoSource = (short: string, detail: string) =>
+  `${BIN}: no monitor will watch ${short}: ${detail} The push goes on.`;
+export const hookStateDirUnusable = (short: string, detail: string) =>
+  `${BIN}: no monitor will watch ${short}: ${detail} The push goes on.`;
+export const configInvalidWithRecord = (detail: string) =>
+  `${BIN}: warning: ${detail} (answering from the status record).`;
 export const badLogType = (value: string) => `--type must be build, deploy or run; got "${printable(value)}".`;
 export const logsStillRunning = (short: string, deploymentId: string, phase: string) =>
   `Deployment ${deploymentId} of ${short} is still running (${phase}); its logs are archived when it ends. Follow them live with: ${BIN} logs ${short} --follow.`;

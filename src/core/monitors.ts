@@ -25,7 +25,14 @@ export async function listMonitors(store: StatusStore): Promise<MonitorEntry[]> 
     const record = read.status === 'ok' ? read.record : null;
     if (!info && (!record || isFinal(record.state))) continue;
     const state = info ? liveness(info) : 'none';
-    entries.push({ sha, pid: info?.pid ?? record?.pid ?? null, liveness: state, stale: state !== 'alive', startedAt: info?.startedAt || record?.startedAt || null, record });
+    entries.push({
+      sha,
+      pid: info?.pid ?? record?.pid ?? null,
+      liveness: state,
+      stale: state !== 'alive',
+      startedAt: info?.startedAt || record?.startedAt || null,
+      record,
+    });
   }
   return entries.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
 }
@@ -89,7 +96,14 @@ async function recordStopped(sha: string, deps: StopDeps): Promise<void> {
   // Never overwrite what we cannot read, an outcome the monitor recorded itself, or invent a record.
   if (read.status !== 'ok' || isFinal(read.record.state)) return;
   const nowIso = new Date(deps.now()).toISOString();
-  await deps.store.write({ ...read.record, state: 'stopped', finishedAt: nowIso, updatedAt: nowIso, pid: null, message: msg.STOPPED_BY_USER });
+  await deps.store.write({
+    ...read.record,
+    state: 'stopped',
+    finishedAt: nowIso,
+    updatedAt: nowIso,
+    pid: null,
+    message: msg.STOPPED_BY_USER,
+  });
 }
 
 /** Removes PID files of dead monitors and locks whose owner is gone; returns the paths removed. */

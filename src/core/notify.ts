@@ -35,7 +35,9 @@ export function recordEnv(record: StatusRecord): Record<string, string> {
 export function slackText(record: StatusRecord): string {
   const icon = record.state === 'success' ? ':white_check_mark:' : ':x:';
   const what = record.state === 'success' ? 'deployed' : record.state;
-  const detail = [record.branch, record.deploymentId && `deployment ${record.deploymentId}`, record.message].filter(Boolean).join(' · ');
+  const detail = [record.branch, record.deploymentId && `deployment ${record.deploymentId}`, record.message]
+    .filter(Boolean)
+    .join(' · ');
   return `${icon} ${shortSha(record.sha)} ${what}${detail ? ` — ${detail}` : ''}`;
 }
 
@@ -68,8 +70,10 @@ async function runCommand(command: string, record: StatusRecord, deps: NotifyDep
   const result = await subprocess;
   clearTimeout(timer);
   if (timedOut) deps.warn(`notify command timed out after ${timeoutMs} ms and was killed: ${command}`);
-  else if (result.exitCode === undefined && !result.signal) deps.warn(`notify command could not start (${result.originalMessage}): ${command}`);
-  else if (result.exitCode !== undefined && result.exitCode !== 0) deps.warn(`notify command exited ${result.exitCode}: ${command}`);
+  else if (result.exitCode === undefined && !result.signal)
+    deps.warn(`notify command could not start (${result.originalMessage}): ${command}`);
+  else if (result.exitCode !== undefined && result.exitCode !== 0)
+    deps.warn(`notify command exited ${result.exitCode}: ${command}`);
 }
 
 function killGroup(pid: number | undefined): void {

@@ -29,16 +29,31 @@ export async function evaluate(store: StatusStore, sha: string): Promise<Evaluat
 
 export function evaluateRead(store: StatusStore, sha: string, read: ReadResult): Evaluation {
   const base = { sha, record: null, unknown: null, monitorPid: null, corrupt: null };
-  if (read.status === 'missing') return { ...base, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'no-record' };
+  if (read.status === 'missing')
+    return { ...base, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'no-record' };
   if (read.status === 'corrupt') {
-    return { ...base, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'corrupt', corrupt: { file: read.file, reason: read.reason } };
+    return {
+      ...base,
+      outcome: 'not_found',
+      exitCode: EXIT.notFound,
+      unknown: 'corrupt',
+      corrupt: { file: read.file, reason: read.reason },
+    };
   }
   const record = read.record;
   if (record.state === 'success') return { ...base, record, outcome: 'success', exitCode: EXIT.success };
   if (FAILED_STATES.has(record.state)) return { ...base, record, outcome: 'failed', exitCode: EXIT.failed };
-  if (isFinal(record.state)) return { ...base, record, outcome: 'not_found', exitCode: EXIT.notFound, unknown: record.startFailed ? 'start-failed' : 'stopped' };
+  if (isFinal(record.state))
+    return {
+      ...base,
+      record,
+      outcome: 'not_found',
+      exitCode: EXIT.notFound,
+      unknown: record.startFailed ? 'start-failed' : 'stopped',
+    };
   const monitor = monitorLiveness(store, sha);
-  if (monitor.state === 'alive') return { ...base, record, outcome: 'in_progress', exitCode: EXIT.inProgress, monitorPid: monitor.pid };
+  if (monitor.state === 'alive')
+    return { ...base, record, outcome: 'in_progress', exitCode: EXIT.inProgress, monitorPid: monitor.pid };
   return { ...base, record, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'stale' };
 }
 

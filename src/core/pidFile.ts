@@ -30,7 +30,12 @@ export function processStartTime(pid: number): string | null {
   }
   // No /proc (macOS, BSD): ps prints the start time.
   try {
-    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    return (
+      execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || null
+    );
   } catch {
     return null;
   }
@@ -54,7 +59,12 @@ export function readPidFile(path: string): PidInfo | null {
   try {
     const value = JSON.parse(text) as Partial<PidInfo>;
     if (Number.isInteger(value.pid) && (value.pid as number) > 0 && typeof value.sha === 'string') {
-      return { pid: value.pid as number, startTime: value.startTime ?? null, sha: value.sha, startedAt: String(value.startedAt ?? '') };
+      return {
+        pid: value.pid as number,
+        startTime: value.startTime ?? null,
+        sha: value.sha,
+        startedAt: String(value.startedAt ?? ''),
+      };
     }
   } catch {
     /* fall through */

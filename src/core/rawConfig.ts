@@ -34,4 +34,3 @@ function readJson(file: string): unknown {
     throw new ConfigError(msg.configNotJson(file, (error as Error).message));
   }
 }
-

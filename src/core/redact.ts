@@ -8,7 +8,10 @@ const DO_TOKEN = /\bdo[por]_v1_[A-Za-z0-9]{8,}/g;
 
 /** Removes URL passwords, bearer/basic credentials and DigitalOcean token shapes, plus any listed secret values. */
 export function redactText(text: string, secrets: readonly (string | null | undefined)[] = []): string {
-  let out = text.replace(URL_PASSWORD, '$1[Redacted]@').replace(AUTH_HEADER, '$1[Redacted]').replace(DO_TOKEN, '[Redacted]');
+  let out = text
+    .replace(URL_PASSWORD, '$1[Redacted]@')
+    .replace(AUTH_HEADER, '$1[Redacted]')
+    .replace(DO_TOKEN, '[Redacted]');
   for (const secret of secrets) {
     if (secret && secret.length >= 4) out = out.split(secret).join('[Redacted]');
   }
@@ -20,7 +23,8 @@ export function redactDeep(value: unknown, secrets: readonly (string | null | un
   if (typeof value === 'string') return redactText(value, secrets);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets, depth + 1));
-  const source = value instanceof Error ? { ...value, type: value.name, message: value.message, stack: value.stack } : value;
+  const source =
+    value instanceof Error ? { ...value, type: value.name, message: value.message, stack: value.stack } : value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(source)) out[key] = redactDeep(v, secrets, depth + 1);
   return out;

@@ -8,7 +8,14 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { RepoInfo } from './repo.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-const GIT_VARIABLES = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_COMMON_DIR', 'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM', 'GIT_INDEX_FILE'];
+const GIT_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_COMMON_DIR',
+  'GIT_CEILING_DIRECTORIES',
+  'GIT_DISCOVERY_ACROSS_FILESYSTEM',
+  'GIT_INDEX_FILE',
+];
 
 export function readRepoFromFiles(cwd: string, env: NodeJS.ProcessEnv): RepoInfo | null {
   if (GIT_VARIABLES.some((name) => env[name] !== undefined)) return null;

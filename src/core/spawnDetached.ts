@@ -13,7 +13,12 @@ export interface DetachedSpawn {
 
 /** Resolves nothing; returns the child's PID, or 0 when it could not be started. */
 export function spawnDetached(args: readonly string[], how: DetachedSpawn): number {
-  const child = spawn(process.execPath, [how.bin, ...args], { cwd: how.cwd, detached: true, stdio: 'ignore', env: how.env });
+  const child = spawn(process.execPath, [how.bin, ...args], {
+    cwd: how.cwd,
+    detached: true,
+    stdio: 'ignore',
+    env: how.env,
+  });
   // A spawn that fails (a cwd removed meanwhile, no processes left) reports on 'error': the 0 PID says
   // so to the caller; unheard, the event would crash this process.
   child.on('error', () => undefined);

@@ -18,7 +18,12 @@ export interface StartFailure {
  * Records the failure unless the commit has a real outcome or a live monitor: those stand. Best effort:
  * resolves to false when nothing was written (the state folder may be the very problem).
  */
-export async function recordStartFailure(store: StatusStore, failure: StartFailure, nowMs: number, log?: (message: string, fields: Record<string, unknown>) => void): Promise<boolean> {
+export async function recordStartFailure(
+  store: StatusStore,
+  failure: StartFailure,
+  nowMs: number,
+  log?: (message: string, fields: Record<string, unknown>) => void,
+): Promise<boolean> {
   try {
     const read = await store.read(failure.sha);
     if (read.status === 'ok' && isFinal(read.record.state) && !read.record.startFailed) return false;
@@ -41,7 +46,9 @@ export async function recordStartFailure(store: StatusStore, failure: StartFailu
 }
 
 /** The tool log as a plain function, or nothing when it cannot be opened (the state folder may be the problem). */
-export async function toolLog(deps: Pick<Deps, 'logger'>): Promise<((message: string, fields: Record<string, unknown>) => void) | undefined> {
+export async function toolLog(
+  deps: Pick<Deps, 'logger'>,
+): Promise<((message: string, fields: Record<string, unknown>) => void) | undefined> {
   try {
     const logger = await deps.logger();
     return (message, fields) => logger.warn(fields, message);

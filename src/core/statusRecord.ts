@@ -3,10 +3,27 @@
 
 export const RECORD_VERSION = 1;
 
-export const STATES = ['pending', 'building', 'deploying', 'success', 'failed', 'canceled', 'superseded', 'timeout', 'stopped'] as const;
+export const STATES = [
+  'pending',
+  'building',
+  'deploying',
+  'success',
+  'failed',
+  'canceled',
+  'superseded',
+  'timeout',
+  'stopped',
+] as const;
 export type DeployState = (typeof STATES)[number];
 
-export const FINAL_STATES: ReadonlySet<DeployState> = new Set(['success', 'failed', 'canceled', 'superseded', 'timeout', 'stopped']);
+export const FINAL_STATES: ReadonlySet<DeployState> = new Set([
+  'success',
+  'failed',
+  'canceled',
+  'superseded',
+  'timeout',
+  'stopped',
+]);
 export const SOURCES = ['digitalocean', 'database', 'health'] as const;
 export type SourceName = (typeof SOURCES)[number];
 
@@ -96,7 +113,12 @@ const FIELDS: Record<Exclude<keyof StatusRecord, 'logs' | 'startFailed'>, Check>
 
 /** Fields a version-1 record may lack: checked only when present. */
 const OPTIONAL: Record<string, Check> = {
-  logs: (v) => v === null || (typeof v === 'object' && (LOG_STATES as readonly unknown[]).includes((v as LogStatus).state) && strOrNull((v as LogStatus).until ?? null) && strOrNull((v as LogStatus).reason ?? null)),
+  logs: (v) =>
+    v === null ||
+    (typeof v === 'object' &&
+      (LOG_STATES as readonly unknown[]).includes((v as LogStatus).state) &&
+      strOrNull((v as LogStatus).until ?? null) &&
+      strOrNull((v as LogStatus).reason ?? null)),
   startFailed: strOrNull,
 };
 
@@ -108,7 +130,8 @@ export function parseRecord(text: string): { ok: true; record: StatusRecord } | 
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'not a JSON object' };
   const obj = value as Record<string, unknown>;
   if (obj.version !== RECORD_VERSION) {
     return { ok: false, reason: `schema version ${JSON.stringify(obj.version)} is not ${RECORD_VERSION}` };

@@ -52,7 +52,8 @@ export class FileStatusStore implements StatusStore {
     }
     const parsed = parseRecord(text);
     if (!parsed.ok) return { status: 'corrupt', file, reason: parsed.reason };
-    if (parsed.record.sha !== sha) return { status: 'corrupt', file, reason: `it records commit ${parsed.record.sha}, not ${sha}` };
+    if (parsed.record.sha !== sha)
+      return { status: 'corrupt', file, reason: `it records commit ${parsed.record.sha}, not ${sha}` };
     return { status: 'ok', record: parsed.record };
   }
 
@@ -117,7 +118,8 @@ export class FileStatusStore implements StatusStore {
   }
 
   private unusable(error: unknown): Error {
-    if (isErrno(error)) return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
+    if (isErrno(error))
+      return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
     return error as Error;
   }
 }

@@ -21,7 +21,12 @@ export function makeEnsureWatched(deps: Deps): EnsureWatched {
       // No monitor can start: say so on the record of a pushed commit; check then answers from it.
       const { branch, remote } = readHookConfig(deps.repo().topLevel, deps.env);
       if (await onDeployBranch(deps, sha, remote, branch)) {
-        await recordStartFailure(deps.store(), { sha, branch, remote, reason: msg.startFailedConfig(error.message) }, deps.now(), await toolLog(deps));
+        await recordStartFailure(
+          deps.store(),
+          { sha, branch, remote, reason: msg.startFailedConfig(error.message) },
+          deps.now(),
+          await toolLog(deps),
+        );
       }
       return false;
     }

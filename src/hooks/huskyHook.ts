@@ -51,7 +51,10 @@ const FAST_PATH = [
  * build). Only a refused branch name stops the push (deploy-watch exits REFUSED, the hook 1; a crash
  * exits 1 and does not); a missing node or deploy-watch costs one line.
  */
-export function prePushBlock(command = 'deploy-watch', found = 'command -v node >/dev/null 2>&1 && command -v deploy-watch >/dev/null 2>&1'): string[] {
+export function prePushBlock(
+  command = 'deploy-watch',
+  found = 'command -v node >/dev/null 2>&1 && command -v deploy-watch >/dev/null 2>&1',
+): string[] {
   return [
     `${BLOCK_BEGIN} (written by deploy-watch init; DEPLOY_WATCH=0 skips it)`,
     'dw_env="${XDG_CONFIG_HOME:-$HOME/.config}/deploy-watch/env"; [ ! -f "$dw_env" ] || . "$dw_env"',
@@ -73,7 +76,12 @@ export function prePushBlock(command = 'deploy-watch', found = 'command -v node 
 export const PRE_PUSH_BLOCK = prePushBlock();
 
 /** Puts `block` between the markers in `text`, replacing an earlier block, or appends it. */
-export function upsertBlock(text: string | null, block: readonly string[], begin = BLOCK_BEGIN, end = BLOCK_END): string {
+export function upsertBlock(
+  text: string | null,
+  block: readonly string[],
+  begin = BLOCK_BEGIN,
+  end = BLOCK_END,
+): string {
   const body = `${block.join('\n')}\n`;
   if (text === null || text.trim() === '') return body;
   const lines = text.split('\n');

@@ -49,7 +49,10 @@ export function planPrePush(refs: readonly PushedRef[], config: HookConfig, appl
 
 /** A name close to `branch` that the pattern accepts, e.g. `My Fix` → `feat/my-fix`; null if none is found. */
 export function suggestName(branch: string, pattern: RegExp): string | null {
-  const slug = branch.toLowerCase().replace(/[^a-z0-9._/-]+/g, '-').replace(/^[-/.]+|[-/.]+$/g, '');
+  const slug = branch
+    .toLowerCase()
+    .replace(/[^a-z0-9._/-]+/g, '-')
+    .replace(/^[-/.]+|[-/.]+$/g, '');
   const leaf = slug.split('/').filter(Boolean).join('-') || 'change';
   const candidates = [slug, ...PREFIXES.map((p) => `${p}/${leaf}`)];
   return candidates.find((c) => c && pattern.test(c)) ?? null;

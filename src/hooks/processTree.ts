@@ -28,7 +28,10 @@ function procInfo(pid: number): ProcInfo | null {
     /* no /proc (macOS, BSD): ask ps */
   }
   try {
-    const out = execFileSync('ps', ['-o', 'ppid=,args=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const out = execFileSync('ps', ['-o', 'ppid=,args=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     const match = /^(\d+)\s+(.*)$/.exec(out);
     return match ? { ppid: Number(match[1]), argv: match[2]!.split(/\s+/) } : null;
   } catch {
@@ -38,7 +41,10 @@ function procInfo(pid: number): ProcInfo | null {
 
 export function isGitPush(argv: readonly string[]): boolean {
   const name = basename(argv[0] ?? '');
-  return (name === 'git' || name === 'git.exe' || name === 'git-push') && (name === 'git-push' || argv.slice(1).includes('push'));
+  return (
+    (name === 'git' || name === 'git.exe' || name === 'git-push') &&
+    (name === 'git-push' || argv.slice(1).includes('push'))
+  );
 }
 
 /** Walks up from `start` (the hook's parent) to the nearest `git push`; null when there is none. */

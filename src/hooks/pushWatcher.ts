@@ -62,7 +62,8 @@ async function accepted(req: WatchRequest, env: WatchEnv): Promise<boolean> {
   if (tracking !== req.sha) return false;
   const last = await env.lastTrackingUpdate(req.remote, req.branch);
   if (last === null) return true; // no reflog kept (core.logAllRefUpdates=false): the ref is the best sign
-  const byThisPush = last.sha === req.sha && last.subject === 'update by push' && (req.since === null || last.at >= req.since - 1000);
+  const byThisPush =
+    last.sha === req.sha && last.subject === 'update by push' && (req.since === null || last.at >= req.since - 1000);
   // Otherwise a fetch moved it there, or it held the commit already: only the remote can tell.
   return byThisPush || (await env.remoteSha(req.remote, req.branch)) === req.sha;
 }

@@ -37,4 +37,3 @@ export function refKind(ref: PushedRef): RefKind {
 export function branchName(ref: string): string | null {
   return ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : null;
 }
-

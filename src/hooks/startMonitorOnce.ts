@@ -26,7 +26,10 @@ export async function nobodyWatches(deps: Pick<Deps, 'store'>, sha: string): Pro
 }
 
 /** Starts `monitor <sha> --detach` unless someone watches already; resolves to whether this call started it. */
-export async function startMonitorOnce(deps: Needs, req: { sha: string; branch: string; remote: string }): Promise<boolean> {
+export async function startMonitorOnce(
+  deps: Needs,
+  req: { sha: string; branch: string; remote: string },
+): Promise<boolean> {
   const lockPath = `${runsDir(deps.stateDir())}/${req.sha}.watch.lock`;
   mkdirSync(runsDir(deps.stateDir()), { recursive: true });
   const turnEnds = deps.now() + TURN_WAIT_MS;

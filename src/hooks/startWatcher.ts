@@ -22,12 +22,16 @@ export function startWatcher(args: readonly string[], push: ProcessRef | null, h
     how.spawnDetached(args);
     return;
   }
-  const child = spawn('sh', ['-c', WAIT_THEN_EXEC, 'deploy-watch-wait', String(push.pid), process.execPath, how.bin, ...args], {
-    cwd: how.cwd,
-    env: how.env,
-    detached: true,
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'sh',
+    ['-c', WAIT_THEN_EXEC, 'deploy-watch-wait', String(push.pid), process.execPath, how.bin, ...args],
+    {
+      cwd: how.cwd,
+      env: how.env,
+      detached: true,
+      stdio: 'ignore',
+    },
+  );
   child.on('error', () => {}); // no sh: nothing to watch with, and the push must not fail for it
   child.unref();
 }

@@ -37,29 +37,48 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
   const gone = new Set<Source>();
   let unchanged = 0;
   for (;;) {
-    if (run.signal.aborted) return finish(run, record, 'stopped', msg.monitorStoppedBySignal(String(run.signal.reason ?? 'signal')));
+    if (run.signal.aborted)
+      return finish(run, record, 'stopped', msg.monitorStoppedBySignal(String(run.signal.reason ?? 'signal')));
     const notes: string[] = [];
     let waitMs = 0;
     const decided = await poll(run, gone, notes, (ms) => (waitMs = Math.max(waitMs, ms)));
-    if (run.signal.aborted) return finish(run, record, 'stopped', msg.monitorStoppedBySignal(String(run.signal.reason ?? 'signal')));
+    if (run.signal.aborted)
+      return finish(run, record, 'stopped', msg.monitorStoppedBySignal(String(run.signal.reason ?? 'signal')));
     const before = `${record.state}/${record.phase}/${record.deploymentId}`;
     record = { ...record, polls: record.polls + 1, updatedAt: iso() };
     if (decided) {
       const o = decided.observation;
-      record = { ...record, state: o.state, source: decided.source.name, phase: o.phase, deploymentId: o.deploymentId, message: o.message ?? null };
+      record = {
+        ...record,
+        state: o.state,
+        source: decided.source.name,
+        phase: o.phase,
+        deploymentId: o.deploymentId,
+        message: o.message ?? null,
+      };
     } else {
       record = { ...record, message: notes.join('; ') || null };
     }
     unchanged = before === `${record.state}/${record.phase}/${record.deploymentId}` ? unchanged + 1 : 0;
-    run.log?.('poll', { sha: run.sha, poll: record.polls, state: record.state, phase: record.phase, source: record.source, notes });
+    run.log?.('poll', {
+      sha: run.sha,
+      poll: record.polls,
+      state: record.state,
+      phase: record.phase,
+      source: record.source,
+      notes,
+    });
     if (isFinal(record.state)) {
-      const withLogs = decided?.source.fetchLogs && wantsLogs(record) ? decided.source.fetchLogs.bind(decided.source) : null;
+      const withLogs =
+        decided?.source.fetchLogs && wantsLogs(record) ? decided.source.fetchLogs.bind(decided.source) : null;
       const final = await finish(run, record, record.state, record.message, withLogs !== null);
       return withLogs ? fetchLogsAfter(run, final, withLogs) : final;
     }
-    if (gone.size === run.sources.length) return finish(run, record, 'stopped', msg.noSourceCanAnswer(notes.join('; ')));
+    if (gone.size === run.sources.length)
+      return finish(run, record, 'stopped', msg.noSourceCanAnswer(notes.join('; ')));
     const elapsed = run.now() - start;
-    if (elapsed >= run.polling.timeout * 1000) return finish(run, record, 'timeout', msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state));
+    if (elapsed >= run.polling.timeout * 1000)
+      return finish(run, record, 'timeout', msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state));
     await run.store.write(record);
     let sleepMs = planSleep(run.polling, run.now(), start, unchanged);
     if (!decided && waitMs > sleepMs) sleepMs = Math.min(waitMs, start + run.polling.timeout * 1000 - run.now());
@@ -68,7 +87,12 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
 }
 
 /** Tries each usable source in order; the first that reports a state decides this poll. */
-async function poll(run: MonitorRun, gone: Set<Source>, notes: string[], wantWait: (ms: number) => void): Promise<Decided | null> {
+async function poll(
+  run: MonitorRun,
+  gone: Set<Source>,
+  notes: string[],
+  wantWait: (ms: number) => void,
+): Promise<Decided | null> {
   for (const source of run.sources) {
     if (gone.has(source)) continue;
     let observation: Observation;
@@ -86,10 +110,24 @@ async function poll(run: MonitorRun, gone: Set<Source>, notes: string[], wantWai
   return null;
 }
 
-async function finish(run: MonitorRun, record: StatusRecord, state: StatusRecord['state'], message: string | null, logsFollow = false): Promise<StatusRecord> {
+async function finish(
+  run: MonitorRun,
+  record: StatusRecord,
+  state: StatusRecord['state'],
+  message: string | null,
+  logsFollow = false,
+): Promise<StatusRecord> {
   const nowIso = new Date(run.now()).toISOString();
   const until = logsFollow ? new Date(run.now() + budgetOf(run)).toISOString() : null;
-  const final: StatusRecord = { ...record, state, message, updatedAt: nowIso, finishedAt: nowIso, pid: null, ...(until ? { logs: { state: 'fetching', until, reason: null } } : {}) };
+  const final: StatusRecord = {
+    ...record,
+    state,
+    message,
+    updatedAt: nowIso,
+    finishedAt: nowIso,
+    pid: null,
+    ...(until ? { logs: { state: 'fetching', until, reason: null } } : {}),
+  };
   await run.store.write(final);
   run.log?.('end', { sha: run.sha, state, message, polls: final.polls });
   await run.onFinal?.(final);
@@ -106,7 +144,11 @@ function wantsLogs(record: StatusRecord): boolean {
 }
 
 /** The outcome is on record already; now the logs, within the budget, then the record says how that went. */
-async function fetchLogsAfter(run: MonitorRun, final: StatusRecord, fetchLogs: NonNullable<Source['fetchLogs']>): Promise<StatusRecord> {
+async function fetchLogsAfter(
+  run: MonitorRun,
+  final: StatusRecord,
+  fetchLogs: NonNullable<Source['fetchLogs']>,
+): Promise<StatusRecord> {
   let logs: StatusRecord['logs'];
   let logFile = final.logFile;
   try {
@@ -120,7 +162,9 @@ async function fetchLogsAfter(run: MonitorRun, final: StatusRecord, fetchLogs: N
       await run.store.writeLog(run.sha, got.text);
       logFile = run.store.paths(run.sha).log;
     }
-    logs = got.complete ? { state: 'fetched', until: null, reason: null } : { state: 'missing', until: null, reason: got.reason };
+    logs = got.complete
+      ? { state: 'fetched', until: null, reason: null }
+      : { state: 'missing', until: null, reason: got.reason };
   } catch (error) {
     logs = { state: 'missing', until: null, reason: msg.monitorCrashed((error as Error).message) };
   }
@@ -135,12 +179,9 @@ function interruptible(sleeping: Promise<void>, signal: AbortSignal): Promise<vo
   return new Promise((resolve, reject) => {
     const onAbort = () => resolve();
     signal.addEventListener('abort', onAbort, { once: true });
-    sleeping.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      reject,
-    );
+    sleeping.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, reject);
   });
 }

@@ -68,7 +68,9 @@ export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
     try {
       return mapResult(await run(), opts.states);
     } catch (error) {
-      if (!(serverTimeout && /unsupported startup parameter: statement_timeout/.test(String((error as Error).message)))) {
+      if (
+        !(serverTimeout && /unsupported startup parameter: statement_timeout/.test(String((error as Error).message)))
+      ) {
         return classify(error, opts.timeoutMs, clean);
       }
     }
@@ -97,7 +99,8 @@ function mapResult(result: pg.QueryResult<unknown[]>, states: DatabaseSourceOpti
   if (!row) return { kind: 'state', state: 'pending', phase: null, deploymentId: null };
   const named = fields.findIndex((field) => field.name === 'status');
   const value = toText(row[named >= 0 ? named : 0]);
-  if (value === null) return { kind: 'state', state: 'pending', phase: null, deploymentId: null, message: msg.DB_NULL_STATUS };
+  if (value === null)
+    return { kind: 'state', state: 'pending', phase: null, deploymentId: null, message: msg.DB_NULL_STATUS };
   const idIndex = fields.findIndex((field) => field.name === 'deployment_id' || field.name === 'id');
   const deploymentId = idIndex >= 0 ? toText(row[idIndex]) : null;
   if (states.success.includes(value)) return { kind: 'state', state: 'success', phase: value, deploymentId };
@@ -116,13 +119,24 @@ function toText(value: unknown): string | null {
 
 const AUTH = new Set(['28P01', '28000']);
 const MISSING_OBJECT = new Set(['42P01', '42703', '42883', '3F000']);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 
 /** Turns a pg or socket error into a reason; errors that retrying cannot fix are permanent. */
 function classify(error: unknown, timeoutMs: number, clean: (text: string) => string): Observation {
   const err = error as { code?: unknown; message?: unknown };
   const code = typeof err.code === 'string' ? err.code : '';
-  const detail = clean(msg.printable(typeof err.message === 'string' && err.message ? err.message : code || String(error), 200));
+  const detail = clean(
+    msg.printable(typeof err.message === 'string' && err.message ? err.message : code || String(error), 200),
+  );
   // `detail` is the only text from outside, and it is scrubbed above.
   const permanent = (reason: string): Observation => ({ kind: 'unavailable', reason, permanent: true });
   const transient = (reason: string): Observation => ({ kind: 'unavailable', reason });
@@ -137,7 +151,8 @@ function classify(error: unknown, timeoutMs: number, clean: (text: string) => st
   if (/CERT|SELF_SIGNED|UNABLE_TO_/.test(code) || /certificate/i.test(detail)) return permanent(msg.dbSslCert(detail));
   if (/\bSSL\b/.test(detail) && !code.startsWith('5')) return permanent(msg.dbSsl(detail));
   if (/^connect /.test(detail)) return transient(msg.dbUnreachable(detail)); // incl. a Unix socket not there (ENOENT)
-  if (code === 'ENOENT' || code === 'EACCES') return permanent(msg.dbUrlInvalid(`a file it names cannot be read: ${detail}`));
+  if (code === 'ENOENT' || code === 'EACCES')
+    return permanent(msg.dbUrlInvalid(`a file it names cannot be read: ${detail}`));
   if (code === '57014' || /Query read timeout/.test(detail)) return transient(msg.dbTimeout('querying', timeoutMs));
   if (/timeout/i.test(detail)) return transient(msg.dbTimeout('connecting', timeoutMs));
   if (NETWORK.has(code)) return transient(msg.dbUnreachable(detail));

@@ -12,7 +12,10 @@ export interface HealthSourceOptions {
   timeoutMs: number;
 }
 
-export type CommitLocator = { kind: 'none' } | { kind: 'header'; name: string } | { kind: 'json'; path: string; steps: PathStep[] };
+export type CommitLocator =
+  | { kind: 'none' }
+  | { kind: 'header'; name: string }
+  | { kind: 'json'; path: string; steps: PathStep[] };
 
 const MAX_REDIRECTS = 5;
 const MAX_BODY = 1024 * 1024;
@@ -23,7 +26,9 @@ export function parseCommitLocator(spec: string | undefined): CommitLocator | st
   const header = /^header:\s*(.*)$/i.exec(spec);
   if (header) {
     const name = header[1]!.trim();
-    return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) ? { kind: 'header', name } : msg.healthCommitInvalid(spec, 'does not name a valid header');
+    return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)
+      ? { kind: 'header', name }
+      : msg.healthCommitInvalid(spec, 'does not name a valid header');
   }
   const steps = parseJsonPath(spec.trim());
   return typeof steps === 'string' ? msg.healthCommitInvalid(spec, steps) : { kind: 'json', path: spec.trim(), steps };
@@ -32,7 +37,10 @@ export function parseCommitLocator(spec: string | undefined): CommitLocator | st
 /** A reported commit matches the full sha, or a prefix of it of at least 7 hex digits. */
 export function commitMatches(reported: string, sha: string): boolean {
   const value = reported.trim().toLowerCase();
-  return value === sha.toLowerCase() || (value.length >= 7 && /^[0-9a-f]+$/.test(value) && sha.toLowerCase().startsWith(value));
+  return (
+    value === sha.toLowerCase() ||
+    (value.length >= 7 && /^[0-9a-f]+$/.test(value) && sha.toLowerCase().startsWith(value))
+  );
 }
 
 export function createHealthSource(opts: HealthSourceOptions): Source {

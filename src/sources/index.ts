@@ -58,12 +58,21 @@ export async function buildDatabaseSource(config: Config): Promise<Source | null
   const { databaseUrl } = config.secrets;
   if (!config.database || !databaseUrl) return null;
   const { createDatabaseSource } = await import('./database.js');
-  return createDatabaseSource({ databaseUrl, query: config.database.query, states: config.database.states, timeoutMs: config.database.timeout * 1000 });
+  return createDatabaseSource({
+    databaseUrl,
+    query: config.database.query,
+    states: config.database.states,
+    timeoutMs: config.database.timeout * 1000,
+  });
 }
 
 /** The health source, or null when health.url is not set. */
 export async function buildHealthSource(config: Config): Promise<Source | null> {
   if (!config.health) return null;
   const { createHealthSource } = await import('./health.js');
-  return createHealthSource({ url: config.health.url, ...(config.health.commit ? { commit: config.health.commit } : {}), timeoutMs: config.health.timeout * 1000 });
+  return createHealthSource({
+    url: config.health.url,
+    ...(config.health.commit ? { commit: config.health.commit } : {}),
+    timeoutMs: config.health.timeout * 1000,
+  });
 }

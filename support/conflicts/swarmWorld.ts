@@ -32,7 +32,13 @@ export interface PushRun {
 }
 
 /** `config`: the deploy-watch.config.json to commit (null: none, the defaults). */
-export function makeSwarm(root: string, agents: number, commits: number, clones: number, config: object | null = null): SwarmWorld {
+export function makeSwarm(
+  root: string,
+  agents: number,
+  commits: number,
+  clones: number,
+  config: object | null = null,
+): SwarmWorld {
   const home = join(root, 'home');
   mkdirSync(home, { recursive: true });
   const env = testEnv(home);
@@ -40,7 +46,10 @@ export function makeSwarm(root: string, agents: number, commits: number, clones:
   const seed = join(root, 'seed');
   git(root, ['init', '-q', '--bare', '-b', 'main', remote], env);
   git(root, ['init', '-q', '-b', 'main', seed], env);
-  writeFileSync(join(seed, 'ROADMAP.md'), ['# Roadmap', '', ...Array.from({ length: agents }, (_, c) => `- [ ] base task c${c}`), ''].join('\n'));
+  writeFileSync(
+    join(seed, 'ROADMAP.md'),
+    ['# Roadmap', '', ...Array.from({ length: agents }, (_, c) => `- [ ] base task c${c}`), ''].join('\n'),
+  );
   writeFileSync(join(seed, 'CHANGELOG.md'), '# Changelog\n\n## Unreleased\n\n## 0.1.0\n- first release\n');
   if (config) writeFileSync(join(seed, 'deploy-watch.config.json'), JSON.stringify(config));
   git(seed, ['add', '.'], env);
@@ -66,9 +75,15 @@ export async function commitStep(world: SwarmWorld, dir: string, c: number, k: n
   lines[at] = tickTarget.replace('[ ]', '[x]');
   lines.splice(lines.length - 1, 0, `- [ ] c${c} item ${k}`);
   writeFileSync(file('ROADMAP.md'), lines.join('\n'));
-  writeFileSync(file('CHANGELOG.md'), readFileSync(file('CHANGELOG.md'), 'utf8').replace('## Unreleased\n', `## Unreleased\n- c${c} change ${k}\n`));
+  writeFileSync(
+    file('CHANGELOG.md'),
+    readFileSync(file('CHANGELOG.md'), 'utf8').replace('## Unreleased\n', `## Unreleased\n- c${c} change ${k}\n`),
+  );
   mkdirSync(file('sessions'), { recursive: true });
-  writeFileSync(file(`sessions/c${c}.md`), `${k === 1 ? '' : readFileSync(file(`sessions/c${c}.md`), 'utf8')}- c${c} session entry ${k}\n`);
+  writeFileSync(
+    file(`sessions/c${c}.md`),
+    `${k === 1 ? '' : readFileSync(file(`sessions/c${c}.md`), 'utf8')}- c${c} session entry ${k}\n`,
+  );
   writeFileSync(file(`c${c}.txt`), `c${c} version ${k}\n`);
   await exec('git', ['add', '-A'], { cwd: dir, env: world.env });
   await exec('git', ['commit', '-q', '-m', `c${c} commit ${k}`], { cwd: dir, env: world.env });
@@ -90,12 +105,14 @@ async function pushOnce(world: SwarmWorld, dir: string, c: number, k: number, ar
 export async function runSwarm(world: SwarmWorld, args: string[] = []): Promise<{ seconds: number; runs: PushRun[] }> {
   const started = Date.now();
   const runs: PushRun[] = [];
-  await Promise.all(world.clones.map(async (dir, c) => {
-    for (let k = 1; k <= world.commits; k++) {
-      await commitStep(world, dir, c, k);
-      runs.push(await pushOnce(world, dir, c, k, args));
-    }
-  }));
+  await Promise.all(
+    world.clones.map(async (dir, c) => {
+      for (let k = 1; k <= world.commits; k++) {
+        await commitStep(world, dir, c, k);
+        runs.push(await pushOnce(world, dir, c, k, args));
+      }
+    }),
+  );
   return { seconds: (Date.now() - started) / 1000, runs };
 }
 
@@ -131,7 +148,10 @@ export function swarmProblems(world: SwarmWorld): { landed: number; problems: st
   };
   const landedSubjects = new Set(subjects);
   for (let c = 0; c < agents; c++) {
-    const last = Array.from({ length: commits }, (_, k) => k + 1).filter((k) => landedSubjects.has(`c${c} commit ${k}`)).at(-1) ?? 0;
+    const last =
+      Array.from({ length: commits }, (_, k) => k + 1)
+        .filter((k) => landedSubjects.has(`c${c} commit ${k}`))
+        .at(-1) ?? 0;
     if (last > 0) once(roadmap, `- [x] base task c${c}`);
     for (let k = 1; k <= last; k++) {
       once(roadmap, `- [${k < last ? 'x' : ' '}] c${c} item ${k}`);
@@ -139,12 +159,18 @@ export function swarmProblems(world: SwarmWorld): { landed: number; problems: st
     }
   }
   once(changelog, '- first release');
-  if (/^(<<<<<<<|=======|>>>>>>>)/m.test(`${roadmap.join('\n')}\n${changelog.join('\n')}`)) problems.push('conflict markers on the remote');
+  if (/^(<<<<<<<|=======|>>>>>>>)/m.test(`${roadmap.join('\n')}\n${changelog.join('\n')}`))
+    problems.push('conflict markers on the remote');
   const updates = readFileSync(join(world.root, 'update.log'), 'utf8').trim().split('\n');
   if (!updates.every((l) => l.endsWith(' ff'))) problems.push('an update hook saw a rewrite');
-  const accepted = readFileSync(join(world.root, 'post-receive.log'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+  const accepted = readFileSync(join(world.root, 'post-receive.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' '));
   for (const [oldSha, newSha] of accepted) {
-    const ff = oldSha === ZERO || spawnSync('git', ['merge-base', '--is-ancestor', oldSha!, newSha!], { cwd: remote, env }).status === 0;
+    const ff =
+      oldSha === ZERO ||
+      spawnSync('git', ['merge-base', '--is-ancestor', oldSha!, newSha!], { cwd: remote, env }).status === 0;
     if (!ff) problems.push(`${oldSha} -> ${newSha} rewrote main`);
   }
   return { landed, problems };
@@ -157,6 +183,12 @@ function installLogHooks(remote: string, logDir: string): void {
     writeFileSync(path, `#!/bin/sh\n${body}\n`);
     chmodSync(path, 0o755);
   };
-  hook('update', `if [ "$2" = ${ZERO} ] || git merge-base --is-ancestor "$2" "$3"; then r=ff; else r=rewrite; fi\necho "$1 $2 $3 $r" >> '${join(logDir, 'update.log')}'`);
-  hook('post-receive', `while read old new ref; do echo "$old $new $ref" >> '${join(logDir, 'post-receive.log')}'; done`);
+  hook(
+    'update',
+    `if [ "$2" = ${ZERO} ] || git merge-base --is-ancestor "$2" "$3"; then r=ff; else r=rewrite; fi\necho "$1 $2 $3 $r" >> '${join(logDir, 'update.log')}'`,
+  );
+  hook(
+    'post-receive',
+    `while read old new ref; do echo "$old $new $ref" >> '${join(logDir, 'post-receive.log')}'; done`,
+  );
 }

@@ -73,31 +73,58 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
   }
 
   function rateHeaders(): Record<string, string> {
-    return { 'ratelimit-limit': String(quota), 'ratelimit-remaining': String(remaining), 'ratelimit-reset': String(Math.ceil(resetAt / 1000)) };
+    return {
+      'ratelimit-limit': String(quota),
+      'ratelimit-remaining': String(remaining),
+      'ratelimit-reset': String(Math.ceil(resetAt / 1000)),
+    };
   }
 
   async function api(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): Promise<void> {
     const target = `${url.pathname}${url.search}`;
-    if (!spend()) return send(res, (record.status = 429), { id: 'too_many_requests', message: 'API rate limit exceeded.' }, rateHeaders());
-    const fault = faults.find((f) => f.left > 0 && (f.until === undefined || now() - t0 < f.until) && (!f.match || target.includes(f.match)) && (!f.every || ++f.seen % f.every === 0));
+    if (!spend())
+      return send(
+        res,
+        (record.status = 429),
+        { id: 'too_many_requests', message: 'API rate limit exceeded.' },
+        rateHeaders(),
+      );
+    const fault = faults.find(
+      (f) =>
+        f.left > 0 &&
+        (f.until === undefined || now() - t0 < f.until) &&
+        (!f.match || target.includes(f.match)) &&
+        (!f.every || ++f.seen % f.every === 0),
+    );
     if (fault) {
       fault.left -= 1;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault.status !== undefined) {
         record.status = fault.status;
-        return send(res, fault.status, fault.body ?? { id: 'fault', message: `scripted HTTP ${fault.status}` }, { ...rateHeaders(), ...fault.headers });
+        return send(res, fault.status, fault.body ?? { id: 'fault', message: `scripted HTTP ${fault.status}` }, {
+          ...rateHeaders(),
+          ...fault.headers,
+        });
       }
       if (fault.body !== undefined) return send(res, (record.status = 200), fault.body, rateHeaders());
     }
     const reply = (status: number, body: unknown) => send(res, (record.status = status), body, rateHeaders());
-    if (req.headers.authorization !== `Bearer ${timeline.token}`) return reply(401, { id: 'unauthorized', message: 'Unable to authenticate you.' });
+    if (req.headers.authorization !== `Bearer ${timeline.token}`)
+      return reply(401, { id: 'unauthorized', message: 'Unable to authenticate you.' });
     const t = now() - t0;
     const m = /^\/v2\/apps\/([^/]+)(?:\/deployments(?:\/([^/]+)(\/logs)?)?)?$/.exec(url.pathname);
-    if (!m || m[1] !== timeline.appId) return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
+    if (!m || m[1] !== timeline.appId)
+      return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
     const list = visible(timeline.deployments, t);
     if (!url.pathname.includes('/deployments')) {
       const active = list.find((d) => phaseAt(d, t) === 'ACTIVE');
-      return reply(200, { app: { id: timeline.appId, spec: { name: 'fake-app' }, ...(active ? { active_deployment: deploymentJson(active, t, t0) } : {}) } });
+      return reply(200, {
+        app: {
+          id: timeline.appId,
+          spec: { name: 'fake-app' },
+          ...(active ? { active_deployment: deploymentJson(active, t, t0) } : {}),
+        },
+      });
     }
     if (!m[2]) {
       const perPage = Math.min(200, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
@@ -119,8 +146,10 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
       return reply(200, { live_url: `${base}/live/${d.id}/BUILD?token=live-${d.id}`, historic_urls: [] });
     }
     const text = type === 'BUILD' || type === 'DEPLOY' ? d.logs?.[type] : undefined;
-    if (text === undefined) return reply(400, { id: 'bad_request', message: `no ${type} logs: that stage did not run` });
-    if (running || (d.archivedAt !== undefined && t < d.archivedAt)) return reply(200, { live_url: '', historic_urls: [] });
+    if (text === undefined)
+      return reply(400, { id: 'bad_request', message: `no ${type} logs: that stage did not run` });
+    if (running || (d.archivedAt !== undefined && t < d.archivedAt))
+      return reply(200, { live_url: '', historic_urls: [] });
     const urls = [0, 1].map((part) => `${base}/historic/${d.id}/${type}/${part}?${SIGNATURE}`);
     return reply(200, { live_url: '', historic_urls: urls });
   }
@@ -128,11 +157,28 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
   /** A pre-signed URL on "another host": it refuses any Authorization header, like S3 with a signature. */
   function historic(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): void {
     const [, , id, type, part] = url.pathname.split('/');
-    if (req.headers.authorization) return void send(res, (record.status = 400), '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
-    if (!url.search.includes(SIGNATURE)) return void send(res, (record.status = 403), '<Error><Code>AccessDenied</Code></Error>');
+    if (req.headers.authorization)
+      return void send(
+        res,
+        (record.status = 400),
+        '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>',
+      );
+    if (!url.search.includes(SIGNATURE))
+      return void send(res, (record.status = 403), '<Error><Code>AccessDenied</Code></Error>');
     const d = timeline.deployments.find((x) => x.id === id);
-    if (d?.logUrlStatus) return void send(res, (record.status = d.logUrlStatus), '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
-    const fault = faults.find((f) => f.left > 0 && f.match?.startsWith('/historic/') && `${url.pathname}${url.search}`.includes(f.match) && (f.until === undefined || now() - t0 < f.until));
+    if (d?.logUrlStatus)
+      return void send(
+        res,
+        (record.status = d.logUrlStatus),
+        '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+      );
+    const fault = faults.find(
+      (f) =>
+        f.left > 0 &&
+        f.match?.startsWith('/historic/') &&
+        `${url.pathname}${url.search}`.includes(f.match) &&
+        (f.until === undefined || now() - t0 < f.until),
+    );
     if (fault?.status !== undefined) {
       fault.left -= 1;
       return void send(res, (record.status = fault.status), fault.body ?? 'scripted fault');
@@ -146,7 +192,8 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
   /** The live log: lines are written as their time comes; the answer ends when the deployment does. */
   function live(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): void {
     const d: FakeDeployment | undefined = timeline.deployments.find((x) => x.id === url.pathname.split('/')[2]);
-    if (req.headers.authorization || !d?.live || url.searchParams.get('token') !== `live-${d.id}`) return void send(res, (record.status = 403), 'forbidden');
+    if (req.headers.authorization || !d?.live || url.searchParams.get('token') !== `live-${d.id}`)
+      return void send(res, (record.status = 403), 'forbidden');
     res.writeHead((record.status = 200), { 'content-type': 'text/plain' });
     let sent = 0;
     const pump = () => {
@@ -165,7 +212,13 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: RequestRecord = { path: url.pathname, query: url.search, authorized: Boolean(req.headers.authorization), status: 0, at: now() - t0 };
+    const record: RequestRecord = {
+      path: url.pathname,
+      query: url.search,
+      authorized: Boolean(req.headers.authorization),
+      status: 0,
+      at: now() - t0,
+    };
     requests.push(record);
     if (url.pathname.startsWith('/historic/')) return historic(req, url, res, record);
     if (url.pathname.startsWith('/live/')) return live(req, url, res, record);

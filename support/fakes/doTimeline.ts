@@ -1,7 +1,16 @@
 // The scripted world behind the fake App Platform API: deployments whose phase moves over time,
 // and the JSON DigitalOcean documents for them (deployments, progress steps with counters left out at zero).
 
-export type Phase = 'UNKNOWN' | 'PENDING_BUILD' | 'BUILDING' | 'PENDING_DEPLOY' | 'DEPLOYING' | 'ACTIVE' | 'ERROR' | 'CANCELED' | 'SUPERSEDED';
+export type Phase =
+  | 'UNKNOWN'
+  | 'PENDING_BUILD'
+  | 'BUILDING'
+  | 'PENDING_DEPLOY'
+  | 'DEPLOYING'
+  | 'ACTIVE'
+  | 'ERROR'
+  | 'CANCELED'
+  | 'SUPERSEDED';
 
 export interface FakeDeployment {
   id: string;
@@ -78,17 +87,44 @@ export function deploymentJson(d: FakeDeployment, t: number, startMs: number): R
   const appearedAt = new Date(startMs + (d.phases[0]?.[0] ?? 0)).toISOString();
   const steps = (['build', 'deploy'] as const).map((stage) => {
     const status = stageStatus(stage, phase, d);
-    const leaf: Record<string, unknown> = { name: 'api', status, component_name: 'api', message_base: stage === 'build' ? 'Building service' : 'Deploying service' };
-    if (status === 'ERROR') leaf.reason = { code: stage === 'build' ? 'BuildJobExitNonZero' : 'DeployContainerHealthChecksFailed', message: stage === 'build' ? 'Your build job failed because it returned a non-zero exit code.' : 'Your deploy failed health checks.' };
-    return { name: stage, status, steps: [{ name: 'initialize', status: status === 'PENDING' ? 'PENDING' : 'SUCCESS' }, { name: 'components', status, steps: [leaf] }] };
+    const leaf: Record<string, unknown> = {
+      name: 'api',
+      status,
+      component_name: 'api',
+      message_base: stage === 'build' ? 'Building service' : 'Deploying service',
+    };
+    if (status === 'ERROR')
+      leaf.reason = {
+        code: stage === 'build' ? 'BuildJobExitNonZero' : 'DeployContainerHealthChecksFailed',
+        message:
+          stage === 'build'
+            ? 'Your build job failed because it returned a non-zero exit code.'
+            : 'Your deploy failed health checks.',
+      };
+    return {
+      name: stage,
+      status,
+      steps: [
+        { name: 'initialize', status: status === 'PENDING' ? 'PENDING' : 'SUCCESS' },
+        { name: 'components', status, steps: [leaf] },
+      ],
+    };
   });
   const counts: Record<string, number> = {};
-  for (const s of steps) counts[`${s.status.toLowerCase()}_steps`] = (counts[`${s.status.toLowerCase()}_steps`] ?? 0) + 1;
-  const progress: Record<string, unknown> = { total_steps: steps.length, steps, summary_steps: steps.map((s) => ({ name: s.name, status: s.status })) };
+  for (const s of steps)
+    counts[`${s.status.toLowerCase()}_steps`] = (counts[`${s.status.toLowerCase()}_steps`] ?? 0) + 1;
+  const progress: Record<string, unknown> = {
+    total_steps: steps.length,
+    steps,
+    summary_steps: steps.map((s) => ({ name: s.name, status: s.status })),
+  };
   Object.assign(progress, counts); // only counters above zero: godo's omitempty leaves zeros out
   const body: Record<string, unknown> = {
     id: d.id,
-    spec: { name: 'fake-app', services: [{ name: 'api', github: { repo: 'acme/app', branch: 'main', deploy_on_push: true } }] },
+    spec: {
+      name: 'fake-app',
+      services: [{ name: 'api', github: { repo: 'acme/app', branch: 'main', deploy_on_push: true } }],
+    },
     [d.component ?? 'services']: [{ name: 'api', source_commit_hash: d.sha }],
     cause: `commit ${d.sha.slice(0, 7)} pushed to github/acme/app`,
     phase,
@@ -100,7 +136,15 @@ export function deploymentJson(d: FakeDeployment, t: number, startMs: number): R
     some_future_field: { added: 'by DigitalOcean later' },
   };
   if (d.cause !== false) {
-    body.cause_details = { type: 'DEPLOY_ON_PUSH', git_push: { github: { repo: 'acme/app', branch: 'main', deploy_on_push: true }, username: 'dev', commit_sha: d.sha, commit_message: 'change' } };
+    body.cause_details = {
+      type: 'DEPLOY_ON_PUSH',
+      git_push: {
+        github: { repo: 'acme/app', branch: 'main', deploy_on_push: true },
+        username: 'dev',
+        commit_sha: d.sha,
+        commit_message: 'change',
+      },
+    };
   }
   return body;
 }

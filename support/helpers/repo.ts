@@ -16,8 +16,23 @@ export const GIT_ENV: NodeJS.ProcessEnv = {
 
 /** The environment for child processes in tests: no user config, no colour forcing, no inherited state dir. */
 export function testEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...GIT_ENV, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...extra };
-  for (const key of ['DEPLOY_WATCH_STATE_DIR', 'DIGITALOCEAN_ACCESS_TOKEN', 'DATABASE_URL', 'DEPLOY_WATCH_DO_API_URL', 'FORCE_COLOR', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...GIT_ENV,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    ...extra,
+  };
+  for (const key of [
+    'DEPLOY_WATCH_STATE_DIR',
+    'DIGITALOCEAN_ACCESS_TOKEN',
+    'DATABASE_URL',
+    'DEPLOY_WATCH_DO_API_URL',
+    'FORCE_COLOR',
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+  ]) {
     if (!(key in extra)) delete env[key];
   }
   return env;
@@ -28,7 +43,12 @@ export function makeTempDir(prefix = 'dw-test-'): string {
 }
 
 export function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...GIT_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 export interface TestRepo {

@@ -38,14 +38,22 @@ export const stateDir = (repo: TestRepo) => join(repo.dir, '.git', 'deploy-watch
 export function watcherVerdicts(repo: TestRepo, sha: string): string[] {
   const file = join(stateDir(repo), 'deploy-watch.log');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { sha?: string; verdict?: string })
-    .filter((e) => e.sha === sha && e.verdict).map((e) => e.verdict!);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { sha?: string; verdict?: string })
+    .filter((e) => e.sha === sha && e.verdict)
+    .map((e) => e.verdict!);
 }
 
 export { killUnder, processesUnder } from '../helpers/processes.js';
 
 /** Polls `probe` (real time: these are real background processes) until it holds or the deadline passes. */
-export async function waitFor<T>(probe: () => T | null | undefined | false, what: string, deadlineMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | null | undefined | false,
+  what: string,
+  deadlineMs = 20_000,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const value = probe();
@@ -76,4 +84,3 @@ export async function startHealth(): Promise<HealthServer> {
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
-

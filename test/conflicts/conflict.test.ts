@@ -32,28 +32,39 @@ describe('a real conflict in a code file', () => {
   };
 
   it('is reported with the commands to finish, and nothing is touched', () => {
-    const mine = setup({ 'code.ts': 'export const x = 2;\n', 'ROADMAP.md': '- [ ] one\n- [ ] theirs\n' },
-      { 'code.ts': 'export const x = 3;\n', 'ROADMAP.md': '- [x] one\n' });
+    const mine = setup(
+      { 'code.ts': 'export const x = 2;\n', 'ROADMAP.md': '- [ ] one\n- [ ] theirs\n' },
+      { 'code.ts': 'export const x = 3;\n', 'ROADMAP.md': '- [x] one\n' },
+    );
     const before = snapshot(repo);
     const remoteBefore = repo.git('--git-dir', repo.remote, 'rev-parse', 'main');
     const r = cli(['push'], { cwd: repo.dir, env: repo.env });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /Conflicts that no merge rule covers, in: code\.ts\./);
     assert.doesNotMatch(r.stderr, /in: .*ROADMAP/);
-    assert.match(r.stderr, /git fetch origin main\n\s+git rebase origin\/main\n.*git rebase --continue\n\s+deploy-watch push origin main/s);
+    assert.match(
+      r.stderr,
+      /git fetch origin main\n\s+git rebase origin\/main\n.*git rebase --continue\n\s+deploy-watch push origin main/s,
+    );
     const after = snapshot(repo);
     assert.equal(after.head, mine);
     assert.equal(after.symbolic, 'refs/heads/main');
     assert.equal(after.status, before.status);
     assert.deepEqual(after.rebaseDirs, [false, false]);
-    assert.equal(repo.git('ls-files', '-s'), repo.git('ls-tree', '-r', '--format=%(objectmode) %(objectname) 0\t%(path)', 'HEAD'));
+    assert.equal(
+      repo.git('ls-files', '-s'),
+      repo.git('ls-tree', '-r', '--format=%(objectmode) %(objectname) 0\t%(path)', 'HEAD'),
+    );
     assert.equal(readFileSync(join(repo.dir, 'code.ts'), 'utf8'), 'export const x = 3;\n');
     assert.equal(readFileSync(join(repo.dir, 'ROADMAP.md'), 'utf8'), '- [x] one\n');
     assert.equal(repo.git('--git-dir', repo.remote, 'rev-parse', 'main'), remoteBefore, 'nothing pushed');
   });
 
   it('rule files are resolved when run from a subfolder', () => {
-    setup({ 'ROADMAP.md': '- [ ] one\n- [ ] theirs\n' }, { 'ROADMAP.md': '- [x] one\n- [ ] mine\n', 'sub/x.txt': 'x\n' });
+    setup(
+      { 'ROADMAP.md': '- [ ] one\n- [ ] theirs\n' },
+      { 'ROADMAP.md': '- [x] one\n- [ ] mine\n', 'sub/x.txt': 'x\n' },
+    );
     const r = cli(['push', '--json'], { cwd: join(repo.dir, 'sub'), env: repo.env });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).autoResolved, ['ROADMAP.md']);

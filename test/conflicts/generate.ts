@@ -21,7 +21,13 @@ function freshLine(rnd: Rnd, strategy: string, tag: string): string {
   counter++;
   if (strategy === 'checklist' && rnd() < 0.7) return `- [${rnd() < 0.3 ? 'x' : ' '}] ${tag} task ${counter}`;
   // Some lines repeat on purpose (blank lines, separators, the same entry written by both sides).
-  return pick(rnd, [`${tag} note ${counter}`, '', '---', `- shared entry ${Math.floor(rnd() * 3)}`, `## Section ${Math.floor(rnd() * 2)}`]);
+  return pick(rnd, [
+    `${tag} note ${counter}`,
+    '',
+    '---',
+    `- shared entry ${Math.floor(rnd() * 3)}`,
+    `## Section ${Math.floor(rnd() * 2)}`,
+  ]);
 }
 
 export function randomText(rnd: Rnd, strategy: string, tag: string): string {

@@ -8,7 +8,7 @@ import { mergeUnion } from '../../src/conflicts/union.js';
 import { mulberry32 } from './generate.js';
 
 describe('lcsPairs', () => {
-  it('is a common subsequence as long as the table\'s, on 3000 seeded pairs', () => {
+  it("is a common subsequence as long as the table's, on 3000 seeded pairs", () => {
     const rnd = mulberry32(42);
     const word = () => 'abcd'[Math.floor(rnd() * 4)]!;
     for (let t = 0; t < 3000; t++) {
@@ -31,7 +31,14 @@ describe('lcsPairs', () => {
     const started = Date.now();
     const merged = mergeUnion(text(base), text(ours), text(theirs)).split('\n');
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
-    const expected = ['- new ours', '- new theirs', ...base.filter((l) => l !== '- entry 15000').map((l) => (l === '- entry 5000' ? '- entry 5000 edited' : l)), '- tail ours', '- tail theirs', ''];
+    const expected = [
+      '- new ours',
+      '- new theirs',
+      ...base.filter((l) => l !== '- entry 15000').map((l) => (l === '- entry 5000' ? '- entry 5000 edited' : l)),
+      '- tail ours',
+      '- tail theirs',
+      '',
+    ];
     assert.deepEqual(merged, expected);
   });
 });

@@ -46,7 +46,10 @@ describe('merge drivers in a real rebase', () => {
     repo.git('switch', '-q', '-c', 'upstream');
     repo.commit('up', { 'ROADMAP.md': '- [x] one\n- [ ] two\n- [ ] up\n', 'CHANGELOG.md': '# Changes\n- up\n' });
     repo.git('switch', '-q', 'main');
-    repo.commit('local', { 'ROADMAP.md': '- [ ] one\n- [x] two\n- [ ] local\n', 'CHANGELOG.md': '# Changes\n- local\n' });
+    repo.commit('local', {
+      'ROADMAP.md': '- [ ] one\n- [x] two\n- [ ] local\n',
+      'CHANGELOG.md': '# Changes\n- local\n',
+    });
     try {
       repo.git('rebase', 'upstream');
       return true;
@@ -93,12 +96,18 @@ describe('deploy-watch merge-driver', () => {
     const r = cli(['merge-driver', 'mystery', o, a, b, 'LOG.md'], { cwd: repo.dir, env: repo.env });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /left conflict markers in LOG\.md: Unknown merge rule "mystery"/);
-    assert.equal(readFileSync(a, 'utf8'), '<<<<<<< ours\nx\nours\n||||||| base\nx\n=======\nx\ntheirs\n>>>>>>> theirs\n');
+    assert.equal(
+      readFileSync(a, 'utf8'),
+      '<<<<<<< ours\nx\nours\n||||||| base\nx\n=======\nx\ntheirs\n>>>>>>> theirs\n',
+    );
   });
 
   it('an unreadable input exits above 128 (a failed merge to git, not a conflict)', () => {
     const { o, a } = files('x\n', 'x\n', 'x\n');
-    const r = cli(['merge-driver', 'union', o, a, join(repo.root, 'missing'), 'LOG.md'], { cwd: repo.dir, env: repo.env });
+    const r = cli(['merge-driver', 'union', o, a, join(repo.root, 'missing'), 'LOG.md'], {
+      cwd: repo.dir,
+      env: repo.env,
+    });
     assert.equal(r.code, 129);
     assert.equal(readFileSync(a, 'utf8'), 'x\n');
   });

@@ -6,12 +6,18 @@ import { mergeUnion } from '../../src/conflicts/union.js';
 
 describe('union', () => {
   it('keeps both appends, upstream (ours) first, and a line both added once', () => {
-    assert.equal(mergeUnion('# log\n', '# log\n- a1\n- same\n', '# log\n- b1\n- same\n'), '# log\n- a1\n- b1\n- same\n');
+    assert.equal(
+      mergeUnion('# log\n', '# log\n- a1\n- same\n', '# log\n- b1\n- same\n'),
+      '# log\n- a1\n- b1\n- same\n',
+    );
   });
   it('honours a deletion the other side did not touch, and keeps an edit', () => {
     const base = 'one\ntwo\nthree\n';
     assert.equal(mergeUnion(base, 'one\nthree\n', 'one\ntwo\nthree\nfour\n'), 'one\nthree\nfour\n');
-    assert.equal(mergeUnion(base, 'one\ntwo (edited)\nthree\n', 'one\nthree\nadded\n'), 'one\ntwo (edited)\nthree\nadded\n');
+    assert.equal(
+      mergeUnion(base, 'one\ntwo (edited)\nthree\n', 'one\nthree\nadded\n'),
+      'one\ntwo (edited)\nthree\nadded\n',
+    );
   });
   it('a line both sides changed differently is kept in both versions, upstream first', () => {
     assert.equal(mergeUnion('x\nline\ny\n', 'x\nline A\ny\n', 'x\nline B\ny\n'), 'x\nline A\nline B\ny\n');
@@ -25,8 +31,10 @@ describe('union', () => {
 describe('checklist', () => {
   const base = '# Roadmap\n- [ ] task1\n- [ ] task2\n';
   it('a tick on one side and an addition on the other never conflict', () => {
-    assert.equal(mergeChecklist(base, '- [x] task1\n- [ ] task2\n'.replace(/^/, '# Roadmap\n'), `${base}- [ ] task3\n`),
-      '# Roadmap\n- [x] task1\n- [ ] task2\n- [ ] task3\n');
+    assert.equal(
+      mergeChecklist(base, '- [x] task1\n- [ ] task2\n'.replace(/^/, '# Roadmap\n'), `${base}- [ ] task3\n`),
+      '# Roadmap\n- [x] task1\n- [ ] task2\n- [ ] task3\n',
+    );
   });
   it('an item ticked on either side stays ticked, without duplicating it (git union duplicated it)', () => {
     const ours = '# Roadmap\n- [x] task1\n- [ ] task2\n- [ ] A\n';
@@ -37,12 +45,18 @@ describe('checklist', () => {
     assert.equal(mergeChecklist(base, `${base}- [ ] new\n`, `${base}- [x] new\n`), `${base}- [x] new\n`);
   });
   it('an item ticked on one side and reworded on the other keeps both lines', () => {
-    assert.equal(mergeChecklist('- [ ] a\n- [ ] b\n', '- [x] a\n- [ ] b\n', '- [ ] a (owner B)\n- [ ] b\n'), '- [x] a\n- [ ] a (owner B)\n- [ ] b\n');
+    assert.equal(
+      mergeChecklist('- [ ] a\n- [ ] b\n', '- [x] a\n- [ ] b\n', '- [ ] a (owner B)\n- [ ] b\n'),
+      '- [x] a\n- [ ] a (owner B)\n- [ ] b\n',
+    );
   });
   it('a ticked item the other side removed is kept (the tick is work), an untouched one is removed', () => {
     const ours = '# Roadmap\n- [x] task1\n- [ ] task2\n- [ ] X\n';
     const theirs = '# Roadmap\n- [ ] task2\n- [ ] Y\n';
     assert.equal(mergeChecklist(base, ours, theirs), '# Roadmap\n- [x] task1\n- [ ] task2\n- [ ] X\n- [ ] Y\n');
-    assert.equal(mergeChecklist(base, '# Roadmap\n- [ ] task2\n', `${base}- [ ] Z\n`), '# Roadmap\n- [ ] task2\n- [ ] Z\n');
+    assert.equal(
+      mergeChecklist(base, '# Roadmap\n- [ ] task2\n', `${base}- [ ] Z\n`),
+      '# Roadmap\n- [ ] task2\n- [ ] Z\n',
+    );
   });
 });

@@ -26,7 +26,8 @@ for (const strategy of ['union', 'checklist'] as Strategy[]) {
         // Replaying a side onto the result again (a retried rebase) loses no new line. Only the
         // number of copies of a line the base already had (blank lines, separators) may differ.
         const baseLines = new Set(base.split('\n'));
-        const lostNew = (x: string, y: string, r: string) => lostLines(strategy, base, x, y, r).filter((l) => !baseLines.has(l));
+        const lostNew = (x: string, y: string, r: string) =>
+          lostLines(strategy, base, x, y, r).filter((l) => !baseLines.has(l));
         for (const again of [mergeWith(strategy, base, merged, theirs), mergeWith(strategy, base, ours, merged)]) {
           assert.deepEqual(lostNew(merged, theirs, again), [], where);
           assert.deepEqual(lostNew(ours, merged, again), [], where);

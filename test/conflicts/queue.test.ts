@@ -24,14 +24,18 @@ async function until(what: string, test: () => boolean, ms = 15_000): Promise<vo
   }
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 describe('local push queue', () => {
   const children: ChildProcess[] = [];
   let root = '';
   let repo: TestRepo | undefined;
   afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children.splice(0))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     repo?.cleanup();
     repo = undefined;
     if (root) rmSync(root, { recursive: true, force: true });
@@ -41,10 +45,15 @@ describe('local push queue', () => {
     root = makeTempDir('dw-queue-');
     return { cache: join(root, 'cache'), log: join(root, 'turns.log') };
   };
-  const tickets = (cache: string, key = KEY) => (existsSync(queueFolder(cache, key)) ? readdirSync(queueFolder(cache, key)).filter((f) => f.startsWith('t-')) : []);
+  const tickets = (cache: string, key = KEY) =>
+    existsSync(queueFolder(cache, key)) ? readdirSync(queueFolder(cache, key)).filter((f) => f.startsWith('t-')) : [];
   const turns = (log: string) => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []);
   const holder = (cache: string, log: string, name: string, key = KEY) => {
-    const child = spawn(process.execPath, [HOLDER, cache, key.url, key.branch, log, name, join(root, `release-${name}`)], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [HOLDER, cache, key.url, key.branch, log, name, join(root, `release-${name}`)],
+      { stdio: 'ignore' },
+    );
     children.push(child);
     return child;
   };
@@ -89,10 +98,12 @@ describe('local push queue', () => {
     dead.kill('SIGKILL');
     assert.equal(await exited(waiter), 0);
     assert.deepEqual(turns(log), ['h', 'w']);
-    assert.deepEqual(tickets(cache), [], 'the dead holder\'s ticket was removed');
+    assert.deepEqual(tickets(cache), [], "the dead holder's ticket was removed");
   });
 
-  it('a live holder that hangs loses its turn after the bound, not before (driven clock)', { timeout: 30_000 }, async () => {
+  it('a live holder that hangs loses its turn after the bound, not before (driven clock)', {
+    timeout: 30_000,
+  }, async () => {
     const { cache, log } = setup();
     const hung = holder(cache, log, 'h');
     await until('the holder has the turn', () => turns(log).length === 1);
@@ -113,7 +124,7 @@ describe('local push queue', () => {
     assert.equal(mine.aheadAtStart, 1);
     assert.equal(mine.waitedMs, 5_001);
     assert.equal(hung.exitCode, null, 'the hung holder is still running, only its turn is gone');
-    assert.equal(tickets(cache).length, 1, 'only the new holder\'s ticket is left');
+    assert.equal(tickets(cache).length, 1, "only the new holder's ticket is left");
     await mine.release();
     assert.deepEqual(tickets(cache), []);
   });
@@ -124,7 +135,10 @@ describe('local push queue', () => {
     await until('the holder has the turn', () => turns(log).length === 1);
     const queue = new LocalPushQueue({ cacheDir: cache, now: Date.now, turnTimeoutMs: 60_000 });
     let waited = false;
-    for (const key of [{ ...KEY, branch: 'other' }, { ...KEY, url: '/srv/git/other.git' }]) {
+    for (const key of [
+      { ...KEY, branch: 'other' },
+      { ...KEY, url: '/srv/git/other.git' },
+    ]) {
       const turn = await queue.enter(key, { onWait: () => (waited = true) });
       assert.equal(turn.aheadAtStart, 0);
       await turn.release();
@@ -133,10 +147,16 @@ describe('local push queue', () => {
     releaseHolder('h');
   });
 
-  it('Ctrl-C while waiting gives the ticket back and leaves the repository untouched', { timeout: 30_000 }, async () => {
+  it('Ctrl-C while waiting gives the ticket back and leaves the repository untouched', {
+    timeout: 30_000,
+  }, async () => {
     const { cache, env, key, repo } = await repoWithHeldQueue();
     repo.commit('mine');
-    const before = { head: repo.git('rev-parse', 'HEAD'), status: repo.git('status', '--porcelain'), remote: repo.git('ls-remote', 'origin', 'main') };
+    const before = {
+      head: repo.git('rev-parse', 'HEAD'),
+      status: repo.git('status', '--porcelain'),
+      remote: repo.git('ls-remote', 'origin', 'main'),
+    };
     const push = spawn(process.execPath, [BIN, 'push'], { cwd: repo.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(push);
     let stderr = '';
@@ -147,8 +167,15 @@ describe('local push queue', () => {
     assert.equal(await exited(push), 130, stderr);
     assert.match(stderr, /ticket was given back and nothing was changed/);
     assert.equal(stderr.split('\n').filter((l) => l.startsWith('waiting:')).length, 1, 'one line off a terminal');
-    assert.equal(tickets(cache, key).length, 1, 'only the holder\'s ticket is left');
-    assert.deepEqual({ head: repo.git('rev-parse', 'HEAD'), status: repo.git('status', '--porcelain'), remote: repo.git('ls-remote', 'origin', 'main') }, before);
+    assert.equal(tickets(cache, key).length, 1, "only the holder's ticket is left");
+    assert.deepEqual(
+      {
+        head: repo.git('rev-parse', 'HEAD'),
+        status: repo.git('status', '--porcelain'),
+        remote: repo.git('ls-remote', 'origin', 'main'),
+      },
+      before,
+    );
     releaseHolder('h');
   });
 
@@ -167,7 +194,13 @@ describe('local push queue', () => {
     releaseHolder('h');
     const r = await queued;
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stderr.trim().split('\n').map((l) => JSON.parse(l)), [{ event: 'waiting', ahead: 1 }]);
+    assert.deepEqual(
+      r.stderr
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      [{ event: 'waiting', ahead: 1 }],
+    );
     const result = JSON.parse(r.stdout);
     assert.equal(result.queue.ahead, 1);
     assert.ok(result.queue.waitedMs > 0);
@@ -181,7 +214,10 @@ describe('a push whose answer was lost', () => {
   /** The remote's receive-pack is killed once, at `state` of the ref transaction, before it can answer. */
   const dropConnection = (state: 'prepared' | 'committed') => {
     const hook = join(repo.remote, 'hooks', 'reference-transaction');
-    writeFileSync(hook, `#!/bin/sh\ncat >/dev/null\n[ "$1" = ${state} ] || exit 0\n[ -e dropped ] && exit 0\ntouch dropped\nkill -9 $PPID\n`);
+    writeFileSync(
+      hook,
+      `#!/bin/sh\ncat >/dev/null\n[ "$1" = ${state} ] || exit 0\n[ -e dropped ] && exit 0\ntouch dropped\nkill -9 $PPID\n`,
+    );
     chmodSync(hook, 0o755);
   };
 

@@ -3,7 +3,14 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { LocalPushQueue } from '../../src/conflicts/queue/localQueue.js';
 
-const [cacheDir, url, branch, log, name, releaseFile] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [cacheDir, url, branch, log, name, releaseFile] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const queue = new LocalPushQueue({ cacheDir, now: Date.now, turnTimeoutMs: 60_000, pollMs: 100 });
 const turn = await queue.enter({ url, branch });
 appendFileSync(log, `${name}\n`);

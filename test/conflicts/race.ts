@@ -5,7 +5,9 @@ import { join } from 'node:path';
 
 export function installRacer(remote: string, races: number): void {
   const hook = join(remote, 'hooks', 'pre-receive');
-  writeFileSync(hook, `#!/bin/sh
+  writeFileSync(
+    hook,
+    `#!/bin/sh
 cat >/dev/null
 n=$(cat '${remote}/racer-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '${remote}/racer-count'
 [ $n -le ${races} ] || exit 0
@@ -16,7 +18,8 @@ old=$(git rev-parse refs/heads/main)
 new=$(echo "racer $n" | git commit-tree "$old^{tree}" -p "$old")
 git update-ref refs/heads/main "$new" "$old"
 exit 0
-`);
+`,
+  );
   chmodSync(hook, 0o755);
 }
 

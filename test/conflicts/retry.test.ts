@@ -16,9 +16,18 @@ const RULES: RetryPolicy['rules'] = [{ paths: ['ROADMAP.md'], strategy: 'checkli
 
 describe('backoff', () => {
   it('is full jitter under min(cap, base*2^(n-1))', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, 1, 30, () => 0.999)), [999, 1998, 3996, 7992, 15984, 29970, 29970]);
-    assert.equal(backoffDelay(3, 0.05, 0.5, () => 0), 0);
-    assert.equal(backoffDelay(2, 0.05, 0.5, () => 0.5), 50);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, 1, 30, () => 0.999)),
+      [999, 1998, 3996, 7992, 15984, 29970, 29970],
+    );
+    assert.equal(
+      backoffDelay(3, 0.05, 0.5, () => 0),
+      0,
+    );
+    assert.equal(
+      backoffDelay(2, 0.05, 0.5, () => 0.5),
+      50,
+    );
   });
 });
 
@@ -44,10 +53,16 @@ describe('push retry on a driven clock', () => {
   it('retries lost races with the backoff schedule, then pushes every commit', async () => {
     const { report, slept, mine } = await run(3, 5, [0.5, 0.25, 0.999]);
     assert.equal(report.outcome, 'pushed');
-    assert.deepEqual(report.attempts.map((a) => a.result), ['race', 'race', 'race', 'pushed']);
+    assert.deepEqual(
+      report.attempts.map((a) => a.result),
+      ['race', 'race', 'race', 'pushed'],
+    );
     assert.match(report.attempts[0]!.reason!, /\[remote rejected\]|\[rejected\]/);
     assert.deepEqual(slept, [500, 500, 3996]);
-    assert.deepEqual(report.attempts.slice(0, 3).map((a) => a.delayMs), slept);
+    assert.deepEqual(
+      report.attempts.slice(0, 3).map((a) => a.delayMs),
+      slept,
+    );
     assert.equal(report.rebases, 3, 'each retry rebased onto the racer');
     const onRemote = repo.git('--git-dir', repo.remote, 'log', '--format=%s', 'main').split('\n');
     assert.deepEqual(onRemote, ['mine', 'racer 3', 'racer 2', 'racer 1', 'initial']);
@@ -69,7 +84,10 @@ describe('push retry on a driven clock', () => {
     const r = cli(['push', '--json'], { cwd: repo.dir, env: repo.env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).outcome, 'up-to-date');
-    assert.match(cli(['push'], { cwd: repo.dir, env: repo.env }).stdout, /Nothing to push: origin\/main already has every local commit/);
+    assert.match(
+      cli(['push'], { cwd: repo.dir, env: repo.env }).stdout,
+      /Nothing to push: origin\/main already has every local commit/,
+    );
   });
 
   it('creates the remote branch when it does not exist yet, and verifies it', () => {
@@ -86,14 +104,17 @@ describe('push retry on a driven clock', () => {
     repo = makeRepo();
     installRacer(repo.remote, 99);
     repo.commit('mine');
-    writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({ conflicts: { maxAttempts: 2, backoffBase: 0.001, backoffCap: 0.001 } }));
+    writeFileSync(
+      join(repo.dir, 'deploy-watch.config.json'),
+      JSON.stringify({ conflicts: { maxAttempts: 2, backoffBase: 0.001, backoffCap: 0.001 } }),
+    );
     const r = cli(['push'], { cwd: repo.dir, env: repo.env });
     assert.equal(r.code, 75, r.stderr);
     assert.match(r.stderr, /Attempt 1\/2 lost the race/);
     assert.match(r.stderr, /Gave up after 2 attempts.*conflicts\.maxAttempts/s);
   });
 
-  it('a hook refusal is not retried: exit 1 with git\'s and the hook\'s reason, nothing changed', () => {
+  it("a hook refusal is not retried: exit 1 with git's and the hook's reason, nothing changed", () => {
     repo = makeRepo();
     installRefuser(repo.remote, 'policy: no pushes on Fridays');
     repo.commit('mine');
@@ -106,6 +127,9 @@ describe('push retry on a driven clock', () => {
     assert.match(out.reason, /pre-receive hook declined.*no pushes on Fridays/);
     assert.deepEqual(snapshot(repo), before);
     const human = cli(['push'], { cwd: repo.dir, env: repo.env });
-    assert.match(human.stderr, /origin refused the push to main: .*pre-receive hook declined.*not a race, so it was not retried/);
+    assert.match(
+      human.stderr,
+      /origin refused the push to main: .*pre-receive hook declined.*not a race, so it was not retried/,
+    );
   });
 });

@@ -24,7 +24,9 @@ export function snapshot(repo: TestRepo): Snapshot {
     }
   };
   // The index bytes first: `status` below is run with --no-optional-locks so it cannot rewrite them.
-  const index = createHash('sha256').update(readFileSync(join(gitDir, 'index'))).digest('hex');
+  const index = createHash('sha256')
+    .update(readFileSync(join(gitDir, 'index')))
+    .digest('hex');
   return {
     head: repo.git('rev-parse', 'HEAD'),
     symbolic: tryGit('symbolic-ref', '-q', 'HEAD'),

@@ -21,7 +21,10 @@ describe(`swarm: ${CLONES} clones x ${COMMITS} commits through deploy-watch push
     const world = makeSwarm(root, CLONES, COMMITS, CLONES);
     const { seconds, runs } = await runSwarm(world);
     const failed = runs.filter((r) => r.code !== 0);
-    assert.deepEqual(failed.map((r) => `c${r.agent} k${r.commit}: exit ${r.code} ${r.stderr}`), []);
+    assert.deepEqual(
+      failed.map((r) => `c${r.agent} k${r.commit}: exit ${r.code} ${r.stderr}`),
+      [],
+    );
     const { landed, problems } = swarmProblems(world);
     assert.deepEqual(problems, []);
     assert.equal(landed, CLONES * COMMITS);

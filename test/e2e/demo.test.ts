@@ -9,7 +9,10 @@ import { processesUnder } from '../helpers/processes.js';
 const DEMO = fileURLToPath(new URL('../../demo/run.js', import.meta.url));
 
 function startDemo() {
-  const child = spawn(process.execPath, [DEMO], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [DEMO], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -26,7 +29,10 @@ describe('npm run demo', () => {
     const out = demo.output();
     assert.equal(code, 0, out);
     assert.match(out, /the push returned in \d+\.\d\d s/);
-    assert.match(out, /\$ deploy-watch watch[\s\S]*building · BUILDING[\s\S]*✓ deployed [0-9a-f]{7} \(main → origin\)[\s\S]*→ exit 0/);
+    assert.match(
+      out,
+      /\$ deploy-watch watch[\s\S]*building · BUILDING[\s\S]*✓ deployed [0-9a-f]{7} \(main → origin\)[\s\S]*→ exit 0/,
+    );
     assert.match(out, /✗ failed [0-9a-f]{7}[\s\S]*npm ERR! code ELIFECYCLE[\s\S]*→ exit 1/);
     assert.match(out, /c?[0-9a-f]{7}\s+main\s+failed[\s\S]*main\s+success/);
     assert.match(out, /Cleaned up: monitors stopped, servers closed, temporary folder removed\./);
@@ -38,7 +44,8 @@ describe('npm run demo', () => {
   it('cleans up on Ctrl-C in the middle of a deployment', { timeout: 60_000 }, async () => {
     const demo = startDemo();
     const deadline = Date.now() + 30_000;
-    while (!/\$ deploy-watch watch/.test(demo.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!/\$ deploy-watch watch/.test(demo.output()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const root = rootOf(demo.output())!;
     assert.ok(root, demo.output());
     demo.child.kill('SIGINT');

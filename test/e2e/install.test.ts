@@ -21,7 +21,12 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
 }
 
 /** Resolves with the exit code and output, without blocking the health server this process serves. */
-function runAsync(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+function runAsync(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -41,7 +46,10 @@ describe('install from where deploy-watch lives', () => {
     // A fresh home (no user npm or git config), but the machine's npm cache: CI reaches only the registry.
     env = testEnv(join(dir, 'home'), {
       npm_config_cache: process.env.npm_config_cache || join(homedir(), '.npm'),
-      npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_prefer_offline: 'true',
+      npm_config_update_notifier: 'false',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+      npm_config_prefer_offline: 'true',
     });
   });
   after(async () => {
@@ -56,23 +64,40 @@ describe('install from where deploy-watch lives', () => {
     const remote = join(dir, `${name}-remote.git`);
     git(dir, ['init', '-q', '--bare', '-b', 'main', remote]);
     git(dir, ['init', '-q', '-b', 'main', project]);
-    for (const [k, v] of [['user.name', 'T'], ['user.email', 't@t.test'], ['remote.origin.url', remote], ['remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*']]) git(project, ['config', k!, v!]);
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name, version: '1.0.0', private: true }, null, 2)}\n`);
+    for (const [k, v] of [
+      ['user.name', 'T'],
+      ['user.email', 't@t.test'],
+      ['remote.origin.url', remote],
+      ['remote.origin.fetch', '+refs/heads/*:refs/remotes/origin/*'],
+    ])
+      git(project, ['config', k!, v!]);
+    writeFileSync(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name, version: '1.0.0', private: true }, null, 2)}\n`,
+    );
     writeFileSync(join(project, '.gitignore'), 'node_modules/\n');
-    if (approve) assert.equal(run('npm', ['pkg', 'set', '--json', `allowScripts[${approve}]=true`], project, env).code, 0);
+    if (approve)
+      assert.equal(run('npm', ['pkg', 'set', '--json', `allowScripts[${approve}]=true`], project, env).code, 0);
 
     const install = run('npm', ['install', '--save-dev', spec], project, env);
     assert.equal(install.code, 0, install.out);
     assert.doesNotMatch(install.out, /not yet covered by allowScripts/, 'nothing left to approve');
     const pkgDir = join(project, 'node_modules', 'deploy-watch');
-    for (const f of ['build/cli/main.js', 'build/cli/hook.js', 'build/src/index.js', 'config.schema.json']) assert.ok(existsSync(join(pkgDir, f)), `${f} installed`);
+    for (const f of ['build/cli/main.js', 'build/cli/hook.js', 'build/src/index.js', 'config.schema.json'])
+      assert.ok(existsSync(join(pkgDir, f)), `${f} installed`);
     assert.ok(!readdirSync(pkgDir).includes('src'), 'no TypeScript sources');
 
     const init = run('npx', ['deploy-watch', 'init'], project, env);
     assert.equal(init.code, 0, init.out);
-    const config = JSON.parse(readFileSync(join(project, 'deploy-watch.config.json'), 'utf8')) as Record<string, unknown>;
+    const config = JSON.parse(readFileSync(join(project, 'deploy-watch.config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     assert.ok(existsSync(join(project, config.$schema as string)), '$schema resolves in the project');
-    writeFileSync(join(project, 'deploy-watch.config.json'), `${JSON.stringify({ ...config, health: { url: health.url } }, null, 2)}\n`);
+    writeFileSync(
+      join(project, 'deploy-watch.config.json'),
+      `${JSON.stringify({ ...config, health: { url: health.url } }, null, 2)}\n`,
+    );
     const activate = run('npm', ['install'], project, env); // init added husky; its prepare points git at .husky/_
     assert.equal(activate.code, 0, activate.out);
     assert.equal(git(project, ['config', 'core.hooksPath']), '.husky/_');
@@ -98,11 +123,21 @@ describe('install from where deploy-watch lives', () => {
 
   it('from the npm pack tarball', { timeout: TIMEOUT }, async () => {
     // With its scripts: prepack leaves `prepare` out of the packed package.json (nothing to approve).
-    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const { filename, files } = (JSON.parse(packed) as Array<{ filename: string; files: Array<{ path: string }> }>)[0]!;
     const paths = files.map((f) => f.path);
     assert.ok(paths.includes('bin/deploy-watch.js') && paths.includes('config.schema.json'));
-    assert.ok(!paths.some((p) => p.startsWith('build/test/') || p.startsWith('src/') || (p.endsWith('.ts') && !p.endsWith('.d.ts'))), 'no tests or TypeScript sources');
+    assert.ok(
+      !paths.some(
+        (p) => p.startsWith('build/test/') || p.startsWith('src/') || (p.endsWith('.ts') && !p.endsWith('.d.ts')),
+      ),
+      'no tests or TypeScript sources',
+    );
     const manifest = execFileSync('tar', ['-xOzf', join(dir, filename), 'package/package.json'], { encoding: 'utf8' });
     assert.equal((JSON.parse(manifest) as { scripts: Record<string, string> }).scripts.prepare, undefined);
     await useIn('from-tarball', join(dir, filename), null);

@@ -9,7 +9,10 @@ export interface FakeDeps extends Deps {
   onTick?: (nowMs: number) => Promise<void> | void;
 }
 
-export function fakeDeps(stateDir: string, opts: { start?: number; globals?: Partial<GlobalOptions>; head?: string | null } = {}): FakeDeps {
+export function fakeDeps(
+  stateDir: string,
+  opts: { start?: number; globals?: Partial<GlobalOptions>; head?: string | null } = {},
+): FakeDeps {
   let now = opts.start ?? Date.parse('2026-01-01T00:00:00Z');
   const store = new FileStatusStore(stateDir);
   const deps: FakeDeps = {

@@ -20,7 +20,11 @@ export function holds(value: unknown, shape: Shape, path = '$'): void {
     assert.ok(typeof value === 'object' && value !== null && !Array.isArray(value), `${path} should be an object`);
     const obj = value as Record<string, unknown>;
     const keys = Object.keys(shape).map((k) => k.replace(/\?$/, ''));
-    assert.deepEqual(Object.keys(obj).filter((k) => !keys.includes(k)), [], `${path} has keys the contract does not list`);
+    assert.deepEqual(
+      Object.keys(obj).filter((k) => !keys.includes(k)),
+      [],
+      `${path} has keys the contract does not list`,
+    );
     for (const [key, sub] of Object.entries(shape)) {
       const name = key.replace(/\?$/, '');
       if (key.endsWith('?') && !(name in obj)) continue;
@@ -31,22 +35,84 @@ export function holds(value: unknown, shape: Shape, path = '$'): void {
 }
 
 const RECORD: Shape = {
-  version: 'number', sha: 'string', branch: 'string?', remote: 'string?', state: 'string', source: 'string?', deploymentId: 'string?',
-  phase: 'string?', startedAt: 'string', updatedAt: 'string', finishedAt: 'string?', pid: 'number?', polls: 'number', message: 'string?', logFile: 'string?',
-  'logs?': nullable({ state: 'string', 'until?': 'string?', 'reason?': 'string?' }), 'startFailed?': 'string?',
+  version: 'number',
+  sha: 'string',
+  branch: 'string?',
+  remote: 'string?',
+  state: 'string',
+  source: 'string?',
+  deploymentId: 'string?',
+  phase: 'string?',
+  startedAt: 'string',
+  updatedAt: 'string',
+  finishedAt: 'string?',
+  pid: 'number?',
+  polls: 'number',
+  message: 'string?',
+  logFile: 'string?',
+  'logs?': nullable({ state: 'string', 'until?': 'string?', 'reason?': 'string?' }),
+  'startFailed?': 'string?',
 };
 export const SHAPES: Record<string, Shape> = {
-  'check --json': { sha: 'string', outcome: 'string', exitCode: 'number', unknown: 'string?', monitorPid: 'number?', record: nullable(RECORD), logTail: nullable(['string']), message: 'string' },
-  'check --all --json': [{ sha: 'string', outcome: 'string', unknown: 'string?', state: 'string?', branch: 'string?', source: 'string?', startedAt: 'string?', finishedAt: 'string?', durationMs: 'number?' }],
-  'manage status --json': [{ sha: 'string', pid: 'number?', liveness: 'string', stale: 'boolean', startedAt: 'string?', record: nullable(RECORD) }],
+  'check --json': {
+    sha: 'string',
+    outcome: 'string',
+    exitCode: 'number',
+    unknown: 'string?',
+    monitorPid: 'number?',
+    record: nullable(RECORD),
+    logTail: nullable(['string']),
+    message: 'string',
+  },
+  'check --all --json': [
+    {
+      sha: 'string',
+      outcome: 'string',
+      unknown: 'string?',
+      state: 'string?',
+      branch: 'string?',
+      source: 'string?',
+      startedAt: 'string?',
+      finishedAt: 'string?',
+      durationMs: 'number?',
+    },
+  ],
+  'manage status --json': [
+    {
+      sha: 'string',
+      pid: 'number?',
+      liveness: 'string',
+      stale: 'boolean',
+      startedAt: 'string?',
+      record: nullable(RECORD),
+    },
+  ],
   'push --json': {
-    outcome: 'string', exitCode: 'number', remote: 'string', branch: 'string', attempts: 'number', rebases: 'number', rebasedCommits: 'number',
-    autoResolved: ['string'], remoteSha: 'string?', conflictFiles: ['string'], reason: 'string?', log: [{ attempt: 'number', result: 'string', 'reason?': 'string', 'delayMs?': 'number' }],
+    outcome: 'string',
+    exitCode: 'number',
+    remote: 'string',
+    branch: 'string',
+    attempts: 'number',
+    rebases: 'number',
+    rebasedCommits: 'number',
+    autoResolved: ['string'],
+    remoteSha: 'string?',
+    conflictFiles: ['string'],
+    reason: 'string?',
+    log: [{ attempt: 'number', result: 'string', 'reason?': 'string', 'delayMs?': 'number' }],
     queue: nullable({ waitedMs: 'number', ahead: 'number' }),
   },
   'push --json (refused before trying)': { outcome: 'string', exitCode: 'number', message: 'string' },
-  'logs --json': { sha: 'string', deploymentId: 'string', types: ['string'], complete: 'boolean', reason: 'string?', logFile: 'string?', outcome: 'string', lines: ['string'] },
+  'logs --json': {
+    sha: 'string',
+    deploymentId: 'string',
+    types: ['string'],
+    complete: 'boolean',
+    reason: 'string?',
+    logFile: 'string?',
+    outcome: 'string',
+    lines: ['string'],
+  },
   'logs --json (no logs to show)': { sha: 'string', deploymentId: 'string?', outcome: 'string', message: 'string' },
   'doctor --json': [{ name: 'string', verdict: 'string', detail: 'string', fix: 'string?' }],
 };
-

@@ -19,15 +19,19 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-const INSTALL_HINT = 'apt-get install postgresql (Debian/Ubuntu; as root the tests run it as the postgres user), then run the tests again';
+const INSTALL_HINT =
+  'apt-get install postgresql (Debian/Ubuntu; as root the tests run it as the postgres user), then run the tests again';
 
 /** $1 = the test process, $2 = the cluster's folder, $3 = the pg_ctl command. */
-const WATCHDOG = 'while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; [ -f "$2/data/postmaster.pid" ] && $3 -D "$2/data" -m fast -w stop >/dev/null 2>&1; rm -rf "$2"';
+const WATCHDOG =
+  'while kill -0 "$1" 2>/dev/null; do sleep 0.5; done; [ -f "$2/data/postmaster.pid" ] && $3 -D "$2/data" -m fast -w stop >/dev/null 2>&1; rm -rf "$2"';
 
 function binDir(): string | null {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const majors = readdirSync(root).filter((name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')));
+  const majors = readdirSync(root).filter(
+    (name) => /^\d+$/.test(name) && existsSync(join(root, name, 'bin', 'initdb')),
+  );
   majors.sort((a, b) => Number(b) - Number(a));
   return majors[0] ? join(root, majors[0], 'bin') : null;
 }
@@ -62,8 +66,14 @@ async function start(): Promise<TestPostgres> {
   const dir = makeTempDir('dw-pg-');
   // PostgreSQL refuses to run as root: as root, run its tools as the package's `postgres` user.
   const run = (tool: string, args: string[]) => {
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
-    return execFileSync(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' }, timeout: 60_000 });
+    const [cmd, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
+      : [join(bin, tool), args];
+    return execFileSync(cmd, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_ALL: 'C' },
+      timeout: 60_000,
+    });
   };
   const data = join(dir, 'data');
   const password = randomBytes(12).toString('hex');
@@ -72,7 +82,10 @@ async function start(): Promise<TestPostgres> {
   // A watchdog outlives this process by at most half a second: even a SIGKILL'd test run (or a killed
   // `node --test`, which takes its children down without an 'exit' event) leaves no postmaster behind.
   const pgCtl = asRoot ? `runuser -u postgres -- ${join(bin, 'pg_ctl')}` : join(bin, 'pg_ctl');
-  const watchdog = spawn('sh', ['-c', WATCHDOG, 'dw-pg-watchdog', String(process.pid), dir, pgCtl], { detached: true, stdio: 'ignore' });
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'dw-pg-watchdog', String(process.pid), dir, pgCtl], {
+    detached: true,
+    stdio: 'ignore',
+  });
   watchdog.unref();
   const stopSync = () => {
     process.removeListener('exit', stopSync);
@@ -89,16 +102,33 @@ async function start(): Promise<TestPostgres> {
   };
   process.once('exit', stopSync);
   try {
-    const [uid, gid] = asRoot ? ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())) : [0, 0];
+    const [uid, gid] = asRoot
+      ? ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim()))
+      : [0, 0];
     if (asRoot) {
       chownSync(dir, uid!, gid!);
       chownSync(pwfile, uid!, gid!);
     }
-    run('initdb', ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwfile}`, '-N', '-E', 'UTF8']);
+    run('initdb', [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      `--pwfile=${pwfile}`,
+      '-N',
+      '-E',
+      'UTF8',
+    ]);
     // A self-signed certificate (openssl comes with Debian's postgresql), so SSL modes can be tested.
     const [crt, key] = [join(dir, 'server.crt'), join(dir, 'server.key')];
     const certArgs = ['-subj', '/CN=127.0.0.1', '-days', '2', '-nodes', '-keyout', key, '-out', crt];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', ...certArgs], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', ...certArgs],
+      { stdio: 'pipe' },
+    );
     if (asRoot) for (const file of [crt, key]) chownSync(file, uid!, gid!);
     let port = 0;
     for (let attempt = 1; ; attempt++) {
@@ -134,7 +164,9 @@ async function start(): Promise<TestPostgres> {
     const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').slice(-600) : '';
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().slice(-600) ?? '';
     stopSync();
-    throw new Error(`${(error as Error).message.split('\n')[0]}${stderr ? `\n${stderr}` : ''}${log ? `\nserver log:\n${log}` : ''}`);
+    throw new Error(
+      `${(error as Error).message.split('\n')[0]}${stderr ? `\n${stderr}` : ''}${log ? `\nserver log:\n${log}` : ''}`,
+    );
   }
 }
 

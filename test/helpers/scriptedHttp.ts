@@ -42,8 +42,16 @@ export async function scriptedServer(steps: Step[]): Promise<Scripted> {
     seen,
     verify() {
       assert.deepEqual(unexpected, [], 'unexpected requests');
-      assert.deepEqual(queue.map((s) => s.expect), [], 'scripted answers never asked for');
+      assert.deepEqual(
+        queue.map((s) => s.expect),
+        [],
+        'scripted answers never asked for',
+      );
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

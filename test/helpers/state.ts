@@ -12,14 +12,22 @@ export function storeFor(commonDir: string): FileStatusStore {
   return new FileStatusStore(join(commonDir, 'deploy-watch'));
 }
 
-export async function putRecord(store: FileStatusStore, sha: string, fields: Partial<StatusRecord> = {}): Promise<StatusRecord> {
+export async function putRecord(
+  store: FileStatusStore,
+  sha: string,
+  fields: Partial<StatusRecord> = {},
+): Promise<StatusRecord> {
   const record = newRecord({ sha, branch: 'main', remote: 'origin', ...fields }, new Date().toISOString());
   await store.write(record);
   return record;
 }
 
 /** A real detached process standing in for a monitor; `ignoreTerm` makes it survive SIGTERM. */
-export function startFakeMonitor(store: FileStatusStore, sha: string, opts: { ignoreTerm?: boolean } = {}): ChildProcess {
+export function startFakeMonitor(
+  store: FileStatusStore,
+  sha: string,
+  opts: { ignoreTerm?: boolean } = {},
+): ChildProcess {
   const code = `${opts.ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['-e', code], { detached: true, stdio: 'ignore' });
   child.unref();

@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
-import { installNodeModules, killUnder, makeHookedRepo, processesUnder, setConfig, startHealth, waitFor, watcherVerdicts, type HealthServer } from './hookedRepo.js';
+import {
+  installNodeModules,
+  killUnder,
+  makeHookedRepo,
+  processesUnder,
+  setConfig,
+  startHealth,
+  waitFor,
+  watcherVerdicts,
+  type HealthServer,
+} from './hookedRepo.js';
 
 const HUSKY_BIN = fileURLToPath(new URL('../../../node_modules/husky/bin.js', import.meta.url));
 const PUSHES = 10;
@@ -32,8 +42,13 @@ describe('hooks: concurrent pushes of one commit', () => {
   it(`${PUSHES} pushes at once start one monitor`, async () => {
     health = await startHealth();
     repo = makeHookedRepo();
-    setConfig(repo, { health: { url: health.url }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 } });
-    const sha = repo.commit('configure and deploy', { 'deploy-watch.config.json': `${JSON.stringify({ health: { url: health.url } })}\n` });
+    setConfig(repo, {
+      health: { url: health.url },
+      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 },
+    });
+    const sha = repo.commit('configure and deploy', {
+      'deploy-watch.config.json': `${JSON.stringify({ health: { url: health.url } })}\n`,
+    });
     const trees: string[] = [];
     for (let i = 0; i < PUSHES; i++) {
       const tree = join(repo.root, `wt${i}`);
@@ -48,7 +63,9 @@ describe('hooks: concurrent pushes of one commit', () => {
     await waitFor(() => processesUnder(repo!.root).length === 0, 'watchers and monitors to end', 30_000);
     const verdicts = watcherVerdicts(repo, sha);
     assert.ok(verdicts.includes('accepted'), `verdicts: ${verdicts.join(',')}`);
-    const check = JSON.parse(cli(['check', sha, '--json'], { cwd: repo.dir, env: repo.env }).stdout) as { record: { state: string; sha: string } };
+    const check = JSON.parse(cli(['check', sha, '--json'], { cwd: repo.dir, env: repo.env }).stdout) as {
+      record: { state: string; sha: string };
+    };
     assert.equal(check.record.state, 'success');
     assert.equal(health.hits(), 1, 'one monitor, one poll of the health endpoint');
   });

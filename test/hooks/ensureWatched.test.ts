@@ -14,7 +14,12 @@ const fakes: ChildProcess[] = [];
 
 /** Real deps, except that "starting the monitor" records the argv and starts a stand-in with a PID file. */
 function depsIn(repo: TestRepo, spawned: string[][]): Deps {
-  const io = { stdout: { write: () => {}, isTTY: false }, stderr: { write: () => {}, isTTY: false }, env: repo.env, cwd: repo.dir };
+  const io = {
+    stdout: { write: () => {}, isTTY: false },
+    stderr: { write: () => {}, isTTY: false },
+    env: repo.env,
+    cwd: repo.dir,
+  };
   const real = createDeps({ json: false, quiet: false, verbose: false, cwd: '.' }, io);
   return {
     ...real,

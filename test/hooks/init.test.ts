@@ -13,7 +13,9 @@ function snapshot(dir: string): Record<string, string> {
   for (const rel of ['package.json', '.husky/pre-push', 'deploy-watch.config.json', '.git/config', '.gitattributes']) {
     if (existsSync(join(dir, rel))) files[rel] = readFileSync(join(dir, rel), 'utf8');
   }
-  if (existsSync(join(dir, '.husky/_'))) for (const f of readdirSync(join(dir, '.husky/_'))) files[`.husky/_/${f}`] = readFileSync(join(dir, '.husky/_', f), 'utf8');
+  if (existsSync(join(dir, '.husky/_')))
+    for (const f of readdirSync(join(dir, '.husky/_')))
+      files[`.husky/_/${f}`] = readFileSync(join(dir, '.husky/_', f), 'utf8');
   return files;
 }
 
@@ -33,7 +35,10 @@ describe('init', () => {
     const first = init(repo);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(repo.git('config', 'core.hooksPath'), '.husky/_');
-    const pkg = JSON.parse(readFileSync(join(repo.dir, 'package.json'), 'utf8')) as { scripts: { prepare: string }; devDependencies: { husky: string } };
+    const pkg = JSON.parse(readFileSync(join(repo.dir, 'package.json'), 'utf8')) as {
+      scripts: { prepare: string };
+      devDependencies: { husky: string };
+    };
     assert.equal(pkg.scripts.prepare, 'husky');
     assert.match(pkg.devDependencies.husky, /^\^9\./);
     assert.match(readFileSync(join(repo.dir, '.husky/pre-push'), 'utf8'), /deploy-watch hook pre-push "\$@"/);
@@ -63,11 +68,15 @@ describe('init', () => {
 
   it('edits package.json in its own style: tabs, key order, an existing prepare script kept', () => {
     const repo = fresh();
-    const original = '{\n\t"name": "app",\n\t"scripts": {\n\t\t"prepare": "tsc",\n\t\t"test": "node --test"\n\t},\n\t"version": "1.0.0"\n}\n';
+    const original =
+      '{\n\t"name": "app",\n\t"scripts": {\n\t\t"prepare": "tsc",\n\t\t"test": "node --test"\n\t},\n\t"version": "1.0.0"\n}\n';
     writeFileSync(join(repo.dir, 'package.json'), original);
     assert.equal(init(repo).code, 0);
     const text = readFileSync(join(repo.dir, 'package.json'), 'utf8');
-    assert.equal(text, '{\n\t"name": "app",\n\t"scripts": {\n\t\t"prepare": "tsc && husky",\n\t\t"test": "node --test"\n\t},\n\t"version": "1.0.0",\n\t"devDependencies": {\n\t\t"husky": "^9.1.7"\n\t}\n}\n');
+    assert.equal(
+      text,
+      '{\n\t"name": "app",\n\t"scripts": {\n\t\t"prepare": "tsc && husky",\n\t\t"test": "node --test"\n\t},\n\t"version": "1.0.0",\n\t"devDependencies": {\n\t\t"husky": "^9.1.7"\n\t}\n}\n',
+    );
   });
 
   it('--dry-run shows what it would write and writes nothing', () => {
@@ -80,7 +89,11 @@ describe('init', () => {
     assert.match(r.stdout, /^ {4}# >>> deploy-watch >>>/m);
     assert.match(r.stdout, /^would create +deploy-watch\.config\.json/m);
     assert.deepEqual(snapshot(repo.dir), before);
-    assert.equal(spawnSync('git', ['config', 'core.hooksPath'], { cwd: repo.dir, env: repo.env }).status, 1, 'core.hooksPath left unset');
+    assert.equal(
+      spawnSync('git', ['config', 'core.hooksPath'], { cwd: repo.dir, env: repo.env }).status,
+      1,
+      'core.hooksPath left unset',
+    );
   });
 
   it('keeps the lines of an existing .gitattributes', () => {
@@ -113,7 +126,15 @@ describe('init', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { dryRun: boolean; files: { path: string; action: string }[]; husky: string };
     assert.equal(out.dryRun, false);
-    assert.deepEqual(out.files.map((f) => [f.path, f.action]), [['package.json', 'create'], ['.husky/pre-push', 'create'], ['deploy-watch.config.json', 'create'], ['.gitattributes', 'create']]);
+    assert.deepEqual(
+      out.files.map((f) => [f.path, f.action]),
+      [
+        ['package.json', 'create'],
+        ['.husky/pre-push', 'create'],
+        ['deploy-watch.config.json', 'create'],
+        ['.gitattributes', 'create'],
+      ],
+    );
     assert.equal(out.husky, 'not-installed');
   });
 });

@@ -24,7 +24,7 @@ describe('init --agents', () => {
       assert.match(text, /- 0: deployed\. Done\.\n\s+- 1: the deployment failed/);
       assert.equal(text.split('<!-- >>> deploy-watch >>> -->').length, 2, 'one block');
     }
-    assert.ok(claude.startsWith('# Project rules\n\nUse tabs.\n'), 'the user\'s lines stay first and intact');
+    assert.ok(claude.startsWith('# Project rules\n\nUse tabs.\n'), "the user's lines stay first and intact");
     init();
     assert.equal(readFileSync(join(repo.dir, 'AGENTS.md'), 'utf8'), agents, 'second run: same bytes');
     assert.equal(readFileSync(join(repo.dir, 'CLAUDE.md'), 'utf8'), claude, 'second run: same bytes');

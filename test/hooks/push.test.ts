@@ -6,10 +6,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
-import { hookedSuite, makeHookedRepo, processesUnder, setConfig, stateDir, waitFor, watcherVerdicts } from './hookedRepo.js';
+import {
+  hookedSuite,
+  makeHookedRepo,
+  processesUnder,
+  setConfig,
+  stateDir,
+  waitFor,
+  watcherVerdicts,
+} from './hookedRepo.js';
 
 function push(repo: TestRepo, args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = repo.dir) {
-  const r = spawnSync('git', ['push', ...args], { cwd, env: { ...repo.env, ...extraEnv }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('git', ['push', ...args], {
+    cwd,
+    env: { ...repo.env, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -24,12 +37,15 @@ describe('hooks: pushes through husky', () => {
   const hooked = () => {
     const repo = makeHookedRepo();
     repos.push(repo);
-    setConfig(repo, { health: { url: health().url }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 } });
+    setConfig(repo, {
+      health: { url: health().url },
+      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 },
+    });
     return repo;
   };
   /** The watchers and monitors a push started have all ended (bounded). */
-  const settled = (repo: TestRepo) => waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
-
+  const settled = (repo: TestRepo) =>
+    waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
 
   it('a successful push to main starts one monitor for that commit and branch', async () => {
     const repo = hooked();
@@ -121,7 +137,12 @@ describe('hooks: pushes through husky', () => {
     const before = git(repo.remote, ['rev-parse', 'main']);
     const sha = repo.commit('interrupted');
     // Its own process group, as a terminal's Ctrl-C reaches git and the receive-pack it runs.
-    const child = spawn('git', ['push', 'origin', 'main'], { cwd: repo.dir, env: repo.env, detached: true, stdio: 'ignore' });
+    const child = spawn('git', ['push', 'origin', 'main'], {
+      cwd: repo.dir,
+      env: repo.env,
+      detached: true,
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     await waitFor(() => existsSync(started), 'the remote hook to start');
     process.kill(-child.pid!, 'SIGINT');
@@ -195,7 +216,9 @@ describe('hooks: pushes through husky', () => {
     const r = push(repo, ['origin', 'feat/behind']);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('deploy-watch'));
-    assert.deepEqual(lines, ['deploy-watch: warning: feat/behind is 1 commit behind origin/main (as last fetched); the push goes on. To catch up: git pull --rebase (or deploy-watch push).']);
+    assert.deepEqual(lines, [
+      'deploy-watch: warning: feat/behind is 1 commit behind origin/main (as last fetched); the push goes on. To catch up: git pull --rebase (or deploy-watch push).',
+    ]);
     assert.equal(git(repo.remote, ['rev-parse', 'feat/behind']), repo.git('rev-parse', 'HEAD'));
   });
 
@@ -226,9 +249,10 @@ describe('hooks: pushes through husky', () => {
     const sha = repo.commit('no modules');
     const r = push(repo, ['origin', 'main']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('deploy-watch')), [
-      'deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor.',
-    ]);
+    assert.deepEqual(
+      r.stderr.split('\n').filter((l) => l.startsWith('deploy-watch')),
+      ['deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor.'],
+    );
     assert.equal(git(repo.remote, ['rev-parse', 'main']), sha);
     assert.deepEqual(processesUnder(repo.root), []);
   });

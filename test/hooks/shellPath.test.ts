@@ -9,7 +9,14 @@ import { describe, it } from 'node:test';
 import { BIN } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
 import { CACHE_FILE } from '../../src/hooks/hookCache.js';
-import { hookedSuite, makeHookedRepo, processesUnder, waitFor, watcherVerdicts, type HealthServer } from './hookedRepo.js';
+import {
+  hookedSuite,
+  makeHookedRepo,
+  processesUnder,
+  waitFor,
+  watcherVerdicts,
+  type HealthServer,
+} from './hookedRepo.js';
 
 const CONFIG = 'deploy-watch.config.json';
 /** Same length, different deploy branch: only the mtime's fraction of a second tells them apart. */
@@ -56,7 +63,10 @@ describe('hooks: the shell-only deploy-branch push', () => {
     const r2 = push(repo, ['origin', 'main']);
     assert.equal(r2.code, 0, r2.stderr);
     assert.equal(nodeStarts(), 1, 'the hook did not start Node');
-    assert.deepEqual(deployWatchLines(r2.stderr), deployWatchLines(r1.stderr).map((l) => l.replaceAll(first.slice(0, 7), sha.slice(0, 7))));
+    assert.deepEqual(
+      deployWatchLines(r2.stderr),
+      deployWatchLines(r1.stderr).map((l) => l.replaceAll(first.slice(0, 7), sha.slice(0, 7))),
+    );
     assert.match(r2.stderr, new RegExp(`will watch the deployment of ${sha.slice(0, 7)} once the push is accepted`));
     await waitFor(() => watcherVerdicts(repo, sha).length > 0, 'the watcher verdict');
     assert.deepEqual(watcherVerdicts(repo, sha), ['accepted']);
@@ -73,7 +83,11 @@ describe('hooks: the shell-only deploy-branch push', () => {
     assert.equal(nodeStarts(), 2);
     repo.git('checkout', '-q', 'main');
     repo.commit('overridden');
-    const r = spawnSync('git', ['push', 'origin', 'main'], { cwd: repo.dir, env: { ...repo.env, DEPLOY_WATCH_BRANCH: 'main' }, encoding: 'utf8' });
+    const r = spawnSync('git', ['push', 'origin', 'main'], {
+      cwd: repo.dir,
+      env: { ...repo.env, DEPLOY_WATCH_BRANCH: 'main' },
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(nodeStarts(), 3);
   });
@@ -105,7 +119,10 @@ describe('hooks: the shell-only deploy-branch push', () => {
 
   it('a config the schema rejects never arms the shell path: every deploy push says what is wrong', async () => {
     const { repo, nodeStarts } = hooked();
-    writeFileSync(join(repo.dir, CONFIG), `${JSON.stringify({ branch: 'main', health: { url: health().url }, polling: { fastInterval: 'x' } })}\n`);
+    writeFileSync(
+      join(repo.dir, CONFIG),
+      `${JSON.stringify({ branch: 'main', health: { url: health().url }, polling: { fastInterval: 'x' } })}\n`,
+    );
     for (const n of [1, 2]) {
       const sha = repo.commit(`invalid config ${n}`);
       const r = push(repo, ['origin', 'main']);

@@ -14,7 +14,12 @@ import { fakeDeps } from '../helpers/fakeDeps.js';
 import { killUnder, makeHookedRepo, processesUnder, setConfig, stateDir, waitFor } from './hookedRepo.js';
 
 function push(repo: TestRepo, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync('git', ['push', 'origin', 'main'], { cwd: repo.dir, env: { ...repo.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('git', ['push', 'origin', 'main'], {
+    cwd: repo.dir,
+    env: { ...repo.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -40,7 +45,8 @@ describe('start failures are on the record (real pushes through husky)', () => {
     repo.git('commit', '-q', '-am', 'config');
     return repo;
   };
-  const settled = (repo: TestRepo) => waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
+  const settled = (repo: TestRepo) =>
+    waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
   after(() => {
     for (const repo of repos) {
       killUnder(repo.root);
@@ -53,9 +59,15 @@ describe('start failures are on the record (real pushes through husky)', () => {
     const sha = repo.git('rev-parse', 'HEAD');
     const r = push(repo);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /the config is invalid, so no monitor will watch [0-9a-f]{7}: .*deploy-watch\.config\.json: "polling\.fastInterval"/);
+    assert.match(
+      r.stderr,
+      /the config is invalid, so no monitor will watch [0-9a-f]{7}: .*deploy-watch\.config\.json: "polling\.fastInterval"/,
+    );
     assert.doesNotMatch(r.stderr, /will watch the deployment/);
-    const seen = await waitFor(() => checkJson(repo, sha).json?.record ? checkJson(repo, sha) : null, 'a start-failed record');
+    const seen = await waitFor(
+      () => (checkJson(repo, sha).json?.record ? checkJson(repo, sha) : null),
+      'a start-failed record',
+    );
     assert.equal(seen.code, 3);
     assert.equal(seen.json?.unknown, 'start-failed');
     assert.equal(seen.json?.record?.state, 'stopped');
@@ -92,7 +104,10 @@ describe('start failures are on the record (real pushes through husky)', () => {
     const r = push(repo, { DIGITALOCEAN_ACCESS_TOKEN: '', DATABASE_URL: '' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /no monitor will watch [0-9a-f]{7}: No deployment source is configured/);
-    const seen = await waitFor(() => checkJson(repo, sha).json?.record ? checkJson(repo, sha) : null, 'a start-failed record');
+    const seen = await waitFor(
+      () => (checkJson(repo, sha).json?.record ? checkJson(repo, sha) : null),
+      'a start-failed record',
+    );
     assert.equal(seen.code, 3);
     assert.equal(seen.json?.unknown, 'start-failed');
     assert.match(seen.json?.record?.startFailed ?? '', /No deployment source is configured.*DIGITALOCEAN_ACCESS_TOKEN/);
@@ -107,7 +122,10 @@ describe('start failures are on the record (real pushes through husky)', () => {
     writeFileSync(stateDir(repo), 'not a folder\n');
     const r = push(repo);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /no monitor will watch [0-9a-f]{7}: The state folder .*deploy-watch cannot be used \(ENOTDIR/);
+    assert.match(
+      r.stderr,
+      /no monitor will watch [0-9a-f]{7}: The state folder .*deploy-watch cannot be used \(ENOTDIR/,
+    );
     await settled(repo);
     const check = await cliAsync(['check', sha], { cwd: repo.dir, env: repo.env });
     assert.equal(check.code, 70, check.stdout + check.stderr);
@@ -121,7 +139,10 @@ describe('monitor --detach that cannot start', () => {
   it('exits 78 in the terminal and leaves the reason on the record for check', () => {
     const repo = makeRepo();
     try {
-      writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({ digitalocean: { appId: 'app-1', logBudget: 'soon' } }));
+      writeFileSync(
+        join(repo.dir, 'deploy-watch.config.json'),
+        JSON.stringify({ digitalocean: { appId: 'app-1', logBudget: 'soon' } }),
+      );
       const sha = repo.git('rev-parse', 'HEAD');
       const r = cli(['monitor', '--detach'], { cwd: repo.dir, env: repo.env });
       assert.equal(r.code, 78, r.stdout + r.stderr);
@@ -129,7 +150,10 @@ describe('monitor --detach that cannot start', () => {
       const check = checkJson(repo, sha);
       assert.equal(check.code, 3);
       assert.equal(check.json?.unknown, 'start-failed');
-      assert.match(check.json?.message ?? '', /"digitalocean\.logBudget".*Once fixed, start it with: deploy-watch monitor [0-9a-f]{7} --detach/);
+      assert.match(
+        check.json?.message ?? '',
+        /"digitalocean\.logBudget".*Once fixed, start it with: deploy-watch monitor [0-9a-f]{7} --detach/,
+      );
     } finally {
       repo.cleanup();
     }

@@ -21,11 +21,23 @@ const line = (l: string, ls: string, r: string, rs: string) => `${l} ${ls} ${r} 
 
 describe('ref lines', () => {
   it('parses git lines and skips anything malformed', () => {
-    const input = [line('refs/heads/main', A, 'refs/heads/main', B), 'garbage', line('HEAD~', A, 'refs/heads/x', 'nothex'), ''].join('\n');
-    assert.deepEqual(parseRefLines(input), [{ localRef: 'refs/heads/main', localSha: A, remoteRef: 'refs/heads/main', remoteSha: B }]);
+    const input = [
+      line('refs/heads/main', A, 'refs/heads/main', B),
+      'garbage',
+      line('HEAD~', A, 'refs/heads/x', 'nothex'),
+      '',
+    ].join('\n');
+    assert.deepEqual(parseRefLines(input), [
+      { localRef: 'refs/heads/main', localSha: A, remoteRef: 'refs/heads/main', remoteSha: B },
+    ]);
   });
   it('classifies tags, deletions, branches and other refs', () => {
-    const kinds = [line('refs/tags/v1', A, 'refs/tags/v1', Z), line('(delete)', Z, 'refs/heads/old', A), line('refs/heads/x', A, 'refs/heads/x', Z), line('refs/notes/commits', A, 'refs/notes/commits', Z)];
+    const kinds = [
+      line('refs/tags/v1', A, 'refs/tags/v1', Z),
+      line('(delete)', Z, 'refs/heads/old', A),
+      line('refs/heads/x', A, 'refs/heads/x', Z),
+      line('refs/notes/commits', A, 'refs/notes/commits', Z),
+    ];
     assert.deepEqual(parseRefLines(kinds.join('\n')).map(refKind), ['tag', 'delete', 'branch', 'other']);
   });
 });
@@ -36,18 +48,31 @@ describe('the push plan', () => {
     assert.deepEqual(plan([line('refs/heads/feat/x', A, 'refs/heads/main', B)]).watch, { sha: A, branch: 'main' });
   });
   it('of several refs, watches the deploy branch only', () => {
-    const p = plan([line('refs/heads/feat/a', B, 'refs/heads/feat/a', Z), line('refs/heads/main', A, 'refs/heads/main', B), line('refs/tags/v2', B, 'refs/tags/v2', Z)]);
+    const p = plan([
+      line('refs/heads/feat/a', B, 'refs/heads/feat/a', Z),
+      line('refs/heads/main', A, 'refs/heads/main', B),
+      line('refs/tags/v2', B, 'refs/tags/v2', Z),
+    ]);
     assert.deepEqual(p.watch, { sha: A, branch: 'main' });
     assert.deepEqual(p.behindChecks, ['refs/heads/feat/a']); // not main: git refuses a non-fast-forward there itself
     assert.deepEqual(p.refusals, []);
   });
   it('refuses branch names outside the pattern, and suggests one inside it', () => {
-    const p = plan([line('refs/heads/WIP+Stuff', A, 'refs/heads/WIP+Stuff', Z), line('refs/heads/fix/ok', A, 'refs/heads/fix/ok', Z)]);
+    const p = plan([
+      line('refs/heads/WIP+Stuff', A, 'refs/heads/WIP+Stuff', Z),
+      line('refs/heads/fix/ok', A, 'refs/heads/fix/ok', Z),
+    ]);
     assert.deepEqual(p.refusals, [{ branch: 'WIP+Stuff', localBranch: 'WIP+Stuff', suggestion: 'feat/wip-stuff' }]);
   });
   it('leaves tags, deletions and other remotes alone', () => {
-    assert.deepEqual(plan([line('refs/tags/bad name', A, 'refs/tags/bad name', Z), line('(delete)', Z, 'refs/heads/wip', A)]), { refusals: [], behindChecks: [], watch: null });
-    assert.deepEqual(plan([line('refs/heads/wip', A, 'refs/heads/wip', Z), line('refs/heads/main', A, 'refs/heads/main', B)], false), { refusals: [], behindChecks: [], watch: null });
+    assert.deepEqual(
+      plan([line('refs/tags/bad name', A, 'refs/tags/bad name', Z), line('(delete)', Z, 'refs/heads/wip', A)]),
+      { refusals: [], behindChecks: [], watch: null },
+    );
+    assert.deepEqual(
+      plan([line('refs/heads/wip', A, 'refs/heads/wip', Z), line('refs/heads/main', A, 'refs/heads/main', B)], false),
+      { refusals: [], behindChecks: [], watch: null },
+    );
   });
   it('gives no suggestion when no candidate matches a custom pattern', () => {
     assert.equal(suggestName('x', /^JIRA-\d+$/), null);
@@ -73,9 +98,22 @@ describe('small parts', () => {
     assert.equal(isGitPush(['git', 'fetch']), false);
   });
   it('replaces the marked block in place and appends it otherwise', () => {
-    assert.equal(upsertBlock(null, ['# >>> deploy-watch >>>', 'x', '# <<< deploy-watch <<<']), '# >>> deploy-watch >>>\nx\n# <<< deploy-watch <<<\n');
-    assert.equal(upsertBlock('a\n# >>> deploy-watch >>> old\nold\n# <<< deploy-watch <<<\nb\n', ['# >>> deploy-watch >>>', 'new', '# <<< deploy-watch <<<']), 'a\n# >>> deploy-watch >>>\nnew\n# <<< deploy-watch <<<\nb\n');
-    assert.equal(upsertBlock('a', ['# >>> deploy-watch >>>', '# <<< deploy-watch <<<']), 'a\n\n# >>> deploy-watch >>>\n# <<< deploy-watch <<<\n');
+    assert.equal(
+      upsertBlock(null, ['# >>> deploy-watch >>>', 'x', '# <<< deploy-watch <<<']),
+      '# >>> deploy-watch >>>\nx\n# <<< deploy-watch <<<\n',
+    );
+    assert.equal(
+      upsertBlock('a\n# >>> deploy-watch >>> old\nold\n# <<< deploy-watch <<<\nb\n', [
+        '# >>> deploy-watch >>>',
+        'new',
+        '# <<< deploy-watch <<<',
+      ]),
+      'a\n# >>> deploy-watch >>>\nnew\n# <<< deploy-watch <<<\nb\n',
+    );
+    assert.equal(
+      upsertBlock('a', ['# >>> deploy-watch >>>', '# <<< deploy-watch <<<']),
+      'a\n\n# >>> deploy-watch >>>\n# <<< deploy-watch <<<\n',
+    );
   });
   it("this repository's own .husky/pre-push is the generated hook, running the checkout's build", () => {
     const text = readFileSync(new URL('../../../.husky/pre-push', import.meta.url), 'utf8');
@@ -91,7 +129,12 @@ describe('small parts', () => {
 
 describe('the post-push watcher', () => {
   type Entry = { sha: string; subject: string; at: number } | null;
-  function world(opts: { runningFor?: number; tracking?: (now: number) => string | null; remote?: string | null; reflog?: Entry }) {
+  function world(opts: {
+    runningFor?: number;
+    tracking?: (now: number) => string | null;
+    remote?: string | null;
+    reflog?: Entry;
+  }) {
     let now = 0;
     const calls: string[] = [];
     const env: WatchEnv = {
@@ -99,12 +142,22 @@ describe('the post-push watcher', () => {
       sleep: async (ms) => void (now += ms),
       isRunning: () => now < (opts.runningFor ?? 0),
       trackingSha: async () => (calls.push('tracking'), opts.tracking ? opts.tracking(now) : null),
-      lastTrackingUpdate: async () => (calls.push('reflog'), opts.reflog === undefined ? { sha: A, subject: 'update by push', at: now } : opts.reflog),
+      lastTrackingUpdate: async () => (
+        calls.push('reflog'), opts.reflog === undefined ? { sha: A, subject: 'update by push', at: now } : opts.reflog
+      ),
       remoteSha: async (target) => (calls.push(`ls-remote ${target}`), opts.remote ?? null),
     };
     return { env, calls, now: () => now };
   }
-  const req = (over: Partial<WatchRequest> = {}): WatchRequest => ({ sha: A, branch: 'main', remote: 'origin', url: null, push: { pid: 1, startTime: null }, since: 0, ...over });
+  const req = (over: Partial<WatchRequest> = {}): WatchRequest => ({
+    sha: A,
+    branch: 'main',
+    remote: 'origin',
+    url: null,
+    push: { pid: 1, startTime: null },
+    since: 0,
+    ...over,
+  });
 
   it('waits for the push to end, then accepts when the push moved the tracking ref to the commit', async () => {
     const w = world({ runningFor: 2_000, tracking: () => A });

@@ -28,7 +28,10 @@ describe('library API', () => {
     children.push(child);
     await putRecord(store, sha, { state: 'building' });
     assert.equal((await checkDeployment(sha.slice(0, 10), opts)).outcome, 'in_progress');
-    assert.deepEqual((await listMonitors(opts)).map((m) => [m.sha, m.liveness]), [[sha, 'alive']]);
+    assert.deepEqual(
+      (await listMonitors(opts)).map((m) => [m.sha, m.liveness]),
+      [[sha, 'alive']],
+    );
 
     setTimeout(() => void putRecord(store, sha, { state: 'success' }), 300);
     const done = await waitForDeployment(sha, { ...opts, timeoutMs: 10_000, intervalMs: 50 });

@@ -19,16 +19,30 @@ describe('check', () => {
 
   it('exits 0 for a deployed commit and names the deployment', async () => {
     const sha = fx.repo.commit('deployed');
-    await putRecord(fx.store, sha, { state: 'success', source: 'digitalocean', deploymentId: 'dep-123', phase: 'ACTIVE', finishedAt: new Date().toISOString() });
+    await putRecord(fx.store, sha, {
+      state: 'success',
+      source: 'digitalocean',
+      deploymentId: 'dep-123',
+      phase: 'ACTIVE',
+      finishedAt: new Date().toISOString(),
+    });
     const r = check();
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /✓ deployed [0-9a-f]{7} \(main → origin\) · deployment dep-123 · ACTIVE · via digitalocean · finished \d+s ago/);
+    assert.match(
+      r.stdout,
+      /✓ deployed [0-9a-f]{7} \(main → origin\) · deployment dep-123 · ACTIVE · via digitalocean · finished \d+s ago/,
+    );
     assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour without a TTY');
   });
 
   it('exits 1 on failure and prints the last 20 log lines', async () => {
     const sha = fx.repo.commit('broken');
-    await putRecord(fx.store, sha, { state: 'failed', phase: 'ERROR', source: 'digitalocean', finishedAt: new Date().toISOString() });
+    await putRecord(fx.store, sha, {
+      state: 'failed',
+      phase: 'ERROR',
+      source: 'digitalocean',
+      finishedAt: new Date().toISOString(),
+    });
     const lines = Array.from({ length: 30 }, (_, i) => `build line ${i + 1}`);
     await fx.store.writeLog(sha, `${lines.join('\n')}\n`);
     const r = check(sha.slice(0, 8));
@@ -80,7 +94,16 @@ describe('check', () => {
     const r = check('--json', sha);
     assert.equal(r.code, 0);
     const json = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(json).sort(), ['exitCode', 'logTail', 'message', 'monitorPid', 'outcome', 'record', 'sha', 'unknown']);
+    assert.deepEqual(Object.keys(json).sort(), [
+      'exitCode',
+      'logTail',
+      'message',
+      'monitorPid',
+      'outcome',
+      'record',
+      'sha',
+      'unknown',
+    ]);
     assert.equal(json.outcome, 'success');
     assert.equal(json.record.sha, sha);
     assert.equal(json.record.deploymentId, 'd-1');
@@ -160,13 +183,37 @@ describe('check', () => {
     const older = fx.repo.commit('history-old');
     const newer = fx.repo.commit('history-new');
     const t0 = Date.now() + 60_000; // later than every record written above
-    await putRecord(fx.store, older, { state: 'failed', source: 'digitalocean', startedAt: new Date(t0).toISOString(), finishedAt: new Date(t0 + 95_000).toISOString() });
-    await putRecord(fx.store, newer, { state: 'success', source: 'health', startedAt: new Date(t0 + 1000).toISOString(), finishedAt: new Date(t0 + 31_000).toISOString() });
-    const json = JSON.parse(check('--all', '--limit', '2', '--json').stdout) as Array<{ sha: string; state: string; durationMs: number; source: string }>;
-    assert.deepEqual(json.map((e) => [e.sha, e.state, e.durationMs, e.source]), [[newer, 'success', 30_000, 'health'], [older, 'failed', 95_000, 'digitalocean']]);
+    await putRecord(fx.store, older, {
+      state: 'failed',
+      source: 'digitalocean',
+      startedAt: new Date(t0).toISOString(),
+      finishedAt: new Date(t0 + 95_000).toISOString(),
+    });
+    await putRecord(fx.store, newer, {
+      state: 'success',
+      source: 'health',
+      startedAt: new Date(t0 + 1000).toISOString(),
+      finishedAt: new Date(t0 + 31_000).toISOString(),
+    });
+    const json = JSON.parse(check('--all', '--limit', '2', '--json').stdout) as Array<{
+      sha: string;
+      state: string;
+      durationMs: number;
+      source: string;
+    }>;
+    assert.deepEqual(
+      json.map((e) => [e.sha, e.state, e.durationMs, e.source]),
+      [
+        [newer, 'success', 30_000, 'health'],
+        [older, 'failed', 95_000, 'digitalocean'],
+      ],
+    );
     const human = check('--all', '--limit', '2');
     assert.equal(human.code, 0);
-    assert.match(human.stdout, /SHA\s+BRANCH\s+STATE\s+DURATION\s+SOURCE\s+STARTED\n[0-9a-f]{7}\s+main\s+success\s+30s\s+health/);
+    assert.match(
+      human.stdout,
+      /SHA\s+BRANCH\s+STATE\s+DURATION\s+SOURCE\s+STARTED\n[0-9a-f]{7}\s+main\s+success\s+30s\s+health/,
+    );
     assert.match(human.stdout, /failed\s+1m 35s\s+digitalocean/);
     assert.equal(check('--all', older).code, 64);
   });
@@ -174,7 +221,9 @@ describe('check', () => {
   it('answers outside a repository with 64 and what to do', () => {
     const r = cli(['check'], { cwd: fx.repo.root, env: fx.repo.env });
     assert.equal(r.code, 64);
-    assert.match(r.stderr, /is not inside a git repository\. Run deploy-watch from your project's folder, or pass --cwd/);
+    assert.match(
+      r.stderr,
+      /is not inside a git repository\. Run deploy-watch from your project's folder, or pass --cwd/,
+    );
   });
-
 });

@@ -16,7 +16,7 @@ describe('cleanup', () => {
   const { children } = fx;
   const dw = fx.dw;
 
-  it('removes files older than N days, keeps newer ones and a live monitor\'s, and is quiet when idle', async () => {
+  it("removes files older than N days, keeps newer ones and a live monitor's, and is quiet when idle", async () => {
     const old = 'a'.repeat(40);
     const fresh = 'b'.repeat(40);
     const live = 'c'.repeat(40);
@@ -26,7 +26,14 @@ describe('cleanup', () => {
     await putRecord(fx.store, fresh, { state: 'failed' });
     await putRecord(fx.store, live, { state: 'building' });
     children.push(startFakeMonitor(fx.store, live));
-    for (const p of [fx.store.paths(old).record, fx.store.paths(old).log, fx.store.paths(old).lock, fx.store.paths(live).record, fx.store.paths(live).pid]) age(p, 10);
+    for (const p of [
+      fx.store.paths(old).record,
+      fx.store.paths(old).log,
+      fx.store.paths(old).lock,
+      fx.store.paths(live).record,
+      fx.store.paths(live).pid,
+    ])
+      age(p, 10);
     age(fx.store.paths(fresh).record, 3);
 
     const dry = dw('cleanup', '--dry-run');
@@ -37,9 +44,16 @@ describe('cleanup', () => {
     const r = dw('cleanup');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Removed 3 files/);
-    assert.ok(!existsSync(fx.store.paths(old).record) && !existsSync(fx.store.paths(old).log) && !existsSync(fx.store.paths(old).lock));
+    assert.ok(
+      !existsSync(fx.store.paths(old).record) &&
+        !existsSync(fx.store.paths(old).log) &&
+        !existsSync(fx.store.paths(old).lock),
+    );
     assert.ok(existsSync(fx.store.paths(fresh).record), 'younger than 7 days');
-    assert.ok(existsSync(fx.store.paths(live).record) && existsSync(fx.store.paths(live).pid), 'a live monitor is never cleaned');
+    assert.ok(
+      existsSync(fx.store.paths(live).record) && existsSync(fx.store.paths(live).pid),
+      'a live monitor is never cleaned',
+    );
 
     assert.equal(dw('cleanup').stdout, '', 'nothing to do: no output (cron-safe)');
     // A commit's files go together: an old record whose log is recent stays.
@@ -79,6 +93,9 @@ describe('cleanup', () => {
     writeFileSync(join(fx.repo.dir, 'deploy-watch.config.json'), JSON.stringify({ cleanup: { days: 'seven' } }));
     const r = dw('cleanup');
     assert.equal(r.code, 78);
-    assert.match(r.stderr, /deploy-watch\.config\.json: "cleanup\.days" expected number, received string\. See the README/);
+    assert.match(
+      r.stderr,
+      /deploy-watch\.config\.json: "cleanup\.days" expected number, received string\. See the README/,
+    );
   });
 });

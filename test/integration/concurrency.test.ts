@@ -18,13 +18,17 @@ describe('atomic records under contention', () => {
   it('20 writers/readers, 200 rounds each: every read is a whole, valid record', async () => {
     const sha = 'e'.repeat(40);
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        new Promise<{ code: number | null; out: string }>((resolve) => {
-          const child = spawn(process.execPath, [WORKER, dir, sha, String(i), '200'], { stdio: ['ignore', 'pipe', 'inherit'] });
-          let out = '';
-          child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-          child.on('close', (code) => resolve({ code, out }));
-        }),
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          new Promise<{ code: number | null; out: string }>((resolve) => {
+            const child = spawn(process.execPath, [WORKER, dir, sha, String(i), '200'], {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let out = '';
+            child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+            child.on('close', (code) => resolve({ code, out }));
+          }),
       ),
     );
     let reads = 0;

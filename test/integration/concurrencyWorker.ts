@@ -9,7 +9,9 @@ let torn = 0;
 let missing = 0;
 for (let i = 0; i < Number(rounds); i++) {
   // A long message makes a torn write likely if writes were not atomic.
-  await store.write(newRecord({ sha, polls: i, message: `writer ${id} `.repeat(200 + Number(id)) }, new Date().toISOString()));
+  await store.write(
+    newRecord({ sha, polls: i, message: `writer ${id} `.repeat(200 + Number(id)) }, new Date().toISOString()),
+  );
   const read = await store.read(sha);
   reads++;
   if (read.status === 'corrupt') torn++;

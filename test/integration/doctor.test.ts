@@ -12,7 +12,15 @@ const APP_ID = '4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf';
 const TOKEN = 'dop_v1_doctortoken0123456789';
 
 function appJson(deployOnPush: boolean) {
-  return { app: { id: APP_ID, spec: { name: 'shop', services: [{ name: 'web', github: { repo: 'acme/shop', branch: 'main', deploy_on_push: deployOnPush } }] } } };
+  return {
+    app: {
+      id: APP_ID,
+      spec: {
+        name: 'shop',
+        services: [{ name: 'web', github: { repo: 'acme/shop', branch: 'main', deploy_on_push: deployOnPush } }],
+      },
+    },
+  };
 }
 
 describe('doctor', () => {
@@ -27,16 +35,25 @@ describe('doctor', () => {
       if (req.url === '/health') return void res.writeHead(200).end('ok');
       if (req.url === '/down') return void res.writeHead(503).end('down');
       if (req.headers.authorization !== `Bearer ${TOKEN}`) {
-        return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"id":"unauthorized","message":"Unable to authenticate you."}');
+        return void res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end('{"id":"unauthorized","message":"Unable to authenticate you."}');
       }
-      if (req.url === `/v2/apps/${APP_ID}`) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(appJson(deployOnPush)));
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"id":"not_found","message":"The resource you requested could not be found."}');
+      if (req.url === `/v2/apps/${APP_ID}`)
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify(appJson(deployOnPush)));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"id":"not_found","message":"The resource you requested could not be found."}');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     pg = await startPostgres();
     if (!('skip' in pg)) {
-      await withClient(pg.url, (c) => c.query('create table deployments (commit_sha text, status text, created_at timestamptz default now())'));
+      await withClient(pg.url, (c) =>
+        c.query('create table deployments (commit_sha text, status text, created_at timestamptz default now())'),
+      );
     }
   });
   after(async () => {
@@ -46,23 +63,46 @@ describe('doctor', () => {
   });
 
   // Async: the fake servers live in this process and must keep answering while the CLI runs.
-  const doctor = (env: NodeJS.ProcessEnv) => cliAsync(['doctor'], { cwd: repo.dir, env: { ...repo.env, DEPLOY_WATCH_DO_API_URL: base, ...env } });
+  const doctor = (env: NodeJS.ProcessEnv) =>
+    cliAsync(['doctor'], { cwd: repo.dir, env: { ...repo.env, DEPLOY_WATCH_DO_API_URL: base, ...env } });
   const config = (health: string) =>
-    writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({ digitalocean: { appId: APP_ID }, health: { url: `${base}${health}`, timeout: 2 }, database: { timeout: 2 } }));
+    writeFileSync(
+      join(repo.dir, 'deploy-watch.config.json'),
+      JSON.stringify({
+        digitalocean: { appId: APP_ID },
+        health: { url: `${base}${health}`, timeout: 2 },
+        database: { timeout: 2 },
+      }),
+    );
 
   it('passes every check on a good setup', async () => {
     mkdirSync(join(repo.dir, '.husky', '_'), { recursive: true });
-    writeFileSync(join(repo.dir, '.husky', 'pre-push'), '# >>> deploy-watch >>>\nnpx --no-install deploy-watch hook pre-push "$@"\n# <<< deploy-watch <<<\n');
+    writeFileSync(
+      join(repo.dir, '.husky', 'pre-push'),
+      '# >>> deploy-watch >>>\nnpx --no-install deploy-watch hook pre-push "$@"\n# <<< deploy-watch <<<\n',
+    );
     chmodSync(join(repo.dir, '.husky', 'pre-push'), 0o755);
     repo.git('config', 'core.hooksPath', '.husky/_');
     config('/health');
     const dbUrl = 'skip' in pg ? undefined : pg.url;
     const r = await doctor({ DIGITALOCEAN_ACCESS_TOKEN: TOKEN, ...(dbUrl ? { DATABASE_URL: dbUrl } : {}) });
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    for (const line of ['✓ Node.js', '✓ pre-push hook', '✓ config', '✓ DigitalOcean token: accepted', '✓ DigitalOcean app: found: shop', '✓ deploy on push: on for web (branch main)', '✓ health endpoint', '✓ state folder']) {
+    for (const line of [
+      '✓ Node.js',
+      '✓ pre-push hook',
+      '✓ config',
+      '✓ DigitalOcean token: accepted',
+      '✓ DigitalOcean app: found: shop',
+      '✓ deploy on push: on for web (branch main)',
+      '✓ health endpoint',
+      '✓ state folder',
+    ]) {
       assert.ok(r.stdout.includes(line), `${line}\n${r.stdout}`);
     }
-    assert.match(r.stdout, dbUrl ? /✓ database: answering \(for HEAD: pending\)/ : /✗ database: DATABASE_URL is not set/);
+    assert.match(
+      r.stdout,
+      dbUrl ? /✓ database: answering \(for HEAD: pending\)/ : /✗ database: DATABASE_URL is not set/,
+    );
     assert.ok(!r.stdout.includes(TOKEN));
   });
 
@@ -70,16 +110,25 @@ describe('doctor', () => {
     repo.git('config', '--unset', 'core.hooksPath');
     deployOnPush = false;
     config('/down');
-    const r = await doctor({ DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_wrong', DATABASE_URL: 'postgresql://app:sekrit@127.0.0.1:1/none' });
+    const r = await doctor({
+      DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_wrong',
+      DATABASE_URL: 'postgresql://app:sekrit@127.0.0.1:1/none',
+    });
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /✗ pre-push hook: git does not run Husky's hooks \(core\.hooksPath is unset\)\n    fix: Run: npx husky/);
+    assert.match(
+      r.stdout,
+      /✗ pre-push hook: git does not run Husky's hooks \(core\.hooksPath is unset\)\n    fix: Run: npx husky/,
+    );
     assert.match(r.stdout, /✗ DigitalOcean token: rejected \(HTTP 401\)\n    fix: The token is wrong/);
     assert.match(r.stdout, /✗ health endpoint: .*503/);
     assert.match(r.stdout, /✗ database: /);
     assert.ok(!r.stdout.includes('sekrit') && !r.stdout.includes('dop_v1_wrong'), 'no secret printed');
     const withToken = await doctor({ DIGITALOCEAN_ACCESS_TOKEN: TOKEN });
     assert.match(withToken.stdout, /✗ deploy on push: deploy_on_push is off for web/);
-    const json = JSON.parse((await cliAsync(['--json', 'doctor'], { cwd: repo.dir, env: { ...repo.env, DEPLOY_WATCH_DO_API_URL: base } })).stdout) as Array<{ name: string; verdict: string }>;
+    const json = JSON.parse(
+      (await cliAsync(['--json', 'doctor'], { cwd: repo.dir, env: { ...repo.env, DEPLOY_WATCH_DO_API_URL: base } }))
+        .stdout,
+    ) as Array<{ name: string; verdict: string }>;
     assert.equal(json.find((c) => c.name === 'DigitalOcean token')?.verdict, 'fail');
   });
 });

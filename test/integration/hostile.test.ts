@@ -12,7 +12,8 @@ import { storeFor } from '../helpers/state.js';
 describe('hostile input', () => {
   let repo: TestRepo;
   let store: FileStatusStore;
-  const dw = (args: string[], env: NodeJS.ProcessEnv = {}) => cli(args, { cwd: repo.dir, env: { ...repo.env, ...env } });
+  const dw = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    cli(args, { cwd: repo.dir, env: { ...repo.env, ...env } });
 
   before(() => {
     repo = makeRepo();
@@ -32,7 +33,12 @@ describe('hostile input', () => {
   it('a 2 MB argument is refused with 64 (in process) and a 100 KB one through the binary', async () => {
     const big = 'a'.repeat(2 * 1024 * 1024);
     const out: string[] = [];
-    const io = { stdout: { write: (s: string) => void out.push(s), isTTY: false }, stderr: { write: (s: string) => void out.push(s), isTTY: false }, env: repo.env, cwd: repo.dir };
+    const io = {
+      stdout: { write: (s: string) => void out.push(s), isTTY: false },
+      stderr: { write: (s: string) => void out.push(s), isTTY: false },
+      env: repo.env,
+      cwd: repo.dir,
+    };
     assert.equal(await run(['check', big], io), 64);
     assert.match(out.join(''), /The commit argument is 2097152 characters long/);
     assert.ok(out.join('').length < 1000, 'the message does not echo the argument');
@@ -100,7 +106,10 @@ describe('hostile input', () => {
     const cases: Array<[unknown, RegExp]> = [
       ['{not json', /is not valid JSON/],
       [{ polling: { fastInterval: -5 } }, /"polling\.fastInterval" number must be greater than 0/],
-      [{ polling: { fast: 5 } }, /"polling\.fast" is not a known key\. Allowed here: fastInterval, fastFor, slowInterval, timeout/],
+      [
+        { polling: { fast: 5 } },
+        /"polling\.fast" is not a known key\. Allowed here: fastInterval, fastFor, slowInterval, timeout/,
+      ],
       [{ conflicts: { rules: [{ paths: ['x'], strategy: 'theirs' }] } }, /Allowed here: union, checklist/],
       [{ digitalocean: { appId: 'x', token: 'dop_v1_abc' } }, /secret-looking key "digitalocean\.token"/],
       [{ branchPattern: '([' }, /"branchPattern" is not a valid regular expression/],

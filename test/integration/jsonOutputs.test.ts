@@ -17,11 +17,18 @@ function readmeFields(): Map<string, string[]> {
   const section = readme.slice(from, readme.indexOf('\n## ', from));
   const fields = new Map<string, string[]>();
   for (const m of section.matchAll(/^- `deploy-watch ([^`]+)`(?:, ([^:]+))?: `\[?\{([^}`]*)/gm)) {
-    fields.set(m[2] ? `${m[1]} (${m[2]})` : m[1]!, m[3]!.split(',').map((f) => f.trim()).filter(Boolean));
+    fields.set(
+      m[2] ? `${m[1]} (${m[2]})` : m[1]!,
+      m[3]!
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
+    );
   }
   return fields;
 }
-const topKeys = (shape: Shape) => Object.keys((Array.isArray(shape) ? shape[0] : shape) as object).map((k) => k.replace(/\?$/, ''));
+const topKeys = (shape: Shape) =>
+  Object.keys((Array.isArray(shape) ? shape[0] : shape) as object).map((k) => k.replace(/\?$/, ''));
 
 describe('--json outputs', () => {
   const repos: TestRepo[] = [];
@@ -35,7 +42,11 @@ describe('--json outputs', () => {
   it('check, check --all, manage status and doctor hold to their shapes, with and without records', async () => {
     const repo = makeRepo();
     repos.push(repo);
-    const empty = { check: json(repo, ['check']), all: json(repo, ['check', '--all']), status: json(repo, ['manage', 'status']) };
+    const empty = {
+      check: json(repo, ['check']),
+      all: json(repo, ['check', '--all']),
+      status: json(repo, ['manage', 'status']),
+    };
     holds(empty.check, SHAPES['check --json']!);
     assert.equal((empty.check as { record: unknown }).record, null);
     const store = new FileStatusStore(join(repo.dir, '.git', 'deploy-watch'));
@@ -68,7 +79,11 @@ describe('--json outputs', () => {
 
   it('the README lists exactly these fields for each output', () => {
     const listed = readmeFields();
-    assert.deepEqual([...listed.keys()].sort(), Object.keys(SHAPES).sort(), "the README's JSON outputs section lists each output");
+    assert.deepEqual(
+      [...listed.keys()].sort(),
+      Object.keys(SHAPES).sort(),
+      "the README's JSON outputs section lists each output",
+    );
     for (const [name, shape] of Object.entries(SHAPES)) assert.deepEqual(listed.get(name), topKeys(shape), name);
   });
 });

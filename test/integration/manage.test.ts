@@ -40,10 +40,17 @@ describe('manage', () => {
     assert.ok(await waitGone(gone.pid!));
     // Reused: the PID is alive (this test process) but its start time is not the recorded one.
     const reused = fx.repo.commit('reused');
-    writeFileSync(fx.store.paths(reused).pid, JSON.stringify({ pid: process.pid, startTime: '1', sha: reused, startedAt: new Date().toISOString() }));
+    writeFileSync(
+      fx.store.paths(reused).pid,
+      JSON.stringify({ pid: process.pid, startTime: '1', sha: reused, startedAt: new Date().toISOString() }),
+    );
     await putRecord(fx.store, reused, { state: 'pending' });
 
-    const list = JSON.parse(dw('--json', 'manage', 'status').stdout) as Array<{ sha: string; liveness: string; stale: boolean }>;
+    const list = JSON.parse(dw('--json', 'manage', 'status').stdout) as Array<{
+      sha: string;
+      liveness: string;
+      stale: boolean;
+    }>;
     const by = new Map(list.map((m) => [m.sha, m]));
     assert.equal(by.get(live)?.liveness, 'alive');
     assert.equal(by.get(live)?.stale, false);
@@ -60,10 +67,15 @@ describe('manage', () => {
   });
 
   it('cleanup removes stale PID and lock files and keeps the live ones', async () => {
-    const [live] = (JSON.parse(dw('--json', 'manage', 'status').stdout) as Array<{ sha: string; liveness: string }>).filter((m) => m.liveness === 'alive');
+    const [live] = (
+      JSON.parse(dw('--json', 'manage', 'status').stdout) as Array<{ sha: string; liveness: string }>
+    ).filter((m) => m.liveness === 'alive');
     const dead = fx.repo.commit('dead-with-lock');
     mkdirSync(fx.store.paths(dead).lock);
-    writeFileSync(fx.store.paths(dead).pid, JSON.stringify({ pid: 999_997, startTime: null, sha: dead, startedAt: '' }));
+    writeFileSync(
+      fx.store.paths(dead).pid,
+      JSON.stringify({ pid: 999_997, startTime: null, sha: dead, startedAt: '' }),
+    );
     const r = dw('manage', 'cleanup');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /removed .*\.pid/);

@@ -20,7 +20,12 @@ describe('watch', () => {
     await putRecord(fx.store, sha, { state: 'deploying', phase: 'DEPLOYING', startedAt });
     await pause(300);
     if (end === 'failed') await fx.store.writeLog(sha, 'step 1\nnpm ERR! missing script: build\n');
-    await putRecord(fx.store, sha, { state: end, phase: end === 'success' ? 'ACTIVE' : 'ERROR', startedAt, finishedAt: new Date().toISOString() });
+    await putRecord(fx.store, sha, {
+      state: end,
+      phase: end === 'success' ? 'ACTIVE' : 'ERROR',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    });
   }
 
   it('off a TTY prints one line per change and exits like check', async () => {
@@ -31,8 +36,21 @@ describe('watch', () => {
     const r = await watching;
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.split('\n');
-    const changes = lines.filter((l) => /^\[\d+s\] [0-9a-f]{7} /.test(l)).map((l) => l.replace(/^\[\d+s\] [0-9a-f]{7} /, '').split(' · ').slice(0, 2).join(' '));
-    assert.deepEqual(changes, ['waiting for a monitor to record this commit', 'building BUILDING', 'deploying DEPLOYING', 'failed ERROR']);
+    const changes = lines
+      .filter((l) => /^\[\d+s\] [0-9a-f]{7} /.test(l))
+      .map((l) =>
+        l
+          .replace(/^\[\d+s\] [0-9a-f]{7} /, '')
+          .split(' · ')
+          .slice(0, 2)
+          .join(' '),
+      );
+    assert.deepEqual(changes, [
+      'waiting for a monitor to record this commit',
+      'building BUILDING',
+      'deploying DEPLOYING',
+      'failed ERROR',
+    ]);
     assert.match(r.stdout, /npm ERR! missing script: build/);
     assert.doesNotMatch(r.stdout, /\x1b\[|\r/, 'no escape codes off a TTY');
   });
@@ -41,7 +59,11 @@ describe('watch', () => {
     const sha = fx.repo.commit('watch-tty');
     // `script` gives the CLI a real pseudo-terminal as stdout.
     const cmd = `${process.execPath} ${BIN} watch ${sha} --interval 0.05`;
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: fx.repo.dir, env: { ...fx.repo.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+      cwd: fx.repo.dir,
+      env: { ...fx.repo.env, TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     children.push(child);
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -56,7 +78,10 @@ describe('watch', () => {
 
   it('gives up with 3 when no monitor records the commit in time', async () => {
     const sha = fx.repo.commit('watch-nothing');
-    const r = await cliAsync(['watch', sha, '--appear-timeout', '0.3', '--interval', '0.05'], { cwd: fx.repo.dir, env: fx.repo.env });
+    const r = await cliAsync(['watch', sha, '--appear-timeout', '0.3', '--interval', '0.05'], {
+      cwd: fx.repo.dir,
+      env: fx.repo.env,
+    });
     assert.equal(r.code, 3);
     assert.match(r.stdout, /No deployment record for/);
   });

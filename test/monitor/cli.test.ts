@@ -11,7 +11,20 @@ after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may 
 describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
   it('success: exit 0, record success, check exits 0', async () => {
     let sha = '';
-    const w = await cliWorld((repo) => ({ deployments: [{ id: 'd1', sha: (sha = head(repo)), phases: [[100, 'PENDING_BUILD'], [200, 'BUILDING'], [400, 'DEPLOYING'], [600, 'ACTIVE']] }] }));
+    const w = await cliWorld((repo) => ({
+      deployments: [
+        {
+          id: 'd1',
+          sha: (sha = head(repo)),
+          phases: [
+            [100, 'PENDING_BUILD'],
+            [200, 'BUILDING'],
+            [400, 'DEPLOYING'],
+            [600, 'ACTIVE'],
+          ],
+        },
+      ],
+    }));
     try {
       const r = await w.dw('monitor', sha);
       assert.equal(r.code, 0, r.stderr);
@@ -33,7 +46,17 @@ describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
   it('build failure: log file 0600, check shows its last lines and exits 1', async () => {
     let sha = '';
     const w = await cliWorld((repo) => ({
-      deployments: [{ id: 'd2', sha: (sha = head(repo)), phases: [[0, 'BUILDING'], [300, 'ERROR']], logs: { BUILD: 'step 1\nnpm ERR! Missing script: "build"\n' } }],
+      deployments: [
+        {
+          id: 'd2',
+          sha: (sha = head(repo)),
+          phases: [
+            [0, 'BUILDING'],
+            [300, 'ERROR'],
+          ],
+          logs: { BUILD: 'step 1\nnpm ERR! Missing script: "build"\n' },
+        },
+      ],
     }));
     try {
       const r = await w.dw('monitor', sha);
@@ -52,7 +75,18 @@ describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
 
   it('cancel: canceled, check exits 1', async () => {
     let sha = '';
-    const w = await cliWorld((repo) => ({ deployments: [{ id: 'd3', sha: (sha = head(repo)), phases: [[0, 'PENDING_BUILD'], [200, 'CANCELED']] }] }));
+    const w = await cliWorld((repo) => ({
+      deployments: [
+        {
+          id: 'd3',
+          sha: (sha = head(repo)),
+          phases: [
+            [0, 'PENDING_BUILD'],
+            [200, 'CANCELED'],
+          ],
+        },
+      ],
+    }));
     try {
       assert.equal((await w.dw('monitor', sha)).code, 1);
       assert.equal(w.record(sha)!.state, 'canceled');
@@ -67,7 +101,26 @@ describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
     const w = await cliWorld((repo) => {
       a = head(repo);
       const b = repo.commit('next');
-      return { deployments: [{ id: 'da', sha: a, phases: [[0, 'BUILDING'], [300, 'SUPERSEDED']] }, { id: 'db', sha: b, phases: [[250, 'BUILDING'], [600, 'ACTIVE']] }] };
+      return {
+        deployments: [
+          {
+            id: 'da',
+            sha: a,
+            phases: [
+              [0, 'BUILDING'],
+              [300, 'SUPERSEDED'],
+            ],
+          },
+          {
+            id: 'db',
+            sha: b,
+            phases: [
+              [250, 'BUILDING'],
+              [600, 'ACTIVE'],
+            ],
+          },
+        ],
+      };
     });
     try {
       assert.equal((await w.dw('monitor', a)).code, 0);
@@ -82,12 +135,15 @@ describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
 
   it('never appears: timeout at the deadline, check exits 1', async () => {
     let sha = '';
-    const w = await cliWorld((repo) => {
-      sha = head(repo);
-      return { deployments: [{ id: 'old', sha: 'e'.repeat(40), phases: [[0, 'ACTIVE']] }] };
-    }, {
-      config: { polling: { fastInterval: 0.05, fastFor: 0, slowInterval: 0.05, timeout: 0.6 } },
-    });
+    const w = await cliWorld(
+      (repo) => {
+        sha = head(repo);
+        return { deployments: [{ id: 'old', sha: 'e'.repeat(40), phases: [[0, 'ACTIVE']] }] };
+      },
+      {
+        config: { polling: { fastInterval: 0.05, fastFor: 0, slowInterval: 0.05, timeout: 0.6 } },
+      },
+    );
     try {
       assert.equal((await w.dw('monitor', sha)).code, 1);
       assert.equal(w.record(sha)!.state, 'timeout');
@@ -98,7 +154,10 @@ describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
   });
 
   it('with no source configured exits 78 naming what to set', async () => {
-    const w = await cliWorld(() => ({ deployments: [] }), { config: { digitalocean: undefined }, env: { DIGITALOCEAN_ACCESS_TOKEN: '' } });
+    const w = await cliWorld(() => ({ deployments: [] }), {
+      config: { digitalocean: undefined },
+      env: { DIGITALOCEAN_ACCESS_TOKEN: '' },
+    });
     try {
       const r = await w.dw('monitor');
       assert.equal(r.code, 78);

@@ -49,16 +49,30 @@ export interface WorldOptions {
   token?: string;
 }
 
-export async function cliWorld(script: (repo: TestRepo) => Omit<Timeline, 'appId' | 'token'>, opts: WorldOptions = {}): Promise<CliWorld> {
+export async function cliWorld(
+  script: (repo: TestRepo) => Omit<Timeline, 'appId' | 'token'>,
+  opts: WorldOptions = {},
+): Promise<CliWorld> {
   const repo = makeRepo();
   roots.push(repo.root);
   const api = await start({ appId: 'app-1', token: 'dop_v1_good', ...script(repo) });
-  writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({ digitalocean: { appId: 'app-1' }, polling: FAST, ...opts.config }));
-  const env = { ...repo.env, DIGITALOCEAN_ACCESS_TOKEN: opts.token ?? 'dop_v1_good', DEPLOY_WATCH_DO_API_URL: api.url, ...opts.env };
+  writeFileSync(
+    join(repo.dir, 'deploy-watch.config.json'),
+    JSON.stringify({ digitalocean: { appId: 'app-1' }, polling: FAST, ...opts.config }),
+  );
+  const env = {
+    ...repo.env,
+    DIGITALOCEAN_ACCESS_TOKEN: opts.token ?? 'dop_v1_good',
+    DEPLOY_WATCH_DO_API_URL: api.url,
+    ...opts.env,
+  };
   const store = storeFor(join(repo.dir, '.git'));
   const children: ChildProcess[] = [];
   const w: CliWorld = {
-    repo, api, store, env,
+    repo,
+    api,
+    store,
+    env,
     dw: (...args) => cliAsync(args, { cwd: repo.dir, env, timeoutMs: 20_000 }),
     spawn(...args) {
       const child = spawn(process.execPath, [BIN, ...args], { cwd: repo.dir, env, stdio: 'ignore' });
@@ -81,7 +95,13 @@ export async function cliWorld(script: (repo: TestRepo) => Omit<Timeline, 'appId
     },
     async close() {
       children.forEach(killQuietly);
-      await w.waitFor('children to exit', () => children.every((c) => !c.pid || !isAlive(c.pid) || c.exitCode !== null || c.signalCode !== null), 5_000).catch(() => undefined);
+      await w
+        .waitFor(
+          'children to exit',
+          () => children.every((c) => !c.pid || !isAlive(c.pid) || c.exitCode !== null || c.signalCode !== null),
+          5_000,
+        )
+        .catch(() => undefined);
       await api.close();
       repo.cleanup();
     },

@@ -13,15 +13,25 @@ describe('token rejected, then the database decides (built CLI, real PostgreSQL)
   it('records the database outcome, success or failed, with source database', async () => {
     let ok = '';
     let bad = '';
-    const w = await cliWorld((repo) => {
-      ok = repo.git('rev-parse', 'HEAD');
-      bad = repo.commit('broken');
-      return { deployments: [] };
-    }, { token: 'dop_v1_revoked', env: { DATABASE_URL: pg.url }, config: { database: { states: { success: ['deployed'], failed: ['failed'] } } } });
+    const w = await cliWorld(
+      (repo) => {
+        ok = repo.git('rev-parse', 'HEAD');
+        bad = repo.commit('broken');
+        return { deployments: [] };
+      },
+      {
+        token: 'dop_v1_revoked',
+        env: { DATABASE_URL: pg.url },
+        config: { database: { states: { success: ['deployed'], failed: ['failed'] } } },
+      },
+    );
     try {
       await withClient(pg.url, async (c) => {
         await c.query('create table deployments (commit_sha text, status text, created_at timestamptz default now())');
-        await c.query("insert into deployments (commit_sha, status) values ($1, 'deployed'), ($2, 'failed')", [ok, bad]);
+        await c.query("insert into deployments (commit_sha, status) values ($1, 'deployed'), ($2, 'failed')", [
+          ok,
+          bad,
+        ]);
       });
       const good = await w.dw('monitor', ok);
       assert.equal(good.code, 0, good.stderr);

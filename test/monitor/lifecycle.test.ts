@@ -14,35 +14,47 @@ const SLOW = { fastInterval: 0.05, fastFor: 0, slowInterval: 0.05, timeout: 60 }
 /** A deployment that builds for a minute: the monitor stays busy while the test acts on it. */
 async function busyWorld(): Promise<{ w: CliWorld; sha: string }> {
   let sha = '';
-  const w = await cliWorld((repo) => ({ deployments: [{ id: 'long', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING']] }] }), { config: { polling: SLOW } });
+  const w = await cliWorld(
+    (repo) => ({
+      deployments: [{ id: 'long', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING']] }],
+    }),
+    { config: { polling: SLOW } },
+  );
   return { w, sha };
 }
 
-function exited(child: { exitCode: number | null; signalCode: string | null; once(e: 'exit', f: () => void): void }): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+function exited(child: {
+  exitCode: number | null;
+  signalCode: string | null;
+  once(e: 'exit', f: () => void): void;
+}): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((r) => child.once('exit', r));
 }
 
 after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may outlive the tests'));
 
 describe('monitor lifecycle (real processes and signals)', () => {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) it(`${signal} records stopped and removes PID file and lock; check exits 3`, async () => {
-    const { w, sha } = await busyWorld();
-    try {
-      const child = w.spawn('monitor', sha);
-      await w.waitFor('a building record', () => w.record(sha)?.state === 'building');
-      assert.equal(readPidFile(w.store.paths(sha).pid)?.pid, child.pid);
-      child.kill(signal);
-      await exited(child);
-      const rec = w.record(sha)!;
-      assert.equal(rec.state, 'stopped');
-      assert.equal(rec.message, `monitor stopped by ${signal}`);
-      assert.equal(existsSync(w.store.paths(sha).pid), false);
-      assert.equal(existsSync(w.store.paths(sha).lock), false);
-      assert.equal((await w.dw('check', sha)).code, 3);
-    } finally {
-      await w.close();
-    }
-  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    it(`${signal} records stopped and removes PID file and lock; check exits 3`, async () => {
+      const { w, sha } = await busyWorld();
+      try {
+        const child = w.spawn('monitor', sha);
+        await w.waitFor('a building record', () => w.record(sha)?.state === 'building');
+        assert.equal(readPidFile(w.store.paths(sha).pid)?.pid, child.pid);
+        child.kill(signal);
+        await exited(child);
+        const rec = w.record(sha)!;
+        assert.equal(rec.state, 'stopped');
+        assert.equal(rec.message, `monitor stopped by ${signal}`);
+        assert.equal(existsSync(w.store.paths(sha).pid), false);
+        assert.equal(existsSync(w.store.paths(sha).lock), false);
+        assert.equal((await w.dw('check', sha)).code, 3);
+      } finally {
+        await w.close();
+      }
+    });
 
   it('SIGKILL leaves an in-progress record that manage status and check call stale (exit 3)', async () => {
     const { w, sha } = await busyWorld();
@@ -80,7 +92,18 @@ describe('monitor lifecycle (real processes and signals)', () => {
 
   it('--detach returns at once with the PID of a monitor that runs on its own and ends', async () => {
     let sha = '';
-    const w = await cliWorld((repo) => ({ deployments: [{ id: 'd', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [800, 'ACTIVE']] }] }));
+    const w = await cliWorld((repo) => ({
+      deployments: [
+        {
+          id: 'd',
+          sha: (sha = repo.git('rev-parse', 'HEAD')),
+          phases: [
+            [0, 'BUILDING'],
+            [800, 'ACTIVE'],
+          ],
+        },
+      ],
+    }));
     let pid = 0;
     try {
       const started = Date.now();
@@ -101,13 +124,21 @@ describe('monitor lifecycle (real processes and signals)', () => {
   it('a rejected token drops to the next source: health decides when it reports this commit', async () => {
     let sha = '';
     let reported = '';
-    const health = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ version: { commit: reported } })));
+    const health = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ version: { commit: reported } })),
+    );
     await new Promise<void>((r) => health.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
-    const w = await cliWorld((repo) => ({ deployments: [{ id: 'd', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'ACTIVE']] }] }), {
-      token: 'dop_v1_revoked',
-      config: { health: { url, commit: '$.version.commit' }, polling: { fastInterval: 0.05, fastFor: 0, slowInterval: 0.05, timeout: 1 } },
-    });
+    const w = await cliWorld(
+      (repo) => ({ deployments: [{ id: 'd', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'ACTIVE']] }] }),
+      {
+        token: 'dop_v1_revoked',
+        config: {
+          health: { url, commit: '$.version.commit' },
+          polling: { fastInterval: 0.05, fastFor: 0, slowInterval: 0.05, timeout: 1 },
+        },
+      },
+    );
     try {
       reported = 'f'.repeat(40); // the old version still serves: no success for this commit
       const before = await w.dw('monitor', sha);
@@ -128,7 +159,19 @@ describe('monitor lifecycle (real processes and signals)', () => {
 
   it('a log that cannot be written leaves the outcome on record and says why the logs are missing', async () => {
     let sha = '';
-    const w = await cliWorld((repo) => ({ deployments: [{ id: 'd', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [200, 'ERROR']], logs: { BUILD: 'boom\n' } }] }));
+    const w = await cliWorld((repo) => ({
+      deployments: [
+        {
+          id: 'd',
+          sha: (sha = repo.git('rev-parse', 'HEAD')),
+          phases: [
+            [0, 'BUILDING'],
+            [200, 'ERROR'],
+          ],
+          logs: { BUILD: 'boom\n' },
+        },
+      ],
+    }));
     try {
       mkdirSync(w.store.paths(sha).log, { recursive: true }); // the log cannot be written: a folder is in the way
       const r = await w.dw('monitor', sha);

@@ -17,14 +17,21 @@ import { VirtualClock } from '../helpers/virtualClock.js';
 import { cliWorld, strayProcesses } from './cliWorld.js';
 import { T0, world, type World } from './world.js';
 
-const BUILD_LOG = Array.from({ length: 30 }, (_, i) => `build line ${i + 1}`).join('\n') + '\nnpm ERR! Missing script: "build"\n';
+const BUILD_LOG =
+  Array.from({ length: 30 }, (_, i) => `build line ${i + 1}`).join('\n') + '\nnpm ERR! Missing script: "build"\n';
 
 after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may outlive the tests'));
 
 /** The built CLI in the world's repository, pointed at its fake API (async: the fake answers from this process). */
 function dw(w: World, ...args: string[]) {
-  writeFileSync(join(w.repo.dir, 'deploy-watch.config.json'), JSON.stringify({ digitalocean: { appId: 'app-1', logBudget: 5 } }));
-  return cliAsync(args, { cwd: w.repo.dir, env: { ...w.repo.env, DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_good', DEPLOY_WATCH_DO_API_URL: w.api.url } });
+  writeFileSync(
+    join(w.repo.dir, 'deploy-watch.config.json'),
+    JSON.stringify({ digitalocean: { appId: 'app-1', logBudget: 5 } }),
+  );
+  return cliAsync(args, {
+    cwd: w.repo.dir,
+    env: { ...w.repo.env, DIGITALOCEAN_ACCESS_TOKEN: 'dop_v1_good', DEPLOY_WATCH_DO_API_URL: w.api.url },
+  });
 }
 
 function assertNoTokenToLogUrls(w: { api: World['api'] }): void {
@@ -40,7 +47,17 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
   it('500s and 429s for 20 s after ERROR: the record is final at once, the build log arrives, check shows its last lines', async () => {
     let sha = '';
     const w = await world((repo) => ({
-      deployments: [{ id: 'd1', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [10_000, 'ERROR']], logs: { BUILD: BUILD_LOG } }],
+      deployments: [
+        {
+          id: 'd1',
+          sha: (sha = repo.git('rev-parse', 'HEAD')),
+          phases: [
+            [0, 'BUILDING'],
+            [10_000, 'ERROR'],
+          ],
+          logs: { BUILD: BUILD_LOG },
+        },
+      ],
       faults: [
         { match: '/logs?', status: 429, headers: { 'retry-after': '3' }, times: 2, until: 30_000 },
         { match: '/logs?', status: 500, times: 1_000, until: 30_000 },
@@ -71,14 +88,28 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
   it('historic_urls empty for the first 10 s: asked again until archived, then fetched', async () => {
     let sha = '';
     const w = await world((repo) => ({
-      deployments: [{ id: 'd2', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [5_000, 'ERROR']], archivedAt: 15_000, logs: { BUILD: BUILD_LOG } }],
+      deployments: [
+        {
+          id: 'd2',
+          sha: (sha = repo.git('rev-parse', 'HEAD')),
+          phases: [
+            [0, 'BUILDING'],
+            [5_000, 'ERROR'],
+          ],
+          archivedAt: 15_000,
+          logs: { BUILD: BUILD_LOG },
+        },
+      ],
     }));
     try {
       const final = await w.run(sha);
       assert.equal(final.logs?.state, 'fetched');
       const asked = w.api.requests.filter((r) => r.path.endsWith('/logs') && r.query.includes('type=BUILD'));
       assert.ok(asked.filter((r) => r.at < 15_000).length >= 2, 'asked while not archived');
-      assert.ok(asked.some((r) => r.at >= 15_000), 'asked again once archived');
+      assert.ok(
+        asked.some((r) => r.at >= 15_000),
+        'asked again once archived',
+      );
       assert.match(readFileSync(final.logFile!, 'utf8'), /npm ERR! Missing script/);
     } finally {
       await w.close();
@@ -89,7 +120,16 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
     let sha = '';
     let d: FakeDeployment | undefined;
     const w = await world((repo) => {
-      d = { id: 'd3', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [5_000, 'ERROR']], logUrlStatus: 403, logs: { BUILD: BUILD_LOG } };
+      d = {
+        id: 'd3',
+        sha: (sha = repo.git('rev-parse', 'HEAD')),
+        phases: [
+          [0, 'BUILDING'],
+          [5_000, 'ERROR'],
+        ],
+        logUrlStatus: 403,
+        logs: { BUILD: BUILD_LOG },
+      };
       return { deployments: [d] };
     });
     try {
@@ -101,7 +141,10 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
       assert.ok(w.clock.now - started <= 5_000 + 15_000 + 30_000, 'within the budget');
       const check = await dw(w, 'check', sha);
       assert.equal(check.code, 1);
-      assert.match(check.stdout, /The logs are missing: .*HTTP 403.*Fetch them later with: deploy-watch logs [0-9a-f]{7}/);
+      assert.match(
+        check.stdout,
+        /The logs are missing: .*HTTP 403.*Fetch them later with: deploy-watch logs [0-9a-f]{7}/,
+      );
       // Later the storage host serves them again.
       d!.logUrlStatus = undefined;
       const logs = await dw(w, 'logs', sha, '--tail', '2');
@@ -110,7 +153,10 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
       const logsJson = await dw(w, 'logs', sha, '--tail', '2', '--json');
       assert.equal(logsJson.code, 0, logsJson.stderr);
       holds(JSON.parse(logsJson.stdout), SHAPES['logs --json']!, 'logs --json');
-      assert.deepEqual((JSON.parse(logsJson.stdout) as { lines: string[] }).lines, ['build line 30', 'npm ERR! Missing script: "build"']);
+      assert.deepEqual((JSON.parse(logsJson.stdout) as { lines: string[] }).lines, [
+        'build line 30',
+        'npm ERR! Missing script: "build"',
+      ]);
       const after = await dw(w, 'check', sha, '--json');
       const json = JSON.parse(after.stdout) as { record: { logs: { state: string } }; logTail: string[] };
       assert.equal(json.record.logs.state, 'fetched');
@@ -125,27 +171,70 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
     const clock = new VirtualClock(T0);
     const sha = (i: number) => (i + 1).toString(16).padStart(40, 'e');
     const deployments: FakeDeployment[] = Array.from({ length: 5 }, (_, i) => ({
-      id: `f${i}`, sha: sha(i), phases: [[1_000 + i * 300, 'BUILDING'], [40_000 + i * 2_000, i === 2 ? 'ERROR' : 'ACTIVE']],
+      id: `f${i}`,
+      sha: sha(i),
+      phases: [
+        [1_000 + i * 300, 'BUILDING'],
+        [40_000 + i * 2_000, i === 2 ? 'ERROR' : 'ACTIVE'],
+      ],
       ...(i === 2 ? { logs: { BUILD: BUILD_LOG } } : {}),
     }));
-    const api = await start({ appId: 'app', token: 't', deployments, faults: [{ status: 429, headers: { 'retry-after': '2' }, times: 3 }, { status: 500, every: 7, times: 100_000 }] }, { now: clock.now });
+    const api = await start(
+      {
+        appId: 'app',
+        token: 't',
+        deployments,
+        faults: [
+          { status: 429, headers: { 'retry-after': '2' }, times: 3 },
+          { status: 500, every: 7, times: 100_000 },
+        ],
+      },
+      { now: clock.now },
+    );
     const dir = mkdtempSync(join(tmpdir(), 'dw-logs-'));
     try {
       const store = new FileStatusStore(dir);
       const records = await clock.all(
-        deployments.map((d) => () =>
-          runMonitor({
-            sha: d.sha, branch: 'main', remote: 'origin', pid: process.pid, store, polling: { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 },
-            now: clock.now, sleep: clock.sleep, signal: new AbortController().signal,
-            // No shared list cache: every monitor asks on its own, so the faults land among their requests.
-            sources: [createDigitalOceanSource({ apiUrl: api.url, token: 't', appId: 'app', timeoutMs: 5_000, perPage: 50, now: clock.now, random: () => 0.5, cache: noCache, isAncestor: async () => null })],
-          }),
+        deployments.map(
+          (d) => () =>
+            runMonitor({
+              sha: d.sha,
+              branch: 'main',
+              remote: 'origin',
+              pid: process.pid,
+              store,
+              polling: { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 },
+              now: clock.now,
+              sleep: clock.sleep,
+              signal: new AbortController().signal,
+              // No shared list cache: every monitor asks on its own, so the faults land among their requests.
+              sources: [
+                createDigitalOceanSource({
+                  apiUrl: api.url,
+                  token: 't',
+                  appId: 'app',
+                  timeoutMs: 5_000,
+                  perPage: 50,
+                  now: clock.now,
+                  random: () => 0.5,
+                  cache: noCache,
+                  isAncestor: async () => null,
+                }),
+              ],
+            }),
         ),
       );
-      assert.deepEqual(records.map((r) => r.state), ['success', 'success', 'failed', 'success', 'success']);
+      assert.deepEqual(
+        records.map((r) => r.state),
+        ['success', 'success', 'failed', 'success', 'success'],
+      );
       assert.equal(records[2]!.logs?.state, 'fetched');
       assert.match(readFileSync(records[2]!.logFile!, 'utf8'), /npm ERR! Missing script: "build"/);
-      assert.deepEqual([api.requests.filter((r) => r.status === 429).length, api.requests.some((r) => r.status === 500)], [3, true], 'the faults were served');
+      assert.deepEqual(
+        [api.requests.filter((r) => r.status === 429).length, api.requests.some((r) => r.status === 500)],
+        [3, true],
+        'the faults were served',
+      );
     } finally {
       await api.close();
       rmSync(dir, { recursive: true, force: true });
@@ -155,7 +244,17 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
   it('a 4xx on the logs endpoint is not retried: the record says why at once', async () => {
     let sha = '';
     const w = await world((repo) => ({
-      deployments: [{ id: 'd8', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [5_000, 'ERROR']], logs: { BUILD: BUILD_LOG } }],
+      deployments: [
+        {
+          id: 'd8',
+          sha: (sha = repo.git('rev-parse', 'HEAD')),
+          phases: [
+            [0, 'BUILDING'],
+            [5_000, 'ERROR'],
+          ],
+          logs: { BUILD: BUILD_LOG },
+        },
+      ],
       faults: [{ match: '/logs?type=BUILD', status: 422, times: 1_000 }],
     }));
     try {
@@ -187,7 +286,20 @@ describe('logs through the built CLI (real time, fake DigitalOcean)', () => {
   it('monitor: a 403 log URL leaves the outcome and says the logs are missing and how to get them', async () => {
     let sha = '';
     const w = await cliWorld(
-      (repo) => ({ deployments: [{ id: 'd4', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [200, 'ERROR']], logUrlStatus: 403, logs: { BUILD: 'boom\n' } }] }),
+      (repo) => ({
+        deployments: [
+          {
+            id: 'd4',
+            sha: (sha = repo.git('rev-parse', 'HEAD')),
+            phases: [
+              [0, 'BUILDING'],
+              [200, 'ERROR'],
+            ],
+            logUrlStatus: 403,
+            logs: { BUILD: 'boom\n' },
+          },
+        ],
+      }),
       { config: { digitalocean: { appId: 'app-1', logBudget: 1 } } },
     );
     try {
@@ -205,7 +317,20 @@ describe('logs through the built CLI (real time, fake DigitalOcean)', () => {
   it('check while the monitor still fetches the logs: the outcome now, and that the logs are coming', async () => {
     let sha = '';
     const w = await cliWorld(
-      (repo) => ({ deployments: [{ id: 'd6', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [200, 'ERROR']], archivedAt: 60_000, logs: { BUILD: 'boom\n' } }] }),
+      (repo) => ({
+        deployments: [
+          {
+            id: 'd6',
+            sha: (sha = repo.git('rev-parse', 'HEAD')),
+            phases: [
+              [0, 'BUILDING'],
+              [200, 'ERROR'],
+            ],
+            archivedAt: 60_000,
+            logs: { BUILD: 'boom\n' },
+          },
+        ],
+      }),
       { config: { digitalocean: { appId: 'app-1', logBudget: 30 } } },
     );
     try {
@@ -213,7 +338,10 @@ describe('logs through the built CLI (real time, fake DigitalOcean)', () => {
       await w.waitFor('the failed record', () => w.record(sha)?.state === 'failed');
       const check = await w.dw('check', sha);
       assert.equal(check.code, 1, check.stderr);
-      assert.match(check.stdout, /The build and deploy logs are being fetched \(until \d\d:\d\d:\d\d UTC at the latest\)/);
+      assert.match(
+        check.stdout,
+        /The build and deploy logs are being fetched \(until \d\d:\d\d:\d\d UTC at the latest\)/,
+      );
       assert.equal(w.record(sha)?.pid, null);
       child.kill('SIGTERM');
       await w.waitFor('the monitor to end', () => child.exitCode !== null || child.signalCode !== null);
@@ -226,7 +354,11 @@ describe('logs through the built CLI (real time, fake DigitalOcean)', () => {
 
   it('logs without --follow while the deployment runs: exit 2 at once, pointing at --follow', async () => {
     let sha = '';
-    const w = await cliWorld((repo) => ({ deployments: [{ id: 'd7', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING']], logs: { BUILD: 'x\n' } }] }));
+    const w = await cliWorld((repo) => ({
+      deployments: [
+        { id: 'd7', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING']], logs: { BUILD: 'x\n' } },
+      ],
+    }));
     try {
       const r = await w.dw('logs', sha);
       assert.equal(r.code, 2, r.stdout + r.stderr);
@@ -239,11 +371,23 @@ describe('logs through the built CLI (real time, fake DigitalOcean)', () => {
   it('logs --follow prints a growing live log and ends when the deployment ends', async () => {
     let sha = '';
     const w = await cliWorld((repo) => ({
-      deployments: [{
-        id: 'd5', sha: (sha = repo.git('rev-parse', 'HEAD')), phases: [[0, 'BUILDING'], [1_500, 'ERROR']],
-        live: [[100, 'step 1: install'], [500, 'step 2: compile'], [900, 'step 3: test'], [1_300, 'npm ERR! test failed']],
-        logs: { BUILD: 'archived\n' },
-      }],
+      deployments: [
+        {
+          id: 'd5',
+          sha: (sha = repo.git('rev-parse', 'HEAD')),
+          phases: [
+            [0, 'BUILDING'],
+            [1_500, 'ERROR'],
+          ],
+          live: [
+            [100, 'step 1: install'],
+            [500, 'step 2: compile'],
+            [900, 'step 3: test'],
+            [1_300, 'npm ERR! test failed'],
+          ],
+          logs: { BUILD: 'archived\n' },
+        },
+      ],
     }));
     try {
       const started = Date.now();

@@ -13,7 +13,21 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
     let sha = '';
     const v = await world((repo) => {
       sha = repo.git('rev-parse', 'HEAD');
-      return { deployments: [{ id: 'dep-ok', sha, phases: [[20_000, 'PENDING_BUILD'], [30_000, 'BUILDING'], [200_000, 'PENDING_DEPLOY'], [220_000, 'DEPLOYING'], [360_000, 'ACTIVE']] }] };
+      return {
+        deployments: [
+          {
+            id: 'dep-ok',
+            sha,
+            phases: [
+              [20_000, 'PENDING_BUILD'],
+              [30_000, 'BUILDING'],
+              [200_000, 'PENDING_DEPLOY'],
+              [220_000, 'DEPLOYING'],
+              [360_000, 'ACTIVE'],
+            ],
+          },
+        ],
+      };
     });
     try {
       const record = await v.run(sha);
@@ -26,7 +40,10 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
       assert.ok(late >= 0 && late <= 15_000, `end seen ${late} ms late`);
       const states = [...new Set(v.writes.map((r) => r.state))];
       assert.deepEqual(states, ['pending', 'building', 'deploying', 'success']);
-      assert.deepEqual(v.writes.map((r) => r.polls), v.writes.map((_, i) => i)); // one write per poll, after the first record
+      assert.deepEqual(
+        v.writes.map((r) => r.polls),
+        v.writes.map((_, i) => i),
+      ); // one write per poll, after the first record
       assert.equal(record.polls, v.api.apiRequests().length);
       assert.ok(v.api.apiRequests().every((r) => r.authorized));
     } finally {
@@ -38,7 +55,20 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
     let sha = '';
     const v = await world((repo) => {
       sha = repo.git('rev-parse', 'HEAD');
-      return { deployments: [{ id: 'dep-bad', sha, phases: [[0, 'PENDING_BUILD'], [10_000, 'BUILDING'], [95_000, 'ERROR']], logs: { BUILD: BUILD_LOG } }] };
+      return {
+        deployments: [
+          {
+            id: 'dep-bad',
+            sha,
+            phases: [
+              [0, 'PENDING_BUILD'],
+              [10_000, 'BUILDING'],
+              [95_000, 'ERROR'],
+            ],
+            logs: { BUILD: BUILD_LOG },
+          },
+        ],
+      };
     });
     try {
       const record = await v.run(sha);
@@ -63,7 +93,21 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
     let sha = '';
     const v = await world((repo) => {
       sha = repo.git('rev-parse', 'HEAD');
-      return { deployments: [{ id: 'dep-c', sha, phases: [[0, 'BUILDING'], [40_000, 'CANCELED']], logs: { BUILD: 'partial build\n' }, component: 'workers', cause: false }] };
+      return {
+        deployments: [
+          {
+            id: 'dep-c',
+            sha,
+            phases: [
+              [0, 'BUILDING'],
+              [40_000, 'CANCELED'],
+            ],
+            logs: { BUILD: 'partial build\n' },
+            component: 'workers',
+            cause: false,
+          },
+        ],
+      };
     });
     try {
       const record = await v.run(sha);
@@ -82,11 +126,27 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
       a = repo.commit('feature a');
       b = repo.commit('feature b');
       return {
-      deployments: [
-        { id: 'dep-a', sha: a, phases: [[0, 'PENDING_BUILD'], [5_000, 'BUILDING'], [45_000, 'SUPERSEDED']] },
-        { id: 'dep-b', sha: b, phases: [[40_000, 'PENDING_BUILD'], [50_000, 'BUILDING'], [150_000, 'ACTIVE']] },
-      ],
-    };
+        deployments: [
+          {
+            id: 'dep-a',
+            sha: a,
+            phases: [
+              [0, 'PENDING_BUILD'],
+              [5_000, 'BUILDING'],
+              [45_000, 'SUPERSEDED'],
+            ],
+          },
+          {
+            id: 'dep-b',
+            sha: b,
+            phases: [
+              [40_000, 'PENDING_BUILD'],
+              [50_000, 'BUILDING'],
+              [150_000, 'ACTIVE'],
+            ],
+          },
+        ],
+      };
     });
     try {
       const record = await v.run(a);
@@ -106,11 +166,18 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
       repo.git('checkout', '-q', '-b', 'other', base);
       const c = repo.commit('unrelated c');
       return {
-      deployments: [
-        { id: 'dep-a', sha: a, phases: [[0, 'BUILDING'], [30_000, 'SUPERSEDED']] },
-        { id: 'dep-c', sha: c, phases: [[25_000, 'BUILDING']] },
-      ],
-    };
+        deployments: [
+          {
+            id: 'dep-a',
+            sha: a,
+            phases: [
+              [0, 'BUILDING'],
+              [30_000, 'SUPERSEDED'],
+            ],
+          },
+          { id: 'dep-c', sha: c, phases: [[25_000, 'BUILDING']] },
+        ],
+      };
     });
     try {
       const record = await v.run(a);
@@ -137,7 +204,11 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
 
   it('pages on when the commit is older than the first page', async () => {
     let sha = '';
-    const newer = Array.from({ length: 60 }, (_, i) => ({ id: `n${i}`, sha: i.toString(16).padStart(40, '0'), phases: [[1_000 + i * 10, 'ACTIVE']] as Array<[number, 'ACTIVE']> }));
+    const newer = Array.from({ length: 60 }, (_, i) => ({
+      id: `n${i}`,
+      sha: i.toString(16).padStart(40, '0'),
+      phases: [[1_000 + i * 10, 'ACTIVE']] as Array<[number, 'ACTIVE']>,
+    }));
     const v = await world((repo) => {
       sha = repo.git('rev-parse', 'HEAD');
       return { deployments: [{ id: 'mine', sha, phases: [[0, 'ACTIVE']] }, ...newer] };
@@ -147,7 +218,10 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
       const record = await v.run(sha);
       assert.equal(record.state, 'success');
       assert.equal(record.deploymentId, 'mine');
-      assert.deepEqual(v.api.apiRequests().map((r) => new URLSearchParams(r.query).get('page')), ['1', '2']);
+      assert.deepEqual(
+        v.api.apiRequests().map((r) => new URLSearchParams(r.query).get('page')),
+        ['1', '2'],
+      );
     } finally {
       await v.close();
     }
@@ -157,7 +231,16 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
     const v = await world({ deployments: [] });
     try {
       const sha = v.repo.git('rev-parse', 'HEAD');
-      const wrong = createDigitalOceanSource({ apiUrl: v.api.url, token: 'dop_v1_wrong', appId: 'app-1', timeoutMs: 2_000, perPage: 50, now: () => v.clock.now, random: () => 0.5, isAncestor: async () => null });
+      const wrong = createDigitalOceanSource({
+        apiUrl: v.api.url,
+        token: 'dop_v1_wrong',
+        appId: 'app-1',
+        timeoutMs: 2_000,
+        perPage: 50,
+        now: () => v.clock.now,
+        random: () => 0.5,
+        isAncestor: async () => null,
+      });
       const record = await v.run(sha, { sources: [wrong] });
       assert.equal(record.state, 'stopped');
       assert.match(record.message!, /no source can answer: digitalocean: DigitalOcean rejected the token \(HTTP 401/);
@@ -174,7 +257,13 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
       const controller = new AbortController();
       const source = v.source();
       let n = 0;
-      const counting = { name: source.name, observe: async (c: Parameters<typeof source.observe>[0]) => { if (++n === 3) controller.abort('SIGTERM'); return source.observe(c); } };
+      const counting = {
+        name: source.name,
+        observe: async (c: Parameters<typeof source.observe>[0]) => {
+          if (++n === 3) controller.abort('SIGTERM');
+          return source.observe(c);
+        },
+      };
       const record = await v.run(sha, { sources: [counting], signal: controller.signal });
       assert.equal(record.state, 'stopped');
       assert.equal(record.message, 'monitor stopped by SIGTERM');
@@ -185,10 +274,24 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
 
   it('a spent quota (ratelimit-remaining 0) is waited out until the reset, never hit with a 429', async () => {
     let sha = '';
-    const v = await world((repo) => {
-      sha = repo.git('rev-parse', 'HEAD');
-      return { deployments: [{ id: 'd', sha, phases: [[0, 'BUILDING'], [150_000, 'ACTIVE']] }] };
-    }, { remaining: 3, windowMs: 60_000 });
+    const v = await world(
+      (repo) => {
+        sha = repo.git('rev-parse', 'HEAD');
+        return {
+          deployments: [
+            {
+              id: 'd',
+              sha,
+              phases: [
+                [0, 'BUILDING'],
+                [150_000, 'ACTIVE'],
+              ],
+            },
+          ],
+        };
+      },
+      { remaining: 3, windowMs: 60_000 },
+    );
     try {
       const record = await v.run(sha);
       assert.equal(record.state, 'success');

@@ -17,18 +17,24 @@ describe('monitor notifications', () => {
     const server = createServer((req, res) => {
       if (req.url === '/health') return void res.writeHead(200).end('{"ok":true}');
       let body = '';
-      req.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => {
-        posts.push(body);
-        res.end('ok');
-      });
+      req
+        .setEncoding('utf8')
+        .on('data', (d: string) => (body += d))
+        .on('end', () => {
+          posts.push(body);
+          res.end('ok');
+        });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const out = join(repo.root, 'notified.txt');
-    writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify({
-      health: { url: `${base}/health` },
-      notify: { webhook: `${base}/hook`, command: `echo "$DEPLOY_WATCH_STATE $DEPLOY_WATCH_SHA" >> ${out}` },
-    }));
+    writeFileSync(
+      join(repo.dir, 'deploy-watch.config.json'),
+      JSON.stringify({
+        health: { url: `${base}/health` },
+        notify: { webhook: `${base}/hook`, command: `echo "$DEPLOY_WATCH_STATE $DEPLOY_WATCH_SHA" >> ${out}` },
+      }),
+    );
     try {
       const sha = repo.git('rev-parse', 'HEAD');
       const r = await cliAsync(['monitor'], { cwd: repo.dir, env: repo.env });

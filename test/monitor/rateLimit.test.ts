@@ -11,8 +11,18 @@ import { scriptedServer, type Scripted, type Step } from '../helpers/scriptedHtt
 const SHA = 'a'.repeat(40);
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const LIST = '/v2/apps/app-1/deployments?page=1';
-const deployment = (phase: string) => ({ id: 'dep-1', phase, created_at: '2026-03-02T10:00:01Z', services: [{ name: 'api', source_commit_hash: SHA }] });
-const ok = (phase: string, headers: Record<string, string> = {}): Step => ({ expect: LIST, status: 200, body: { deployments: [deployment(phase)], links: {}, meta: { total: 1 } }, headers });
+const deployment = (phase: string) => ({
+  id: 'dep-1',
+  phase,
+  created_at: '2026-03-02T10:00:01Z',
+  services: [{ name: 'api', source_commit_hash: SHA }],
+});
+const ok = (phase: string, headers: Record<string, string> = {}): Step => ({
+  expect: LIST,
+  status: 200,
+  body: { deployments: [deployment(phase)], links: {}, meta: { total: 1 } },
+  headers,
+});
 
 let server: Scripted | null = null;
 afterEach(async () => {
@@ -24,8 +34,14 @@ async function setup(steps: Step[]): Promise<{ source: Source; clock: { now: num
   server = await scriptedServer(steps);
   const clock = { now: T0 };
   const source = createDigitalOceanSource({
-    apiUrl: server.url, token: 'dop_v1_test', appId: 'app-1', timeoutMs: 2_000, perPage: 50,
-    now: () => clock.now, random: () => 0.5, isAncestor: async () => false,
+    apiUrl: server.url,
+    token: 'dop_v1_test',
+    appId: 'app-1',
+    timeoutMs: 2_000,
+    perPage: 50,
+    now: () => clock.now,
+    random: () => 0.5,
+    isAncestor: async () => false,
   });
   return { source, clock };
 }
@@ -35,7 +51,12 @@ const ctx = { sha: SHA, branch: 'main' };
 describe('DigitalOcean rate limits and failures', () => {
   it('a 429 with retry-after holds every request until then, then polls again', async () => {
     const { source, clock } = await setup([
-      { expect: LIST, status: 429, body: { id: 'too_many_requests', message: 'API rate limit exceeded.' }, headers: { 'retry-after': '29', 'ratelimit-remaining': '0' } },
+      {
+        expect: LIST,
+        status: 429,
+        body: { id: 'too_many_requests', message: 'API rate limit exceeded.' },
+        headers: { 'retry-after': '29', 'ratelimit-remaining': '0' },
+      },
       ok('BUILDING'),
     ]);
     const first = await source.observe(ctx);
@@ -53,7 +74,10 @@ describe('DigitalOcean rate limits and failures', () => {
 
   it('ratelimit-remaining 0 on a good answer waits for ratelimit-reset before the next request', async () => {
     const reset = String((T0 + 40_000) / 1000);
-    const { source, clock } = await setup([ok('BUILDING', { 'ratelimit-remaining': '0', 'ratelimit-reset': reset }), ok('ACTIVE')]);
+    const { source, clock } = await setup([
+      ok('BUILDING', { 'ratelimit-remaining': '0', 'ratelimit-reset': reset }),
+      ok('ACTIVE'),
+    ]);
     assert.equal((await source.observe(ctx)).kind, 'state');
     clock.now += 15_000;
     const held = await source.observe(ctx);
@@ -100,10 +124,15 @@ describe('DigitalOcean rate limits and failures', () => {
 
   it('401 and 403 say the token is wrong, permanently', async () => {
     for (const status of [401, 403]) {
-      const { source } = await setup([{ expect: LIST, status, body: { id: 'unauthorized', message: 'Unable to authenticate you.' } }]);
+      const { source } = await setup([
+        { expect: LIST, status, body: { id: 'unauthorized', message: 'Unable to authenticate you.' } },
+      ]);
       const seen = await source.observe(ctx);
       assert.equal(seen.kind === 'unavailable' && seen.permanent, true);
-      assert.match(seen.kind === 'unavailable' ? seen.reason : '', new RegExp(`HTTP ${status}.*DIGITALOCEAN_ACCESS_TOKEN`));
+      assert.match(
+        seen.kind === 'unavailable' ? seen.reason : '',
+        new RegExp(`HTTP ${status}.*DIGITALOCEAN_ACCESS_TOKEN`),
+      );
       server!.verify();
       await server!.close();
       server = null;
@@ -117,7 +146,10 @@ describe('rate-limit arithmetic', () => {
     assert.equal(retryAfterMs(new Headers({ 'retry-after': new Date(T0 + 5_000).toUTCString() }), T0), 5_000);
     assert.equal(retryAfterMs(new Headers({ 'ratelimit-reset': String(T0 / 1000 + 7) }), T0), 7_000);
     assert.equal(retryAfterMs(new Headers({}), T0), null);
-    assert.equal(rateLimitWait(new Headers({ 'ratelimit-remaining': '12', 'ratelimit-reset': String(T0 / 1000 + 7) }), T0), 0);
+    assert.equal(
+      rateLimitWait(new Headers({ 'ratelimit-remaining': '12', 'ratelimit-reset': String(T0 / 1000 + 7) }), T0),
+      0,
+    );
   });
 
   it('caps the backoff and keeps the jitter inside [half, full]', () => {
@@ -140,7 +172,16 @@ describe('slow and unreachable API', () => {
     const api = await start({ appId: 'app-1', token: 't', deployments: [], faults: [{ delayMs: 1_000 }] });
     const clock = { now: T0 };
     const make = (apiUrl: string) =>
-      createDigitalOceanSource({ apiUrl, token: 't', appId: 'app-1', timeoutMs: 100, perPage: 50, now: () => clock.now, random: () => 0, isAncestor: async () => null });
+      createDigitalOceanSource({
+        apiUrl,
+        token: 't',
+        appId: 'app-1',
+        timeoutMs: 100,
+        perPage: 50,
+        now: () => clock.now,
+        random: () => 0,
+        isAncestor: async () => null,
+      });
     try {
       const slow = await make(api.url).observe(ctx);
       assert.equal(slow.kind, 'unavailable');

@@ -15,7 +15,10 @@ describe('poll schedule', () => {
   });
 
   it('eases off to slowInterval, never beyond, while nothing changes', () => {
-    assert.deepEqual([0, 1, 2, 3, 30].map((u) => nextDelayMs(P, 10_000, u)), [5_000, 10_000, 15_000, 15_000, 15_000]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 30].map((u) => nextDelayMs(P, 10_000, u)),
+      [5_000, 10_000, 15_000, 15_000, 15_000],
+    );
   });
 
   it('aligns to the grid without ever waiting longer than asked', () => {

@@ -14,26 +14,64 @@ import { VirtualClock } from '../helpers/virtualClock.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const sha = (i: number) => (i + 1).toString(16).padStart(40, 'c');
-const dep = (i: number): FakeDeployment => ({ id: `d${i}`, sha: sha(i), phases: [[10_000 + i * 500, 'BUILDING'], [200_000 + i * 3_000, 'ACTIVE']] });
+const dep = (i: number): FakeDeployment => ({
+  id: `d${i}`,
+  sha: sha(i),
+  phases: [
+    [10_000 + i * 500, 'BUILDING'],
+    [200_000 + i * 3_000, 'ACTIVE'],
+  ],
+});
 const POLLING = { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 };
 
-async function fleet(n: number, faults: Fault[] = []): Promise<{ requests: number; statuses: number[]; states: string[] }> {
+async function fleet(
+  n: number,
+  faults: Fault[] = [],
+): Promise<{ requests: number; statuses: number[]; states: string[] }> {
   const clock = new VirtualClock(T0);
-  const api = await start({ appId: 'app', token: 't', deployments: Array.from({ length: n }, (_, i) => dep(i)), faults }, { now: clock.now });
+  const api = await start(
+    { appId: 'app', token: 't', deployments: Array.from({ length: n }, (_, i) => dep(i)), faults },
+    { now: clock.now },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'dw-shared-'));
   try {
     const store = new FileStatusStore(dir);
     const records = await clock.all(
-      Array.from({ length: n }, (_, i) => () =>
-        runMonitor({
-          sha: sha(i), branch: 'main', remote: 'origin', pid: process.pid, store, polling: POLLING, now: clock.now, sleep: clock.sleep,
-          signal: new AbortController().signal,
-          // Each monitor has its own source and cache object, as separate processes would: only the folder is shared.
-          sources: [createDigitalOceanSource({ apiUrl: api.url, token: 't', appId: 'app', timeoutMs: 5_000, perPage: 50, now: clock.now, random: () => 0.5, cache: fileListCache(join(dir, 'cache'), 4_000, clock.now), isAncestor: async () => null })],
-        }),
+      Array.from(
+        { length: n },
+        (_, i) => () =>
+          runMonitor({
+            sha: sha(i),
+            branch: 'main',
+            remote: 'origin',
+            pid: process.pid,
+            store,
+            polling: POLLING,
+            now: clock.now,
+            sleep: clock.sleep,
+            signal: new AbortController().signal,
+            // Each monitor has its own source and cache object, as separate processes would: only the folder is shared.
+            sources: [
+              createDigitalOceanSource({
+                apiUrl: api.url,
+                token: 't',
+                appId: 'app',
+                timeoutMs: 5_000,
+                perPage: 50,
+                now: clock.now,
+                random: () => 0.5,
+                cache: fileListCache(join(dir, 'cache'), 4_000, clock.now),
+                isAncestor: async () => null,
+              }),
+            ],
+          }),
       ),
     );
-    return { requests: api.apiRequests().length, statuses: api.apiRequests().map((r) => r.status), states: records.map((r) => r.state) };
+    return {
+      requests: api.apiRequests().length,
+      statuses: api.apiRequests().map((r) => r.status),
+      states: records.map((r) => r.state),
+    };
   } finally {
     await api.close();
     rmSync(dir, { recursive: true, force: true });
@@ -49,7 +87,9 @@ describe('shared polls', () => {
   });
 
   it('a 429 answered to one monitor holds the others until the reset instead of each hitting it', async () => {
-    const ten = await fleet(10, [{ match: 'deployments?page=1', status: 429, headers: { 'retry-after': '30' }, times: 1_000, until: 30_000 }]);
+    const ten = await fleet(10, [
+      { match: 'deployments?page=1', status: 429, headers: { 'retry-after': '30' }, times: 1_000, until: 30_000 },
+    ]);
     assert.deepEqual(ten.states, Array(10).fill('success'));
     assert.equal(ten.statuses.filter((s) => s === 429).length, 1);
   });

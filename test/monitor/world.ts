@@ -24,14 +24,20 @@ export interface World {
   api: FakeDoApi;
   writes: StatusRecord[];
   source(opts?: { shared?: boolean }): Source;
-  run(sha: string, opts?: { polling?: Polling; sources?: Source[]; signal?: AbortSignal; logBudgetMs?: number }): Promise<StatusRecord>;
+  run(
+    sha: string,
+    opts?: { polling?: Polling; sources?: Source[]; signal?: AbortSignal; logBudgetMs?: number },
+  ): Promise<StatusRecord>;
   close(): Promise<void>;
 }
 
 type Script = Omit<Timeline, 'appId' | 'token'>;
 
 /** `script` may build the timeline from the repository (its commits are made first). */
-export async function world(script: Script | ((repo: TestRepo) => Script), limits: { remaining?: number; windowMs?: number } = {}): Promise<World> {
+export async function world(
+  script: Script | ((repo: TestRepo) => Script),
+  limits: { remaining?: number; windowMs?: number } = {},
+): Promise<World> {
   const repo = makeRepo();
   const timeline = typeof script === 'function' ? script(repo) : script;
   const clock = { now: T0 };
@@ -46,18 +52,32 @@ export async function world(script: Script | ((repo: TestRepo) => Script), limit
   };
   const git = createGit(repo.dir, repo.env);
   const w: World = {
-    clock, repo, store, api, writes,
+    clock,
+    repo,
+    store,
+    api,
+    writes,
     source: (opts = {}) =>
       createDigitalOceanSource({
-        apiUrl: api.url, token: 'dop_v1_good', appId: 'app-1', timeoutMs: 2_000, perPage: 50,
-        now: () => clock.now, random: () => 0.5,
+        apiUrl: api.url,
+        token: 'dop_v1_good',
+        appId: 'app-1',
+        timeoutMs: 2_000,
+        perPage: 50,
+        now: () => clock.now,
+        random: () => 0.5,
         cache: opts.shared ? fileListCache(join(stateDir, 'cache'), 4_000, () => clock.now) : noCache,
         isAncestor: (a, b) => isAncestorFetchingOnce(git, 'origin', a, b),
       }),
     run: (sha, opts = {}) =>
       runMonitor({
-        sha, branch: 'main', remote: 'origin', pid: process.pid, store,
-        sources: opts.sources ?? [w.source()], polling: opts.polling ?? DEFAULT_POLLING,
+        sha,
+        branch: 'main',
+        remote: 'origin',
+        pid: process.pid,
+        store,
+        sources: opts.sources ?? [w.source()],
+        polling: opts.polling ?? DEFAULT_POLLING,
         now: () => clock.now,
         sleep: async (ms) => void (clock.now += ms),
         signal: opts.signal ?? new AbortController().signal,

@@ -17,7 +17,10 @@ const STATES = { success: ['deployed'], failed: ['failed', 'rolled_back'] };
 const source = (over: Partial<Parameters<typeof createDatabaseSource>[0]> = {}) =>
   createDatabaseSource({ databaseUrl: server.url, query: QUERY, states: STATES, timeoutMs: 2000, ...over });
 
-async function observeOnce(over: Partial<Parameters<typeof createDatabaseSource>[0]> = {}, sha = SHA): Promise<Observation> {
+async function observeOnce(
+  over: Partial<Parameters<typeof createDatabaseSource>[0]> = {},
+  sha = SHA,
+): Promise<Observation> {
   const src = source(over);
   try {
     return await src.observe({ sha, branch: 'main' });
@@ -38,7 +41,9 @@ function assertUnavailable(obs: Observation, permanent: boolean, pattern: RegExp
 describe('database source', { skip }, () => {
   before(async () => {
     await withClient(server.url, async (c) => {
-      await c.query('create table deployments (id serial, commit_sha text not null, status text, created_at timestamptz not null default now())');
+      await c.query(
+        'create table deployments (id serial, commit_sha text not null, status text, created_at timestamptz not null default now())',
+      );
       const rows: [string, string | null, string][] = [
         ['1'.repeat(40), 'deployed', '2026-01-01'],
         ['2'.repeat(40), 'failed', '2026-01-01'],
@@ -48,26 +53,32 @@ describe('database source', { skip }, () => {
         ['5'.repeat(40), null, '2026-01-01'],
         ["x' or '1'='1", 'deployed', '2026-01-01'],
       ];
-      for (const row of rows) await c.query('insert into deployments (commit_sha, status, created_at) values ($1, $2, $3)', row);
+      for (const row of rows)
+        await c.query('insert into deployments (commit_sha, status, created_at) values ($1, $2, $3)', row);
     });
   });
 
   test('maps success, failed, another value and no row to states', async () => {
     const seen = await Promise.all(['1', '2', '3', '4', '5', '6'].map((d) => observeOnce({}, d.repeat(40))));
-    assert.deepEqual(seen.map((o) => (o.kind === 'state' ? [o.state, o.phase] : [o.kind, o.reason])), [
-      ['success', 'deployed'],
-      ['failed', 'failed'],
-      ['deploying', 'migrating'],
-      ['success', 'deployed'],
-      ['pending', null],
-      ['pending', null],
-    ]);
+    assert.deepEqual(
+      seen.map((o) => (o.kind === 'state' ? [o.state, o.phase] : [o.kind, o.reason])),
+      [
+        ['success', 'deployed'],
+        ['failed', 'failed'],
+        ['deploying', 'migrating'],
+        ['success', 'deployed'],
+        ['pending', null],
+        ['pending', null],
+      ],
+    );
   });
 
   test('reads a column named status wherever it is, or else the first column', async () => {
     const named = await observeOnce({ query: "select 'x' as other, 'deployed' as status where $1::text is not null" });
     assert.deepEqual(named.kind === 'state' && [named.state, named.phase], ['success', 'deployed']);
-    const first = await observeOnce({ query: "select 'rolled_back'::char(20) as state, 1 as n where $1::text is not null" });
+    const first = await observeOnce({
+      query: "select 'rolled_back'::char(20) as state, 1 as n where $1::text is not null",
+    });
     assert.deepEqual(first.kind === 'state' && [first.state, first.phase], ['failed', 'rolled_back']);
   });
 
@@ -91,7 +102,9 @@ describe('database source', { skip }, () => {
     }
     assert.equal(new Set(pids).size, 1, `one backend for every poll: ${pids.join(', ')}`);
     await src.close?.();
-    const alive = await withClient(server.url, (c) => c.query('select count(*)::int as n from pg_stat_activity where pid = $1', [Number(pids[0])]));
+    const alive = await withClient(server.url, (c) =>
+      c.query('select count(*)::int as n from pg_stat_activity where pid = $1', [Number(pids[0])]),
+    );
     assert.equal(alive.rows[0].n, 0, 'the backend is gone after close()');
   });
 
@@ -109,7 +122,10 @@ describe('database source', { skip }, () => {
     try {
       const port = (silent.address() as AddressInfo).port;
       const began = performance.now();
-      const obs = await observeOnce({ databaseUrl: server.url.replace(`:${server.port}/`, `:${port}/`), timeoutMs: 300 });
+      const obs = await observeOnce({
+        databaseUrl: server.url.replace(`:${server.port}/`, `:${port}/`),
+        timeoutMs: 300,
+      });
       assertUnavailable(obs, false, /did not answer within 300 ms while connecting/);
       assert.ok(performance.now() - began < 2000);
     } finally {
@@ -122,7 +138,9 @@ describe('database source', { skip }, () => {
     try {
       const first = await src.observe({ sha: SHA, branch: null });
       assert.equal(first.kind, 'state');
-      await withClient(server.url, (c) => c.query('select pg_terminate_backend($1::int)', [Number(first.kind === 'state' && first.phase)]));
+      await withClient(server.url, (c) =>
+        c.query('select pg_terminate_backend($1::int)', [Number(first.kind === 'state' && first.phase)]),
+      );
       const polls = [await src.observe({ sha: SHA, branch: null }), await src.observe({ sha: SHA, branch: null })];
       const last = polls[1]!;
       assert.equal(last.kind, 'state', JSON.stringify(polls));
@@ -162,8 +180,14 @@ describe('database source', { skip }, () => {
     const port = (proxy.address() as AddressInfo).port;
     const src = source({ databaseUrl: server.url.replace(`:${server.port}/`, `:${port}/`) });
     try {
-      const polls = [await src.observe({ sha: '1'.repeat(40), branch: null }), await src.observe({ sha: '2'.repeat(40), branch: null })];
-      assert.deepEqual(polls.map((o) => (o.kind === 'state' ? o.state : o.reason)), ['success', 'failed']);
+      const polls = [
+        await src.observe({ sha: '1'.repeat(40), branch: null }),
+        await src.observe({ sha: '2'.repeat(40), branch: null }),
+      ];
+      assert.deepEqual(
+        polls.map((o) => (o.kind === 'state' ? o.state : o.reason)),
+        ['success', 'failed'],
+      );
       assert.deepEqual(refused, ['statement_timeout'], 'asked once, then never again');
     } finally {
       await src.close?.();
@@ -175,10 +199,13 @@ describe('database source', { skip }, () => {
     // pg 8 treats sslmode=require as verify-full, which is what DigitalOcean users meet first.
     const untrusted = await observeOnce({ databaseUrl: `${server.url}?sslmode=require` });
     assertUnavailable(untrusted, true, /certificate is not trusted \(self-signed certificate\).*sslrootcert=/);
-    const query = "select case when ssl then 'deployed' else 'plain' end from pg_stat_ssl where pid = pg_backend_pid() and $1::text is not null";
+    const query =
+      "select case when ssl then 'deployed' else 'plain' end from pg_stat_ssl where pid = pg_backend_pid() and $1::text is not null";
     const encrypted = await observeOnce({ databaseUrl: `${server.url}?sslmode=no-verify`, query });
     assert.deepEqual(encrypted.kind === 'state' && [encrypted.state, encrypted.phase], ['success', 'deployed']);
-    const noCa = await observeOnce({ databaseUrl: `${server.url}?sslmode=verify-full&sslrootcert=/nonexistent/ca.crt` });
+    const noCa = await observeOnce({
+      databaseUrl: `${server.url}?sslmode=verify-full&sslrootcert=/nonexistent/ca.crt`,
+    });
     assertUnavailable(noCa, true, /DATABASE_URL .*a file it names cannot be read: ENOENT.*\/nonexistent\/ca\.crt/);
   });
 
@@ -190,7 +217,11 @@ describe('database source', { skip }, () => {
   test('a wrong password is permanent and never shows the password', async () => {
     const wrong = server.url.replace(server.password, 'Secr3t-wrong-pass');
     const obs = await observeOnce({ databaseUrl: wrong });
-    const reason = assertUnavailable(obs, true, /refused the login \(password authentication failed for user "postgres"\).*DATABASE_URL/);
+    const reason = assertUnavailable(
+      obs,
+      true,
+      /refused the login \(password authentication failed for user "postgres"\).*DATABASE_URL/,
+    );
     assert.doesNotMatch(reason, /Secr3t-wrong-pass/);
   });
 
@@ -200,10 +231,22 @@ describe('database source', { skip }, () => {
   });
 
   test('a missing table, a broken query and a query without $1 are permanent and name the fix', async () => {
-    assertUnavailable(await observeOnce({ query: 'select status from nowhere where sha = $1' }), true, /relation "nowhere" does not exist.*database\.query/);
-    assertUnavailable(await observeOnce({ query: 'selec status from deployments where commit_sha = $1' }), true, /invalid: syntax error/);
+    assertUnavailable(
+      await observeOnce({ query: 'select status from nowhere where sha = $1' }),
+      true,
+      /relation "nowhere" does not exist.*database\.query/,
+    );
+    assertUnavailable(
+      await observeOnce({ query: 'selec status from deployments where commit_sha = $1' }),
+      true,
+      /invalid: syntax error/,
+    );
     assertUnavailable(await observeOnce({ query: 'select status from deployments' }), true, /does not use \$1/);
-    assertUnavailable(await observeOnce({ query: "select 'deployed' where $1 is not null" }), true, /Cast it: \$1::text/);
+    assertUnavailable(
+      await observeOnce({ query: "select 'deployed' where $1 is not null" }),
+      true,
+      /Cast it: \$1::text/,
+    );
   });
 
   test('a closed port is unavailable but worth retrying', async () => {

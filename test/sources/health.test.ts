@@ -12,9 +12,11 @@ const OTHER = 'fedcba9876543210fedcba9876543210fedcba98';
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const timers = new Set<NodeJS.Timeout>();
 const later = (ms: number, fn: () => void) => timers.add(setTimeout(fn, ms));
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
 
 const routes: Record<string, Handler> = {
   '/ok': json(200, { status: 'ok', version: { commit: SHA } }),
@@ -96,8 +98,16 @@ describe('health source', () => {
   });
 
   test('non-2xx is unavailable and worth retrying, even when it reports this commit', async () => {
-    assert.deepEqual(brief(await observe('/down', '$.version.commit')), ['unavailable', false, 'The health endpoint answered HTTP 503.']);
-    assert.deepEqual(brief(await observe('/missing')), ['unavailable', false, 'The health endpoint answered HTTP 404.']);
+    assert.deepEqual(brief(await observe('/down', '$.version.commit')), [
+      'unavailable',
+      false,
+      'The health endpoint answered HTTP 503.',
+    ]);
+    assert.deepEqual(brief(await observe('/missing')), [
+      'unavailable',
+      false,
+      'The health endpoint answered HTTP 404.',
+    ]);
   });
 
   test('a body without the commit, or not JSON, is unavailable naming the path', async () => {
@@ -137,10 +147,17 @@ describe('health source', () => {
       if (port) url.port = String(port);
       url.username = 'deploy';
       url.password = 's3cr3t%20pass';
-      return createHealthSource({ url: url.href, commit: '$.version.commit', timeoutMs: 1000 }).observe({ sha: SHA, branch: null });
+      return createHealthSource({ url: url.href, commit: '$.version.commit', timeoutMs: 1000 }).observe({
+        sha: SHA,
+        branch: null,
+      });
     };
     assert.deepEqual(brief(await withAuth('/private')), ['success', 'HTTP 200']);
-    assert.deepEqual(brief(await observe('/private')), ['unavailable', false, 'The health endpoint answered HTTP 401.']);
+    assert.deepEqual(brief(await observe('/private')), [
+      'unavailable',
+      false,
+      'The health endpoint answered HTTP 401.',
+    ]);
     await withAuth('/to-elsewhere');
     assert.deepEqual(authSeenElsewhere, [undefined], 'no credentials to another origin');
     const refused = brief(await withAuth('/', 1));
@@ -153,18 +170,34 @@ describe('health source', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise((resolve) => probe.close(resolve));
-    const result = await createHealthSource({ url: `http://127.0.0.1:${port}/`, timeoutMs: 1000 }).observe({ sha: SHA, branch: null });
+    const result = await createHealthSource({ url: `http://127.0.0.1:${port}/`, timeoutMs: 1000 }).observe({
+      sha: SHA,
+      branch: null,
+    });
     assert.deepEqual(brief(result).slice(0, 2), ['unavailable', false]);
     assert.match(String(brief(result)[2]), /Cannot reach the health endpoint: ECONNREFUSED/);
   });
 
   test('a bad URL or commit setting is permanent with the fix', async () => {
-    const badUrl = await createHealthSource({ url: 'ftp://example.test/', timeoutMs: 100 }).observe({ sha: SHA, branch: null });
-    assert.deepEqual(brief(badUrl), ['unavailable', true, 'health.url must be an http(s) URL; got "ftp://example.test/".']);
+    const badUrl = await createHealthSource({ url: 'ftp://example.test/', timeoutMs: 100 }).observe({
+      sha: SHA,
+      branch: null,
+    });
+    assert.deepEqual(brief(badUrl), [
+      'unavailable',
+      true,
+      'health.url must be an http(s) URL; got "ftp://example.test/".',
+    ]);
     for (const spec of ['version.commit', '$.a..b', 'header:', '$']) {
-      const obs = await createHealthSource({ url: `${base}/ok`, commit: spec, timeoutMs: 100 }).observe({ sha: SHA, branch: null });
+      const obs = await createHealthSource({ url: `${base}/ok`, commit: spec, timeoutMs: 100 }).observe({
+        sha: SHA,
+        branch: null,
+      });
       assert.deepEqual(brief(obs).slice(0, 2), ['unavailable', true], spec);
-      assert.match(String(brief(obs)[2]), /Use a JSON path into the body such as \$\.version\.commit, or header:<name>/);
+      assert.match(
+        String(brief(obs)[2]),
+        /Use a JSON path into the body such as \$\.version\.commit, or header:<name>/,
+      );
     }
   });
 });
@@ -175,7 +208,8 @@ describe('JSON path and commit matching', () => {
     assert.deepEqual(parseJsonPath('$.a[0].b'), ['a', 0, 'b']);
     assert.deepEqual(parseJsonPath(`$.a["x-y"]['z "q"'][12]`), ['a', 'x-y', 'z "q"', 12]);
     assert.deepEqual(parseCommitLocator('header:X-Commit'), { kind: 'header', name: 'X-Commit' });
-    for (const bad of ['a.b', '$.', '$[x]', '$.a[-1]', '$.a["unclosed]', '$.a b']) assert.equal(typeof parseJsonPath(bad), 'string', bad);
+    for (const bad of ['a.b', '$.', '$[x]', '$.a[-1]', '$.a["unclosed]', '$.a b'])
+      assert.equal(typeof parseJsonPath(bad), 'string', bad);
   });
 
   test('reads values and never walks into inherited properties', () => {

@@ -38,7 +38,10 @@ describe('config', () => {
       [{ health: { url: 'not a url' } }, /"health\.url" invalid url/i],
     ];
     for (const [raw, expected] of bad) {
-      assert.throws(() => parseConfig(raw, 'cfg.json', {}), (e: unknown) => e instanceof ConfigError && expected.test(e.message) && e.exitCode === 78);
+      assert.throws(
+        () => parseConfig(raw, 'cfg.json', {}),
+        (e: unknown) => e instanceof ConfigError && expected.test(e.message) && e.exitCode === 78,
+      );
     }
     assert.throws(() => parseConfig({}, 'x', { DEPLOY_WATCH_DO_API_URL: 'ftp://x' }), /must be an http\(s\) URL/);
   });

@@ -17,11 +17,14 @@ type Schema = Record<string, unknown>;
 /** The draft-07 keywords configJsonSchema emits (format is advisory, as editors treat it). */
 function valid(schema: Schema, value: unknown): boolean {
   const types = ([] as unknown[]).concat(schema.type ?? []);
-  const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
-  if (types.length && !types.some((t) => t === typeOf(value) || (t === 'number' && typeOf(value) === 'integer'))) return false;
+  const typeOf = (v: unknown) =>
+    v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
+  if (types.length && !types.some((t) => t === typeOf(value) || (t === 'number' && typeOf(value) === 'integer')))
+    return false;
   if (value === null) return true;
   if (schema.enum && !(schema.enum as unknown[]).includes(value)) return false;
-  if (typeof value === 'string' && typeof schema.minLength === 'number' && value.length < schema.minLength) return false;
+  if (typeof value === 'string' && typeof schema.minLength === 'number' && value.length < schema.minLength)
+    return false;
   if (typeof value === 'number') {
     if (typeof schema.minimum === 'number' && value < schema.minimum) return false;
     if (typeof schema.maximum === 'number' && value > schema.maximum) return false;
@@ -44,15 +47,27 @@ function valid(schema: Schema, value: unknown): boolean {
 const zodAccepts = (value: unknown) => configSchema.safeParse(value).success;
 
 const SAMPLES: Record<string, unknown> = {
-  'empty': {},
+  empty: {},
   'the init template': CONFIG_TEMPLATE,
   'every section': {
-    branch: 'main', remote: 'origin', digitalocean: { appId: 'a1b2' },
-    database: { query: 'select status from d where sha = $1', states: { success: ['ok'], failed: ['bad'] }, timeout: 2 },
+    branch: 'main',
+    remote: 'origin',
+    digitalocean: { appId: 'a1b2' },
+    database: {
+      query: 'select status from d where sha = $1',
+      states: { success: ['ok'], failed: ['bad'] },
+      timeout: 2,
+    },
     health: { url: 'https://example.com/health', commit: '$.version.commit', timeout: 5 },
     polling: { fastInterval: 5, fastFor: 0, slowInterval: 15, timeout: 1800 },
-    conflicts: { maxAttempts: 5, backoffBase: 1, backoffCap: 30, rules: [{ paths: ['CHANGELOG.md'], strategy: 'union' }] },
-    notify: { command: null, webhook: null }, cleanup: { days: 0 },
+    conflicts: {
+      maxAttempts: 5,
+      backoffBase: 1,
+      backoffCap: 30,
+      rules: [{ paths: ['CHANGELOG.md'], strategy: 'union' }],
+    },
+    notify: { command: null, webhook: null },
+    cleanup: { days: 0 },
   },
   'an unknown top-level key': { brnach: 'main' },
   'an unknown nested key': { polling: { fast: 1 } },
@@ -67,7 +82,7 @@ const SAMPLES: Record<string, unknown> = {
   'digitalocean without appId': { digitalocean: {} },
   'a null command': { notify: { command: null } },
   'an empty command': { notify: { command: '' } },
-  '$schema': { $schema: SCHEMA_REF },
+  $schema: { $schema: SCHEMA_REF },
 };
 
 describe('config JSON Schema', () => {
@@ -80,7 +95,11 @@ describe('config JSON Schema', () => {
   it('accepts and rejects what zod accepts and rejects', () => {
     const schema = configJsonSchema();
     for (const [name, value] of Object.entries(SAMPLES)) {
-      assert.equal(valid(schema, value), zodAccepts(value), `${name}: zod ${zodAccepts(value) ? 'accepts' : 'rejects'} it`);
+      assert.equal(
+        valid(schema, value),
+        zodAccepts(value),
+        `${name}: zod ${zodAccepts(value) ? 'accepts' : 'rejects'} it`,
+      );
     }
     assert.ok(Object.values(SAMPLES).some((v) => !zodAccepts(v)) && Object.values(SAMPLES).some(zodAccepts));
   });

@@ -14,7 +14,13 @@ describe('exit codes', () => {
     const guide = AGENT_SECTION.join('\n');
     const pushLine = /Exit ([\s\S]*?)\.\n2\./.exec(guide)?.[1] ?? '';
     const listed = [...pushLine.matchAll(/(?:^|; |\n\s+)(\d+) /g)].map((m) => Number(m[1]));
-    assert.deepEqual(listed.sort((a, b) => a - b), Object.values(PUSH_EXIT).filter((c) => c !== PUSH_EXIT.usage).sort((a, b) => a - b));
-    for (const code of [EXIT.success, EXIT.failed, EXIT.inProgress, EXIT.notFound]) assert.match(guide, new RegExp(`^   - ${code}: `, 'm'));
+    assert.deepEqual(
+      listed.sort((a, b) => a - b),
+      Object.values(PUSH_EXIT)
+        .filter((c) => c !== PUSH_EXIT.usage)
+        .sort((a, b) => a - b),
+    );
+    for (const code of [EXIT.success, EXIT.failed, EXIT.inProgress, EXIT.notFound])
+      assert.match(guide, new RegExp(`^   - ${code}: `, 'm'));
   });
 });

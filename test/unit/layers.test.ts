@@ -58,10 +58,17 @@ describe('layers', () => {
   it('finds an upward import, a dynamic one and a type-only one, and lets downward ones through', () => {
     const files = new Map([
       ['core/a.ts', "import { x } from '../commands/check/index.js';\nconst m = await import('../sources/index.js');"],
-      ['hooks/b.ts', "import type { Deps } from '../core/deps.js';\nexport { y } from './c.js';\nimport type { R } from '../runtime.js';"],
+      [
+        'hooks/b.ts',
+        "import type { Deps } from '../core/deps.js';\nexport { y } from './c.js';\nimport type { R } from '../runtime.js';",
+      ],
       ['commands/c/index.ts', "import { z } from '../../hooks/b.js';\nimport { w } from '../../conflicts/x.js';"],
     ]);
-    assert.deepEqual(upwardImports(files), ['core/a.ts -> commands/check/index.ts', 'core/a.ts -> sources/index.ts', 'hooks/b.ts -> runtime.ts']);
+    assert.deepEqual(upwardImports(files), [
+      'core/a.ts -> commands/check/index.ts',
+      'core/a.ts -> sources/index.ts',
+      'hooks/b.ts -> runtime.ts',
+    ]);
   });
 
   it('names a folder that has no layer', () => {
@@ -72,7 +79,11 @@ describe('layers', () => {
     const files = sourceFiles(SRC);
     assert.ok(files.size > 50, `expected the source tree at ${SRC}, read ${files.size} files`);
     const bad = upwardImports(files).filter((edge) => !ALLOWED.has(edge));
-    assert.deepEqual(bad, [], `imports that run up the layers (core < sources < monitor, conflicts < hooks < commands < entry points):\n${bad.join('\n')}`);
+    assert.deepEqual(
+      bad,
+      [],
+      `imports that run up the layers (core < sources < monitor, conflicts < hooks < commands < entry points):\n${bad.join('\n')}`,
+    );
   });
 
   it('lists no allowed exception that is gone', () => {

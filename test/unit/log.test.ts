@@ -12,11 +12,23 @@ describe('tool log', () => {
       const file = join(dir, 'state', 'deploy-watch.log');
       const token = 'dop_v1_feedfacecafebeef0123';
       const log = createLogger(file, [token, 'postgres://app:pw@127.0.0.1/db']);
-      log.info({ headers: { authorization: `Bearer ${token}` }, token, databaseUrl: 'postgres://app:pw@127.0.0.1/db' }, 'request');
+      log.info(
+        { headers: { authorization: `Bearer ${token}` }, token, databaseUrl: 'postgres://app:pw@127.0.0.1/db' },
+        'request',
+      );
       log.warn(`retrying with ${token} against postgres://app:pw@127.0.0.1/db`);
-      log.error({ reason: 'connect postgres://app:pw@127.0.0.1/db failed', err: new Error(`auth Basic dXNlcjpwYXNz with ${token}`) }, 'nested');
+      log.error(
+        {
+          reason: 'connect postgres://app:pw@127.0.0.1/db failed',
+          err: new Error(`auth Basic dXNlcjpwYXNz with ${token}`),
+        },
+        'nested',
+      );
       const text = readFileSync(file, 'utf8');
-      const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.equal(lines.length, 3);
       assert.ok(!text.includes('dXNlcjpwYXNz'), text);
       assert.ok(!text.includes(token), text);

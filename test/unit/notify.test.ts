@@ -8,12 +8,24 @@ import { notifyOutcome } from '../../src/core/notify.js';
 import { newRecord } from '../../src/core/statusRecord.js';
 import { makeTempDir } from '../helpers/repo.js';
 
-const record = newRecord({ sha: '1234567'.padEnd(40, '0'), state: 'failed', branch: 'main', deploymentId: 'dep-9', message: 'build step failed' }, 'x');
+const record = newRecord(
+  {
+    sha: '1234567'.padEnd(40, '0'),
+    state: 'failed',
+    branch: 'main',
+    deploymentId: 'dep-9',
+    message: 'build step failed',
+  },
+  'x',
+);
 
 function body(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     let data = '';
-    req.setEncoding('utf8').on('data', (d: string) => (data += d)).on('end', () => resolve(data));
+    req
+      .setEncoding('utf8')
+      .on('data', (d: string) => (data += d))
+      .on('end', () => resolve(data));
   });
 }
 
@@ -30,7 +42,14 @@ describe('notify', () => {
     const warnings: string[] = [];
     try {
       const out = join(dir, 'env.txt');
-      await notifyOutcome(record, { command: `printf '%s %s %s' "$DEPLOY_WATCH_STATE" "$DEPLOY_WATCH_SHA" "$DEPLOY_WATCH_DEPLOYMENT_ID" > ${out}`, webhook: `http://127.0.0.1:${port}/hook` }, { env: process.env, cwd: dir, warn: (m) => warnings.push(m) });
+      await notifyOutcome(
+        record,
+        {
+          command: `printf '%s %s %s' "$DEPLOY_WATCH_STATE" "$DEPLOY_WATCH_SHA" "$DEPLOY_WATCH_DEPLOYMENT_ID" > ${out}`,
+          webhook: `http://127.0.0.1:${port}/hook`,
+        },
+        { env: process.env, cwd: dir, warn: (m) => warnings.push(m) },
+      );
       assert.deepEqual(warnings, []);
       assert.equal(received.length, 1);
       assert.equal(received[0]!.method, 'POST');
@@ -47,11 +66,25 @@ describe('notify', () => {
 
   it('logs a failing command, an unreachable webhook and a hung command, and never throws', async () => {
     const warnings: string[] = [];
-    await notifyOutcome(record, { command: 'exit 7', webhook: 'http://127.0.0.1:1/nothing-listens' }, { env: process.env, cwd: '/', warn: (m) => warnings.push(m) });
-    assert.ok(warnings.some((w) => /notify command exited 7/.test(w)), warnings.join('\n'));
-    assert.ok(warnings.some((w) => /notify webhook failed/.test(w)), warnings.join('\n'));
+    await notifyOutcome(
+      record,
+      { command: 'exit 7', webhook: 'http://127.0.0.1:1/nothing-listens' },
+      { env: process.env, cwd: '/', warn: (m) => warnings.push(m) },
+    );
+    assert.ok(
+      warnings.some((w) => /notify command exited 7/.test(w)),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((w) => /notify webhook failed/.test(w)),
+      warnings.join('\n'),
+    );
     const hung: string[] = [];
-    await notifyOutcome(record, { command: 'sleep 30; true', webhook: null }, { env: process.env, cwd: '/', warn: (m) => hung.push(m), timeoutMs: 200 });
+    await notifyOutcome(
+      record,
+      { command: 'sleep 30; true', webhook: null },
+      { env: process.env, cwd: '/', warn: (m) => hung.push(m), timeoutMs: 200 },
+    );
     assert.match(hung.join('\n'), /timed out after 200 ms and was killed/);
   });
 });

@@ -18,10 +18,20 @@ describe('status record', () => {
 
   it('the optional logs and startFailed fields: absent (older records) or valid, never anything else', () => {
     const good = newRecord({ sha: SHA }, 'now') as unknown as Record<string, unknown>;
-    for (const extra of [{}, { logs: null, startFailed: null }, { logs: { state: 'fetching', until: '2026-01-01T00:02:00.000Z', reason: null } }, { logs: { state: 'missing', until: null, reason: 'HTTP 403' } }, { startFailed: 'no monitor could start: x' }]) {
+    for (const extra of [
+      {},
+      { logs: null, startFailed: null },
+      { logs: { state: 'fetching', until: '2026-01-01T00:02:00.000Z', reason: null } },
+      { logs: { state: 'missing', until: null, reason: 'HTTP 403' } },
+      { startFailed: 'no monitor could start: x' },
+    ]) {
       assert.ok(parseRecord(JSON.stringify({ ...good, ...extra })).ok, JSON.stringify(extra));
     }
-    for (const [extra, reason] of [[{ logs: { state: 'lost' } }, /"logs"/], [{ logs: 'fetched' }, /"logs"/], [{ startFailed: 3 }, /"startFailed"/]] as const) {
+    for (const [extra, reason] of [
+      [{ logs: { state: 'lost' } }, /"logs"/],
+      [{ logs: 'fetched' }, /"logs"/],
+      [{ startFailed: 3 }, /"startFailed"/],
+    ] as const) {
       const parsed = parseRecord(JSON.stringify({ ...good, ...extra }));
       assert.ok(!parsed.ok && reason.test(parsed.reason), JSON.stringify(extra));
     }
@@ -47,7 +57,8 @@ describe('status record', () => {
 
 describe('commit arguments', () => {
   it('accepts shas, prefixes and plain refs', () => {
-    for (const ok of [SHA, 'abcd', 'HEAD', 'HEAD~2', 'HEAD^', 'main', 'origin/main', 'feat/x-1', '@']) validateCommitArg(ok);
+    for (const ok of [SHA, 'abcd', 'HEAD', 'HEAD~2', 'HEAD^', 'main', 'origin/main', 'feat/x-1', '@'])
+      validateCommitArg(ok);
   });
   it('refuses anything else', () => {
     for (const bad of ['../x', 'a..b', '-x', '.x', 'a b', 'a;b', '$(x)', 'x'.repeat(300), '']) {
@@ -60,7 +71,8 @@ describe('redaction', () => {
   it('removes URL passwords, bearer tokens, DigitalOcean tokens and named secrets', () => {
     const text = 'postgres://user:s3cr3t@db:5432/x Authorization: Bearer abc.def dop_v1_0123456789abcdef my-own-secret';
     const out = redactText(text, ['my-own-secret']);
-    for (const secret of ['s3cr3t', 'abc.def', 'dop_v1_0123456789abcdef', 'my-own-secret']) assert.ok(!out.includes(secret), out);
+    for (const secret of ['s3cr3t', 'abc.def', 'dop_v1_0123456789abcdef', 'my-own-secret'])
+      assert.ok(!out.includes(secret), out);
     assert.match(out, /postgres:\/\/user:\[Redacted\]@db/);
     for (const pw of ['a/b#c', 'p@ss', 'x?y']) {
       const scrubbed = redactText(`postgresql://app:${pw}@127.0.0.1:5432/db and more`);

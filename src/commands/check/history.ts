@@ -18,8 +18,16 @@ export async function runCheckAll(limit: number, deps: Deps): Promise<number> {
   const colour = { success: p.green, failed: p.red, in_progress: p.yellow, not_found: p.dim };
   const rows = [['SHA', 'BRANCH', 'STATE', 'DURATION', 'SOURCE', 'STARTED']];
   for (const e of entries) {
-    const state = e.unknown === 'stale' ? `${e.state} (stale)` : e.unknown === 'corrupt' ? 'unreadable' : (e.state ?? '-');
-    rows.push([shortSha(e.sha), e.branch ?? '-', colour[e.outcome](state), e.durationMs === null ? '-' : duration(e.durationMs), e.source ?? '-', ago(e.startedAt, deps.now())]);
+    const state =
+      e.unknown === 'stale' ? `${e.state} (stale)` : e.unknown === 'corrupt' ? 'unreadable' : (e.state ?? '-');
+    rows.push([
+      shortSha(e.sha),
+      e.branch ?? '-',
+      colour[e.outcome](state),
+      e.durationMs === null ? '-' : duration(e.durationMs),
+      e.source ?? '-',
+      ago(e.startedAt, deps.now()),
+    ]);
   }
   deps.stdout.write(`${table(rows)}\n`);
   return EXIT.success;

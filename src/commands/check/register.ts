@@ -14,17 +14,22 @@ export function registerCheck(program: Command, runner: Runner): void {
     .option('--wait <seconds>', 'wait up to this long for a final outcome (exit 2 when time is up)')
     .option('--all', 'list recent commits with state, duration and source, newest first')
     .option('--limit <n>', 'with --all: how many', '20')
-    .action(async (sha: string | undefined, opts: { wait?: string; all?: boolean; limit: string }, command: Command) => {
-      const wait = opts.wait === undefined ? undefined : parseNonNegative('--wait', opts.wait, 86_400);
-      if (opts.all) {
-        if (sha !== undefined || wait !== undefined) throw new UsageError('--all lists every commit: give it without a sha and without --wait.');
-        const limit = parseNonNegative('--limit', opts.limit, 10_000);
-        await runner(command, async (deps) => (await import('./history.js')).runCheckAll(limit, deps));
-        return;
-      }
-      await runner(command, async (deps) => {
-        const ensureWatched = wait ? (await import('../../hooks/ensureWatched.js')).makeEnsureWatched(deps) : undefined;
-        return runCheck({ commit: sha, wait }, deps, ensureWatched);
-      });
-    });
+    .action(
+      async (sha: string | undefined, opts: { wait?: string; all?: boolean; limit: string }, command: Command) => {
+        const wait = opts.wait === undefined ? undefined : parseNonNegative('--wait', opts.wait, 86_400);
+        if (opts.all) {
+          if (sha !== undefined || wait !== undefined)
+            throw new UsageError('--all lists every commit: give it without a sha and without --wait.');
+          const limit = parseNonNegative('--limit', opts.limit, 10_000);
+          await runner(command, async (deps) => (await import('./history.js')).runCheckAll(limit, deps));
+          return;
+        }
+        await runner(command, async (deps) => {
+          const ensureWatched = wait
+            ? (await import('../../hooks/ensureWatched.js')).makeEnsureWatched(deps)
+            : undefined;
+          return runCheck({ commit: sha, wait }, deps, ensureWatched);
+        });
+      },
+    );
 }

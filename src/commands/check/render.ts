@@ -27,10 +27,23 @@ export function describe(e: Evaluation): string {
 }
 
 export function toJson(e: Evaluation, logTail: string[] | null): CheckJson {
-  return { sha: e.sha, outcome: e.outcome, exitCode: e.exitCode, unknown: e.unknown, monitorPid: e.monitorPid, record: e.record, logTail, message: describe(e) };
+  return {
+    sha: e.sha,
+    outcome: e.outcome,
+    exitCode: e.exitCode,
+    unknown: e.unknown,
+    monitorPid: e.monitorPid,
+    record: e.record,
+    logTail,
+    message: describe(e),
+  };
 }
 
-export function renderCheck(e: Evaluation, logTail: string[] | null, ctx: { deps: Deps; waitedSeconds: number | null }): void {
+export function renderCheck(
+  e: Evaluation,
+  logTail: string[] | null,
+  ctx: { deps: Deps; waitedSeconds: number | null },
+): void {
   const { deps } = ctx;
   if (deps.globals.json) {
     deps.stdout.write(`${JSON.stringify(toJson(e, logTail))}\n`);

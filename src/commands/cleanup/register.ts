@@ -8,7 +8,9 @@ export const DEFAULT_CLEANUP_DAYS = 7;
 export function registerCleanup(program: Command, runner: Runner): void {
   program
     .command('cleanup')
-    .description(`delete status, log, PID and lock files older than N days (default ${DEFAULT_CLEANUP_DAYS}); never a live monitor's`)
+    .description(
+      `delete status, log, PID and lock files older than N days (default ${DEFAULT_CLEANUP_DAYS}); never a live monitor's`,
+    )
     .argument('[days]', 'same as --days')
     .option('--days <n>', 'age in days')
     .option('--dry-run', 'list what would be removed, remove nothing', false)

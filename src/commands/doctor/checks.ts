@@ -36,10 +36,20 @@ export function checkHooks(topLevel: string, hooksPath: string | null): CheckRes
   } catch {
     return fail(name, '.husky/pre-push is missing', 'Run: npx deploy-watch init');
   }
-  if (!text.includes('deploy-watch')) return fail(name, '.husky/pre-push does not call deploy-watch', 'Run: npx deploy-watch init (it adds a marked block and keeps your lines)');
-  if ((statSync(hook).mode & 0o111) === 0) return fail(name, '.husky/pre-push is not executable', 'Run: chmod +x .husky/pre-push');
+  if (!text.includes('deploy-watch'))
+    return fail(
+      name,
+      '.husky/pre-push does not call deploy-watch',
+      'Run: npx deploy-watch init (it adds a marked block and keeps your lines)',
+    );
+  if ((statSync(hook).mode & 0o111) === 0)
+    return fail(name, '.husky/pre-push is not executable', 'Run: chmod +x .husky/pre-push');
   if (!hooksPath || !hooksPath.replace(/\/+$/, '').endsWith('.husky/_')) {
-    return fail(name, `git does not run Husky's hooks (core.hooksPath is ${hooksPath ?? 'unset'})`, 'Run: npx husky (or npm install, whose prepare script runs it)');
+    return fail(
+      name,
+      `git does not run Husky's hooks (core.hooksPath is ${hooksPath ?? 'unset'})`,
+      'Run: npx husky (or npm install, whose prepare script runs it)',
+    );
   }
   return pass(name, 'installed and executable; core.hooksPath points at Husky');
 }
@@ -54,15 +64,27 @@ export function checkStateDir(stateDir: string): CheckResult {
     accessSync(stateDir, constants.R_OK | constants.W_OK);
     return pass(name, `${stateDir} is writable`);
   } catch (error) {
-    return fail(name, `${stateDir}: ${(error as Error).message}`, `Make it a folder you can write (chmod u+rwx "${stateDir}") or set DEPLOY_WATCH_STATE_DIR.`);
+    return fail(
+      name,
+      `${stateDir}: ${(error as Error).message}`,
+      `Make it a folder you can write (chmod u+rwx "${stateDir}") or set DEPLOY_WATCH_STATE_DIR.`,
+    );
   }
 }
 
 export function checkSourcesConfigured(config: Config): CheckResult {
-  const configured = [config.digitalocean && 'digitalocean', config.database && 'database', config.health && 'health'].filter(Boolean);
+  const configured = [
+    config.digitalocean && 'digitalocean',
+    config.database && 'database',
+    config.health && 'health',
+  ].filter(Boolean);
   return configured.length
     ? pass('sources', `configured: ${configured.join(', ')}`)
-    : fail('sources', 'no deployment source is configured', 'Set digitalocean.appId (and DIGITALOCEAN_ACCESS_TOKEN), database, or health.url in deploy-watch.config.json.');
+    : fail(
+        'sources',
+        'no deployment source is configured',
+        'Set digitalocean.appId (and DIGITALOCEAN_ACCESS_TOKEN), database, or health.url in deploy-watch.config.json.',
+      );
 }
 
 interface AppSpecComponent {
@@ -76,27 +98,63 @@ interface AppSpecComponent {
 export async function checkDigitalOcean(config: Config, fetchImpl: typeof fetch = fetch): Promise<CheckResult[]> {
   if (!config.digitalocean) return [skip('DigitalOcean', 'not configured (digitalocean.appId)')];
   const token = config.secrets.doToken;
-  if (!token) return [fail('DigitalOcean token', 'DIGITALOCEAN_ACCESS_TOKEN is not set', 'Create a read token (scope app:read) and export DIGITALOCEAN_ACCESS_TOKEN, or put it in ~/.config/deploy-watch/env.')];
+  if (!token)
+    return [
+      fail(
+        'DigitalOcean token',
+        'DIGITALOCEAN_ACCESS_TOKEN is not set',
+        'Create a read token (scope app:read) and export DIGITALOCEAN_ACCESS_TOKEN, or put it in ~/.config/deploy-watch/env.',
+      ),
+    ];
   const url = `${config.doApiUrl}/v2/apps/${encodeURIComponent(config.digitalocean.appId)}`;
   let response: Response;
   try {
-    response = await fetchImpl(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+    response = await fetchImpl(url, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch (error) {
-    return [fail('DigitalOcean API', `cannot reach ${config.doApiUrl}: ${redactText((error as Error).message, [token])}`, 'Check the network, or DEPLOY_WATCH_DO_API_URL.')];
+    return [
+      fail(
+        'DigitalOcean API',
+        `cannot reach ${config.doApiUrl}: ${redactText((error as Error).message, [token])}`,
+        'Check the network, or DEPLOY_WATCH_DO_API_URL.',
+      ),
+    ];
   }
   if (response.status === 401 || response.status === 403) {
-    return [fail('DigitalOcean token', `rejected (HTTP ${response.status})`, 'The token is wrong, expired or lacks app:read: create a new one and update DIGITALOCEAN_ACCESS_TOKEN.')];
+    return [
+      fail(
+        'DigitalOcean token',
+        `rejected (HTTP ${response.status})`,
+        'The token is wrong, expired or lacks app:read: create a new one and update DIGITALOCEAN_ACCESS_TOKEN.',
+      ),
+    ];
   }
-  if (response.status === 404) return [pass('DigitalOcean token', 'accepted'), fail('DigitalOcean app', `no app ${config.digitalocean.appId}`, 'Copy the app id from `doctl apps list` into digitalocean.appId.')];
-  if (!response.ok) return [fail('DigitalOcean API', `HTTP ${response.status}`, 'Try again later; see status.digitalocean.com.')];
+  if (response.status === 404)
+    return [
+      pass('DigitalOcean token', 'accepted'),
+      fail(
+        'DigitalOcean app',
+        `no app ${config.digitalocean.appId}`,
+        'Copy the app id from `doctl apps list` into digitalocean.appId.',
+      ),
+    ];
+  if (!response.ok)
+    return [fail('DigitalOcean API', `HTTP ${response.status}`, 'Try again later; see status.digitalocean.com.')];
   let app: { app?: { spec?: { name?: string } & Record<string, AppSpecComponent[] | unknown> } };
   try {
     app = (await response.json()) as typeof app;
   } catch {
-    return [fail('DigitalOcean API', 'answered with malformed JSON', 'Try again later, or check DEPLOY_WATCH_DO_API_URL.')];
+    return [
+      fail('DigitalOcean API', 'answered with malformed JSON', 'Try again later, or check DEPLOY_WATCH_DO_API_URL.'),
+    ];
   }
   const spec = app.app?.spec ?? {};
-  const results = [pass('DigitalOcean token', 'accepted'), pass('DigitalOcean app', `found: ${spec.name ?? config.digitalocean.appId}`)];
+  const results = [
+    pass('DigitalOcean token', 'accepted'),
+    pass('DigitalOcean app', `found: ${spec.name ?? config.digitalocean.appId}`),
+  ];
   results.push(checkDeployOnPush(spec, config.branch));
   return results;
 }
@@ -108,11 +166,28 @@ export function checkDeployOnPush(spec: Record<string, unknown>, branch: string)
     const list = spec[kind];
     if (Array.isArray(list)) components.push(...(list as AppSpecComponent[]));
   }
-  const sources = components.flatMap((c) => [c.github, c.gitlab, c.bitbucket].filter(Boolean).map((s) => ({ name: c.name ?? '?', ...s! })));
-  if (sources.length === 0) return warn(name, 'no component deploys from a git repository (images only?)', 'Nothing to watch after git push unless a component uses github/gitlab/bitbucket.');
+  const sources = components.flatMap((c) =>
+    [c.github, c.gitlab, c.bitbucket].filter(Boolean).map((s) => ({ name: c.name ?? '?', ...s! })),
+  );
+  if (sources.length === 0)
+    return warn(
+      name,
+      'no component deploys from a git repository (images only?)',
+      'Nothing to watch after git push unless a component uses github/gitlab/bitbucket.',
+    );
   const onBranch = sources.filter((s) => s.branch === branch);
-  if (onBranch.length === 0) return fail(name, `no component deploys from branch ${branch} (${sources.map((s) => `${s.name}: ${s.branch}`).join(', ')})`, `Set "branch" in deploy-watch.config.json to the app's branch, or change the app spec.`);
+  if (onBranch.length === 0)
+    return fail(
+      name,
+      `no component deploys from branch ${branch} (${sources.map((s) => `${s.name}: ${s.branch}`).join(', ')})`,
+      `Set "branch" in deploy-watch.config.json to the app's branch, or change the app spec.`,
+    );
   const off = onBranch.filter((s) => s.deploy_on_push !== true);
-  if (off.length) return fail(name, `deploy_on_push is off for ${off.map((s) => s.name).join(', ')}`, 'Turn on "Autodeploy" for the component (deploy_on_push: true in the app spec), or pushes will not deploy.');
+  if (off.length)
+    return fail(
+      name,
+      `deploy_on_push is off for ${off.map((s) => s.name).join(', ')}`,
+      'Turn on "Autodeploy" for the component (deploy_on_push: true in the app spec), or pushes will not deploy.',
+    );
   return pass(name, `on for ${onBranch.map((s) => s.name).join(', ')} (branch ${branch})`);
 }

@@ -5,13 +5,21 @@ import { EXIT } from '../../core/exitCodes.js';
 import type { Config } from '../../core/config.js';
 import { buildDatabaseSource, buildHealthSource } from '../../sources/index.js';
 import type { Source } from '../../sources/source.js';
-import { checkDigitalOcean, checkHooks, checkNode, checkSourcesConfigured, checkStateDir, type CheckResult } from './checks.js';
+import {
+  checkDigitalOcean,
+  checkHooks,
+  checkNode,
+  checkSourcesConfigured,
+  checkStateDir,
+  type CheckResult,
+} from './checks.js';
 import { renderDoctor } from './render.js';
 
 export async function runDoctor(deps: Deps): Promise<number> {
   const results: CheckResult[] = [checkNode()];
   const repo = deps.repo();
-  const hooksPath = deps.git().runSync(['config', '--get', 'core.hooksPath'], { allowFailure: true }).stdout.trim() || null;
+  const hooksPath =
+    deps.git().runSync(['config', '--get', 'core.hooksPath'], { allowFailure: true }).stdout.trim() || null;
   results.push(checkHooks(repo.topLevel, hooksPath));
   let config: Config | null = null;
   try {
@@ -19,13 +27,32 @@ export async function runDoctor(deps: Deps): Promise<number> {
     results.push({ name: 'config', verdict: 'pass', detail: `valid (${config.origin})`, fix: null });
   } catch (error) {
     if (!(error instanceof DeployWatchError)) throw error;
-    results.push({ name: 'config', verdict: 'fail', detail: error.message, fix: 'Fix the key it names; see the README\'s Configuration section.' });
+    results.push({
+      name: 'config',
+      verdict: 'fail',
+      detail: error.message,
+      fix: "Fix the key it names; see the README's Configuration section.",
+    });
   }
   if (config) {
     results.push(checkSourcesConfigured(config));
     results.push(...(await checkDigitalOcean(config)));
-    results.push(await checkSource('health endpoint', await buildHealthSource(config), repo.head, 'Set health.url to a URL that answers 2xx once the app is up.'));
-    results.push(await checkSource('database', config.database && !config.secrets.databaseUrl ? 'DATABASE_URL is not set' : await buildDatabaseSource(config), repo.head, 'Check DATABASE_URL and database.query.'));
+    results.push(
+      await checkSource(
+        'health endpoint',
+        await buildHealthSource(config),
+        repo.head,
+        'Set health.url to a URL that answers 2xx once the app is up.',
+      ),
+    );
+    results.push(
+      await checkSource(
+        'database',
+        config.database && !config.secrets.databaseUrl ? 'DATABASE_URL is not set' : await buildDatabaseSource(config),
+        repo.head,
+        'Check DATABASE_URL and database.query.',
+      ),
+    );
   }
   results.push(checkStateDir(deps.stateDir()));
   renderDoctor(results, deps);
@@ -33,13 +60,23 @@ export async function runDoctor(deps: Deps): Promise<number> {
 }
 
 /** One poll of a source for HEAD: any answer means it is reachable; "unavailable" is the failure. */
-async function checkSource(name: string, source: Source | string | null, head: string | null, fix: string): Promise<CheckResult> {
+async function checkSource(
+  name: string,
+  source: Source | string | null,
+  head: string | null,
+  fix: string,
+): Promise<CheckResult> {
   if (source === null) return { name, verdict: 'skip', detail: 'not configured', fix: null };
   if (typeof source === 'string') return { name, verdict: 'fail', detail: source, fix };
   try {
     const seen = await source.observe({ sha: head ?? '0'.repeat(40), branch: null });
     if (seen.kind === 'unavailable') return { name, verdict: 'fail', detail: seen.reason, fix };
-    return { name, verdict: 'pass', detail: `answering (for HEAD: ${seen.state}${seen.phase ? `, ${seen.phase}` : ''})`, fix: null };
+    return {
+      name,
+      verdict: 'pass',
+      detail: `answering (for HEAD: ${seen.state}${seen.phase ? `, ${seen.phase}` : ''})`,
+      fix: null,
+    };
   } finally {
     await source.close?.();
   }

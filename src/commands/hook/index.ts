@@ -38,10 +38,19 @@ export interface HookRuntime {
 export const REAL_RUNTIME: HookRuntime = {
   findPush: findPushProcess,
   startWatcher: (args, push, deps) =>
-    startWatcher(args, push, { cwd: deps.git().cwd, env: deps.env, bin: process.argv[1] ?? '', spawnDetached: (a) => deps.spawnDetached(a) }),
+    startWatcher(args, push, {
+      cwd: deps.git().cwd,
+      env: deps.env,
+      bin: process.argv[1] ?? '',
+      spawnDetached: (a) => deps.spawnDetached(a),
+    }),
 };
 
-export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: HookRuntime = REAL_RUNTIME): Promise<number> {
+export async function runPrePush(
+  o: PrePushOptions,
+  deps: HookDeps,
+  runtime: HookRuntime = REAL_RUNTIME,
+): Promise<number> {
   if (hooksDisabled(deps.env)) return 0;
   const say = (line: string) => deps.stderr.write(`${line}\n`);
   try {
@@ -56,7 +65,8 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
     const applies = o.remote === config.remote || (urlPush && (await isPushUrlOf(git, config.remote, o.url)));
     const plan = planPrePush(parseRefLines(o.input), config, applies);
     if (plan.refusals.length > 0) {
-      for (const r of plan.refusals) say(msg.branchRefused(r.branch, config.branchPattern, r.localBranch, config.remote, r.suggestion));
+      for (const r of plan.refusals)
+        say(msg.branchRefused(r.branch, config.branchPattern, r.localBranch, config.remote, r.suggestion));
       return REFUSED;
     }
     const facts = await refFacts(git, plan.behindChecks);
@@ -66,12 +76,23 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
     }
     if (plan.watch) {
       const push = runtime.findPush(process.ppid);
-      runtime.startWatcher([
-        'hook', 'watch', plan.watch.sha, '--branch', plan.watch.branch, '--remote', config.remote,
-        ...(urlPush ? ['--url', o.url] : []),
-        ...(push ? ['--pid', String(push.pid), '--start', push.startTime ?? ''] : []),
-        '--since', String(deps.now()),
-      ], push, deps);
+      runtime.startWatcher(
+        [
+          'hook',
+          'watch',
+          plan.watch.sha,
+          '--branch',
+          plan.watch.branch,
+          '--remote',
+          config.remote,
+          ...(urlPush ? ['--url', o.url] : []),
+          ...(push ? ['--pid', String(push.pid), '--start', push.startTime ?? ''] : []),
+          '--since',
+          String(deps.now()),
+        ],
+        push,
+        deps,
+      );
       // The watcher records a start failure either way; this line says it at push time.
       const short = plan.watch.sha.slice(0, 7);
       const ready = await watchReadiness(git.cwd, deps.env).catch(() => ({ ok: true }) as const);
@@ -95,7 +116,13 @@ export async function runPrePush(o: PrePushOptions, deps: HookDeps, runtime: Hoo
 function updateCache(top: string, config: HookConfig, ready: boolean, env: NodeJS.ProcessEnv): void {
   if (env.DEPLOY_WATCH_BRANCH || env.DEPLOY_WATCH_REMOTE) return;
   try {
-    const values = { remote: config.remote, branch: config.branch, node: process.execPath, bin: process.argv[1] ?? '', message: msg.willWatch(SHA_MARK) };
+    const values = {
+      remote: config.remote,
+      branch: config.branch,
+      node: process.execPath,
+      bin: process.argv[1] ?? '',
+      message: msg.willWatch(SHA_MARK),
+    };
     refreshHookCache(top, env[SIGNATURE_ENV], config.problem || !ready ? null : values);
   } catch {
     /* no cache: the next push takes this path again */

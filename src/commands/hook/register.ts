@@ -9,7 +9,9 @@ export function registerHook(program: Command, runner: Runner): void {
   const hook = program.command('hook').description('git hook entry points (what .husky/pre-push calls)');
   hook
     .command('pre-push')
-    .description('branch checks, then arms the post-push monitor; refs on stdin as git gives them; never waits on the network')
+    .description(
+      'branch checks, then arms the post-push monitor; refs on stdin as git gives them; never waits on the network',
+    )
     .argument('<remote>', "the remote's name (or the URL, when the push named no remote)")
     .argument('<url>', "the remote's URL")
     .action(async (remote: string, url: string, _opts: unknown, command: Command) => {
@@ -29,13 +31,31 @@ export function registerHook(program: Command, runner: Runner): void {
     .option('--start <stamp>', "that process's start stamp")
     .option('--since <ms>', 'when the hook ran (epoch ms)')
     .option('--timeout <seconds>', 'give up after this long', String(PUSH_TIMEOUT_S))
-    .action(async (sha: string, o: { branch: string; remote: string; url?: string; pid?: string; start?: string; since?: string; timeout: string }, command: Command) => {
-      const timeout = parseNonNegative('--timeout', o.timeout, 86_400);
-      const pid = o.pid === undefined ? null : parseNonNegative('--pid', o.pid);
-      const push = pid ? { pid, startTime: o.start || null } : null;
-      const since = o.since === undefined ? null : parseNonNegative('--since', o.since);
-      await runner(command, async (deps) =>
-        (await import('./watch.js')).runPushWatcher({ sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, since }, timeout, deps),
-      );
-    });
+    .action(
+      async (
+        sha: string,
+        o: {
+          branch: string;
+          remote: string;
+          url?: string;
+          pid?: string;
+          start?: string;
+          since?: string;
+          timeout: string;
+        },
+        command: Command,
+      ) => {
+        const timeout = parseNonNegative('--timeout', o.timeout, 86_400);
+        const pid = o.pid === undefined ? null : parseNonNegative('--pid', o.pid);
+        const push = pid ? { pid, startTime: o.start || null } : null;
+        const since = o.since === undefined ? null : parseNonNegative('--since', o.since);
+        await runner(command, async (deps) =>
+          (await import('./watch.js')).runPushWatcher(
+            { sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, since },
+            timeout,
+            deps,
+          ),
+        );
+      },
+    );
 }

@@ -34,7 +34,10 @@ export function watchEnv(deps: Deps): WatchEnv {
 async function note(deps: Deps, req: WatchRequest, verdict: PushVerdict, started: boolean): Promise<void> {
   try {
     const logger = await deps.logger();
-    logger.info({ sha: req.sha, branch: req.branch, remote: req.remote, verdict, started }, `post-push watcher: ${verdict}${started ? ', monitor started' : ''}`);
+    logger.info(
+      { sha: req.sha, branch: req.branch, remote: req.remote, verdict, started },
+      `post-push watcher: ${verdict}${started ? ', monitor started' : ''}`,
+    );
   } catch {
     /* no log is no reason to fail */
   }

@@ -18,7 +18,10 @@ const CHECK_EXIT_ADVICE: readonly (readonly [number, string])[] = [
       '`npx deploy-watch logs --json` fetches them.',
   ],
   [EXIT.inProgress, 'still deploying after 30 s. Run the same command again; do not report the task done yet.'],
-  [EXIT.notFound, 'nobody watched this commit (or the monitor died). Run `npx deploy-watch monitor --detach`, then the check again. With `unknown` "start-failed", fix what `message` names first.'],
+  [
+    EXIT.notFound,
+    'nobody watched this commit (or the monitor died). Run `npx deploy-watch monitor --detach`, then the check again. With `unknown` "start-failed", fix what `message` names first.',
+  ],
 ];
 
 /** What each exit of `deploy-watch push` means to an agent (the agent guide lists these). */
@@ -69,6 +72,11 @@ export function planAgentGuides(top: string, read: (file: string) => string | nu
   const files = ['AGENTS.md', ...(read(join(top, 'CLAUDE.md')) !== null ? ['CLAUDE.md'] : [])];
   return files.map((path) => {
     const before = read(join(top, path));
-    return { path, before, after: upsertBlock(before, AGENT_SECTION, AGENT_BEGIN, AGENT_END), what: 'how agents push and check deployments' };
+    return {
+      path,
+      before,
+      after: upsertBlock(before, AGENT_SECTION, AGENT_BEGIN, AGENT_END),
+      what: 'how agents push and check deployments',
+    };
   });
 }

@@ -28,8 +28,15 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
   }
   const husky = activateHusky(top, o.dryRun, deps.env);
   if (deps.globals.json) {
-    const files = changes.map((c) => ({ path: c.path, action: actionOf(c), what: c.what, ...(o.dryRun && actionOf(c) !== 'unchanged' ? { content: c.after } : {}) }));
-    deps.stdout.write(`${JSON.stringify({ dryRun: o.dryRun, files, husky, mergeDrivers: o.dryRun ? 'would-install' : 'installed' })}\n`);
+    const files = changes.map((c) => ({
+      path: c.path,
+      action: actionOf(c),
+      what: c.what,
+      ...(o.dryRun && actionOf(c) !== 'unchanged' ? { content: c.after } : {}),
+    }));
+    deps.stdout.write(
+      `${JSON.stringify({ dryRun: o.dryRun, files, husky, mergeDrivers: o.dryRun ? 'would-install' : 'installed' })}\n`,
+    );
     return EXIT.success;
   }
   for (const c of changes) {
@@ -49,7 +56,12 @@ function write(file: string, text: string): void {
   writeFileSync(file, text);
 }
 
-const indent = (text: string) => `${text.replace(/\n$/, '').split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+const indent = (text: string) =>
+  `${text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')}\n`;
 
 /**
  * Points git at .husky/_ now when husky is installed, as its `prepare` script would on npm install

@@ -16,7 +16,8 @@ export function addHusky(text: string | null): PackageEdit {
     return { text: `${JSON.stringify(pkg, null, 2)}\n`, added: ['new, private'] };
   }
   const pkg = JSON.parse(text) as Json;
-  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg)) throw new Error('package.json does not hold a JSON object');
+  if (typeof pkg !== 'object' || pkg === null || Array.isArray(pkg))
+    throw new Error('package.json does not hold a JSON object');
   const added: string[] = [];
   const deps = (pkg.dependencies ?? {}) as Json;
   const devDeps = (pkg.devDependencies ?? {}) as Json;

@@ -20,7 +20,8 @@ export interface FileChange {
 
 export type Action = 'create' | 'update' | 'unchanged';
 
-export const actionOf = (c: FileChange): Action => (c.before === null ? 'create' : c.before === c.after ? 'unchanged' : 'update');
+export const actionOf = (c: FileChange): Action =>
+  c.before === null ? 'create' : c.before === c.after ? 'unchanged' : 'update';
 
 export function readText(file: string): string | null {
   try {
@@ -35,19 +36,43 @@ export function planInit(top: string, rules: readonly MergeRule[]): FileChange[]
   const changes: FileChange[] = [];
   const pkgBefore = readText(join(top, 'package.json'));
   const pkg = addHusky(pkgBefore);
-  changes.push({ path: 'package.json', before: pkgBefore, after: pkg.text, what: pkg.added.join(', ') || 'husky already set up' });
+  changes.push({
+    path: 'package.json',
+    before: pkgBefore,
+    after: pkg.text,
+    what: pkg.added.join(', ') || 'husky already set up',
+  });
 
   const hookBefore = readText(join(top, '.husky', 'pre-push'));
   const hookAfter = upsertBlock(hookBefore, PRE_PUSH_BLOCK);
   const kept = hookBefore !== null && hookBefore.trim() !== '' && !hookBefore.includes(PRE_PUSH_BLOCK[0]!);
-  changes.push({ path: '.husky/pre-push', before: hookBefore, after: hookAfter, what: kept ? 'deploy-watch block added; your lines kept' : 'calls deploy-watch hook pre-push' });
+  changes.push({
+    path: '.husky/pre-push',
+    before: hookBefore,
+    after: hookAfter,
+    what: kept ? 'deploy-watch block added; your lines kept' : 'calls deploy-watch hook pre-push',
+  });
 
   const configBefore = readText(join(top, 'deploy-watch.config.json'));
-  changes.push({ path: 'deploy-watch.config.json', before: configBefore, after: configBefore ?? configTemplateText(), what: configBefore === null ? 'template with the defaults; add a source' : 'kept as it is' });
+  changes.push({
+    path: 'deploy-watch.config.json',
+    before: configBefore,
+    after: configBefore ?? configTemplateText(),
+    what: configBefore === null ? 'template with the defaults; add a source' : 'kept as it is',
+  });
 
   // The conflict rules as git merge drivers, so a plain `git pull --rebase` resolves those files too.
   const attrsBefore = readText(join(top, '.gitattributes'));
-  const attrsBlock = [`${BLOCK_BEGIN} (written by deploy-watch init from conflicts.rules)`, ...gitattributesLines(rules), BLOCK_END];
-  changes.push({ path: '.gitattributes', before: attrsBefore, after: upsertBlock(attrsBefore, attrsBlock), what: 'merge drivers for conflicts.rules' });
+  const attrsBlock = [
+    `${BLOCK_BEGIN} (written by deploy-watch init from conflicts.rules)`,
+    ...gitattributesLines(rules),
+    BLOCK_END,
+  ];
+  changes.push({
+    path: '.gitattributes',
+    before: attrsBefore,
+    after: upsertBlock(attrsBefore, attrsBlock),
+    what: 'merge drivers for conflicts.rules',
+  });
   return changes;
 }

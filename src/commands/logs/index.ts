@@ -34,7 +34,13 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
   const token = config.secrets.doToken;
   if (!config.digitalocean || !token) throw new ConfigError(msg.logsNeedDigitalOcean);
   const client = new DoClient({
-    apiUrl: config.doApiUrl, token, appId: config.digitalocean.appId, timeoutMs: DO_TIMEOUT_MS, perPage: DO_PER_PAGE, now: deps.now, random: Math.random,
+    apiUrl: config.doApiUrl,
+    token,
+    appId: config.digitalocean.appId,
+    timeoutMs: DO_TIMEOUT_MS,
+    perPage: DO_PER_PAGE,
+    now: deps.now,
+    random: Math.random,
   });
   const read = await store.read(sha);
   const record = read.status === 'ok' ? read.record : null;
@@ -44,7 +50,12 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
     return EXIT.notFound;
   }
   const types: LogType[] = options.type ? [options.type.toUpperCase() as LogType] : ['BUILD', 'DEPLOY'];
-  const budget = { budgetMs: config.digitalocean.logBudget * 1000, now: deps.now, sleep: deps.sleep, timeoutMs: DO_TIMEOUT_MS };
+  const budget = {
+    budgetMs: config.digitalocean.logBudget * 1000,
+    now: deps.now,
+    sleep: deps.sleep,
+    timeoutMs: DO_TIMEOUT_MS,
+  };
   let result: LogsResult;
   if (options.follow) {
     result = await follow(client, sha, deploymentId, types, deps, budget);
@@ -57,7 +68,16 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
       return EXIT.inProgress;
     }
     const got = await fetchLogsWithin(client, deploymentId, types, budget);
-    result = { sha, deploymentId, types, complete: got.complete, reason: got.reason, text: got.text, logFile: null, streamed: false };
+    result = {
+      sha,
+      deploymentId,
+      types,
+      complete: got.complete,
+      reason: got.reason,
+      text: got.text,
+      logFile: null,
+      streamed: false,
+    };
   }
   // The run log holds what check shows after a failure: BUILD and DEPLOY, never a RUN log over them.
   if (!types.includes('RUN') && result.text) {
@@ -70,7 +90,14 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
 }
 
 /** Each stage in turn: its live log while it runs, else its archived log. */
-async function follow(client: DoClient, sha: string, id: string, types: LogType[], deps: Deps, budget: Parameters<typeof fetchLogsWithin>[3]): Promise<LogsResult> {
+async function follow(
+  client: DoClient,
+  sha: string,
+  id: string,
+  types: LogType[],
+  deps: Deps,
+  budget: Parameters<typeof fetchLogsWithin>[3],
+): Promise<LogsResult> {
   const parts: string[] = [];
   const reasons: string[] = [];
   for (const type of types) {
@@ -97,7 +124,16 @@ async function follow(client: DoClient, sha: string, id: string, types: LogType[
     parts.push(got.text);
     if (!got.complete && got.reason) reasons.push(got.reason);
   }
-  return { sha, deploymentId: id, types, complete: reasons.length === 0, reason: reasons.join('; ') || null, text: parts.join(''), logFile: null, streamed: true };
+  return {
+    sha,
+    deploymentId: id,
+    types,
+    complete: reasons.length === 0,
+    reason: reasons.join('; ') || null,
+    text: parts.join(''),
+    logFile: null,
+    streamed: true,
+  };
 }
 
 /** Newest first, a few pages back, as the monitor looks. */
@@ -113,7 +149,9 @@ async function findDeployment(client: DoClient, sha: string): Promise<string | n
 }
 
 async function updateRecord(deps: Deps, record: StatusRecord, result: LogsResult): Promise<void> {
-  const logs: StatusRecord['logs'] = result.complete ? { state: 'fetched', until: null, reason: null } : { state: 'missing', until: null, reason: result.reason };
+  const logs: StatusRecord['logs'] = result.complete
+    ? { state: 'fetched', until: null, reason: null }
+    : { state: 'missing', until: null, reason: result.reason };
   // Only a record that is not being written by a live monitor's log fetch: that one finishes it itself.
   if (record.logs?.state === 'fetching') return;
   await deps.store().write({ ...record, logFile: result.logFile, logs, updatedAt: new Date(deps.now()).toISOString() });

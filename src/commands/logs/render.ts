@@ -31,12 +31,14 @@ export function renderLogs(r: LogsResult, tail: number | null, deps: Deps): void
 
 export function renderNoDeployment(sha: string, deps: Deps): void {
   const message = msg.noDeploymentKnown(shortSha(sha));
-  if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ sha, deploymentId: null, outcome: 'not_found', message })}\n`);
+  if (deps.globals.json)
+    deps.stdout.write(`${JSON.stringify({ sha, deploymentId: null, outcome: 'not_found', message })}\n`);
   else deps.stderr.write(`${message}\n`);
 }
 
 export function renderStillRunning(sha: string, deploymentId: string, phase: string, deps: Deps): void {
   const message = msg.logsStillRunning(shortSha(sha), deploymentId, phase);
-  if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ sha, deploymentId, outcome: 'in_progress', message })}\n`);
+  if (deps.globals.json)
+    deps.stdout.write(`${JSON.stringify({ sha, deploymentId, outcome: 'in_progress', message })}\n`);
   else deps.stderr.write(`${message}\n`);
 }

@@ -36,7 +36,8 @@ export async function runMergeDriver(o: MergeDriverOptions, deps: Deps): Promise
     merged = mergeWith(o.strategy, base, ours, theirs);
     const lost = lostLines(o.strategy, base, ours, theirs, merged);
     if (lost.length > 0) why = `the merge would lose ${lost.length} line(s)`;
-    else if (hasConflictMarkers(merged) && !hasConflictMarkers(ours) && !hasConflictMarkers(theirs)) why = 'conflict markers in the result';
+    else if (hasConflictMarkers(merged) && !hasConflictMarkers(ours) && !hasConflictMarkers(theirs))
+      why = 'conflict markers in the result';
   }
   try {
     writeFileAtomic(o.ours, why ? markers(base, ours, theirs) : merged);

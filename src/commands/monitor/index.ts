@@ -23,7 +23,10 @@ export interface MonitorOptions {
   remote?: string | undefined;
 }
 
-const EXIT_OF: Partial<Record<StatusRecord['state'], number>> = { success: MONITOR_EXIT.success, stopped: MONITOR_EXIT.stopped };
+const EXIT_OF: Partial<Record<StatusRecord['state'], number>> = {
+  success: MONITOR_EXIT.success,
+  stopped: MONITOR_EXIT.stopped,
+};
 
 export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Promise<number> {
   const store = deps.store();
@@ -33,7 +36,16 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
   const { config, sources } = await startOrRecord(deps, sha, options, async () => {
     const config = await deps.config();
     const remote = options.remote ?? config.remote;
-    return { config, sources: await buildSources(config, { git: deps.git(), stateDir: deps.stateDir(), remote, now: deps.now, random: Math.random }) };
+    return {
+      config,
+      sources: await buildSources(config, {
+        git: deps.git(),
+        stateDir: deps.stateDir(),
+        remote,
+        now: deps.now,
+        random: Math.random,
+      }),
+    };
   });
   const branch = options.branch ?? config.branch;
   const remote = options.remote ?? config.remote;
@@ -50,9 +62,22 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
   }
   if (options.detach) {
     await closeAll(sources);
-    const pid = deps.spawnDetached(['monitor', sha, '--branch', branch, '--remote', remote, ...(deps.globals.verbose ? ['--verbose'] : [])]);
+    const pid = deps.spawnDetached([
+      'monitor',
+      sha,
+      '--branch',
+      branch,
+      '--remote',
+      remote,
+      ...(deps.globals.verbose ? ['--verbose'] : []),
+    ]);
     if (!pid) {
-      await recordStartFailure(store, { sha, branch, remote, reason: msg.startFailedOther(msg.DETACH_FAILED) }, deps.now(), await toolLog(deps));
+      await recordStartFailure(
+        store,
+        { sha, branch, remote, reason: msg.startFailedOther(msg.DETACH_FAILED) },
+        deps.now(),
+        await toolLog(deps),
+      );
       throw new InternalError(msg.DETACH_FAILED);
     }
     say(msg.monitorDetached(shortSha(sha), pid), { sha, pid, detached: true });
@@ -74,7 +99,16 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
   try {
     writePidFile(paths.pid, { pid: process.pid, sha, startedAt: new Date(deps.now()).toISOString() });
     final = await runMonitor({
-      sha, branch, remote, pid: process.pid, sources, store, polling: config.polling, now: deps.now, sleep: deps.sleep, signal: controller.signal,
+      sha,
+      branch,
+      remote,
+      pid: process.pid,
+      sources,
+      store,
+      polling: config.polling,
+      now: deps.now,
+      sleep: deps.sleep,
+      signal: controller.signal,
       log: (event, fields) => logger.info(fields, `monitor ${event}`),
       logBudgetMs: (config.digitalocean?.logBudget ?? 120) * 1000,
       // Announced as soon as the outcome is on record, not after the logs.
@@ -83,7 +117,11 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
         // at the end of a run: execa costs ~150 ms, which `monitor --detach` must not pay.
         if (record.state === 'stopped') return;
         const { notifyOutcome } = await import('../../core/notify.js');
-        await notifyOutcome(record, config.notify, { env: deps.env, cwd: deps.repo().topLevel, warn: (m) => logger.warn({ sha }, m) });
+        await notifyOutcome(record, config.notify, {
+          env: deps.env,
+          cwd: deps.repo().topLevel,
+          warn: (m) => logger.warn({ sha }, m),
+        });
       },
     });
   } catch (error) {
@@ -108,7 +146,14 @@ async function recordCrash(deps: Deps, sha: string, detail: string): Promise<Sta
     const read = await deps.store().read(sha);
     if (read.status !== 'ok' || isFinal(read.record.state)) return null;
     const nowIso = new Date(deps.now()).toISOString();
-    const record: StatusRecord = { ...read.record, state: 'stopped', message: msg.monitorCrashed(detail), updatedAt: nowIso, finishedAt: nowIso, pid: null };
+    const record: StatusRecord = {
+      ...read.record,
+      state: 'stopped',
+      message: msg.monitorCrashed(detail),
+      updatedAt: nowIso,
+      finishedAt: nowIso,
+      pid: null,
+    };
     await deps.store().write(record);
     return record;
   } catch {
@@ -125,8 +170,16 @@ async function startOrRecord<T>(deps: Deps, sha: string, options: MonitorOptions
   try {
     return await steps();
   } catch (error) {
-    const reason = error instanceof ConfigError ? msg.startFailedConfig(error.message) : msg.startFailedOther((error as Error).message);
-    await recordStartFailure(deps.store(), { sha, branch: options.branch ?? null, remote: options.remote ?? null, reason }, deps.now(), await toolLog(deps));
+    const reason =
+      error instanceof ConfigError
+        ? msg.startFailedConfig(error.message)
+        : msg.startFailedOther((error as Error).message);
+    await recordStartFailure(
+      deps.store(),
+      { sha, branch: options.branch ?? null, remote: options.remote ?? null, reason },
+      deps.now(),
+      await toolLog(deps),
+    );
     throw error;
   }
 }

@@ -14,12 +14,25 @@ export function registerMonitor(program: Command, runner: Runner): void {
     .option('--detach', 'run in the background (own session, no terminal) and return at once, printing its PID', false)
     .option('--branch <name>', 'the deploy branch it was pushed to (default: config branch)')
     .option('--remote <name>', 'the remote it was pushed to (default: config remote)')
-    .action(async (sha: string | undefined, opts: { detach: boolean; branch?: string; remote?: string }, command: Command) => {
-      for (const [flag, value] of [['--branch', opts.branch], ['--remote', opts.remote]] as const) {
-        if (value !== undefined && !NAME.test(value)) throw new UsageError(msg.badBranchName(value).replace('branch name', `${flag.slice(2)} name`));
-      }
-      await runner(command, async (deps) =>
-        (await import('./index.js')).runMonitorCommand({ commit: sha, detach: opts.detach, branch: opts.branch, remote: opts.remote }, deps),
-      );
-    });
+    .action(
+      async (
+        sha: string | undefined,
+        opts: { detach: boolean; branch?: string; remote?: string },
+        command: Command,
+      ) => {
+        for (const [flag, value] of [
+          ['--branch', opts.branch],
+          ['--remote', opts.remote],
+        ] as const) {
+          if (value !== undefined && !NAME.test(value))
+            throw new UsageError(msg.badBranchName(value).replace('branch name', `${flag.slice(2)} name`));
+        }
+        await runner(command, async (deps) =>
+          (await import('./index.js')).runMonitorCommand(
+            { commit: sha, detach: opts.detach, branch: opts.branch, remote: opts.remote },
+            deps,
+          ),
+        );
+      },
+    );
 }

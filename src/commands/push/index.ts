@@ -27,7 +27,12 @@ export interface PushOptions {
 /** Exit code of a push interrupted (Ctrl-C) while it waited for its turn: 128 + SIGINT. */
 export const INTERRUPTED_EXIT = PUSH_EXIT.interrupted;
 
-export async function runPush(options: PushOptions, deps: Deps, random: () => number = Math.random, queue?: PushQueue): Promise<number> {
+export async function runPush(
+  options: PushOptions,
+  deps: Deps,
+  random: () => number = Math.random,
+  queue?: PushQueue,
+): Promise<number> {
   // Bound to the top folder: `ls-files -u` and friends print paths relative to (and only under) cwd.
   const topLevel = deps.repo().topLevel;
   // Git's automatic maintenance (after fetch, after each rebased commit) would run inside the turn
@@ -35,17 +40,27 @@ export async function runPush(options: PushOptions, deps: Deps, random: () => nu
   const git = createGit(topLevel, withoutAutoMaintenance(deps.env));
   const pre = checkPreconditions(await readRepoState(git), options);
   if (!pre.ok) {
-    if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ outcome: 'refused', exitCode: pre.exitCode, message: pre.message })}\n`);
+    if (deps.globals.json)
+      deps.stdout.write(`${JSON.stringify({ outcome: 'refused', exitCode: pre.exitCode, message: pre.message })}\n`);
     deps.stderr.write(`deploy-watch: ${pre.message}\n`);
     return pre.exitCode;
   }
   const { conflicts } = await deps.config();
   let turn: Turn | null = null;
   if (options.queue !== false) {
-    const line = queue ?? new LocalPushQueue({ cacheDir: cacheDirFor(deps.env), now: deps.now, turnTimeoutMs: conflicts.turnTimeout * 1000 });
+    const line =
+      queue ??
+      new LocalPushQueue({
+        cacheDir: cacheDirFor(deps.env),
+        now: deps.now,
+        turnTimeoutMs: conflicts.turnTimeout * 1000,
+      });
     turn = await waitForTurn(line, await queueKeyFor(git, topLevel, pre.target.remote, pre.target.branch), deps);
     if (!turn) {
-      if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ outcome: 'interrupted', exitCode: INTERRUPTED_EXIT, message: msg.PUSH_INTERRUPTED })}\n`);
+      if (deps.globals.json)
+        deps.stdout.write(
+          `${JSON.stringify({ outcome: 'interrupted', exitCode: INTERRUPTED_EXIT, message: msg.PUSH_INTERRUPTED })}\n`,
+        );
       deps.stderr.write(`deploy-watch: ${msg.PUSH_INTERRUPTED}\n`);
       return INTERRUPTED_EXIT;
     }
@@ -61,11 +76,20 @@ export async function runPush(options: PushOptions, deps: Deps, random: () => nu
 /** The environment with maintenance.auto=false added through GIT_CONFIG_COUNT (git 2.31+), keeping any given there. */
 export function withoutAutoMaintenance(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const n = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
-  return { ...env, GIT_CONFIG_COUNT: String(n + 1), [`GIT_CONFIG_KEY_${n}`]: 'maintenance.auto', [`GIT_CONFIG_VALUE_${n}`]: 'false' };
+  return {
+    ...env,
+    GIT_CONFIG_COUNT: String(n + 1),
+    [`GIT_CONFIG_KEY_${n}`]: 'maintenance.auto',
+    [`GIT_CONFIG_VALUE_${n}`]: 'false',
+  };
 }
 
 /** Waits in line; null when Ctrl-C (or SIGTERM) came first, with the ticket already given back. */
-async function waitForTurn(queue: PushQueue, key: Awaited<ReturnType<typeof queueKeyFor>>, deps: Deps): Promise<Turn | null> {
+async function waitForTurn(
+  queue: PushQueue,
+  key: Awaited<ReturnType<typeof queueKeyFor>>,
+  deps: Deps,
+): Promise<Turn | null> {
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
@@ -82,7 +106,15 @@ async function waitForTurn(queue: PushQueue, key: Awaited<ReturnType<typeof queu
   }
 }
 
-async function pushInTurn(target: PushTarget, conflicts: Config['conflicts'], git: Git, topLevel: string, deps: Deps, random: () => number, turn: Turn | null): Promise<number> {
+async function pushInTurn(
+  target: PushTarget,
+  conflicts: Config['conflicts'],
+  git: Git,
+  topLevel: string,
+  deps: Deps,
+  random: () => number,
+  turn: Turn | null,
+): Promise<number> {
   const report = await pushWithRetry(target, conflicts, {
     git,
     topLevel,
@@ -91,7 +123,8 @@ async function pushInTurn(target: PushTarget, conflicts: Config['conflicts'], gi
     // The remote has it: the next in line can start while this one checks that it landed.
     onAccepted: async () => void (await turn?.release()),
     onRetry: (attempt, reason, ms) => {
-      if (!deps.globals.quiet && !deps.globals.json) deps.stderr.write(`${msg.pushRetrying(attempt, conflicts.maxAttempts, reason, ms)}\n`);
+      if (!deps.globals.quiet && !deps.globals.json)
+        deps.stderr.write(`${msg.pushRetrying(attempt, conflicts.maxAttempts, reason, ms)}\n`);
     },
   });
   const queue = turn && { waitedMs: turn.waitedMs, ahead: turn.aheadAtStart };

@@ -7,7 +7,11 @@ import * as msg from '../../core/messages.js';
 
 /** attempts, rebased commits, files auto-resolved, final remote sha, and each attempt's result. */
 /** `queue`: how long the push waited for its turn and how many were ahead; null with --no-queue. */
-export function renderJson(target: PushTarget, report: PushReport, queue: { waitedMs: number; ahead: number } | null = null): string {
+export function renderJson(
+  target: PushTarget,
+  report: PushReport,
+  queue: { waitedMs: number; ahead: number } | null = null,
+): string {
   return JSON.stringify({
     outcome: report.outcome,
     exitCode: exitCodeOf(report),

@@ -12,7 +12,8 @@ export interface WaitingView {
 
 export function waitingView(deps: Deps): WaitingView {
   const out = deps.stderr;
-  if (deps.globals.json) return { update: (ahead) => out.write(`${JSON.stringify({ event: 'waiting', ahead })}\n`), done: () => undefined };
+  if (deps.globals.json)
+    return { update: (ahead) => out.write(`${JSON.stringify({ event: 'waiting', ahead })}\n`), done: () => undefined };
   if (deps.globals.quiet) return { update: () => undefined, done: () => undefined };
   if (out.isTTY) {
     let drawn = false;

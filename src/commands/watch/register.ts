@@ -12,6 +12,11 @@ export function registerWatch(program: Command, runner: Runner): void {
     .action(async (sha: string | undefined, opts: { appearTimeout: string; interval: string }, command: Command) => {
       const appearTimeout = parseNonNegative('--appear-timeout', opts.appearTimeout, 86_400);
       const intervalMs = parseNonNegative('--interval', opts.interval, 60) * 1000;
-      await runner(command, async (deps) => (await import('./index.js')).runWatch({ commit: sha, appearTimeout, intervalMs: Math.max(50, intervalMs) }, deps));
+      await runner(command, async (deps) =>
+        (await import('./index.js')).runWatch(
+          { commit: sha, appearTimeout, intervalMs: Math.max(50, intervalMs) },
+          deps,
+        ),
+      );
     });
 }

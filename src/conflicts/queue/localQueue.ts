@@ -42,7 +42,12 @@ export class LocalPushQueue implements PushQueue {
     await writeFile(join(folder, 'key.json'), `${JSON.stringify(key)}\n`).catch(() => undefined);
     const pid = this.options.pid ?? process.pid;
     const started = now();
-    const mine = await takeTicket(folder, { pid, startTime: processStartTime(pid), host: hostname(), joinedAt: new Date(started).toISOString() });
+    const mine = await takeTicket(folder, {
+      pid,
+      startTime: processStartTime(pid),
+      host: hostname(),
+      joinedAt: new Date(started).toISOString(),
+    });
     const release = once(() => removeTicket(join(folder, mine)));
     const wake = new Waker(folder, pollMs);
     const headSince = new Map<string, number>();
@@ -123,7 +128,10 @@ class Waker {
   private pending: (() => void) | null = null;
   private dirty = false;
 
-  constructor(folder: string, private readonly pollMs: number) {
+  constructor(
+    folder: string,
+    private readonly pollMs: number,
+  ) {
     try {
       this.watcher = watch(folder, { persistent: false }, () => this.fire());
       this.watcher.on('error', () => this.close());

@@ -28,7 +28,11 @@ export function fileListCache(dir: string, ttlMs: number, now: () => number): Li
       const file = join(dir, `${key.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
       let release: (() => Promise<void>) | null = null;
       try {
-        release = await lockfile.lock(file, { realpath: false, stale: 10_000, retries: { retries: 100, minTimeout: 10, maxTimeout: 100 } });
+        release = await lockfile.lock(file, {
+          realpath: false,
+          stale: 10_000,
+          retries: { retries: 100, minTimeout: 10, maxTimeout: 100 },
+        });
       } catch {
         return fetch(); // cannot share now: fetching alone is still correct
       }
@@ -36,15 +40,27 @@ export function fileListCache(dir: string, ttlMs: number, now: () => number): Li
         const entry = readEntry(file);
         const t = now();
         if (entry?.blockedUntil && entry.blockedUntil > t) {
-          return { kind: 'retry', reason: entry.reason ?? 'rate limited', waitMs: entry.blockedUntil - t, transient: false, cached: true };
+          return {
+            kind: 'retry',
+            reason: entry.reason ?? 'rate limited',
+            waitMs: entry.blockedUntil - t,
+            transient: false,
+            cached: true,
+          };
         }
         if (entry?.body !== undefined && t - entry.fetchedAt >= 0 && t - entry.fetchedAt < ttlMs) {
           return { kind: 'ok', body: entry.body, waitMs: 0, cached: true };
         }
         const result = await fetch();
         const at = now();
-        if (result.kind === 'ok') save(file, { fetchedAt: at, body: result.body, ...(result.waitMs > 0 ? { blockedUntil: at + result.waitMs } : {}) });
-        else if (result.kind === 'retry' && !result.transient && result.waitMs) save(file, { fetchedAt: at, blockedUntil: at + result.waitMs, reason: result.reason });
+        if (result.kind === 'ok')
+          save(file, {
+            fetchedAt: at,
+            body: result.body,
+            ...(result.waitMs > 0 ? { blockedUntil: at + result.waitMs } : {}),
+          });
+        else if (result.kind === 'retry' && !result.transient && result.waitMs)
+          save(file, { fetchedAt: at, blockedUntil: at + result.waitMs, reason: result.reason });
         return result;
       } finally {
         await release().catch(() => undefined);

@@ -3,7 +3,14 @@
 import { getJson, type HttpResult } from './http.js';
 import { Gate } from './gate.js';
 import { noCache, type ListCache } from './cache.js';
-import { deploymentSchema, listSchema, logsSchema, type Deployment, type DeploymentList, type LogUrls } from './schema.js';
+import {
+  deploymentSchema,
+  listSchema,
+  logsSchema,
+  type Deployment,
+  type DeploymentList,
+  type LogUrls,
+} from './schema.js';
 import * as msg from '../../core/messages.js';
 
 export interface ClientOptions {
@@ -19,7 +26,9 @@ export interface ClientOptions {
 
 export type LogType = 'BUILD' | 'DEPLOY' | 'RUN';
 
-export type Answer<T> = { ok: true; value: T } | { ok: false; reason: string; permanent: boolean; retryAfterMs?: number; status?: number };
+export type Answer<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: string; permanent: boolean; retryAfterMs?: number; status?: number };
 
 export class DoClient {
   readonly gate: Gate;
@@ -33,7 +42,10 @@ export class DoClient {
   async listPage(page: number, signal?: AbortSignal): Promise<Answer<DeploymentList>> {
     const url = `${this.base}/deployments?page=${page}&per_page=${this.opts.perPage}`;
     const cache = this.opts.cache ?? noCache;
-    return this.call(() => cache.get(`do-${this.opts.appId}-p${page}-n${this.opts.perPage}`, () => this.get(url, signal)), (b) => listSchema.safeParse(b));
+    return this.call(
+      () => cache.get(`do-${this.opts.appId}-p${page}-n${this.opts.perPage}`, () => this.get(url, signal)),
+      (b) => listSchema.safeParse(b),
+    );
   }
 
   async deployment(id: string, signal?: AbortSignal): Promise<Answer<Deployment>> {
@@ -46,7 +58,10 @@ export class DoClient {
    */
   async logUrls(id: string, type: LogType, follow: boolean, signal?: AbortSignal): Promise<Answer<LogUrls | null>> {
     const url = `${this.base}/deployments/${encodeURIComponent(id)}/logs?type=${type}&follow=${follow}`;
-    const answer = await this.call(() => this.get(url, signal), (b) => logsSchema.safeParse(b));
+    const answer = await this.call(
+      () => this.get(url, signal),
+      (b) => logsSchema.safeParse(b),
+    );
     return !answer.ok && answer.status === 400 ? { ok: true, value: null } : answer;
   }
 
@@ -54,7 +69,14 @@ export class DoClient {
     return getJson(url, { token: this.opts.token, timeoutMs: this.opts.timeoutMs, now: this.opts.now, signal });
   }
 
-  private async call<T>(request: () => Promise<HttpResult>, parse: (body: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } }): Promise<Answer<T>> {
+  private async call<T>(
+    request: () => Promise<HttpResult>,
+    parse: (
+      body: unknown,
+    ) =>
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } },
+  ): Promise<Answer<T>> {
     const wait = this.gate.waitMs();
     if (wait > 0) return { ok: false, reason: msg.doWaiting(wait), permanent: false, retryAfterMs: wait };
     const result = await request();
@@ -64,10 +86,16 @@ export class DoClient {
         const parsed = parse(result.body);
         if (parsed.success) return { ok: true, value: parsed.data };
         const issue = parsed.error.issues[0];
-        return { ok: false, reason: msg.doUnexpectedShape(issue ? `${issue.path.join('.') || '(top)'}: ${issue.message}` : 'unknown'), permanent: false, retryAfterMs: this.gate.failed() };
+        return {
+          ok: false,
+          reason: msg.doUnexpectedShape(issue ? `${issue.path.join('.') || '(top)'}: ${issue.message}` : 'unknown'),
+          permanent: false,
+          retryAfterMs: this.gate.failed(),
+        };
       }
       case 'retry':
-        if (result.transient) return { ok: false, reason: result.reason, permanent: false, retryAfterMs: this.gate.failed() };
+        if (result.transient)
+          return { ok: false, reason: result.reason, permanent: false, retryAfterMs: this.gate.failed() };
         this.gate.rateLimited(result.waitMs);
         return { ok: false, reason: result.reason, permanent: false, retryAfterMs: this.gate.waitMs() };
       case 'denied':

@@ -37,7 +37,8 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | null {
     if (Number.isFinite(date)) return Math.max(0, date - nowMs);
   }
   const reset = Number(headers.get('ratelimit-reset'));
-  if (headers.get('ratelimit-reset') !== null && Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - nowMs);
+  if (headers.get('ratelimit-reset') !== null && Number.isFinite(reset) && reset > 0)
+    return Math.max(0, reset * 1000 - nowMs);
   return null;
 }
 
@@ -54,10 +55,19 @@ export async function getJson(url: string, opts: HttpOptions): Promise<HttpResul
   }
   const text = res.text;
   const now = opts.now();
-  if (res.status === 401 || res.status === 403) return { kind: 'denied', reason: msg.doDenied(res.status, errorText(text)) };
-  if (res.status === 429) return { kind: 'retry', reason: msg.doRateLimited(errorText(text)), waitMs: retryAfterMs(res.headers, now), transient: false };
-  if (res.status >= 500) return { kind: 'retry', reason: msg.doServerError(res.status, errorText(text)), waitMs: null, transient: true };
-  if (res.status < 200 || res.status > 299) return { kind: 'client', status: res.status, reason: msg.doClientError(res.status, errorText(text)) };
+  if (res.status === 401 || res.status === 403)
+    return { kind: 'denied', reason: msg.doDenied(res.status, errorText(text)) };
+  if (res.status === 429)
+    return {
+      kind: 'retry',
+      reason: msg.doRateLimited(errorText(text)),
+      waitMs: retryAfterMs(res.headers, now),
+      transient: false,
+    };
+  if (res.status >= 500)
+    return { kind: 'retry', reason: msg.doServerError(res.status, errorText(text)), waitMs: null, transient: true };
+  if (res.status < 200 || res.status > 299)
+    return { kind: 'client', status: res.status, reason: msg.doClientError(res.status, errorText(text)) };
   try {
     return { kind: 'ok', body: JSON.parse(text), waitMs: rateLimitWait(res.headers, now) };
   } catch {
@@ -66,7 +76,11 @@ export async function getJson(url: string, opts: HttpOptions): Promise<HttpResul
 }
 
 /** GET a pre-signed log URL: never with the token (it would leak it to the storage host). */
-export async function getText(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+export async function getText(
+  url: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
   try {
     const res = await get(url, { 'user-agent': 'deploy-watch' }, timeoutMs, signal);
     if (res.status < 200 || res.status > 299) return { ok: false, reason: `HTTP ${res.status}` };

@@ -9,7 +9,12 @@ import * as msg from '../../core/messages.js';
 export type LiveResult = { ok: true } | { ok: false; reason: string; unsupported?: boolean };
 
 /** Resolves when the stream ends; `idleMs` without a byte counts as a failure, not a hang. */
-export function followLiveLog(url: string, onText: (text: string) => void, idleMs: number, signal?: AbortSignal): Promise<LiveResult> {
+export function followLiveLog(
+  url: string,
+  onText: (text: string) => void,
+  idleMs: number,
+  signal?: AbortSignal,
+): Promise<LiveResult> {
   return new Promise((resolve) => {
     let target: URL;
     try {
@@ -17,8 +22,10 @@ export function followLiveLog(url: string, onText: (text: string) => void, idleM
     } catch {
       return resolve({ ok: false, reason: `not a URL: ${url.slice(0, 80)}` });
     }
-    if (target.protocol === 'wss:' || target.protocol === 'ws:') return resolve({ ok: false, reason: msg.LIVE_LOG_UNSUPPORTED, unsupported: true });
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') return resolve({ ok: false, reason: `unsupported scheme ${target.protocol}` });
+    if (target.protocol === 'wss:' || target.protocol === 'ws:')
+      return resolve({ ok: false, reason: msg.LIVE_LOG_UNSUPPORTED, unsupported: true });
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      return resolve({ ok: false, reason: `unsupported scheme ${target.protocol}` });
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     let done = false;
     const finish = (result: LiveResult) => {

@@ -16,7 +16,6 @@ export interface LogBudget {
   timeoutMs: number;
 }
 
-
 type Stage = { kind: 'text'; text: string } | { kind: 'never-ran' } | { kind: 'missing'; reason: string };
 
 /** While `historic_urls` is empty, ask again this often. */
@@ -24,13 +23,21 @@ export const NOT_ARCHIVED_RETRY_MS = 2_000;
 const URL_RETRY_BASE_MS = 1_000;
 const URL_RETRY_CAP_MS = 15_000;
 
-export async function fetchLogsWithin(client: DoClient, deploymentId: string, types: readonly LogType[], budget: LogBudget): Promise<FetchedLogs> {
+export async function fetchLogsWithin(
+  client: DoClient,
+  deploymentId: string,
+  types: readonly LogType[],
+  budget: LogBudget,
+): Promise<FetchedLogs> {
   const deadline = budget.now() + budget.budgetMs;
   const parts: string[] = [];
   const reasons: string[] = [];
   for (const type of types) {
     const stage = await fetchStage(client, deploymentId, type, deadline, budget);
-    if (stage.kind === 'text') parts.push(`${msg.logHeader(type, deploymentId)}\n${stage.text}${stage.text.endsWith('\n') || stage.text === '' ? '' : '\n'}`);
+    if (stage.kind === 'text')
+      parts.push(
+        `${msg.logHeader(type, deploymentId)}\n${stage.text}${stage.text.endsWith('\n') || stage.text === '' ? '' : '\n'}`,
+      );
     else if (stage.kind === 'missing') {
       parts.push(`${msg.logHeaderMissing(type, deploymentId, stage.reason)}\n`);
       reasons.push(`${type}: ${stage.reason}`);
@@ -76,7 +83,11 @@ async function fetchStage(client: DoClient, id: string, type: LogType, deadline:
 }
 
 /** Every part, in order; the first failure fails the stage (the URLs are asked for again). */
-async function readAll(urls: readonly string[], b: LogBudget, deadline: number): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+async function readAll(
+  urls: readonly string[],
+  b: LogBudget,
+  deadline: number,
+): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
   const parts: string[] = [];
   for (const url of urls) {
     // A slow storage host must not keep the monitor far past its budget.

@@ -12,12 +12,20 @@ export interface HttpAnswer {
 const MAX_BODY = 16 * 1024 * 1024;
 
 export class RequestFailed extends Error {
-  constructor(message: string, readonly timedOut: boolean) {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+  ) {
     super(message);
   }
 }
 
-export function get(url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
+export function get(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     let target: URL;
     try {
@@ -25,7 +33,8 @@ export function get(url: string, headers: Record<string, string>, timeoutMs: num
     } catch {
       return reject(new RequestFailed(`not a URL: ${url.slice(0, 80)}`, false));
     }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') return reject(new RequestFailed(`unsupported scheme ${target.protocol}`, false));
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      return reject(new RequestFailed(`unsupported scheme ${target.protocol}`, false));
     if (signal?.aborted) return reject(new RequestFailed('aborted', false));
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(target, { method: 'GET', headers, agent: false }, (res) => {
@@ -38,7 +47,11 @@ export function get(url: string, headers: Record<string, string>, timeoutMs: num
       });
       res.on('end', () => {
         finish();
-        resolve({ status: res.statusCode ?? 0, headers: toHeaders(res.headers), text: Buffer.concat(chunks).toString('utf8') });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: toHeaders(res.headers),
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
       });
       res.on('error', fail);
     });

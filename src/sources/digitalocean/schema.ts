@@ -59,7 +59,10 @@ export type Deployment = z.infer<typeof deploymentSchema>;
 export const listSchema = z
   .object({
     deployments: z.array(deploymentSchema).nullish(),
-    links: z.object({ pages: z.object({ next: z.string().optional() }).passthrough().nullish() }).passthrough().nullish(),
+    links: z
+      .object({ pages: z.object({ next: z.string().optional() }).passthrough().nullish() })
+      .passthrough()
+      .nullish(),
     meta: z.object({ total: z.number().optional() }).passthrough().nullish(),
   })
   .passthrough();

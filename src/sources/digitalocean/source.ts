@@ -58,7 +58,14 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       if (!one.ok) return unavailable(one);
       current = one.value;
     }
-    if (!current) return { kind: 'state', state: 'pending', phase: null, deploymentId: null, message: msg.DO_WAITING_FOR_DEPLOYMENT };
+    if (!current)
+      return {
+        kind: 'state',
+        state: 'pending',
+        phase: null,
+        deploymentId: null,
+        message: msg.DO_WAITING_FOR_DEPLOYMENT,
+      };
     if (followed) followed = current;
     else own = current;
     return describe(current, list, ctx);
@@ -73,9 +80,21 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     if (state === 'failed' || state === 'canceled') {
       // The logs come after the outcome is recorded (fetchLogs below): nobody waits for them.
       const step = state === 'failed' ? failedStep(d) : null;
-      return { kind: 'state', state, phase, deploymentId: d.id, message: note(state === 'failed' ? msg.doFailedAt(step) : msg.DO_CANCELED) };
+      return {
+        kind: 'state',
+        state,
+        phase,
+        deploymentId: d.id,
+        message: note(state === 'failed' ? msg.doFailedAt(step) : msg.DO_CANCELED),
+      };
     }
-    return { kind: 'state', state, phase, deploymentId: d.id, message: note(state === 'success' ? null : progressText(d)) };
+    return {
+      kind: 'state',
+      state,
+      phase,
+      deploymentId: d.id,
+      message: note(state === 'success' ? null : progressText(d)),
+    };
   }
 
   async function supersede(d: Deployment, list: Deployment[], ctx: ObserveContext): Promise<Observation> {
@@ -92,12 +111,31 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       }
     }
     const last = newer[newer.length - 1];
-    if (!last) return { kind: 'state', state: 'deploying', phase: 'SUPERSEDED', deploymentId: d.id, message: msg.DO_SUPERSEDED_WAITING };
-    return { kind: 'state', state: 'superseded', phase: 'SUPERSEDED', deploymentId: d.id, message: msg.doSupersededWithout(last.id, commitOf(last)) };
+    if (!last)
+      return {
+        kind: 'state',
+        state: 'deploying',
+        phase: 'SUPERSEDED',
+        deploymentId: d.id,
+        message: msg.DO_SUPERSEDED_WAITING,
+      };
+    return {
+      kind: 'state',
+      state: 'superseded',
+      phase: 'SUPERSEDED',
+      deploymentId: d.id,
+      message: msg.doSupersededWithout(last.id, commitOf(last)),
+    };
   }
 
   function fetchLogs(req: LogRequest): Promise<FetchedLogs> {
-    return fetchLogsWithin(client, req.deploymentId, ['BUILD', 'DEPLOY'], { budgetMs: req.budgetMs, now: opts.now, sleep: req.sleep, signal: req.signal, timeoutMs: opts.timeoutMs });
+    return fetchLogsWithin(client, req.deploymentId, ['BUILD', 'DEPLOY'], {
+      budgetMs: req.budgetMs,
+      now: opts.now,
+      sleep: req.sleep,
+      signal: req.signal,
+      timeoutMs: opts.timeoutMs,
+    });
   }
 
   return { name: 'digitalocean', observe, fetchLogs };
