@@ -51,7 +51,7 @@ async function pushCommit(world: World, file: string, content: string, message: 
 }
 
 async function main(): Promise<number> {
-  say(bold('deploy-watch demo') + ' — everything runs on 127.0.0.1; nothing real is deployed.');
+  say(`${bold('deploy-watch demo')} — everything runs on 127.0.0.1; nothing real is deployed.`);
   const world = await createWorld();
   let cleaned = false;
   const cleanup = async () => {

@@ -81,7 +81,7 @@ export async function createWorld(): Promise<World> {
   git(dir, ['commit', '-q', '-m', 'Set up the shop with deploy-watch']);
   git(dir, ['push', '-q', '--no-verify', '-u', 'origin', 'main']);
 
-  const simulator = simulateDeployOnPush(remote, timeline, t0, (args) => git(remote, args));
+  const simulator = simulateDeployOnPush(timeline, t0, (args) => git(remote, args));
   return {
     root,
     dir,
@@ -100,12 +100,7 @@ export async function createWorld(): Promise<World> {
 }
 
 /** Polls the remote's main; each new tip becomes a deployment that builds, then goes live or fails. */
-function simulateDeployOnPush(
-  remote: string,
-  timeline: Timeline,
-  t0: number,
-  git: (args: string[]) => string,
-): NodeJS.Timeout {
+function simulateDeployOnPush(timeline: Timeline, t0: number, git: (args: string[]) => string): NodeJS.Timeout {
   let seen = safe(() => git(['rev-parse', 'refs/heads/main']));
   let n = 0;
   const timer = setInterval(() => {

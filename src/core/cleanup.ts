@@ -49,7 +49,7 @@ export function cleanupOlderThan(
     const path = join(dir, name);
     const run = RUN_FILE.exec(name);
     const match = run ?? TEMP_FILE.exec(name);
-    let stat;
+    let stat: ReturnType<typeof lstatSync>;
     try {
       stat = lstatSync(path);
     } catch {

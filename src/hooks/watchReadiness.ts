@@ -23,7 +23,7 @@ export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): 
   if (stateProblem) return { ok: false, line: (short) => msg.hookStateDirUnusable(short, stateProblem) };
   const { loadConfig } = await load<typeof import('../core/config.js')>('core/config.js');
   const { noSourceReason } = await load<typeof import('../sources/configured.js')>('sources/configured.js');
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(topLevel, env);
   } catch (error) {

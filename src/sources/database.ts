@@ -98,7 +98,7 @@ function mapResult(result: pg.QueryResult<unknown[]>, states: DatabaseSourceOpti
   const row = result.rows[0];
   if (!row) return { kind: 'state', state: 'pending', phase: null, deploymentId: null };
   const named = fields.findIndex((field) => field.name === 'status');
-  const value = toText(row[named >= 0 ? named : 0]);
+  const value = toText(row[Math.max(named, 0)]);
   if (value === null)
     return { kind: 'state', state: 'pending', phase: null, deploymentId: null, message: msg.DB_NULL_STATUS };
   const idIndex = fields.findIndex((field) => field.name === 'deployment_id' || field.name === 'id');

@@ -21,7 +21,7 @@ export function parseJsonPath(path: string): PathStep[] | string {
       steps.push(Number(match[1]));
       rest = rest.slice(match[0].length);
     } else if ((match = QUOTED.exec(rest))) {
-      steps.push(unescape(match[1] ?? match[2] ?? ''));
+      steps.push(unescapeQuoted(match[1] ?? match[2] ?? ''));
       rest = rest.slice(match[0].length);
     } else {
       return `cannot be read at "${rest.slice(0, 20)}": use .name, [0] or ["name"] steps`;
@@ -31,7 +31,7 @@ export function parseJsonPath(path: string): PathStep[] | string {
   return steps;
 }
 
-function unescape(quoted: string): string {
+function unescapeQuoted(quoted: string): string {
   return quoted.replace(/\\(.)/g, '$1');
 }
 
@@ -44,7 +44,7 @@ export function readJsonPath(value: unknown, steps: readonly PathStep[]): unknow
       current = current[step];
     } else {
       if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
-      if (!Object.prototype.hasOwnProperty.call(current, step)) return undefined;
+      if (!Object.hasOwn(current, step)) return undefined;
       current = (current as Record<string, unknown>)[step];
     }
   }

@@ -117,9 +117,9 @@ describe('doctor', () => {
     assert.equal(r.code, 1);
     assert.match(
       r.stdout,
-      /✗ pre-push hook: git does not run Husky's hooks \(core\.hooksPath is unset\)\n    fix: Run: npx husky/,
+      /✗ pre-push hook: git does not run Husky's hooks \(core\.hooksPath is unset\)\n {4}fix: Run: npx husky/,
     );
-    assert.match(r.stdout, /✗ DigitalOcean token: rejected \(HTTP 401\)\n    fix: The token is wrong/);
+    assert.match(r.stdout, /✗ DigitalOcean token: rejected \(HTTP 401\)\n {4}fix: The token is wrong/);
     assert.match(r.stdout, /✗ health endpoint: .*503/);
     assert.match(r.stdout, /✗ database: /);
     assert.ok(!r.stdout.includes('sekrit') && !r.stdout.includes('dop_v1_wrong'), 'no secret printed');

@@ -17,8 +17,7 @@ import { VirtualClock } from '../helpers/virtualClock.js';
 import { cliWorld, strayProcesses } from './cliWorld.js';
 import { T0, world, type World } from './world.js';
 
-const BUILD_LOG =
-  Array.from({ length: 30 }, (_, i) => `build line ${i + 1}`).join('\n') + '\nnpm ERR! Missing script: "build"\n';
+const BUILD_LOG = `${Array.from({ length: 30 }, (_, i) => `build line ${i + 1}`).join('\n')}\nnpm ERR! Missing script: "build"\n`;
 
 after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may outlive the tests'));
 

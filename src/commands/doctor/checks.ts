@@ -2,7 +2,6 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../core/config.js';
-import type { Deps } from '../../core/deps.js';
 import { redactText } from '../../core/redact.js';
 
 export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'skip';
@@ -44,7 +43,7 @@ export function checkHooks(topLevel: string, hooksPath: string | null): CheckRes
     );
   if ((statSync(hook).mode & 0o111) === 0)
     return fail(name, '.husky/pre-push is not executable', 'Run: chmod +x .husky/pre-push');
-  if (!hooksPath || !hooksPath.replace(/\/+$/, '').endsWith('.husky/_')) {
+  if (!hooksPath?.replace(/\/+$/, '').endsWith('.husky/_')) {
     return fail(
       name,
       `git does not run Husky's hooks (core.hooksPath is ${hooksPath ?? 'unset'})`,
