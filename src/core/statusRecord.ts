@@ -16,14 +16,9 @@ export const STATES = [
 ] as const;
 export type DeployState = (typeof STATES)[number];
 
-export const FINAL_STATES: ReadonlySet<DeployState> = new Set([
-  'success',
-  'failed',
-  'canceled',
-  'superseded',
-  'timeout',
-  'stopped',
-]);
+/** Every state but these three ends the run. */
+const IN_PROGRESS_STATES: readonly DeployState[] = ['pending', 'building', 'deploying'];
+export const FINAL_STATES: ReadonlySet<DeployState> = new Set(STATES.filter((s) => !IN_PROGRESS_STATES.includes(s)));
 export const SOURCES = ['digitalocean', 'database', 'health'] as const;
 export type SourceName = (typeof SOURCES)[number];
 
