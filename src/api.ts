@@ -3,6 +3,8 @@
 import { exitCodeOf } from './conflicts/pushExitCode.js';
 import { checkPreconditions } from './conflicts/preconditions.js';
 import { pushWithRetry as pushRetrying, type PushReport } from './conflicts/pushWithRetry.js';
+import { machineQueue } from './conflicts/queue/machineQueue.js';
+import type { Turn } from './conflicts/queue/pushQueue.js';
 import { readRepoState } from './conflicts/repoState.js';
 import { realClock, realSleep } from './core/clock.js';
 import { resolveCommit } from './core/commitRef.js';
@@ -62,6 +64,11 @@ export async function pushWithRetry(
     remote?: string;
     branch?: string;
     onRetry?: (attempt: number, reason: string, delayMs: number) => void;
+    /** false: race the other pushers instead of taking turns in this machine's push queue (--no-queue). */
+    queue?: boolean;
+    /** Told how many pushes are ahead while it waits for its turn; aborting `signal` gives the ticket back. */
+    onWait?: (ahead: number) => void;
+    signal?: AbortSignal;
   } = {},
 ): Promise<PushResult> {
   const { env, repo } = openRepo(options);
@@ -69,14 +76,32 @@ export async function pushWithRetry(
   const pre = checkPreconditions(await readRepoState(git), { remote: options.remote, branch: options.branch });
   if (!pre.ok) return { outcome: 'refused', exitCode: pre.exitCode, message: pre.message };
   const { conflicts } = loadConfig(repo.topLevel, env);
-  const report = await pushRetrying(pre.target, conflicts, {
-    git,
-    topLevel: repo.topLevel,
-    sleep: realSleep,
-    random: Math.random,
-    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
-  });
-  return { ...report, exitCode: exitCodeOf(report) };
+  let turn: Turn | null = null;
+  if (options.queue !== false) {
+    const line = await machineQueue(git, repo.topLevel, pre.target, {
+      env,
+      now: realClock.now,
+      turnTimeoutSeconds: conflicts.turnTimeout,
+    });
+    turn = await line.queue.enter(line.key, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onWait ? { onWait: options.onWait } : {}),
+    });
+  }
+  try {
+    const report = await pushRetrying(pre.target, conflicts, {
+      git,
+      topLevel: repo.topLevel,
+      sleep: realSleep,
+      random: Math.random,
+      // The remote has it: the next in line can start while this one checks that it landed.
+      onAccepted: async () => void (await turn?.release()),
+      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    });
+    return { ...report, exitCode: exitCodeOf(report) };
+  } finally {
+    await turn?.release();
+  }
 }
 
 export type { Evaluation, MonitorEntry, PushReport, RepoOptions, StopResult };

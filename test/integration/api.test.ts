@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
+import { machineQueue } from '../../src/conflicts/queue/machineQueue.js';
+import { createGit } from '../../src/core/git.js';
 import { checkDeployment, listMonitors, pushWithRetry, stopMonitor, waitForDeployment } from '../../src/index.js';
 import { writeFileSync } from 'node:fs';
 import { git } from '../helpers/repo.js';
@@ -63,5 +65,35 @@ describe('library API', () => {
     const refused = await pushWithRetry(opts);
     assert.equal(refused.outcome, 'refused');
     assert.equal(refused.exitCode, 10);
+  });
+  it('pushWithRetry takes its turn in the machine push queue: it waits while another holds the turn', async () => {
+    const opts = { cwd: repo.dir, env: repo.env };
+    repo.git('checkout', '--', 'ROADMAP.md'); // the test before left it dirty on purpose
+    repo.commit('queued');
+    const line = await machineQueue(
+      createGit(repo.dir, repo.env),
+      repo.dir,
+      { remote: 'origin', branch: 'main' },
+      {
+        env: repo.env,
+        now: Date.now,
+        turnTimeoutSeconds: 60,
+      },
+    );
+    const held = await line.queue.enter(line.key);
+    const before = git(repo.remote, ['rev-parse', 'main'], repo.env);
+    const waits: number[] = [];
+    const result = await pushWithRetry({
+      ...opts,
+      onWait: (ahead) => {
+        waits.push(ahead);
+        // While it waits nothing has been pushed; then the holder gives the turn back.
+        assert.equal(git(repo.remote, ['rev-parse', 'main'], repo.env), before);
+        void held.release();
+      },
+    });
+    assert.equal(result.outcome, 'pushed', JSON.stringify(result));
+    assert.deepEqual(waits, [1]);
+    assert.equal(git(repo.remote, ['rev-parse', 'main'], repo.env), repo.git('rev-parse', 'HEAD'));
   });
 });

@@ -10,10 +10,8 @@ import { readRepoState } from '../../conflicts/repoState.js';
 import * as msg from '../../core/messages.js';
 import { exitCodeOf } from '../../conflicts/pushExitCode.js';
 import { PUSH_EXIT } from '../../core/exitCodes.js';
-import { LocalPushQueue } from '../../conflicts/queue/localQueue.js';
-import type { PushQueue, Turn } from '../../conflicts/queue/pushQueue.js';
-import { cacheDirFor } from '../../conflicts/queue/queueDir.js';
-import { queueKeyFor } from '../../conflicts/queue/queueKey.js';
+import { machineQueue } from '../../conflicts/queue/machineQueue.js';
+import type { PushQueue, QueueKey, Turn } from '../../conflicts/queue/pushQueue.js';
 import { renderHuman, renderJson } from './render.js';
 import { waitingView } from './waiting.js';
 
@@ -48,14 +46,12 @@ export async function runPush(
   const { conflicts } = await deps.config();
   let turn: Turn | null = null;
   if (options.queue !== false) {
-    const line =
-      queue ??
-      new LocalPushQueue({
-        cacheDir: cacheDirFor(deps.env),
-        now: deps.now,
-        turnTimeoutMs: conflicts.turnTimeout * 1000,
-      });
-    turn = await waitForTurn(line, await queueKeyFor(git, topLevel, pre.target.remote, pre.target.branch), deps);
+    const line = await machineQueue(git, topLevel, pre.target, {
+      env: deps.env,
+      now: deps.now,
+      turnTimeoutSeconds: conflicts.turnTimeout,
+    });
+    turn = await waitForTurn(queue ?? line.queue, line.key, deps);
     if (!turn) {
       if (deps.globals.json)
         deps.stdout.write(
@@ -85,11 +81,7 @@ export function withoutAutoMaintenance(env: NodeJS.ProcessEnv): NodeJS.ProcessEn
 }
 
 /** Waits in line; null when Ctrl-C (or SIGTERM) came first, with the ticket already given back. */
-async function waitForTurn(
-  queue: PushQueue,
-  key: Awaited<ReturnType<typeof queueKeyFor>>,
-  deps: Deps,
-): Promise<Turn | null> {
+async function waitForTurn(queue: PushQueue, key: QueueKey, deps: Deps): Promise<Turn | null> {
   const abort = new AbortController();
   const onSignal = () => abort.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
