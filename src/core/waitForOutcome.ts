@@ -27,7 +27,11 @@ export async function waitForOutcome(
   let started = false;
   let triedToWatch = false;
   for (;;) {
-    if (evaluation.exitCode === EXIT.success || evaluation.exitCode === EXIT.failed) return evaluation;
+    if (evaluation.exitCode === EXIT.success) return evaluation;
+    // A failure is final at once, but its build log is the answer the caller waits for: while the monitor
+    // is still fetching it, keep waiting for it within the same deadline.
+    if (evaluation.exitCode === EXIT.failed && (!logsPending(evaluation, clock.now()) || clock.now() >= deadline))
+      return evaluation;
     if (evaluation.outcome === 'not_found') {
       if (opts.ensureWatched && !triedToWatch && evaluation.unknown !== 'corrupt') {
         triedToWatch = true;
@@ -41,4 +45,12 @@ export async function waitForOutcome(
     await clock.sleep(Math.min(interval, Math.max(0, deadline - clock.now())));
     evaluation = await evaluate(store, sha);
   }
+}
+
+/** Logs still being fetched within their budget (past `until` the monitor has given up, or died). */
+function logsPending(evaluation: Evaluation, now: number): boolean {
+  const logs = evaluation.record?.logs;
+  if (logs?.state !== 'fetching') return false;
+  const until = Date.parse(logs.until ?? '');
+  return !Number.isFinite(until) || now < until;
 }

@@ -54,4 +54,52 @@ describe('check --wait (driven clock)', () => {
       done();
     }
   });
+
+  it('a failure whose logs are still being fetched: waits for the logs, then answers with them', async () => {
+    const { deps, store, done } = await inProgress('building');
+    try {
+      const start = deps.now();
+      const iso = (ms: number) => new Date(ms).toISOString();
+      await store.write({
+        ...newRecord({ sha: SHA, state: 'failed' }, 'x'),
+        logs: { state: 'fetching', until: iso(start + 120_000), reason: null },
+      });
+      deps.onTick = async (now) => {
+        if (now - start >= 7_000)
+          await store.write({
+            ...newRecord({ sha: SHA, state: 'failed' }, 'x'),
+            logs: { state: 'fetched', until: null, reason: null },
+          });
+      };
+      const result = await waitForOutcome(store, SHA, 60_000, deps);
+      assert.equal(result.exitCode, 1);
+      assert.equal(result.record?.logs?.state, 'fetched');
+      assert.ok(deps.now() - start >= 7_000 && deps.now() - start <= 7_200, `answered after ${deps.now() - start} ms`);
+    } finally {
+      done();
+    }
+  });
+
+  it('a failure whose log budget has run out, or the wait: answers at once with exit 1', async () => {
+    const { deps, store, done } = await inProgress('building');
+    try {
+      const start = deps.now();
+      const record = newRecord({ sha: SHA, state: 'failed' }, 'x');
+      await store.write({
+        ...record,
+        logs: { state: 'fetching', until: new Date(start - 1).toISOString(), reason: null },
+      });
+      assert.equal((await waitForOutcome(store, SHA, 60_000, deps)).exitCode, 1);
+      assert.equal(deps.now(), start, 'past its budget nobody fetches: no wait');
+      await store.write({
+        ...record,
+        logs: { state: 'fetching', until: new Date(start + 120_000).toISOString(), reason: null },
+      });
+      const result = await waitForOutcome(store, SHA, 10_000, deps);
+      assert.equal(result.exitCode, 1);
+      assert.equal(deps.now() - start, 10_000, 'the wait ends at its own deadline');
+    } finally {
+      done();
+    }
+  });
 });
