@@ -80,7 +80,7 @@ async function attempts(target: PushTarget, policy: RetryPolicy, env: PushEnv, s
   };
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     const log = (entry: Omit<AttemptLog, 'attempt'>) => report.attempts.push({ attempt, ...entry });
-    const fetched = await fetch(git, target, upstream);
+    const fetched = await fetchUpstream(git, target, upstream);
     if (fetched.error) {
       log({ result: 'failed', reason: fetched.error });
       return finish('failed', { reason: `git fetch ${target.remote} ${target.branch}: ${fetched.error}` });
@@ -136,7 +136,11 @@ async function attempts(target: PushTarget, policy: RetryPolicy, env: PushEnv, s
   return finish('gave-up', { reason: report.reason });
 }
 
-async function fetch(git: Git, target: PushTarget, upstream: string): Promise<{ exists: boolean; error?: string }> {
+async function fetchUpstream(
+  git: Git,
+  target: PushTarget,
+  upstream: string,
+): Promise<{ exists: boolean; error?: string }> {
   const refspec = `+refs/heads/${target.branch}:${upstream}`;
   const r = await git.run(['fetch', '--quiet', '--no-tags', target.remote, refspec], { allowFailure: true });
   if (r.exitCode === 0) return { exists: true };
@@ -160,7 +164,7 @@ async function verify(
   upstream: string,
   finish: (o: PushReport['outcome'], e?: Partial<PushReport>) => Promise<PushReport>,
 ) {
-  const fetched = await fetch(git, target, upstream);
+  const fetched = await fetchUpstream(git, target, upstream);
   if (fetched.exists && (await isAncestor(git, 'HEAD', upstream))) {
     return finish('pushed', { remoteSha: (await git.run(['rev-parse', 'HEAD'])).stdout.trim() });
   }
