@@ -4,7 +4,9 @@
 // forced with DEPLOY_WATCH_BRANCH) is shown beside it. Medians of interleaved runs, one process.
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { killUnder, makeHookedRepo, processesUnder } from '../support/hooks/hookedRepo.js';
+import { existsSync } from 'node:fs';
+import { CACHE_FILE } from '../src/hooks/hookCache.js';
+import { killUnder, makeHookedRepo, processesUnder, setConfig, startHealth } from '../support/hooks/hookedRepo.js';
 import { compare, fmt, timeCommand } from './timing.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -18,6 +20,11 @@ function quiet(root: string): void {
 }
 
 const repo = makeHookedRepo();
+// A configured source, as in a real repository: without one the hook says so on every push instead of
+// arming a watcher, and never hands the push to the shell path.
+const health = await startHealth();
+setConfig(repo, { health: { url: health.url } });
+repo.git('commit', '-q', '-am', 'bench: a health source');
 try {
   let n = 0;
   const pushNew = (args: string[], env: NodeJS.ProcessEnv = {}, branch = 'main') => {
@@ -31,6 +38,8 @@ try {
   };
   repo.git('branch', 'feat/bench');
   pushNew([]); // the first hooked push writes the shell's cache
+  if (!existsSync(join(repo.dir, '.git', CACHE_FILE)))
+    throw new Error('the first push wrote no cache: the shell path would not be measured');
   const input = `refs/heads/main ${'a'.repeat(40)} refs/heads/main ${'b'.repeat(40)}\n`;
   const medians = compare(
     {
@@ -75,4 +84,5 @@ try {
 } finally {
   killUnder(repo.root);
   repo.cleanup();
+  await health.close();
 }
