@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newRecord } from '../src/core/statusRecord.js';
-import { FileStatusStore } from '../src/core/statusStore.js';
+import { FileStatusStore } from '../src/core/fileStatusStore.js';
 import { makeRepo } from '../support/helpers/repo.js';
 import { compare, fmt, timeCommand } from './timing.js';
 

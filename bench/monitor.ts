@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileStatusStore } from '../src/core/statusStore.js';
+import { FileStatusStore } from '../src/core/fileStatusStore.js';
 import { runMonitor } from '../src/monitor/run.js';
 import type { Polling } from '../src/monitor/schedule.js';
-import { fileListCache } from '../src/sources/digitalocean/cache.js';
+import { memoryListCache } from '../src/sources/digitalocean/cache.js';
 import { createDigitalOceanSource } from '../src/sources/digitalocean/source.js';
 import { start, type FakeDeployment } from '../support/fakes/doApi.js';
 import { VirtualClock } from '../support/helpers/virtualClock.js';
@@ -38,7 +38,7 @@ async function simulate(polling: Polling, commits: number): Promise<{ requests: 
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-'));
   try {
     const store = new FileStatusStore(dir);
-    const cache = fileListCache(join(dir, 'cache'), Math.min(polling.fastInterval * 800, 4_000), clock.now);
+    const cache = memoryListCache(Math.min(polling.fastInterval * 800, 4_000), clock.now);
     const records = await clock.all(
       Array.from(
         { length: commits },

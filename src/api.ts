@@ -11,11 +11,14 @@ import { resolveCommit } from './core/commitRef.js';
 import { loadConfig } from './core/config.js';
 import { createGit } from './core/git.js';
 import {
-  listMonitors as listMonitorsIn,
-  stopMonitor as stopMonitorIn,
+  stopFollowing,
+  stopWatcher as stopWatcherIn,
+  watcherStatus as watcherStatusIn,
   type MonitorEntry,
+  type StopAllResult,
   type StopResult,
-} from './core/monitors.js';
+  type WatcherStatus,
+} from './monitor/control.js';
 import { evaluate, type Evaluation } from './core/outcome.js';
 import { waitForOutcome } from './core/waitForOutcome.js';
 import { openRepo, type RepoOptions } from './runtime.js';
@@ -39,19 +42,30 @@ export async function waitForDeployment(
   });
 }
 
-/** The monitors of this clone (live and stale), newest first. */
+/** The commits this clone's watcher follows (and stale ones), newest first. */
 export async function listMonitors(options: RepoOptions = {}): Promise<MonitorEntry[]> {
-  return listMonitorsIn(openRepo(options).store);
+  return (await watcherStatusIn(openRepo(options).store)).commits;
 }
 
-/** Stops a commit's monitor (SIGTERM, then SIGKILL after `graceMs`), like `manage stop`. */
+/** The watcher (PID, start, memory) and its commits, like `manage status --json`. */
+export async function watcherStatus(options: RepoOptions = {}): Promise<WatcherStatus> {
+  return watcherStatusIn(openRepo(options).store);
+}
+
+/** Stops following one commit (recorded `stopped`; the others go on), like `manage stop <sha>`. */
 export async function stopMonitor(
   commit: string,
   options: RepoOptions & { graceMs?: number } = {},
 ): Promise<StopResult> {
   const { store, kill } = openRepo(options);
   const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
-  return stopMonitorIn(sha, options.graceMs ?? 5000, { store, kill, ...realClock });
+  return stopFollowing(sha, options.graceMs ?? 5000, { store, kill, ...realClock });
+}
+
+/** Ends the watcher (SIGTERM, then SIGKILL after `graceMs`), every commit recorded `stopped`, like `manage stop --all`. */
+export async function stopWatcher(options: RepoOptions & { graceMs?: number } = {}): Promise<StopAllResult> {
+  const { store, kill } = openRepo(options);
+  return stopWatcherIn(options.graceMs ?? 5000, { store, kill, ...realClock });
 }
 
 export type PushResult =
@@ -104,4 +118,4 @@ export async function pushWithRetry(
   }
 }
 
-export type { Evaluation, MonitorEntry, PushReport, RepoOptions, StopResult };
+export type { Evaluation, MonitorEntry, PushReport, RepoOptions, StopAllResult, StopResult, WatcherStatus };

@@ -13,6 +13,7 @@ import { registerInit } from './commands/init/register.js';
 import { registerPush } from './commands/push/register.js';
 import { registerMergeDriver } from './commands/merge-driver/register.js';
 import { registerMonitor } from './commands/monitor/register.js';
+import { registerWatcher } from './commands/watcher/register.js';
 import { registerLogs } from './commands/logs/register.js';
 
 export function buildProgram(version: string, runner: Runner): Command {
@@ -40,6 +41,7 @@ export function buildProgram(version: string, runner: Runner): Command {
   registerPush(program, runner);
   registerMergeDriver(program, runner);
   registerMonitor(program, runner);
+  registerWatcher(program, runner);
   return program;
 }
 

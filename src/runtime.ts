@@ -13,7 +13,8 @@ import { discoverRepo, type RepoInfo } from './core/repo.js';
 import { readRepoFromFiles } from './core/repoFiles.js';
 import { spawnDetached } from './core/spawnDetached.js';
 import { stateDirFor, toolLogPath } from './core/stateDir.js';
-import { FileStatusStore, type StatusStore } from './core/statusStore.js';
+import { FileStatusStore } from './core/fileStatusStore.js';
+import type { StatusStore } from './core/statusStore.js';
 
 export interface Io {
   stdout: Output;
@@ -52,7 +53,7 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
   // Reading .git's files answers without starting git; git decides whenever they are unclear.
   const repo = lazy(() => readRepoFromFiles(cwd, io.env) ?? discoverRepo(git()));
   const stateDir = lazy(() => stateDirFor(repo(), io.env));
-  const store = lazy(() => new FileStatusStore(stateDir()));
+  const store = lazy(() => new FileStatusStore(stateDir(), realClock));
   const config = lazy(async () => (await load.config()).loadConfig(repo().topLevel, io.env));
   return {
     globals,

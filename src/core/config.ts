@@ -53,6 +53,8 @@ export const configSchema = z
         fastFor: z.number().nonnegative().default(60),
         slowInterval: positive.default(15),
         timeout: positive.default(1800),
+        // Seconds the watcher stays after its last commit ended, so the next push finds it running.
+        linger: z.number().nonnegative().max(3600).default(30),
       })
       .strict()
       .default({}),

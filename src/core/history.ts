@@ -1,5 +1,6 @@
 // Recent deployments of this clone, newest first: the data behind `check --all`.
-import { evaluateRead, type Evaluation } from './outcome.js';
+import { evaluateRead, followerOf, type Evaluation } from './outcome.js';
+import { isFinal } from './statusRecord.js';
 import type { StatusStore } from './statusStore.js';
 
 export interface HistoryEntry {
@@ -19,8 +20,9 @@ export async function listHistory(store: StatusStore, limit: number, nowMs: numb
   const entries: HistoryEntry[] = [];
   for (const sha of await store.listShas()) {
     const read = await store.read(sha);
-    if (read.status === 'missing') continue; // a PID or log file without a record yet
-    const e = evaluateRead(store, sha, read);
+    if (read.status === 'missing') continue; // a log without a record
+    const inProgress = read.status === 'ok' && !isFinal(read.record.state);
+    const e = evaluateRead(sha, read, inProgress ? await followerOf(store, sha, read.record) : null);
     const r = e.record;
     const start = r ? Date.parse(r.startedAt) : NaN;
     const end = r?.finishedAt ? Date.parse(r.finishedAt) : e.outcome === 'in_progress' ? nowMs : NaN;

@@ -52,12 +52,23 @@ export const corruptRecord = (file: string, reason: string) =>
 export const waitTimedOut = (seconds: number) => `Still no outcome after waiting ${seconds}s.`;
 
 // manage
-export const NO_MONITORS = 'No monitors are running.';
-export const stopNothing = (short: string) => `No monitor is running for ${short}; nothing to stop.`;
-export const stopped = (short: string, pid: number, how: 'SIGTERM' | 'SIGKILL') =>
-  `Stopped the monitor for ${short} (PID ${pid}, ${how === 'SIGTERM' ? 'ended on SIGTERM' : 'did not end on SIGTERM, killed'}).`;
-export const stopFailed = (short: string, pid: number) =>
-  `The monitor for ${short} (PID ${pid}) is still running after SIGKILL; it may belong to another user. Stop it by hand: kill -9 ${pid}.`;
+export const NO_MONITORS = 'No watcher is running and no commit is in flight.';
+export const watcherLine = (pid: number, age: string, memory: string | null, count: number) =>
+  `Watcher PID ${pid}, up ${age}${memory ? `, ${memory} resident` : ''}, following ${count} commit${count === 1 ? '' : 's'}.`;
+export const watcherGone = (pid: number, how: string) =>
+  `The watcher (PID ${pid}) is gone (${how}); commits it followed are stale. The next push, ${BIN} check <sha> --wait or ${BIN} monitor <sha> --detach resumes them.`;
+export const stopNothing = (short: string) => `The watcher is not following ${short}; nothing to stop.`;
+export const stoppedFollowing = (short: string, pid: number) =>
+  `Stopped following ${short}; the watcher (PID ${pid}) goes on with the other commits.`;
+export const stopNotConfirmed = (short: string, pid: number, seconds: number) =>
+  `The watcher (PID ${pid}) did not stop following ${short} within ${seconds}s. Stop the watcher itself with: ${BIN} manage stop --all.`;
+export const stopped = (pid: number, how: 'SIGTERM' | 'SIGKILL', count: number) =>
+  `Stopped the watcher (PID ${pid}, ${how === 'SIGTERM' ? 'ended on SIGTERM' : 'did not end on SIGTERM, killed'}); ${count} commit${count === 1 ? '' : 's'} recorded stopped.`;
+export const STALE_HINT = `Stale commits: resume them with ${BIN} monitor <sha> --detach (or ${BIN} check <sha> --wait); remove a dead watcher's files with ${BIN} manage cleanup.`;
+export const NO_WATCHER = 'No watcher is running; nothing to stop.';
+export const stopFailed = (pid: number) =>
+  `The watcher (PID ${pid}) is still running after SIGKILL; it may belong to another user. Stop it by hand: kill -9 ${pid}.`;
+export const STOP_NEEDS_COMMIT = `Name the commit to stop following (${BIN} manage stop <sha>), or stop the watcher and every commit with ${BIN} manage stop --all.`;
 export const STOPPED_BY_USER = 'stopped by deploy-watch manage stop';
 
 // cleanup
@@ -250,9 +261,9 @@ export const alreadyWatched = (short: string, pid: number | null) =>
     ? `Commit ${short} is already watched by PID ${pid}; nothing to do.`
     : `Commit ${short} is already watched by another monitor that is starting; nothing to do.`;
 export const monitorDetached = (short: string, pid: number) =>
-  `Watching ${short} in the background (PID ${pid}). Ask with: ${BIN} check ${short}`;
+  `Watching ${short} in the background (watcher PID ${pid}). Ask with: ${BIN} check ${short}`;
 export const DETACH_FAILED =
-  'Could not start the background monitor (the process did not start). Run it in the foreground to see why: deploy-watch monitor <sha>.';
+  'Could not start the background watcher (the process did not start or did not take the commit). See the tool log in the state folder, or run deploy-watch doctor.';
 export const monitorStoppedBySignal = (signal: string) => `monitor stopped by ${signal}`;
 export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
 export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;
@@ -289,7 +300,7 @@ export const notWatched = (short: string, reason: string) =>
 export const startFailedConfig = (detail: string) => `no monitor could start: ${detail}`;
 export const startFailedOther = (detail: string) => `no monitor could start: ${printable(detail, 400)}`;
 export const monitorNeverAppeared = (seconds: number, log: string) =>
-  `no monitor could start: the background monitor left no trace within ${seconds}s. See ${log}, or run it in the foreground: ${BIN} monitor <sha>.`;
+  `no monitor could start: the background watcher left no trace within ${seconds}s. See ${log}, or run it in the foreground: ${BIN} monitor <sha>.`;
 export const hookConfigInvalid = (short: string, detail: string) =>
   `${BIN}: the config is invalid, so no monitor will watch ${short}: ${detail} The push goes on.`;
 export const hookNoSource = (short: string, detail: string) =>

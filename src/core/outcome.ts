@@ -1,6 +1,5 @@
 // What a commit's state means for the person asking: check's exit codes in one function.
 import { EXIT } from './exitCodes.js';
-import { liveness, readPidFile, type Liveness } from './pidFile.js';
 import { isFinal, type StatusRecord } from './statusRecord.js';
 import type { ReadResult, StatusStore } from './statusStore.js';
 
@@ -15,7 +14,7 @@ export interface Evaluation {
   record: StatusRecord | null;
   /** Set when outcome is not_found. */
   unknown: Unknown | null;
-  /** The live monitor's PID, when one runs. */
+  /** The PID of the live watcher that follows the commit. */
   monitorPid: number | null;
   /** For a corrupt record: the file and why. */
   corrupt: { file: string; reason: string } | null;
@@ -24,10 +23,16 @@ export interface Evaluation {
 const FAILED_STATES = new Set(['failed', 'canceled', 'timeout', 'superseded']);
 
 export async function evaluate(store: StatusStore, sha: string): Promise<Evaluation> {
-  return evaluateRead(store, sha, await store.read(sha));
+  const read = await store.read(sha);
+  const inProgress = read.status === 'ok' && !isFinal(read.record.state);
+  return evaluateRead(sha, read, inProgress ? await followerOf(store, sha, read.record) : null);
 }
 
-export function evaluateRead(store: StatusStore, sha: string, read: ReadResult): Evaluation {
+/**
+ * The outcome as the record and its follower say. A record still in progress is only in progress while the
+ * live watcher follows it (its PID on the record, or the commit in its inbox); otherwise it is stale.
+ */
+export function evaluateRead(sha: string, read: ReadResult, follower: number | null): Evaluation {
   const base = { sha, record: null, unknown: null, monitorPid: null, corrupt: null };
   if (read.status === 'missing')
     return { ...base, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'no-record' };
@@ -51,14 +56,15 @@ export function evaluateRead(store: StatusStore, sha: string, read: ReadResult):
       exitCode: EXIT.notFound,
       unknown: record.startFailed ? 'start-failed' : 'stopped',
     };
-  const monitor = monitorLiveness(store, sha);
-  if (monitor.state === 'alive')
-    return { ...base, record, outcome: 'in_progress', exitCode: EXIT.inProgress, monitorPid: monitor.pid };
+  if (follower !== null)
+    return { ...base, record, outcome: 'in_progress', exitCode: EXIT.inProgress, monitorPid: follower };
   return { ...base, record, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'stale' };
 }
 
-export function monitorLiveness(store: StatusStore, sha: string): { state: Liveness | 'none'; pid: number | null } {
-  const info = readPidFile(store.paths(sha).pid);
-  if (!info) return { state: 'none', pid: null };
-  return { state: liveness(info), pid: info.pid };
+/** The PID of the live watcher that follows (or is about to follow) the commit, or null. */
+export async function followerOf(store: StatusStore, sha: string, record: StatusRecord | null): Promise<number | null> {
+  const watcher = await store.watcher();
+  if (watcher?.liveness !== 'alive') return null;
+  if (record?.pid === watcher.pid || (await store.isFollowRequested(sha))) return watcher.pid;
+  return null;
 }

@@ -1,4 +1,4 @@
-// PID files that can tell a live monitor from a dead one and from a PID the kernel reused:
+// PID files that can tell a live watcher from a dead one and from a PID the kernel reused:
 // we record the process start time next to the PID and compare it on every check.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
@@ -9,7 +9,6 @@ export interface PidInfo {
   pid: number;
   /** Opaque process start stamp (Linux: /proc/<pid>/stat field 22; elsewhere `ps -o lstart`). */
   startTime: string | null;
-  sha: string;
   startedAt: string;
 }
 
@@ -58,13 +57,8 @@ export function readPidFile(path: string): PidInfo | null {
   }
   try {
     const value = JSON.parse(text) as Partial<PidInfo>;
-    if (Number.isInteger(value.pid) && (value.pid as number) > 0 && typeof value.sha === 'string') {
-      return {
-        pid: value.pid as number,
-        startTime: value.startTime ?? null,
-        sha: value.sha,
-        startedAt: String(value.startedAt ?? ''),
-      };
+    if (Number.isInteger(value.pid) && (value.pid as number) > 0) {
+      return { pid: value.pid as number, startTime: value.startTime ?? null, startedAt: String(value.startedAt ?? '') };
     }
   } catch {
     /* fall through */
@@ -93,6 +87,16 @@ export function liveness(info: PidInfo): Liveness {
     /* no /proc: trust kill(0) */
   }
   return 'alive';
+}
+
+/** Resident memory of a process in bytes (Linux /proc); null where it cannot be read. */
+export function residentBytes(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 export function removeFile(path: string): boolean {

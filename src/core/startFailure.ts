@@ -1,10 +1,10 @@
-// A monitor that could not start leaves a `stopped` record saying why and how to fix it, so `check`
+// A commit the watcher could not follow leaves a `stopped` record saying why and how to fix it, so `check`
 // answers "not watched: <reason>" instead of "nobody asked". Written by whoever tried to start it: the
 // monitor command itself (config, sources), the post-push watcher and `check --wait` (it never appeared).
 import type { Deps } from './deps.js';
 import { isFinal, newRecord, type StatusRecord } from './statusRecord.js';
 import type { StatusStore } from './statusStore.js';
-import { liveness, readPidFile } from './pidFile.js';
+import { followerOf } from './outcome.js';
 
 export interface StartFailure {
   sha: string;
@@ -27,8 +27,7 @@ export async function recordStartFailure(
   try {
     const read = await store.read(failure.sha);
     if (read.status === 'ok' && isFinal(read.record.state) && !read.record.startFailed) return false;
-    const pid = readPidFile(store.paths(failure.sha).pid);
-    if (pid && liveness(pid) === 'alive') return false;
+    if ((await followerOf(store, failure.sha, read.status === 'ok' ? read.record : null)) !== null) return false;
     const iso = new Date(nowMs).toISOString();
     const record: StatusRecord = {
       ...newRecord({ sha: failure.sha, branch: failure.branch, remote: failure.remote }, iso),

@@ -1,4 +1,5 @@
 // Where state lives: <git-common-dir>/deploy-watch, or DEPLOY_WATCH_STATE_DIR when injected.
+// Only the file store and the hook's cache know the layout below; everything else asks the store.
 import { join } from 'node:path';
 import type { RepoInfo } from './repo.js';
 
@@ -11,8 +12,6 @@ export function stateDirFor(repo: Pick<RepoInfo, 'commonDir'>, env: NodeJS.Proce
 export interface RunPaths {
   record: string;
   log: string;
-  pid: string;
-  lock: string;
 }
 
 export function runsDir(stateDir: string): string {
@@ -21,7 +20,27 @@ export function runsDir(stateDir: string): string {
 
 export function runPaths(stateDir: string, sha: string): RunPaths {
   const base = join(runsDir(stateDir), sha);
-  return { record: `${base}.json`, log: `${base}.log`, pid: `${base}.pid`, lock: `${base}.lock` };
+  return { record: `${base}.json`, log: `${base}.log` };
+}
+
+/** The one watcher of a state folder: its PID file, its lock, its inboxes, the turn locks of those handing over. */
+export interface WatcherPaths {
+  pid: string;
+  lock: string;
+  follow: string;
+  stop: string;
+  turns: string;
+}
+
+export function watcherPaths(stateDir: string): WatcherPaths {
+  const dir = join(stateDir, 'watcher');
+  return {
+    pid: join(stateDir, 'watcher.pid'),
+    lock: join(stateDir, 'watcher.lock'),
+    follow: join(dir, 'follow'),
+    stop: join(dir, 'stop'),
+    turns: join(dir, 'turns'),
+  };
 }
 
 export function toolLogPath(stateDir: string): string {

@@ -139,3 +139,14 @@ export function parseRecord(text: string): { ok: true; record: StatusRecord } | 
   }
   return { ok: true, record: obj as unknown as StatusRecord };
 }
+
+/** The one way a record ends: the state, why, when, and no follower any more. */
+export function finalRecord(
+  record: StatusRecord,
+  state: DeployState,
+  message: string | null,
+  nowIso: string,
+  extra: Partial<StatusRecord> = {},
+): StatusRecord {
+  return { ...record, state, message, updatedAt: nowIso, finishedAt: nowIso, pid: null, ...extra };
+}

@@ -1,135 +1,81 @@
-// The status store: the one interface through which records and logs are read and written.
-// Files today; a team sharing records across machines can put PostgreSQL behind the same interface.
-import { chmodSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { InternalError, isErrno } from './errors.js';
-import { writeFileAtomic } from './atomicWrite.js';
-import * as msg from './messages.js';
-import { parseRecord, type StatusRecord } from './statusRecord.js';
-import { runPaths, runsDir, type RunPaths } from './stateDir.js';
+// The status store: the one seam through which records, logs, the watcher's registration, its inboxes and
+// housekeeping go. Files today (fileStatusStore.ts); a team store (PostgreSQL) is another class behind it.
+// Nothing hands out paths: callers ask the store, so a store without files fits the same callers.
+import type { Liveness } from './pidFile.js';
+import type { StatusRecord } from './statusRecord.js';
 
 export type ReadResult =
   | { status: 'ok'; record: StatusRecord }
   | { status: 'missing' }
   | { status: 'corrupt'; file: string; reason: string };
 
+/** A commit handed to the watcher: it follows the commit from its next look at its inbox. */
+export interface FollowRequest {
+  sha: string;
+  branch: string | null;
+  remote: string | null;
+  requestedAt: string;
+}
+
+/** The watcher registered for the store, as last seen. */
+export interface WatcherInfo {
+  pid: number;
+  startedAt: string;
+  liveness: Liveness;
+  /** Resident memory, where the system tells (Linux). */
+  rssBytes: number | null;
+}
+
+/** Held by the one watcher of a store. */
+export interface WatcherClaim {
+  /** Off the register before a last look at the inbox, so a request sent from now on starts a new watcher. */
+  retire(): Promise<void>;
+  /** Back on the register: a request came in while retiring. */
+  reinstate(): Promise<void>;
+  /** Off the register and the lock released. */
+  release(): Promise<void>;
+}
+
+export interface CleanupResult {
+  removed: string[];
+  /** Entries kept because the watcher still follows their commit. */
+  keptLive: string[];
+  /** Entries left alone because they are not ours (symlinks, unknown names). */
+  skipped: string[];
+}
+
 export interface StatusStore {
   /** Human-readable place, for messages. */
   readonly location: string;
-  paths(sha: string): RunPaths;
   read(sha: string): Promise<ReadResult>;
   write(record: StatusRecord): Promise<void>;
-  /** Every commit with any state here (record, PID file or log), full shas, unsorted. */
+  /** Every commit with a record or a log here, full shas, unsorted. */
   listShas(): Promise<string[]>;
-  /** Replaces the commit's provider log (mode 0600: it may hold build output). */
+  /** Replaces the commit's provider log (private to the user: it may hold build output). */
   writeLog(sha: string, text: string): Promise<void>;
   /** The last `count` lines of the commit's provider log, or null when there is none. */
   tailLog(sha: string, count: number): Promise<string[] | null>;
-}
+  /** Where the commit's log is, for people and the record's logFile. */
+  logLocation(sha: string): string;
 
-const RUN_FILE = /^([0-9a-f]{40})\.(json|log|pid|lock)$/;
+  /** The registered watcher, or null when none is registered. */
+  watcher(): Promise<WatcherInfo | null>;
+  /** Becomes the one watcher; null when a live one holds the claim (or it cannot be had within a few seconds). */
+  claimWatcher(pid: number, startedAt: string): Promise<WatcherClaim | null>;
+  /** One asker at a time hands a commit over (so twenty askers hand it over once); null when the turn did not come within `waitMs`. */
+  handOverTurn(sha: string, waitMs: number): Promise<{ release(): Promise<void> } | null>;
 
-export class FileStatusStore implements StatusStore {
-  constructor(readonly stateDir: string) {}
+  requestFollow(request: FollowRequest): Promise<void>;
+  followRequests(): Promise<FollowRequest[]>;
+  isFollowRequested(sha: string): Promise<boolean>;
+  dropFollowRequest(sha: string): Promise<void>;
+  /** Asks the watcher to stop following a commit; `reason` goes on its record. */
+  requestStop(sha: string, reason: string): Promise<void>;
+  stopRequests(): Promise<Array<{ sha: string; reason: string }>>;
+  dropStopRequest(sha: string): Promise<void>;
 
-  get location(): string {
-    return this.stateDir;
-  }
-
-  paths(sha: string): RunPaths {
-    return runPaths(this.stateDir, sha);
-  }
-
-  async read(sha: string): Promise<ReadResult> {
-    const file = this.paths(sha).record;
-    let text: string;
-    try {
-      text = readNoFollow(file);
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return { status: 'missing' };
-      if (isErrno(error, 'EISDIR')) return { status: 'corrupt', file, reason: 'is a folder, not a file' };
-      if (isErrno(error, 'ELOOP')) return { status: 'corrupt', file, reason: 'is a symlink, which is never followed' };
-      throw this.unusable(error);
-    }
-    const parsed = parseRecord(text);
-    if (!parsed.ok) return { status: 'corrupt', file, reason: parsed.reason };
-    if (parsed.record.sha !== sha)
-      return { status: 'corrupt', file, reason: `it records commit ${parsed.record.sha}, not ${sha}` };
-    return { status: 'ok', record: parsed.record };
-  }
-
-  async write(record: StatusRecord): Promise<void> {
-    this.ensure();
-    try {
-      writeFileAtomic(this.paths(record.sha).record, `${JSON.stringify(record, null, 2)}\n`, 0o644);
-    } catch (error) {
-      throw this.unusable(error);
-    }
-  }
-
-  async listShas(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = readdirSync(runsDir(this.stateDir));
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return [];
-      throw this.unusable(error);
-    }
-    const shas = new Set<string>();
-    for (const name of names) {
-      const match = RUN_FILE.exec(name);
-      if (match?.[1]) shas.add(match[1]);
-    }
-    return [...shas];
-  }
-
-  async writeLog(sha: string, text: string): Promise<void> {
-    this.ensure();
-    const file = this.paths(sha).log;
-    try {
-      writeFileAtomic(file, text, 0o600);
-      chmodSync(file, 0o600); // the umask must not widen a log that holds remote build output
-    } catch (error) {
-      throw this.unusable(error);
-    }
-  }
-
-  async tailLog(sha: string, count: number): Promise<string[] | null> {
-    const file = this.paths(sha).log;
-    let text: string;
-    try {
-      if (!lstatSync(file).isFile()) return null; // never follow a planted symlink
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return null;
-      throw this.unusable(error);
-    }
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    return lines.slice(-count);
-  }
-
-  /** Creates the state folders (0755) on first write. */
-  ensure(): void {
-    try {
-      mkdirSync(runsDir(this.stateDir), { recursive: true, mode: 0o755 });
-    } catch (error) {
-      throw this.unusable(error);
-    }
-  }
-
-  private unusable(error: unknown): Error {
-    if (isErrno(error))
-      return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
-    return error as Error;
-  }
-}
-
-/** Reads a file, refusing a symlink (O_NOFOLLOW) so a planted link cannot point a reader elsewhere. */
-function readNoFollow(file: string): string {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
+  /** Removes what a dead watcher left (its registration and lock, files of older versions); returns what went. */
+  removeStale(nowMs: number): Promise<string[]>;
+  /** Removes commits whose newest entry is older than `maxAgeMs`, never one the live watcher follows. */
+  removeOlderThan(maxAgeMs: number, nowMs: number, dryRun: boolean): Promise<CleanupResult>;
 }

@@ -36,6 +36,11 @@ export async function waitForOutcome(
       if (opts.ensureWatched && !triedToWatch && evaluation.unknown !== 'corrupt') {
         triedToWatch = true;
         started = await opts.ensureWatched(sha, evaluation);
+        // Handing over can take a while (a watcher that died holds its lock for a few seconds): answer from now.
+        if (started) {
+          evaluation = await evaluate(store, sha);
+          continue;
+        }
       }
       // A record that has not appeared yet is worth waiting for; a stopped, dead or corrupt one is not,
       // unless we just started a monitor that will rewrite it.

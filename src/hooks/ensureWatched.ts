@@ -7,7 +7,7 @@ import * as msg from '../core/messages.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
 import { readHookConfig } from './hookConfig.js';
 import { isAncestor } from '../core/gitQueries.js';
-import { startMonitorOnce } from './startMonitorOnce.js';
+import { handOver } from '../monitor/handOver.js';
 
 export function makeEnsureWatched(deps: Deps): EnsureWatched {
   return async (sha, evaluation) => {
@@ -32,7 +32,7 @@ export function makeEnsureWatched(deps: Deps): EnsureWatched {
     }
     if (!(await onDeployBranch(deps, sha, config.remote, config.branch))) return false;
     // A monitor someone else just started counts too: the record will appear either way.
-    await startMonitorOnce(deps, { sha, branch: config.branch, remote: config.remote });
+    await handOver(deps, { sha, branch: config.branch, remote: config.remote });
     return true;
   };
 }

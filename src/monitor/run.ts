@@ -1,9 +1,11 @@
 // The poll loop of one commit: ask the sources in order, record what the first one that can answer
-// says, sleep as the schedule says, stop at a final state, the deadline, or the abort signal.
+// says, sleep as the schedule says, stop at a final state, the deadline, or the abort signal. The watcher
+// runs one of these per commit in flight, all in one process, sharing the sources (and their requests).
 import * as msg from '../core/messages.js';
-import { isFinal, newRecord, type StatusRecord } from '../core/statusRecord.js';
+import { finalRecord, isFinal, newRecord, type StatusRecord } from '../core/statusRecord.js';
 import type { StatusStore } from '../core/statusStore.js';
 import type { Observation, Source } from '../sources/source.js';
+import { interruptible } from './interruptible.js';
 import { planSleep, type Polling } from './schedule.js';
 
 export interface MonitorRun {
@@ -16,8 +18,12 @@ export interface MonitorRun {
   polling: Polling;
   now(): number;
   sleep(ms: number): Promise<void>;
-  /** Aborted on SIGTERM/SIGINT; its reason is the signal name. */
+  /** Aborted to stop following; its reason is the message the `stopped` record carries. */
   signal: AbortSignal;
+  /** An in-progress record left by a watcher that died: followed on from where it stood (its start, its polls). */
+  resume?: StatusRecord | null;
+  /** Called once the first record is written, so whoever handed the commit over can let go of it. */
+  onStarted?(): Promise<void>;
   log?(event: string, fields: Record<string, unknown>): void;
   /** How long to keep fetching a failed deployment's logs after recording the outcome (default 120 s). */
   logBudgetMs?: number;
@@ -30,20 +36,22 @@ export const DEFAULT_LOG_BUDGET_MS = 120_000;
 type Decided = { source: Source; observation: Extract<Observation, { kind: 'state' }> };
 
 export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
-  const start = run.now();
   const iso = () => new Date(run.now()).toISOString();
-  let record = newRecord({ sha: run.sha, branch: run.branch, remote: run.remote, pid: run.pid }, iso());
+  let record: StatusRecord = run.resume
+    ? { ...run.resume, pid: run.pid, updatedAt: iso() }
+    : newRecord({ sha: run.sha, branch: run.branch, remote: run.remote, pid: run.pid }, iso());
+  const resumedStart = run.resume ? Date.parse(run.resume.startedAt) : Number.NaN;
+  const start = Number.isFinite(resumedStart) ? resumedStart : run.now();
   await run.store.write(record);
+  await run.onStarted?.();
   const gone = new Set<Source>();
   let unchanged = 0;
   for (;;) {
-    if (run.signal.aborted)
-      return finish(run, record, 'stopped', msg.monitorStoppedBySignal(String(run.signal.reason ?? 'signal')));
+    if (run.signal.aborted) return finish(run, record, 'stopped', stopMessage(run.signal));
     const notes: string[] = [];
     let waitMs = 0;
     const decided = await poll(run, gone, notes, (ms) => (waitMs = Math.max(waitMs, ms)));
-    if (run.signal.aborted)
-      return finish(run, record, 'stopped', msg.monitorStoppedBySignal(String(run.signal.reason ?? 'signal')));
+    if (run.signal.aborted) return finish(run, record, 'stopped', stopMessage(run.signal));
     const before = `${record.state}/${record.phase}/${record.deploymentId}`;
     record = { ...record, polls: record.polls + 1, updatedAt: iso() };
     if (decided) {
@@ -119,15 +127,13 @@ async function finish(
 ): Promise<StatusRecord> {
   const nowIso = new Date(run.now()).toISOString();
   const until = logsFollow ? new Date(run.now() + budgetOf(run)).toISOString() : null;
-  const final: StatusRecord = {
-    ...record,
+  const final = finalRecord(
+    record,
     state,
     message,
-    updatedAt: nowIso,
-    finishedAt: nowIso,
-    pid: null,
-    ...(until ? { logs: { state: 'fetching', until, reason: null } } : {}),
-  };
+    nowIso,
+    until ? { logs: { state: 'fetching', until, reason: null } } : {},
+  );
   await run.store.write(final);
   run.log?.('end', { sha: run.sha, state, message, polls: final.polls });
   await run.onFinal?.(final);
@@ -160,7 +166,7 @@ async function fetchLogsAfter(
     });
     if (got.text) {
       await run.store.writeLog(run.sha, got.text);
-      logFile = run.store.paths(run.sha).log;
+      logFile = run.store.logLocation(run.sha);
     }
     logs = got.complete
       ? { state: 'fetched', until: null, reason: null }
@@ -174,14 +180,7 @@ async function fetchLogsAfter(
   return record;
 }
 
-function interruptible(sleeping: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
-    sleeping.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, reject);
-  });
+/** The message a `stopped` record carries: the abort's reason when it gave one. */
+export function stopMessage(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : msg.monitorStoppedBySignal('signal');
 }

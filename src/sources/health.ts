@@ -1,5 +1,6 @@
 // The health source: a GET on the app's health URL; 2xx is success, and when `commit` is set only
-// when the app reports this commit (from a JSON path into the body, or `header:<name>`).
+// when the app reports this commit (from a JSON path into the body, or `header:<name>`). One GET answers
+// for every commit in flight.
 import * as msg from '../core/messages.js';
 import { redactText } from '../core/redact.js';
 import { parseJsonPath, readJsonPath, type PathStep } from './jsonPath.js';
@@ -10,6 +11,8 @@ export interface HealthSourceOptions {
   /** `$.version.commit` (JSON path) or `header:x-commit`; unset means any 2xx is success. */
   commit?: string;
   timeoutMs: number;
+  /** For sharing one GET among the commits that ask at once (default Date.now). */
+  now?(): number;
 }
 
 export type CommitLocator =
@@ -43,27 +46,70 @@ export function commitMatches(reported: string, sha: string): boolean {
   );
 }
 
+/** What one GET of the health URL said: what every commit in flight is judged against. */
+type Reading = { kind: 'unavailable'; reason: string } | { kind: 'reported'; phase: string; reported: string | null };
+
+/** Commits asking within this long of one GET share its answer (they poll on the same grid). */
+const SHARED_MS = 1_000;
+
 export function createHealthSource(opts: HealthSourceOptions): Source {
   const locator = parseCommitLocator(opts.commit);
   const target = /^https?:\/\//i.test(opts.url) && URL.canParse(opts.url) ? withoutCredentials(opts.url) : null;
   const clean = (text: string) => redactText(text, target?.secrets);
+  const now = opts.now ?? Date.now;
+  let shared: { at: number; reading: Promise<Reading> } | null = null;
 
-  async function observe(ctx: ObserveContext): Promise<Observation> {
-    if (!target) return { kind: 'unavailable', reason: clean(msg.healthUrlInvalid(opts.url)), permanent: true };
-    if (typeof locator === 'string') return { kind: 'unavailable', reason: locator, permanent: true };
+  async function probe(t: Target, l: CommitLocator): Promise<Reading> {
     const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const signal = ctx.signal ? AbortSignal.any([timeout, ctx.signal]) : timeout;
     try {
-      const res = await get(target, signal);
+      const res = await get(t, timeout);
       if (typeof res === 'string') return { kind: 'unavailable', reason: clean(res) };
-      return await judge(res, locator, ctx.sha);
+      return await readReport(res, l);
     } catch (error) {
       if (timeout.aborted) return { kind: 'unavailable', reason: msg.healthTimeout(opts.timeoutMs) };
       return { kind: 'unavailable', reason: clean(msg.healthNetwork(describe(error))) };
     }
   }
 
+  async function observe(ctx: ObserveContext): Promise<Observation> {
+    if (!target) return { kind: 'unavailable', reason: clean(msg.healthUrlInvalid(opts.url)), permanent: true };
+    if (typeof locator === 'string') return { kind: 'unavailable', reason: locator, permanent: true };
+    const t = now();
+    if (!shared || t - shared.at >= SHARED_MS || t < shared.at) shared = { at: t, reading: probe(target, locator) };
+    const reading = await untilAborted(shared.reading, ctx.signal);
+    if (reading.kind === 'unavailable') return reading;
+    if (reading.reported === null || commitMatches(reading.reported, ctx.sha))
+      return { kind: 'state', state: 'success', phase: reading.phase, deploymentId: null };
+    return {
+      kind: 'state',
+      state: 'deploying',
+      phase: `serving ${short(reading.reported.trim())}`,
+      deploymentId: null,
+    };
+  }
+
   return { name: 'health', observe };
+}
+
+/** The shared GET goes on for the others; a commit that stops following does not wait for it. */
+function untilAborted(reading: Promise<Reading>, signal: AbortSignal | undefined): Promise<Reading> {
+  if (!signal) return reading;
+  const stopped: Reading = { kind: 'unavailable', reason: 'stopped' };
+  if (signal.aborted) return Promise.resolve(stopped);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(stopped);
+    signal.addEventListener('abort', onAbort, { once: true });
+    reading.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 interface Target {
@@ -112,17 +158,19 @@ async function get(target: Target, signal: AbortSignal): Promise<Response | stri
   return msg.HEALTH_TOO_MANY_REDIRECTS;
 }
 
-async function judge(res: Response, locator: CommitLocator, sha: string): Promise<Observation> {
+/** The commit the app reports (null: any 2xx counts, no commit asked for), or why there is none. */
+async function readReport(res: Response, locator: CommitLocator): Promise<Reading> {
   const phase = `HTTP ${res.status}`;
   if (res.status < 200 || res.status > 299) {
     await res.body?.cancel();
     return { kind: 'unavailable', reason: msg.healthStatus(res.status) };
   }
-  let reported: string | null;
   if (locator.kind === 'none') {
     await res.body?.cancel();
-    return { kind: 'state', state: 'success', phase, deploymentId: null };
-  } else if (locator.kind === 'header') {
+    return { kind: 'reported', phase, reported: null };
+  }
+  let reported: string | null;
+  if (locator.kind === 'header') {
     await res.body?.cancel();
     reported = res.headers.get(locator.name);
     if (!reported?.trim()) return { kind: 'unavailable', reason: msg.healthHeaderMissing(locator.name) };
@@ -139,8 +187,7 @@ async function judge(res: Response, locator: CommitLocator, sha: string): Promis
     reported = typeof value === 'string' || typeof value === 'number' ? String(value) : null;
     if (!reported?.trim()) return { kind: 'unavailable', reason: msg.healthCommitMissing(locator.path) };
   }
-  if (commitMatches(reported, sha)) return { kind: 'state', state: 'success', phase, deploymentId: null };
-  return { kind: 'state', state: 'deploying', phase: `serving ${short(reported.trim())}`, deploymentId: null };
+  return { kind: 'reported', phase, reported };
 }
 
 /** A short sha as git shows it, or a bounded printable version string. */

@@ -1,20 +1,17 @@
 // The ordered source list from config and secrets: DigitalOcean, then the database, then the health URL.
 // A source that is not configured is left out; with none left the monitor cannot run (exit 78).
-import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Git } from '../core/git.js';
 import { isAncestorFetchingOnce } from '../core/gitQueries.js';
 import * as msg from '../core/messages.js';
 import { noSourceReason } from './configured.js';
-import { fileListCache } from './digitalocean/cache.js';
+import { memoryListCache } from './digitalocean/cache.js';
 import { createDigitalOceanSource } from './digitalocean/source.js';
 import type { Source } from './source.js';
 
 export interface SourceDeps {
   git: Git;
-  /** The state folder; the shared list cache lives in its cache/ folder. */
-  stateDir: string;
   remote: string;
   now(): number;
   random(): number;
@@ -40,14 +37,14 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
         perPage: DO_PER_PAGE,
         now: deps.now,
         random: deps.random,
-        cache: fileListCache(join(deps.stateDir, 'cache'), ttlMs, deps.now),
+        cache: memoryListCache(ttlMs, deps.now),
         isAncestor: (a, b) => isAncestorFetchingOnce(deps.git, deps.remote, a, b),
       }),
     );
   }
   const database = await buildDatabaseSource(config);
   if (database) sources.push(database);
-  const health = await buildHealthSource(config);
+  const health = await buildHealthSource(config, deps.now);
   if (health) sources.push(health);
   if (sources.length === 0) throw new ConfigError(noSourceReason(config) ?? msg.NO_SOURCE_CONFIGURED);
   return sources;
@@ -67,12 +64,13 @@ export async function buildDatabaseSource(config: Config): Promise<Source | null
 }
 
 /** The health source, or null when health.url is not set. */
-export async function buildHealthSource(config: Config): Promise<Source | null> {
+export async function buildHealthSource(config: Config, now?: () => number): Promise<Source | null> {
   if (!config.health) return null;
   const { createHealthSource } = await import('./health.js');
   return createHealthSource({
     url: config.health.url,
     ...(config.health.commit ? { commit: config.health.commit } : {}),
     timeoutMs: config.health.timeout * 1000,
+    ...(now ? { now } : {}),
   });
 }

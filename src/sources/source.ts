@@ -51,6 +51,8 @@ export interface Source {
   observe(ctx: ObserveContext): Promise<Observation>;
   /** Fetches a failed or canceled deployment's logs within the budget (sources that have logs). */
   fetchLogs?(req: LogRequest): Promise<FetchedLogs>;
-  /** Releases connections; called once when the monitor ends. */
+  /** Drops what the source keeps about a commit it no longer needs to answer for. */
+  forget?(sha: string): void;
+  /** Releases connections; called once when the watcher ends. */
   close?(): Promise<void>;
 }

@@ -16,6 +16,16 @@ export class VirtualClock {
       this.tick();
     });
 
+  /** Counts loops started elsewhere (inside the code under test) until `leave` is called for each. */
+  enter(count = 1): void {
+    this.active += count;
+  }
+
+  leave(count = 1): void {
+    this.active -= count;
+    this.tick();
+  }
+
   /** Runs the loops together on this clock; resolves with their results in order. */
   async all<T>(loops: Array<() => Promise<T>>): Promise<T[]> {
     this.active += loops.length;

@@ -1,6 +1,6 @@
 // Deps for unit tests: a driven clock (sleep advances it, never waits), captured output, a real store in a temp folder.
 import type { Deps, GlobalOptions } from '../../src/core/deps.js';
-import { FileStatusStore } from '../../src/core/statusStore.js';
+import { FileStatusStore } from '../../src/core/fileStatusStore.js';
 
 export interface FakeDeps extends Deps {
   out: string[];
@@ -14,7 +14,10 @@ export function fakeDeps(
   opts: { start?: number; globals?: Partial<GlobalOptions>; head?: string | null } = {},
 ): FakeDeps {
   let now = opts.start ?? Date.parse('2026-01-01T00:00:00Z');
-  const store = new FileStatusStore(stateDir);
+  const store = new FileStatusStore(stateDir, {
+    now: () => now,
+    sleep: async (ms) => void (now += ms),
+  });
   const deps: FakeDeps = {
     out: [],
     err: [],

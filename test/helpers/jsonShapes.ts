@@ -77,16 +77,19 @@ export const SHAPES: Record<string, Shape> = {
       durationMs: 'number?',
     },
   ],
-  'manage status --json': [
-    {
-      sha: 'string',
-      pid: 'number?',
-      liveness: 'string',
-      stale: 'boolean',
-      startedAt: 'string?',
-      record: nullable(RECORD),
-    },
-  ],
+  'manage status --json': {
+    watcher: nullable({ pid: 'number', startedAt: 'string', liveness: 'string', rssBytes: 'number?' }),
+    commits: [
+      {
+        sha: 'string',
+        pid: 'number?',
+        liveness: 'string',
+        stale: 'boolean',
+        startedAt: 'string?',
+        record: nullable(RECORD),
+      },
+    ],
+  },
   'push --json': {
     outcome: 'string',
     exitCode: 'number',

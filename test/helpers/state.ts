@@ -1,12 +1,15 @@
-// Builds state the way a monitor would, for tests of the readers (check, manage, cleanup).
+// Builds state the way the watcher would, for tests of the readers (check, manage, cleanup).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { cli, type CliResult } from './cli.js';
 import { makeRepo, type TestRepo } from './repo.js';
+import { writeFileAtomic } from '../../src/core/atomicWrite.js';
 import { writePidFile } from '../../src/core/pidFile.js';
+import { watcherPaths } from '../../src/core/stateDir.js';
 import { newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
-import { FileStatusStore } from '../../src/core/statusStore.js';
+import { FileStatusStore } from '../../src/core/fileStatusStore.js';
 
 export function storeFor(commonDir: string): FileStatusStore {
   return new FileStatusStore(join(commonDir, 'deploy-watch'));
@@ -22,19 +25,51 @@ export async function putRecord(
   return record;
 }
 
-/** A real detached process standing in for a monitor; `ignoreTerm` makes it survive SIGTERM. */
+/**
+ * A real detached process standing in for the watcher, registered as the store's watcher; the commit
+ * counts as followed by it (its record names it, or it waits in the inbox). With `takes`, it also does
+ * what a watcher does first: takes commits from the inbox onto a pending record with its PID.
+ */
 export function startFakeMonitor(
   store: FileStatusStore,
-  sha: string,
-  opts: { ignoreTerm?: boolean } = {},
+  sha?: string,
+  opts: { ignoreTerm?: boolean; takes?: boolean } = {},
 ): ChildProcess {
-  const code = `${opts.ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['-e', code], { detached: true, stdio: 'ignore' });
+  const code = `${opts.ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} ${opts.takes ? TAKE_INBOX : ''} setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['-e', code, store.stateDir], { detached: true, stdio: 'ignore' });
   child.unref();
   store.ensure();
-  writePidFile(store.paths(sha).pid, { pid: child.pid!, sha, startedAt: new Date().toISOString() });
+  writePidFile(watcherPaths(store.stateDir).pid, { pid: child.pid!, startedAt: new Date().toISOString() });
+  if (sha) followBy(store, sha, child.pid!);
   return child;
 }
+
+/** Marks the commit as followed by `pid`: on its record when it has one, else in the inbox. */
+export function followBy(store: FileStatusStore, sha: string, pid: number): void {
+  const file = store.paths(sha).record;
+  if (existsSync(file)) {
+    const record = JSON.parse(readFileSync(file, 'utf8')) as StatusRecord;
+    writeFileAtomic(file, JSON.stringify({ ...record, pid }));
+  } else {
+    writeFileAtomic(join(watcherPaths(store.stateDir).follow, `${sha}.json`), JSON.stringify({ sha }));
+  }
+}
+
+const TAKE_INBOX = `
+const fs = require('fs'), path = require('path'), dir = process.argv[1];
+const inbox = path.join(dir, 'watcher', 'follow');
+setInterval(() => {
+  for (const name of fs.existsSync(inbox) ? fs.readdirSync(inbox) : []) {
+    if (!/^[0-9a-f]{40}[.]json$/.test(name)) continue;
+    const sha = name.slice(0, 40), file = path.join(dir, 'runs', sha + '.json'), now = new Date().toISOString();
+    const record = { version: 1, sha, branch: 'main', remote: 'origin', state: 'pending', source: null,
+      deploymentId: null, phase: null, startedAt: now, updatedAt: now, finishedAt: null, pid: process.pid,
+      polls: 0, message: null, logFile: null };
+    fs.writeFileSync(file + '.' + process.pid + '.tmp', JSON.stringify(record));
+    fs.renameSync(file + '.' + process.pid + '.tmp', file);
+    fs.unlinkSync(path.join(inbox, name));
+  }
+}, 50);`;
 
 export function isAlive(pid: number): boolean {
   try {

@@ -5,14 +5,14 @@ import { after, describe, it } from 'node:test';
 import type { Deps } from '../../src/core/deps.js';
 import { evaluate } from '../../src/core/outcome.js';
 import { makeEnsureWatched } from '../../src/hooks/ensureWatched.js';
-import type { FileStatusStore } from '../../src/core/statusStore.js';
+import type { FileStatusStore } from '../../src/core/fileStatusStore.js';
 import { createDeps } from '../../src/main.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { killQuietly, startFakeMonitor } from '../helpers/state.js';
 
 const fakes: ChildProcess[] = [];
 
-/** Real deps, except that "starting the monitor" records the argv and starts a stand-in with a PID file. */
+/** Real deps, except that "starting the watcher" records the argv and starts a stand-in that takes the inbox. */
 function depsIn(repo: TestRepo, spawned: string[][]): Deps {
   const io = {
     stdout: { write: () => {}, isTTY: false },
@@ -25,7 +25,7 @@ function depsIn(repo: TestRepo, spawned: string[][]): Deps {
     ...real,
     spawnDetached: (args) => {
       spawned.push([...args]);
-      const child = startFakeMonitor(real.store() as FileStatusStore, args[1]!);
+      const child = startFakeMonitor(real.store() as FileStatusStore, undefined, { takes: true });
       fakes.push(child);
       return child.pid!;
     },
@@ -45,9 +45,11 @@ describe('ensureWatched (check --wait)', () => {
     const spawned: string[][] = [];
     const deps = depsIn(repo, spawned);
     assert.equal(await makeEnsureWatched(deps)(sha, await evaluate(deps.store(), sha)), true);
-    assert.deepEqual(spawned, [['monitor', sha, '--detach', '--branch', 'main', '--remote', 'origin']]);
-    // Asked again while that monitor runs: nothing more is started.
-    assert.equal(await makeEnsureWatched(deps)(sha, await evaluate(deps.store(), sha)), true);
+    assert.deepEqual(spawned, [['watcher']]);
+    // Asked again while the watcher follows it: in progress, so nothing to do and nothing more is started.
+    const now = await evaluate(deps.store(), sha);
+    assert.equal(now.outcome, 'in_progress');
+    assert.equal(await makeEnsureWatched(deps)(sha, now), false);
     assert.equal(spawned.length, 1);
   });
 

@@ -39,7 +39,7 @@ describe('hooks: pushes through husky', () => {
     repos.push(repo);
     setConfig(repo, {
       health: { url: health().url },
-      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 },
+      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
     });
     return repo;
   };

@@ -21,7 +21,7 @@ import {
 const CONFIG = 'deploy-watch.config.json';
 /** Same length, different deploy branch: only the mtime's fraction of a second tells them apart. */
 const configText = (branch: string, health: HealthServer) =>
-  `${JSON.stringify({ branch, health: { url: health.url }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20 } })}\n`;
+  `${JSON.stringify({ branch, health: { url: health.url }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 } })}\n`;
 
 function push(repo: TestRepo, args: string[]) {
   const r = spawnSync('git', ['push', ...args], { cwd: repo.dir, env: repo.env, encoding: 'utf8', timeout: 30_000 });

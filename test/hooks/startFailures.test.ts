@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { FileStatusStore } from '../../src/core/statusStore.js';
-import { startMonitorOnce, STARTUP_WAIT_MS } from '../../src/hooks/startMonitorOnce.js';
+import { FileStatusStore } from '../../src/core/fileStatusStore.js';
+import { handOver, STARTUP_WAIT_MS } from '../../src/monitor/handOver.js';
 import { fakeDeps } from '../helpers/fakeDeps.js';
 import { killUnder, makeHookedRepo, processesUnder, setConfig, stateDir, waitFor } from './hookedRepo.js';
 
@@ -160,8 +160,8 @@ describe('monitor --detach that cannot start', () => {
   });
 });
 
-describe('startMonitorOnce (driven clock)', () => {
-  it('a monitor that leaves no trace (node gone, a crash before the record) is recorded as a start failure', async () => {
+describe('handOver (driven clock)', () => {
+  it('a watcher that leaves no trace (node gone, a crash before the record) is recorded as a start failure', async () => {
     const dir = join(process.env.TMPDIR ?? '/tmp', `dw-start-${process.pid}-${Date.now()}`);
     try {
       const deps = fakeDeps(dir);
@@ -169,15 +169,16 @@ describe('startMonitorOnce (driven clock)', () => {
       deps.spawnDetached = (args) => (spawned.push([...args]), 0);
       const sha = 'a'.repeat(40);
       const started = deps.now();
-      assert.equal(await startMonitorOnce(deps, { sha, branch: 'main', remote: 'origin' }), true);
-      assert.equal(spawned.length, 1);
+      assert.deepEqual(await handOver(deps, { sha, branch: 'main', remote: 'origin' }), { status: 'not-started' });
+      assert.deepEqual(spawned, [['watcher']]);
       assert.ok(deps.now() - started >= STARTUP_WAIT_MS);
       const read = await new FileStatusStore(dir).read(sha);
       assert.equal(read.status, 'ok');
       if (read.status !== 'ok') return;
       assert.equal(read.record.state, 'stopped');
       assert.match(read.record.startFailed ?? '', /left no trace within 15s/);
-      assert.equal(existsSync(join(dir, 'runs', `${sha}.watch.lock`)), false);
+      assert.equal(existsSync(join(dir, 'watcher', 'turns', `${sha}.lock`)), false, 'the turn is released');
+      assert.equal(existsSync(join(dir, 'watcher', 'follow', `${sha}.json`)), false, 'nothing left in the inbox');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

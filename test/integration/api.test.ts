@@ -5,7 +5,15 @@ import { after, before, describe, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
 import { machineQueue } from '../../src/conflicts/queue/machineQueue.js';
 import { createGit } from '../../src/core/git.js';
-import { checkDeployment, listMonitors, pushWithRetry, stopMonitor, waitForDeployment } from '../../src/index.js';
+import {
+  checkDeployment,
+  listMonitors,
+  pushWithRetry,
+  stopMonitor,
+  stopWatcher,
+  waitForDeployment,
+  watcherStatus,
+} from '../../src/index.js';
 import { writeFileSync } from 'node:fs';
 import { git } from '../helpers/repo.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -20,7 +28,7 @@ describe('library API', () => {
     repo.cleanup();
   });
 
-  it('checkDeployment, waitForDeployment, listMonitors and stopMonitor', async () => {
+  it('checkDeployment, waitForDeployment, listMonitors, stopMonitor, watcherStatus and stopWatcher', async () => {
     const opts = { cwd: repo.dir, env: repo.env };
     const store = storeFor(join(repo.dir, '.git'));
     const sha = repo.commit('api');
@@ -39,11 +47,13 @@ describe('library API', () => {
     const done = await waitForDeployment(sha, { ...opts, timeoutMs: 10_000, intervalMs: 50 });
     assert.equal(done.outcome, 'success');
 
-    const stopped = await stopMonitor(sha.slice(0, 8), { ...opts, graceMs: 1000 });
-    assert.equal(stopped.status, 'stopped');
-    await new Promise((r) => setTimeout(r, 100));
-    assert.ok(!isAlive(child.pid!) || (await listMonitors(opts)).length === 0);
+    assert.deepEqual(await stopMonitor(sha.slice(0, 8), { ...opts, graceMs: 1000 }), { status: 'not-running', sha });
     assert.equal((await checkDeployment(sha, opts)).outcome, 'success', 'an outcome is never overwritten by stop');
+    assert.equal((await watcherStatus(opts)).watcher?.pid, child.pid);
+    const ended = await stopWatcher({ ...opts, graceMs: 1000 });
+    assert.equal(ended.status === 'stopped' && ended.signal, 'SIGTERM');
+    assert.ok(!isAlive(child.pid!));
+    assert.equal((await watcherStatus(opts)).watcher, null);
   });
 
   it('pushWithRetry rebases over a concurrent roadmap change and pushes; a dirty tree is refused', async () => {

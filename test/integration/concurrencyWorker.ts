@@ -1,6 +1,6 @@
 // Child of concurrency.test: writes its own version of one record and reads whatever is there.
 import { newRecord } from '../../src/core/statusRecord.js';
-import { FileStatusStore } from '../../src/core/statusStore.js';
+import { FileStatusStore } from '../../src/core/fileStatusStore.js';
 
 const [dir, sha, id, rounds] = process.argv.slice(2) as [string, string, string, string];
 const store = new FileStatusStore(dir);

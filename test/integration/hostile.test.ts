@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run } from '../../src/main.js';
-import type { FileStatusStore } from '../../src/core/statusStore.js';
+import type { FileStatusStore } from '../../src/core/fileStatusStore.js';
 import { cli } from '../helpers/cli.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { storeFor } from '../helpers/state.js';
@@ -108,7 +108,7 @@ describe('hostile input', () => {
       [{ polling: { fastInterval: -5 } }, /"polling\.fastInterval" number must be greater than 0/],
       [
         { polling: { fast: 5 } },
-        /"polling\.fast" is not a known key\. Allowed here: fastInterval, fastFor, slowInterval, timeout/,
+        /"polling\.fast" is not a known key\. Allowed here: fastInterval, fastFor, slowInterval, timeout, linger/,
       ],
       [{ conflicts: { rules: [{ paths: ['x'], strategy: 'theirs' }] } }, /Allowed here: union, checklist/],
       [{ digitalocean: { appId: 'x', token: 'dop_v1_abc' } }, /secret-looking key "digitalocean\.token"/],

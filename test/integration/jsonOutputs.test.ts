@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { newRecord } from '../../src/core/statusRecord.js';
-import { FileStatusStore } from '../../src/core/statusStore.js';
+import { FileStatusStore } from '../../src/core/fileStatusStore.js';
 import { cli } from '../helpers/cli.js';
 import { holds, SHAPES, type Shape } from '../helpers/jsonShapes.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
@@ -65,7 +65,7 @@ describe('--json outputs', () => {
     ];
     for (const [name, value] of outputs) holds(value, SHAPES[name]!, name);
     assert.equal((json(repo, ['check', '--all']) as unknown[]).length, 2);
-    assert.equal((json(repo, ['manage', 'status']) as unknown[]).length, 1);
+    assert.equal((json(repo, ['manage', 'status']) as { commits: unknown[] }).commits.length, 1);
   });
 
   it('push holds to its shape, pushed and refused', () => {

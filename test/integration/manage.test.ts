@@ -1,128 +1,150 @@
-// `manage status|stop|cleanup` against real detached processes, dead PIDs, reused PIDs and stale locks.
+// `manage status|stop|cleanup` against real detached processes standing in for the watcher: live, dead,
+// a reused PID, stubborn ones, and the files a dead one leaves.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tryLock } from '../../src/core/lock.js';
-import { liveness, readPidFile } from '../../src/core/pidFile.js';
-import { isAlive, putRecord, startFakeMonitor, useRepoFixture } from '../helpers/state.js';
+import { watcherPaths } from '../../src/core/stateDir.js';
+import { isAlive, killQuietly, putRecord, startFakeMonitor, useRepoFixture } from '../helpers/state.js';
 
 async function waitGone(pid: number, ms = 3000): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    const info = { pid, startTime: null, sha: '', startedAt: '' };
-    if (!isAlive(pid) || liveness(info) === 'dead') return true;
+    if (!isAlive(pid)) return true;
     await new Promise((r) => setTimeout(r, 20));
   }
   return false;
+}
+
+interface Status {
+  watcher: { pid: number; liveness: string; rssBytes: number | null } | null;
+  commits: Array<{ sha: string; pid: number | null; liveness: string; stale: boolean }>;
 }
 
 describe('manage', () => {
   const fx = useRepoFixture();
   const { children } = fx;
   const dw = fx.dw;
+  const status = () => JSON.parse(dw('--json', 'manage', 'status').stdout) as Status;
 
   it('status says so when nothing runs', () => {
     const r = dw('manage', 'status');
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /No monitors are running/);
-    assert.equal(dw('--json', 'manage', 'status').stdout.trim(), '[]');
+    assert.match(r.stdout, /No watcher is running/);
+    assert.deepEqual(status(), { watcher: null, commits: [] });
   });
 
-  it('status lists a live monitor and marks a dead one and a reused PID as stale', async () => {
-    const live = fx.repo.commit('live');
-    children.push(startFakeMonitor(fx.store, live));
-    await putRecord(fx.store, live, { state: 'building' });
-    // Dead: a PID file whose process has exited.
-    const dead = fx.repo.commit('dead');
-    const gone = startFakeMonitor(fx.store, dead);
-    await putRecord(fx.store, dead, { state: 'deploying' });
-    gone.kill('SIGKILL');
-    assert.ok(await waitGone(gone.pid!));
-    // Reused: the PID is alive (this test process) but its start time is not the recorded one.
-    const reused = fx.repo.commit('reused');
-    writeFileSync(
-      fx.store.paths(reused).pid,
-      JSON.stringify({ pid: process.pid, startTime: '1', sha: reused, startedAt: new Date().toISOString() }),
+  it('status shows the watcher (PID, memory) and its commits; a dead watcher and a reused PID make them stale', async () => {
+    const a = fx.repo.commit('a');
+    const b = fx.repo.commit('b');
+    await putRecord(fx.store, a, { state: 'building' });
+    await putRecord(fx.store, b, { state: 'deploying' });
+    const watcher = startFakeMonitor(fx.store, a);
+    children.push(watcher);
+    await putRecord(fx.store, b, { state: 'deploying', pid: watcher.pid! });
+    let s = status();
+    assert.equal(s.watcher?.pid, watcher.pid);
+    assert.equal(s.watcher?.liveness, 'alive');
+    assert.ok((s.watcher?.rssBytes ?? 0) > 1_000_000, 'its resident memory, from /proc');
+    assert.deepEqual(
+      s.commits.map((c) => [c.sha, c.liveness, c.stale]).sort(),
+      [
+        [a, 'alive', false],
+        [b, 'alive', false],
+      ].sort(),
     );
-    await putRecord(fx.store, reused, { state: 'pending' });
-
-    const list = JSON.parse(dw('--json', 'manage', 'status').stdout) as Array<{
-      sha: string;
-      liveness: string;
-      stale: boolean;
-    }>;
-    const by = new Map(list.map((m) => [m.sha, m]));
-    assert.equal(by.get(live)?.liveness, 'alive');
-    assert.equal(by.get(live)?.stale, false);
-    assert.equal(by.get(dead)?.liveness, 'dead');
-    assert.equal(by.get(reused)?.liveness, 'reused');
     const human = dw('manage', 'status').stdout;
-    assert.match(human, /SHA\s+BRANCH\s+PID\s+AGE\s+STATE/);
-    assert.match(human, new RegExp(`${dead.slice(0, 7)}.*stale \\(monitor gone\\)`));
-    assert.match(human, new RegExp(`${reused.slice(0, 7)}.*stale \\(PID reused\\)`));
-    // check agrees: an in-progress record with a dead or reused monitor has no known outcome.
-    assert.equal(dw('check', dead).code, 3);
-    assert.equal(dw('check', reused).code, 3);
-    assert.equal(dw('check', live).code, 2);
-  });
+    assert.match(human, new RegExp(`Watcher PID ${watcher.pid}, up .*, \\d+ MB resident, following 2 commits`));
+    assert.match(human, /SHA\s+BRANCH\s+AGE\s+STATE\s+PHASE/);
+    assert.equal(dw('check', a).code, 2);
 
-  it('cleanup removes stale PID and lock files and keeps the live ones', async () => {
-    const [live] = (
-      JSON.parse(dw('--json', 'manage', 'status').stdout) as Array<{ sha: string; liveness: string }>
-    ).filter((m) => m.liveness === 'alive');
-    const dead = fx.repo.commit('dead-with-lock');
-    mkdirSync(fx.store.paths(dead).lock);
+    // Reused: the PID is alive (this test process) but its start time is not the recorded one.
     writeFileSync(
-      fx.store.paths(dead).pid,
-      JSON.stringify({ pid: 999_997, startTime: null, sha: dead, startedAt: '' }),
+      watcherPaths(fx.store.stateDir).pid,
+      JSON.stringify({ pid: process.pid, startTime: '1', startedAt: new Date().toISOString() }),
     );
-    const r = dw('manage', 'cleanup');
-    assert.equal(r.code, 0);
-    assert.match(r.stdout, /removed .*\.pid/);
-    assert.ok(!existsSync(fx.store.paths(dead).pid) && !existsSync(fx.store.paths(dead).lock));
-    assert.ok(existsSync(fx.store.paths(live!.sha).pid), 'the live monitor keeps its PID file');
-    assert.equal(dw('manage', 'cleanup').stdout, '', 'quiet when there is nothing to do');
+    await putRecord(fx.store, a, { state: 'building', pid: process.pid });
+    s = status();
+    assert.equal(s.commits.find((c) => c.sha === a)?.liveness, 'reused');
+    assert.match(dw('manage', 'status').stdout, new RegExp(`${a.slice(0, 7)}.*stale \\(PID reused\\)`));
+    assert.equal(dw('check', a).code, 3);
+
+    // Dead: the watcher was killed.
+    const dying = startFakeMonitor(fx.store, b);
+    await putRecord(fx.store, b, { state: 'deploying', pid: dying.pid! });
+    dying.kill('SIGKILL');
+    assert.ok(await waitGone(dying.pid!));
+    s = status();
+    assert.equal(s.watcher?.liveness, 'dead');
+    assert.equal(s.commits.find((c) => c.sha === b)?.stale, true);
+    const text = dw('manage', 'status').stdout;
+    assert.match(text, /The watcher \(PID \d+\) is gone/);
+    assert.match(text, new RegExp(`${b.slice(0, 7)}.*stale \\(watcher gone\\)`));
+    assert.equal(dw('check', b).code, 3);
+    killQuietly(watcher);
   });
 
-  it('stop ends a real detached process with SIGTERM, records stopped, removes PID and lock', async () => {
+  it("cleanup removes a dead watcher's PID file and lock, and the PID files of older versions; keeps a live one", async () => {
+    const paths = watcherPaths(fx.store.stateDir);
+    writeFileSync(paths.pid, JSON.stringify({ pid: 999_997, startTime: null, startedAt: '' }));
+    mkdirSync(paths.lock, { recursive: true });
+    const legacy = fx.repo.commit('legacy');
+    const legacyPid = join(fx.store.stateDir, 'runs', `${legacy}.pid`);
+    writeFileSync(legacyPid, JSON.stringify({ pid: 999_996, startTime: null, sha: legacy, startedAt: '' }));
+    mkdirSync(join(fx.store.stateDir, 'runs', `${legacy}.lock`));
+    const r = dw('manage', 'cleanup');
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!existsSync(paths.pid) && !existsSync(paths.lock), r.stdout);
+    assert.ok(!existsSync(legacyPid) && !existsSync(join(fx.store.stateDir, 'runs', `${legacy}.lock`)));
+    assert.equal(dw('manage', 'cleanup').stdout, '', 'quiet when there is nothing to do');
+    const live = startFakeMonitor(fx.store);
+    children.push(live);
+    dw('manage', 'cleanup');
+    assert.ok(existsSync(paths.pid), 'the live watcher keeps its PID file');
+    killQuietly(live);
+  });
+
+  it('stop --all ends the watcher with SIGTERM and records every commit it followed stopped', async () => {
     const sha = fx.repo.commit('stop-me');
+    await putRecord(fx.store, sha, { state: 'building' });
     const child = startFakeMonitor(fx.store, sha);
     children.push(child);
-    await putRecord(fx.store, sha, { state: 'building' });
-    mkdirSync(fx.store.paths(sha).lock);
-    const r = dw('manage', 'stop', sha.slice(0, 9));
+    const r = dw('manage', 'stop', '--all');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /Stopped the monitor for [0-9a-f]{7} \(PID \d+, ended on SIGTERM\)/);
+    assert.match(r.stdout, /Stopped the watcher \(PID \d+, ended on SIGTERM\); \d+ commits? recorded stopped/);
     assert.ok(await waitGone(child.pid!), 'no stray process');
     const read = await fx.store.read(sha);
     assert.equal(read.status === 'ok' && read.record.state, 'stopped');
-    assert.ok(!existsSync(fx.store.paths(sha).pid) && !existsSync(fx.store.paths(sha).lock));
     assert.equal(dw('check', sha).code, 3);
   });
 
-  it('stop escalates to SIGKILL after the grace period', async () => {
+  it('stop --all escalates to SIGKILL after the grace period', async () => {
     const sha = fx.repo.commit('stubborn');
+    await putRecord(fx.store, sha, { state: 'deploying' });
     const child = startFakeMonitor(fx.store, sha, { ignoreTerm: true });
     children.push(child);
     await new Promise((r) => setTimeout(r, 150)); // let it install its SIGTERM handler
-    await putRecord(fx.store, sha, { state: 'deploying' });
-    const r = dw('manage', 'stop', sha, '--grace', '0.3');
+    const r = dw('--json', 'manage', 'stop', '--all', '--grace', '0.3');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /did not end on SIGTERM, killed/);
+    const result = JSON.parse(r.stdout) as { status: string; signal: string; stopped: string[] };
+    assert.equal(result.signal, 'SIGKILL');
+    assert.ok(result.stopped.includes(sha));
     assert.ok(await waitGone(child.pid!));
   });
 
-  it('stop keeps an outcome the monitor already recorded, and is idempotent', async () => {
+  it('stop keeps an outcome already recorded, and is idempotent', async () => {
     const sha = fx.repo.commit('finished');
     await putRecord(fx.store, sha, { state: 'success' });
     const r = dw('manage', 'stop', sha);
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /No monitor is running for [0-9a-f]{7}; nothing to stop/);
+    assert.match(r.stdout, /The watcher is not following [0-9a-f]{7}; nothing to stop/);
     const read = await fx.store.read(sha);
     assert.equal(read.status === 'ok' && read.record.state, 'success');
+    assert.match(dw('manage', 'stop', '--all').stdout, /No watcher is running/);
   });
 
-  it('stop refuses an unknown or invalid commit with 64', () => {
+  it('stop refuses an unknown or invalid commit, or none, with 64', () => {
     const unknown = dw('manage', 'stop', 'ffffffff');
     assert.equal(unknown.code, 64);
     assert.match(unknown.stderr, /No monitor or status record here matches "ffffffff"/);
@@ -131,21 +153,21 @@ describe('manage', () => {
     const never = fx.repo.commit('never-watched');
     assert.equal(dw('manage', 'stop', never).code, 64);
     assert.equal(dw('check', never, '--json').stdout.includes('"unknown":"no-record"'), true);
-    assert.equal(dw('manage', 'stop').code, 64);
+    const none = dw('manage', 'stop');
+    assert.equal(none.code, 64);
+    assert.match(none.stderr, /manage stop --all/);
   });
 
   it('a lock whose owner died is recovered once stale', async () => {
-    const sha = fx.repo.commit('stale-lock');
-    const { lock, record } = fx.store.paths(sha);
+    const lock = join(fx.store.stateDir, 'stale-test.lock');
     mkdirSync(lock);
-    const held = await tryLock(record, lock);
+    const held = await tryLock(lock, lock);
     assert.equal(held.acquired, false, 'a fresh lock is respected');
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);
-    const taken = await tryLock(record, lock);
+    const taken = await tryLock(lock, lock);
     assert.equal(taken.acquired, true, 'a stale lock is taken over');
     if (taken.acquired) await taken.release();
     assert.ok(!existsSync(lock));
-    assert.equal(readPidFile(fx.store.paths(sha).pid), null);
   });
 });

@@ -17,10 +17,11 @@ describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
           id: 'd1',
           sha: (sha = head(repo)),
           phases: [
-            [100, 'PENDING_BUILD'],
-            [200, 'BUILDING'],
-            [400, 'DEPLOYING'],
-            [600, 'ACTIVE'],
+            // Late enough that the watcher (a Node start after the command's own) sees every phase.
+            [1_000, 'PENDING_BUILD'],
+            [1_200, 'BUILDING'],
+            [1_400, 'DEPLOYING'],
+            [1_600, 'ACTIVE'],
           ],
         },
       ],
@@ -35,8 +36,8 @@ describe('deploy-watch monitor (built CLI, fake DigitalOcean)', () => {
       assert.equal(rec.deploymentId, 'd1');
       assert.ok(rec.polls >= 3);
       assert.equal(statSync(w.store.paths(sha).record).mode & 0o777, 0o644);
-      assert.throws(() => statSync(w.store.paths(sha).pid)); // removed after the last record
-      assert.throws(() => statSync(w.store.paths(sha).lock));
+      assert.equal(rec.pid, null, 'no follower after the last record');
+      await w.waitFor('the watcher to leave once idle', () => w.watcherPid() === null);
       assert.equal((await w.dw('check', sha)).code, 0);
     } finally {
       await w.close();

@@ -7,7 +7,9 @@ import { BIN, cliAsync, type CliResult } from '../helpers/cli.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 import { isAlive, killQuietly, storeFor } from '../helpers/state.js';
 import { start, type FakeDoApi, type Timeline } from '../fakes/doApi.js';
-import type { FileStatusStore } from '../../src/core/statusStore.js';
+import type { FileStatusStore } from '../../src/core/fileStatusStore.js';
+import { readPidFile } from '../../src/core/pidFile.js';
+import { watcherPaths } from '../../src/core/stateDir.js';
 import type { StatusRecord } from '../../src/core/statusRecord.js';
 
 const roots: string[] = [];
@@ -39,6 +41,8 @@ export interface CliWorld {
   /** Starts `deploy-watch <args>` as a tracked child (killed at close). */
   spawn(...args: string[]): ChildProcess;
   record(sha: string): StatusRecord | null;
+  /** The registered watcher's PID (alive or not), or null. */
+  watcherPid(): number | null;
   waitFor(what: string, test: () => boolean, ms?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -58,7 +62,12 @@ export async function cliWorld(
   const api = await start({ appId: 'app-1', token: 'dop_v1_good', ...script(repo) });
   writeFileSync(
     join(repo.dir, 'deploy-watch.config.json'),
-    JSON.stringify({ digitalocean: { appId: 'app-1' }, polling: FAST, ...opts.config }),
+    JSON.stringify({
+      digitalocean: { appId: 'app-1' },
+      ...opts.config,
+      // The watcher leaves as soon as nothing is in flight, so no test waits on it or leaves it behind.
+      polling: { ...FAST, linger: 0, ...(opts.config?.polling as object | undefined) },
+    }),
   );
   const env = {
     ...repo.env,
@@ -93,8 +102,13 @@ export async function cliWorld(
         await new Promise((r) => setTimeout(r, 20));
       }
     },
+    watcherPid() {
+      return readPidFile(watcherPaths(store.stateDir).pid)?.pid ?? null;
+    },
     async close() {
       children.forEach(killQuietly);
+      const watcher = w.watcherPid();
+      if (watcher && isAlive(watcher)) process.kill(watcher, 'SIGKILL');
       await w
         .waitFor(
           'children to exit',

@@ -1,11 +1,11 @@
-// The monitor as a process: one per commit, SIGTERM records stopped, SIGKILL leaves a record that
-// manage status and check call stale, --detach returns at once, a bad token hands over to health.
+// The watcher as a process: `monitor` hands commits to it; a signal to a foreground monitor stops following
+// that commit; SIGKILL of the watcher leaves records that manage status and check call stale until the next
+// hand-over resumes them; --detach returns at once; a bad token hands over to health.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { readPidFile } from '../../src/core/pidFile.js';
 import { isAlive } from '../helpers/state.js';
 import { cliWorld, strayProcesses, type CliWorld } from './cliWorld.js';
 
@@ -37,54 +37,70 @@ after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may 
 
 describe('monitor lifecycle (real processes and signals)', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
-    it(`${signal} records stopped and removes PID file and lock; check exits 3`, async () => {
+    it(`${signal} to a foreground monitor stops following the commit (recorded stopped); check exits 3`, async () => {
       const { w, sha } = await busyWorld();
       try {
         const child = w.spawn('monitor', sha);
         await w.waitFor('a building record', () => w.record(sha)?.state === 'building');
-        assert.equal(readPidFile(w.store.paths(sha).pid)?.pid, child.pid);
+        const watcher = w.watcherPid();
+        assert.ok(watcher && watcher !== child.pid, 'the watcher, not the foreground command, follows it');
+        assert.equal(w.record(sha)?.pid, watcher);
         child.kill(signal);
         await exited(child);
+        assert.equal(child.exitCode, 3);
         const rec = w.record(sha)!;
         assert.equal(rec.state, 'stopped');
         assert.equal(rec.message, `monitor stopped by ${signal}`);
-        assert.equal(existsSync(w.store.paths(sha).pid), false);
-        assert.equal(existsSync(w.store.paths(sha).lock), false);
+        assert.equal(rec.pid, null);
         assert.equal((await w.dw('check', sha)).code, 3);
+        await w.waitFor('the idle watcher to leave, its PID file and lock with it', () => w.watcherPid() === null);
+        assert.equal(existsSync(`${w.store.stateDir}/watcher.lock`), false);
       } finally {
         await w.close();
       }
     });
 
-  it('SIGKILL leaves an in-progress record that manage status and check call stale (exit 3)', async () => {
+  it('SIGKILL of the watcher makes its commit stale in manage status and check; check --wait resumes it', async () => {
     const { w, sha } = await busyWorld();
     try {
-      const child = w.spawn('monitor', sha);
+      const r = await w.dw('monitor', sha, '--detach');
+      assert.equal(r.code, 0, r.stderr);
       await w.waitFor('a building record', () => w.record(sha)?.state === 'building');
-      child.kill('SIGKILL');
-      await exited(child);
+      const first = w.watcherPid()!;
+      process.kill(first, 'SIGKILL');
+      await w.waitFor('the watcher to die', () => !isAlive(first));
       const status = await w.dw('manage', 'status');
       assert.match(status.stdout, new RegExp(`${sha.slice(0, 7)}.*stale`));
       const check = await w.dw('check', sha);
       assert.equal(check.code, 3);
       assert.match(check.stdout + check.stderr, /gone without recording an outcome/);
+      const startedAt = w.record(sha)!.startedAt;
+      // Pushed to origin/main, so check --wait hands it over again: a new watcher resumes it.
+      w.repo.git('push', '-q', '--no-verify', 'origin', 'HEAD:main');
+      const again = await w.dw('check', sha, '--wait', '1');
+      assert.equal(again.code, 2, again.stdout + again.stderr);
+      const second = w.watcherPid()!;
+      assert.notEqual(second, first);
+      assert.equal(w.record(sha)!.pid, second);
+      assert.equal(w.record(sha)!.startedAt, startedAt, 'resumed, not started over');
     } finally {
       await w.close();
     }
   });
 
-  it('a second monitor for the same commit exits 0 at once naming the first PID', async () => {
+  it('a second hand-over of a followed commit names the watcher and starts nothing', async () => {
     const { w, sha } = await busyWorld();
     try {
-      const first = w.spawn('monitor', sha);
-      await w.waitFor('the first monitor', () => w.record(sha)?.state === 'building');
-      const second = await w.dw('monitor', sha);
+      const first = await w.dw('monitor', sha, '--detach');
+      assert.equal(first.code, 0, first.stderr);
+      await w.waitFor('the watcher to follow it', () => w.record(sha)?.state === 'building');
+      const watcher = w.watcherPid();
+      const second = await w.dw('monitor', sha, '--detach');
       assert.equal(second.code, 0);
-      assert.match(second.stdout, new RegExp(`already watched by PID ${first.pid}`));
-      const json = await w.dw('--json', 'monitor', sha);
-      assert.deepEqual(JSON.parse(json.stdout), { sha, alreadyWatched: true, pid: first.pid });
-      first.kill('SIGTERM');
-      await exited(first);
+      assert.match(second.stdout, new RegExp(`already watched by PID ${watcher}`));
+      const json = await w.dw('--json', 'monitor', sha, '--detach');
+      assert.deepEqual(JSON.parse(json.stdout), { sha, alreadyWatched: true, pid: watcher });
+      assert.equal(w.watcherPid(), watcher);
     } finally {
       await w.close();
     }
@@ -180,7 +196,6 @@ describe('monitor lifecycle (real processes and signals)', () => {
       assert.equal(rec.state, 'failed');
       assert.equal(rec.logs?.state, 'missing');
       assert.match(rec.logs?.reason ?? '', /^monitor failed: .*cannot be used/);
-      assert.equal(existsSync(w.store.paths(sha).pid), false);
       const check = await w.dw('check', sha);
       assert.equal(check.code, 1);
       assert.match(check.stdout, /The logs are missing: .* deploy-watch logs /);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cliAsync } from '../helpers/cli.js';
 import { holds, SHAPES } from '../helpers/jsonShapes.js';
-import { FileStatusStore } from '../../src/core/statusStore.js';
+import { FileStatusStore } from '../../src/core/fileStatusStore.js';
 import { runMonitor } from '../../src/monitor/run.js';
 import { noCache } from '../../src/sources/digitalocean/cache.js';
 import { createDigitalOceanSource } from '../../src/sources/digitalocean/source.js';

@@ -260,7 +260,7 @@ describe('monitor loop (driven clock, fake DigitalOcean)', () => {
       const counting = {
         name: source.name,
         observe: async (c: Parameters<typeof source.observe>[0]) => {
-          if (++n === 3) controller.abort('SIGTERM');
+          if (++n === 3) controller.abort('monitor stopped by SIGTERM'); // the watcher's reason for a signal
           return source.observe(c);
         },
       };

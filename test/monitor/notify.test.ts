@@ -39,6 +39,10 @@ describe('monitor notifications', () => {
       const sha = repo.git('rev-parse', 'HEAD');
       const r = await cliAsync(['monitor'], { cwd: repo.dir, env: repo.env });
       assert.equal(r.code, 0, r.stdout + r.stderr);
+      // The watcher announces right after it records the outcome, which is when `monitor` returned.
+      for (let i = 0; i < 100 && !(posts.length > 0 && existsSync(out)); i++)
+        await new Promise((res) => setTimeout(res, 50));
+      await new Promise((res) => setTimeout(res, 200)); // and never a second time
       assert.equal(posts.length, 1);
       const payload = JSON.parse(posts[0]!);
       assert.match(payload.text, new RegExp(`^:white_check_mark: ${sha.slice(0, 7)} deployed`));

@@ -2,12 +2,12 @@
 // a real status store in a temp folder and a real git repository for the ancestry question.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileStatusStore } from '../../src/core/statusStore.js';
+import { FileStatusStore } from '../../src/core/fileStatusStore.js';
 import { createGit } from '../../src/core/git.js';
 import type { StatusRecord } from '../../src/core/statusRecord.js';
 import { runMonitor } from '../../src/monitor/run.js';
 import type { Polling } from '../../src/monitor/schedule.js';
-import { fileListCache, noCache } from '../../src/sources/digitalocean/cache.js';
+import { memoryListCache, noCache } from '../../src/sources/digitalocean/cache.js';
 import { createDigitalOceanSource } from '../../src/sources/digitalocean/source.js';
 import { isAncestorFetchingOnce } from '../../src/core/gitQueries.js';
 import type { Source } from '../../src/sources/source.js';
@@ -66,7 +66,7 @@ export async function world(
         perPage: 50,
         now: () => clock.now,
         random: () => 0.5,
-        cache: opts.shared ? fileListCache(join(stateDir, 'cache'), 4_000, () => clock.now) : noCache,
+        cache: opts.shared ? memoryListCache(4_000, () => clock.now) : noCache,
         isAncestor: (a, b) => isAncestorFetchingOnce(git, 'origin', a, b),
       }),
     run: (sha, opts = {}) =>

@@ -8,7 +8,7 @@ describe('config', () => {
     const c = parseConfig({}, 'defaults', {});
     assert.equal(c.branch, 'main');
     assert.equal(c.remote, 'origin');
-    assert.deepEqual(c.polling, { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 });
+    assert.deepEqual(c.polling, { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800, linger: 30 });
     assert.equal(c.conflicts.maxAttempts, 5);
     assert.equal(c.cleanup.days, 7);
     assert.equal(c.doApiUrl, 'https://api.digitalocean.com');

@@ -5,20 +5,21 @@ import { describe, it } from 'node:test';
 import { waitForOutcome } from '../../src/core/waitForOutcome.js';
 import { newRecord } from '../../src/core/statusRecord.js';
 import { writePidFile } from '../../src/core/pidFile.js';
-import type { FileStatusStore } from '../../src/core/statusStore.js';
+import { watcherPaths } from '../../src/core/stateDir.js';
+import type { FileStatusStore } from '../../src/core/fileStatusStore.js';
 import { fakeDeps } from '../helpers/fakeDeps.js';
 import { makeTempDir } from '../helpers/repo.js';
 
 const SHA = 'f'.repeat(40);
 
-/** A temp state folder with an in-progress record watched by a "live monitor" (this test process). */
+/** A temp state folder with an in-progress record followed by a "live watcher" (this test process). */
 async function inProgress(state: 'building' | 'deploying') {
   const dir = makeTempDir();
   const deps = fakeDeps(dir);
   const store = deps.store() as FileStatusStore;
   store.ensure();
-  writePidFile(store.paths(SHA).pid, { pid: process.pid, sha: SHA, startedAt: '' });
-  await store.write(newRecord({ sha: SHA, state }, 'x'));
+  writePidFile(watcherPaths(store.stateDir).pid, { pid: process.pid, startedAt: '' });
+  await store.write(newRecord({ sha: SHA, state, pid: process.pid }, 'x'));
   return { deps, store, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

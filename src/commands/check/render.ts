@@ -81,7 +81,7 @@ export function renderCheck(
   const logs = logsNote(e);
   if (logs) out.push(`  ${logs}`);
   if (logTail && logTail.length > 0 && r?.logFile !== undefined) {
-    out.push(p.bold(`  Last ${logTail.length} log lines (${deps.store().paths(e.sha).log}):`));
+    out.push(p.bold(`  Last ${logTail.length} log lines (${deps.store().logLocation(e.sha)}):`));
     for (const l of logTail) out.push(`    ${l}`);
   } else if (e.outcome === 'failed' && !logs) {
     out.push(p.dim('  No build or deploy log was fetched for this deployment.'));

@@ -1,5 +1,4 @@
 // `deploy-watch cleanup [days] [--days N] [--dry-run]`: quiet and cron-safe.
-import { cleanupOlderThan } from '../../core/cleanup.js';
 import type { Deps } from '../../core/deps.js';
 import { EXIT } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
@@ -12,7 +11,7 @@ export interface CleanupOptions {
 const DAY_MS = 86_400_000;
 
 export async function runCleanup(options: CleanupOptions, deps: Deps): Promise<number> {
-  const result = cleanupOlderThan(deps.stateDir(), deps.store(), options.days * DAY_MS, deps.now(), options.dryRun);
+  const result = await deps.store().removeOlderThan(options.days * DAY_MS, deps.now(), options.dryRun);
   if (deps.globals.json) {
     deps.stdout.write(`${JSON.stringify({ dryRun: options.dryRun, days: options.days, ...result })}\n`);
     return EXIT.success;
@@ -24,7 +23,7 @@ export async function runCleanup(options: CleanupOptions, deps: Deps): Promise<n
     lines.push(msg.removedCount(result.removed.length, options.dryRun));
   }
   if (deps.globals.verbose) {
-    lines.push(...result.keptLive.map((f) => `kept ${f} (its monitor is running)`));
+    lines.push(...result.keptLive.map((f) => `kept ${f} (the watcher follows this commit)`));
     lines.push(...result.skipped.map((f) => `left ${f} (not a deploy-watch run file, or a symlink)`));
   }
   if (lines.length > 0 && !deps.globals.quiet) deps.stdout.write(`${lines.join('\n')}\n`);

@@ -1,19 +1,23 @@
 // `deploy-watch hook watch <sha> …` (hidden): the detached post-push watcher the pre-push hook starts.
-// It keeps no state of its own; once the push is accepted it starts `deploy-watch monitor <sha> --detach`
-// through startMonitorOnce, so one monitor runs per commit however many pushes asked for it.
+// It keeps no state of its own; once the push is accepted it hands the commit to the repository's watcher
+// (handOver), so one watcher follows it however many pushes asked.
 import type { Deps } from '../../core/deps.js';
 import { lastTrackingUpdate, remoteBranchSha, trackingSha } from '../../core/gitQueries.js';
 import { liveness } from '../../core/pidFile.js';
 import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
 import { startedAtMs } from '../../hooks/processTree.js';
-import { startMonitorOnce } from '../../hooks/startMonitorOnce.js';
+import { handOver, nobodyWatches } from '../../monitor/handOver.js';
+import { evaluate } from '../../core/outcome.js';
 
 export async function runPushWatcher(given: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   // The shell-only hook passes no --since (a `date` would cost the push a process): the push's own start
   // is an as good lower bound for its tracking-ref update, and later than any earlier push's.
   const req = { ...given, since: given.since ?? startedAtMs(given.push?.startTime ?? null) };
   const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
-  const start = verdict === 'accepted' && (await startMonitorOnce(deps, req));
+  const start =
+    verdict === 'accepted' &&
+    nobodyWatches(await evaluate(deps.store(), req.sha)) &&
+    (await handOver(deps, req)).status === 'following';
   await note(deps, req, verdict, start);
   return 0;
 }
@@ -23,7 +27,7 @@ export function watchEnv(deps: Deps): WatchEnv {
   return {
     now: deps.now,
     sleep: deps.sleep,
-    isRunning: (p) => liveness({ pid: p.pid, startTime: p.startTime, sha: '', startedAt: '' }) === 'alive',
+    isRunning: (p) => liveness({ pid: p.pid, startTime: p.startTime, startedAt: '' }) === 'alive',
     trackingSha: (remote, branch) => trackingSha(git, remote, branch),
     lastTrackingUpdate: (remote, branch) => lastTrackingUpdate(git, remote, branch),
     remoteSha: (remoteOrUrl, branch) => remoteBranchSha(git, remoteOrUrl, branch),
@@ -36,7 +40,7 @@ async function note(deps: Deps, req: WatchRequest, verdict: PushVerdict, started
     const logger = await deps.logger();
     logger.info(
       { sha: req.sha, branch: req.branch, remote: req.remote, verdict, started },
-      `post-push watcher: ${verdict}${started ? ', monitor started' : ''}`,
+      `post-push watcher: ${verdict}${started ? ', handed to the watcher' : ''}`,
     );
   } catch {
     /* no log is no reason to fail */

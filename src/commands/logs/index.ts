@@ -82,7 +82,7 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
   // The run log holds what check shows after a failure: BUILD and DEPLOY, never a RUN log over them.
   if (!types.includes('RUN') && result.text) {
     await store.writeLog(sha, result.text);
-    result.logFile = store.paths(sha).log;
+    result.logFile = store.logLocation(sha);
     if (record) await updateRecord(deps, record, result);
   }
   renderLogs(result, options.tail, deps);

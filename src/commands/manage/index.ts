@@ -1,70 +1,90 @@
-// `deploy-watch manage status|stop <sha>|cleanup`: the background monitors of this clone.
+// `deploy-watch manage status|stop <sha>|stop --all|cleanup`: the watcher of this clone and its commits.
 import type { Deps } from '../../core/deps.js';
-import { InternalError } from '../../core/errors.js';
+import { InternalError, UsageError } from '../../core/errors.js';
 import { EXIT } from '../../core/exitCodes.js';
 import { resolveCommit } from '../../core/commitRef.js';
 import { ago, paint, shortSha, table } from '../../core/format.js';
 import * as msg from '../../core/messages.js';
-import { listMonitors, removeStaleMonitorFiles, stopMonitor } from '../../core/monitors.js';
+import { stopFollowing, stopWatcher, watcherStatus, type StopDeps } from '../../monitor/control.js';
 
 export async function runManageStatus(deps: Deps): Promise<number> {
-  const monitors = await listMonitors(deps.store());
+  const status = await watcherStatus(deps.store());
   if (deps.globals.json) {
-    deps.stdout.write(`${JSON.stringify(monitors)}\n`);
+    deps.stdout.write(`${JSON.stringify(status)}\n`);
     return EXIT.success;
   }
-  if (monitors.length === 0) {
+  const { watcher, commits } = status;
+  if (!watcher && commits.length === 0) {
     if (!deps.globals.quiet) deps.stdout.write(`${msg.NO_MONITORS}\n`);
     return EXIT.success;
   }
   const p = paint(deps.colour);
   const now = deps.now();
-  const rows = [['SHA', 'BRANCH', 'PID', 'AGE', 'STATE', '']];
-  for (const m of monitors) {
-    const note =
-      m.liveness === 'alive' ? '' : p.yellow(m.liveness === 'reused' ? 'stale (PID reused)' : 'stale (monitor gone)');
-    rows.push([
-      shortSha(m.sha),
-      m.record?.branch ?? '-',
-      m.pid ? String(m.pid) : '-',
-      ago(m.startedAt, now).replace(/ ago$/, ''),
-      m.record?.state ?? 'starting',
-      note,
-    ]);
+  const out: string[] = [];
+  if (watcher?.liveness === 'alive') {
+    const age = ago(watcher.startedAt, now).replace(/ ago$/, '');
+    const memory = watcher.rssBytes === null ? null : `${Math.round(watcher.rssBytes / 1024 / 1024)} MB`;
+    out.push(msg.watcherLine(watcher.pid, age, memory, commits.filter((c) => !c.stale).length));
+  } else if (watcher) {
+    out.push(p.yellow(msg.watcherGone(watcher.pid, watcher.liveness === 'reused' ? 'PID reused' : 'not running')));
   }
-  deps.stdout.write(`${table(rows)}\n`);
-  if (monitors.some((m) => m.stale) && !deps.globals.quiet)
-    deps.stdout.write(p.dim('Stale entries: remove their PID and lock files with deploy-watch manage cleanup.\n'));
+  if (commits.length > 0) {
+    const rows = [['SHA', 'BRANCH', 'AGE', 'STATE', 'PHASE', '']];
+    for (const c of commits) {
+      const note = c.stale ? p.yellow(c.liveness === 'reused' ? 'stale (PID reused)' : 'stale (watcher gone)') : '';
+      rows.push([
+        shortSha(c.sha),
+        c.record?.branch ?? '-',
+        ago(c.startedAt, now).replace(/ ago$/, ''),
+        c.record?.state ?? 'starting',
+        c.record?.phase ?? '-',
+        note,
+      ]);
+    }
+    out.push(table(rows));
+  }
+  deps.stdout.write(`${out.join('\n')}\n`);
+  if (commits.some((c) => c.stale) && !deps.globals.quiet) deps.stdout.write(p.dim(`${msg.STALE_HINT}\n`));
   return EXIT.success;
 }
 
 export interface StopOptions {
-  commit: string;
-  /** Seconds between SIGTERM and SIGKILL. */
+  commit: string | undefined;
+  all: boolean;
+  /** Seconds to wait: for the watcher to let go of a commit, or between SIGTERM and SIGKILL. */
   grace: number;
 }
 
 export async function runManageStop(options: StopOptions, deps: Deps): Promise<number> {
   const store = deps.store();
+  const stopDeps: StopDeps = { store, kill: deps.kill, now: deps.now, sleep: deps.sleep };
+  if (options.all) {
+    const result = await stopWatcher(options.grace * 1000, stopDeps);
+    if (result.status === 'survived') throw new InternalError(msg.stopFailed(result.pid));
+    if (deps.globals.json) deps.stdout.write(`${JSON.stringify(result)}\n`);
+    else if (!deps.globals.quiet)
+      deps.stdout.write(
+        `${result.status === 'stopped' ? msg.stopped(result.pid, result.signal, result.stopped.length) : msg.NO_WATCHER}\n`,
+      );
+    return EXIT.success;
+  }
+  if (!options.commit) throw new UsageError(msg.STOP_NEEDS_COMMIT);
   const sha = await resolveCommit(options.commit, { store, head: null, storeOnly: true });
-  const result = await stopMonitor(sha, options.grace * 1000, {
-    store,
-    kill: deps.kill,
-    now: deps.now,
-    sleep: deps.sleep,
-  });
+  // Asked to let go within a second; the grace only matters when the watcher is slow to answer.
+  const result = await stopFollowing(sha, Math.max(1, options.grace) * 1000, stopDeps);
   const short = shortSha(sha);
-  if (result.status === 'survived') throw new InternalError(msg.stopFailed(short, result.pid));
+  if (result.status === 'not-confirmed')
+    throw new InternalError(msg.stopNotConfirmed(short, result.pid, options.grace));
   if (deps.globals.json) deps.stdout.write(`${JSON.stringify(result)}\n`);
   else if (!deps.globals.quiet)
     deps.stdout.write(
-      `${result.status === 'stopped' ? msg.stopped(short, result.pid, result.signal) : msg.stopNothing(short)}\n`,
+      `${result.status === 'stopped' ? msg.stoppedFollowing(short, result.pid) : msg.stopNothing(short)}\n`,
     );
   return EXIT.success;
 }
 
 export async function runManageCleanup(deps: Deps): Promise<number> {
-  const removed = await removeStaleMonitorFiles(deps.store(), deps.now());
+  const removed = await deps.store().removeStale(deps.now());
   if (deps.globals.json) deps.stdout.write(`${JSON.stringify({ removed })}\n`);
   else if (removed.length > 0 || deps.globals.verbose) {
     deps.stdout.write(

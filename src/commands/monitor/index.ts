@@ -1,20 +1,17 @@
-// `deploy-watch monitor [sha]`: one monitor per commit (lock), PID file before the first record and
-// removed after the last, signals recorded as `stopped`, a crash recorded too. --detach re-spawns itself.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// `deploy-watch monitor [sha]`: hands the commit to the repository's watcher (starting it when none runs).
+// With --detach that is all; in the foreground it then follows the record to the end for scripts, and a
+// signal stops following the commit (recorded `stopped`) before it exits.
 import type { Deps } from '../../core/deps.js';
 import { resolveCommit } from '../../core/commitRef.js';
 import { ConfigError, InternalError } from '../../core/errors.js';
 import { EXIT, MONITOR_EXIT } from '../../core/exitCodes.js';
 import { shortSha } from '../../core/format.js';
-import { tryLock } from '../../core/lock.js';
 import * as msg from '../../core/messages.js';
-import { liveness, readPidFile, removeFile, writePidFile } from '../../core/pidFile.js';
-import { isFinal, type StatusRecord } from '../../core/statusRecord.js';
+import { evaluate } from '../../core/outcome.js';
 import { recordStartFailure, toolLog } from '../../core/startFailure.js';
-import { runMonitor } from '../../monitor/run.js';
+import { isFinal, type StatusRecord } from '../../core/statusRecord.js';
+import { handOver } from '../../monitor/handOver.js';
 import { buildSources } from '../../sources/index.js';
-import type { Source } from '../../sources/source.js';
 
 export interface MonitorOptions {
   commit?: string | undefined;
@@ -27,142 +24,75 @@ const EXIT_OF: Partial<Record<StatusRecord['state'], number>> = {
   success: MONITOR_EXIT.success,
   stopped: MONITOR_EXIT.stopped,
 };
+const FOLLOW_POLL_MS = 200;
+/** After a signal: how long to wait for the watcher to record the stop. */
+const STOP_WAIT_MS = 3_000;
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Promise<number> {
   const store = deps.store();
   const sha = await resolveCommit(options.commit, { git: deps.git(), store, head: deps.repo().head });
-  // Built before detaching, so a missing source is an error in the terminal (78), not only in a log;
-  // and on the record, because the hooks start this command where nobody sees its terminal.
-  const { config, sources } = await startOrRecord(deps, sha, options, async () => {
+  // Checked here, so a missing source is an error in the terminal (78), not only in the watcher's log;
+  // and on the record, because the hooks start monitors where nobody sees a terminal.
+  const config = await startOrRecord(deps, sha, options, async () => {
     const config = await deps.config();
-    const remote = options.remote ?? config.remote;
-    return {
-      config,
-      sources: await buildSources(config, {
-        git: deps.git(),
-        stateDir: deps.stateDir(),
-        remote,
-        now: deps.now,
-        random: Math.random,
-      }),
-    };
+    const sources = await buildSources(config, {
+      git: deps.git(),
+      remote: options.remote ?? config.remote,
+      now: deps.now,
+      random: Math.random,
+    });
+    await Promise.all(sources.map((s) => s.close?.().catch(() => undefined)));
+    return config;
   });
-  const branch = options.branch ?? config.branch;
-  const remote = options.remote ?? config.remote;
-  const paths = store.paths(sha);
+  const req = { sha, branch: options.branch ?? config.branch, remote: options.remote ?? config.remote };
   const say = (text: string, json: unknown) => {
     if (deps.globals.json) deps.stdout.write(`${JSON.stringify(json)}\n`);
     else if (!deps.globals.quiet) deps.stdout.write(`${text}\n`);
   };
-  const watcher = readPidFile(paths.pid);
-  if (watcher && liveness(watcher) === 'alive') {
-    await closeAll(sources);
-    say(msg.alreadyWatched(shortSha(sha), watcher.pid), { sha, alreadyWatched: true, pid: watcher.pid });
-    return EXIT.success;
-  }
+  const handed = await handOver(deps, req, { force: true });
+  if (handed.status === 'not-started') throw new InternalError(msg.DETACH_FAILED);
+  if (handed.status === 'answered') return ended(handed.evaluation.record, say);
   if (options.detach) {
-    await closeAll(sources);
-    const pid = deps.spawnDetached([
-      'monitor',
-      sha,
-      '--branch',
-      branch,
-      '--remote',
-      remote,
-      ...(deps.globals.verbose ? ['--verbose'] : []),
-    ]);
-    if (!pid) {
-      await recordStartFailure(
-        store,
-        { sha, branch, remote, reason: msg.startFailedOther(msg.DETACH_FAILED) },
-        deps.now(),
-        await toolLog(deps),
-      );
-      throw new InternalError(msg.DETACH_FAILED);
+    if (handed.already)
+      say(msg.alreadyWatched(shortSha(sha), handed.pid), { sha, alreadyWatched: true, pid: handed.pid });
+    else say(msg.monitorDetached(shortSha(sha), handed.pid), { sha, pid: handed.pid, detached: true });
+    return EXIT.success;
+  }
+  return followToEnd(deps, sha, say);
+}
+
+/** Waits for the commit's final record; a signal asks the watcher to stop following it first. */
+async function followToEnd(deps: Deps, sha: string, say: (text: string, json: unknown) => void): Promise<number> {
+  const store = deps.store();
+  let stopBy: number | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopBy !== null) return;
+    stopBy = deps.now() + STOP_WAIT_MS;
+    void store.requestStop(sha, msg.monitorStoppedBySignal(signal));
+  };
+  for (const s of SIGNALS) process.on(s, onSignal);
+  try {
+    for (;;) {
+      const e = await evaluate(store, sha);
+      // A failure's logs may still be arriving: they are part of what a script waits for, and after a
+      // signal the record says whether they came before the stop.
+      const logs = e.record?.logs;
+      const logsComing = logs?.state === 'fetching' && Date.parse(logs.until ?? '') > deps.now();
+      if ((e.outcome !== 'in_progress' && !logsComing) || (stopBy !== null && deps.now() >= stopBy))
+        return ended(e.record, say);
+      await deps.sleep(FOLLOW_POLL_MS);
     }
-    say(msg.monitorDetached(shortSha(sha), pid), { sha, pid, detached: true });
-    return EXIT.success;
-  }
-  mkdirSync(dirname(paths.lock), { recursive: true, mode: 0o755 });
-  const lock = await tryLock(paths.record, paths.lock);
-  if (!lock.acquired) {
-    await closeAll(sources);
-    const pid = readPidFile(paths.pid)?.pid ?? null;
-    say(msg.alreadyWatched(shortSha(sha), pid), { sha, alreadyWatched: true, pid });
-    return EXIT.success;
-  }
-  const logger = await deps.logger();
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
-  process.on('SIGTERM', onSignal).on('SIGINT', onSignal).on('SIGHUP', onSignal);
-  let final: StatusRecord | null = null;
-  try {
-    writePidFile(paths.pid, { pid: process.pid, sha, startedAt: new Date(deps.now()).toISOString() });
-    final = await runMonitor({
-      sha,
-      branch,
-      remote,
-      pid: process.pid,
-      sources,
-      store,
-      polling: config.polling,
-      now: deps.now,
-      sleep: deps.sleep,
-      signal: controller.signal,
-      log: (event, fields) => logger.info(fields, `monitor ${event}`),
-      logBudgetMs: (config.digitalocean?.logBudget ?? 120) * 1000,
-      // Announced as soon as the outcome is on record, not after the logs.
-      onFinal: async (record) => {
-        // A person stopping the monitor needs no message; every real outcome is announced. Loaded here,
-        // at the end of a run: execa costs ~150 ms, which `monitor --detach` must not pay.
-        if (record.state === 'stopped') return;
-        const { notifyOutcome } = await import('../../core/notify.js');
-        await notifyOutcome(record, config.notify, {
-          env: deps.env,
-          cwd: deps.repo().topLevel,
-          warn: (m) => logger.warn({ sha }, m),
-        });
-      },
-    });
-  } catch (error) {
-    logger.error({ sha, err: (error as Error).message }, 'monitor failed');
-    final = await recordCrash(deps, sha, (error as Error).message);
-    throw error;
   } finally {
-    await closeAll(sources);
-    removeFile(paths.pid);
-    await lock.release();
-    process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onSignal);
-  }
-  say(msg.monitorEnded(shortSha(sha), final.state, final.message), final);
-  // The signal interrupted a sleep whose timer still runs: end now, as the signal asked.
-  if (controller.signal.aborted) setImmediate(() => process.exit(MONITOR_EXIT.stopped));
-  return EXIT_OF[final.state] ?? MONITOR_EXIT.failed;
-}
-
-/** A thrown error still leaves a final record, so `check` never sees "in progress" for a dead monitor. */
-async function recordCrash(deps: Deps, sha: string, detail: string): Promise<StatusRecord | null> {
-  try {
-    const read = await deps.store().read(sha);
-    if (read.status !== 'ok' || isFinal(read.record.state)) return null;
-    const nowIso = new Date(deps.now()).toISOString();
-    const record: StatusRecord = {
-      ...read.record,
-      state: 'stopped',
-      message: msg.monitorCrashed(detail),
-      updatedAt: nowIso,
-      finishedAt: nowIso,
-      pid: null,
-    };
-    await deps.store().write(record);
-    return record;
-  } catch {
-    return null;
+    for (const s of SIGNALS) process.off(s, onSignal);
   }
 }
 
-async function closeAll(sources: Source[]): Promise<void> {
-  await Promise.all(sources.map((s) => s.close?.().catch(() => undefined)));
+function ended(record: StatusRecord | null, say: (text: string, json: unknown) => void): number {
+  if (!record) return MONITOR_EXIT.stopped;
+  say(msg.monitorEnded(shortSha(record.sha), record.state, record.message), record);
+  // A record still in progress here means its watcher died: no outcome, like a stop.
+  return EXIT_OF[record.state] ?? (isFinal(record.state) ? MONITOR_EXIT.failed : MONITOR_EXIT.stopped);
 }
 
 /** Runs the start-up steps; when one throws, the commit's record says so (stopped, with the fix) and the tool log too. */

@@ -106,7 +106,7 @@ async function holderGone(path: string): Promise<boolean> {
     return false; // being written: the turn bound covers a ticket that never gets its content
   }
   if (!Number.isInteger(ticket.pid) || ticket.host !== hostname()) return false;
-  return liveness({ pid: ticket.pid!, startTime: ticket.startTime ?? null, sha: '', startedAt: '' }) !== 'alive';
+  return liveness({ pid: ticket.pid!, startTime: ticket.startTime ?? null, startedAt: '' }) !== 'alive';
 }
 
 async function removeTicket(path: string): Promise<void> {

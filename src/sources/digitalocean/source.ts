@@ -1,4 +1,4 @@
-// The DigitalOcean source: finds this commit's deployment in the (shared) list, follows its phase,
+// The DigitalOcean source: finds a commit's deployment in the list (one request per poll for all commits), follows its phase,
 // follows a SUPERSEDED one to its replacement when that contains the commit; logs.ts fetches logs after a failure.
 import type { FetchedLogs, LogRequest, Observation, ObserveContext, Source } from '../source.js';
 import * as msg from '../../core/messages.js';
@@ -15,12 +15,23 @@ export interface DigitalOceanSourceOptions extends ClientOptions {
   maxPages?: number;
 }
 
+/** What the source knows of one commit: when it was first asked, its deployment, and its replacement. */
+interface Tracking {
+  startedAt: number;
+  own: Deployment | null;
+  /** The deployment followed after ours was superseded. */
+  followed: Deployment | null;
+}
+
+/** One source serves every commit the watcher follows; each commit's tracking is kept apart by sha. */
 export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Source {
   const client = new DoClient(opts);
-  let startedAt: number | null = null;
-  /** The deployment we follow after ours was superseded, and ours. */
-  let followed: Deployment | null = null;
-  let own: Deployment | null = null;
+  const tracked = new Map<string, Tracking>();
+  const trackingOf = (sha: string): Tracking => {
+    let t = tracked.get(sha);
+    if (!t) tracked.set(sha, (t = { startedAt: opts.now(), own: null, followed: null }));
+    return t;
+  };
 
   const unavailable = (a: Extract<Answer<unknown>, { ok: false }>): Observation => ({
     kind: 'unavailable',
@@ -29,8 +40,9 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     ...(a.retryAfterMs !== undefined ? { retryAfterMs: a.retryAfterMs } : {}),
   });
 
-  async function findList(ctx: ObserveContext): Promise<Answer<Deployment[]>> {
-    const horizon = (startedAt ?? opts.now()) - (opts.lookBackMs ?? 30 * 60_000);
+  async function findList(ctx: ObserveContext, t: Tracking): Promise<Answer<Deployment[]>> {
+    const { own, followed } = t;
+    const horizon = t.startedAt - (opts.lookBackMs ?? 30 * 60_000);
     const all: Deployment[] = [];
     for (let page = 1; page <= (opts.maxPages ?? 5); page++) {
       const answer = await client.listPage(page, ctx.signal);
@@ -47,11 +59,11 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
   }
 
   async function observe(ctx: ObserveContext): Promise<Observation> {
-    startedAt ??= opts.now();
-    const listed = await findList(ctx);
+    const t = trackingOf(ctx.sha);
+    const listed = await findList(ctx, t);
     if (!listed.ok) return unavailable(listed);
     const list = listed.value;
-    const wanted = followed ?? own;
+    const wanted = t.followed ?? t.own;
     let current = wanted ? list.find((d) => d.id === wanted.id) : list.find((d) => builtFrom(d, ctx.sha));
     if (!current && wanted) {
       const one = await client.deployment(wanted.id, ctx.signal); // older than the pages we read
@@ -66,17 +78,17 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
         deploymentId: null,
         message: msg.DO_WAITING_FOR_DEPLOYMENT,
       };
-    if (followed) followed = current;
-    else own = current;
-    return describe(current, list, ctx);
+    if (t.followed) t.followed = current;
+    else t.own = current;
+    return describe(current, list, ctx, t);
   }
 
-  async function describe(d: Deployment, list: Deployment[], ctx: ObserveContext): Promise<Observation> {
+  async function describe(d: Deployment, list: Deployment[], ctx: ObserveContext, t: Tracking): Promise<Observation> {
     const state = mapPhase(d.phase);
     const phase = d.phase ?? 'UNKNOWN';
-    const via = followed && own ? msg.doSupersededBy(own.id, d.id) : null;
+    const via = t.followed && t.own ? msg.doSupersededBy(t.own.id, d.id) : null;
     const note = (text: string | null) => [via, text].filter(Boolean).join('; ') || null;
-    if (state === 'follow') return supersede(d, list, ctx);
+    if (state === 'follow') return supersede(d, list, ctx, t);
     if (state === 'failed' || state === 'canceled') {
       // The logs come after the outcome is recorded (fetchLogs below): nobody waits for them.
       const step = state === 'failed' ? failedStep(d) : null;
@@ -97,7 +109,7 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     };
   }
 
-  async function supersede(d: Deployment, list: Deployment[], ctx: ObserveContext): Promise<Observation> {
+  async function supersede(d: Deployment, list: Deployment[], ctx: ObserveContext, t: Tracking): Promise<Observation> {
     const index = list.findIndex((x) => x.id === d.id);
     // Newer deployments come first in the list: try the oldest newer one first, it replaced ours.
     const newer = (index >= 0 ? list.slice(0, index) : []).reverse();
@@ -106,8 +118,8 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       if (!commit) continue;
       const contains = commit === ctx.sha || (await opts.isAncestor(ctx.sha, commit));
       if (contains) {
-        followed = next;
-        return describe(next, list, ctx);
+        t.followed = next;
+        return describe(next, list, ctx, t);
       }
     }
     const last = newer[newer.length - 1];
@@ -138,5 +150,5 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     });
   }
 
-  return { name: 'digitalocean', observe, fetchLogs };
+  return { name: 'digitalocean', observe, fetchLogs, forget: (sha) => void tracked.delete(sha) };
 }

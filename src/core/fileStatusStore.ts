@@ -1,0 +1,311 @@
+// The status store on files, in the state folder: runs/<sha>.json and .log per commit; the watcher's PID
+// file and lock (proper-lockfile); its inboxes watcher/follow/<sha>.json and watcher/stop/<sha>; and the
+// short-lived turn locks watcher/turns/<sha>.lock of those handing a commit over.
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomicWrite.js';
+import { realClock } from './clock.js';
+import { InternalError, isErrno } from './errors.js';
+import { cleanupOlderThan, removeLegacyMonitorFiles } from './fileCleanup.js';
+import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
+import * as msg from './messages.js';
+import { liveness, readPidFile, removeFile, residentBytes, writePidFile } from './pidFile.js';
+import { parseRecord, type StatusRecord } from './statusRecord.js';
+import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
+import type {
+  CleanupResult,
+  FollowRequest,
+  ReadResult,
+  StatusStore,
+  WatcherClaim,
+  WatcherInfo,
+} from './statusStore.js';
+
+const RUN_FILE = /^([0-9a-f]{40})\.(json|log)$/;
+const REQUEST_FILE = /^([0-9a-f]{40})(\.json)?$/;
+/** A lock not refreshed for this long, with its owner dead, is taken over at once (proper-lockfile refreshes every 2 s). */
+const DEAD_LOCK_AGE_MS = LOCK_UPDATE_MS * 2;
+/** How long a new watcher waits for a retiring or just-killed one to let go of the lock. */
+const CLAIM_WAIT_MS = 12_000;
+
+export class FileStatusStore implements StatusStore {
+  private readonly w: WatcherPaths;
+
+  constructor(
+    readonly stateDir: string,
+    private readonly clock: { now(): number; sleep(ms: number): Promise<void> } = realClock,
+  ) {
+    this.w = watcherPaths(stateDir);
+  }
+
+  get location(): string {
+    return this.stateDir;
+  }
+
+  /** The files of one commit; for this store's own use and for tests that plant files. */
+  paths(sha: string): RunPaths {
+    return runPaths(this.stateDir, sha);
+  }
+
+  logLocation(sha: string): string {
+    return this.paths(sha).log;
+  }
+
+  async read(sha: string): Promise<ReadResult> {
+    const file = this.paths(sha).record;
+    let text: string;
+    try {
+      text = readNoFollow(file);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return { status: 'missing' };
+      if (isErrno(error, 'EISDIR')) return { status: 'corrupt', file, reason: 'is a folder, not a file' };
+      if (isErrno(error, 'ELOOP')) return { status: 'corrupt', file, reason: 'is a symlink, which is never followed' };
+      throw this.unusable(error);
+    }
+    const parsed = parseRecord(text);
+    if (!parsed.ok) return { status: 'corrupt', file, reason: parsed.reason };
+    if (parsed.record.sha !== sha)
+      return { status: 'corrupt', file, reason: `it records commit ${parsed.record.sha}, not ${sha}` };
+    return { status: 'ok', record: parsed.record };
+  }
+
+  async write(record: StatusRecord): Promise<void> {
+    this.ensure();
+    try {
+      writeFileAtomic(this.paths(record.sha).record, `${JSON.stringify(record, null, 2)}\n`, 0o644);
+    } catch (error) {
+      throw this.unusable(error);
+    }
+  }
+
+  async listShas(): Promise<string[]> {
+    const shas = new Set<string>();
+    for (const name of this.names(runsDir(this.stateDir))) {
+      const match = RUN_FILE.exec(name);
+      if (match?.[1]) shas.add(match[1]);
+    }
+    return [...shas];
+  }
+
+  async writeLog(sha: string, text: string): Promise<void> {
+    this.ensure();
+    const file = this.paths(sha).log;
+    try {
+      writeFileAtomic(file, text, 0o600);
+      chmodSync(file, 0o600); // the umask must not widen a log that holds remote build output
+    } catch (error) {
+      throw this.unusable(error);
+    }
+  }
+
+  async tailLog(sha: string, count: number): Promise<string[] | null> {
+    const file = this.paths(sha).log;
+    let text: string;
+    try {
+      if (!lstatSync(file).isFile()) return null; // never follow a planted symlink
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return null;
+      throw this.unusable(error);
+    }
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines.slice(-count);
+  }
+
+  async watcher(): Promise<WatcherInfo | null> {
+    const info = readPidFile(this.w.pid);
+    if (!info) return null;
+    const state = liveness(info);
+    return {
+      pid: info.pid,
+      startedAt: info.startedAt,
+      liveness: state,
+      rssBytes: state === 'alive' ? residentBytes(info.pid) : null,
+    };
+  }
+
+  async claimWatcher(pid: number, startedAt: string): Promise<WatcherClaim | null> {
+    this.ensure();
+    const deadline = this.clock.now() + CLAIM_WAIT_MS;
+    for (;;) {
+      const lock = await tryLock(this.w.lock, this.w.lock);
+      if (lock.acquired) {
+        const register = () => writePidFile(this.w.pid, { pid, startedAt });
+        const unregister = () => {
+          if (readPidFile(this.w.pid)?.pid === pid) removeFile(this.w.pid);
+        };
+        register();
+        return {
+          retire: async () => unregister(),
+          reinstate: async () => void register(),
+          release: async () => {
+            unregister();
+            await lock.release();
+          },
+        };
+      }
+      const holder = readPidFile(this.w.pid);
+      if (holder && liveness(holder) === 'alive') return null;
+      // The holder died (or is retiring): its lock stops being refreshed, and then it is ours to take.
+      if (holder && this.clock.now() - mtimeOf(this.w.lock) > DEAD_LOCK_AGE_MS) {
+        removeLock(this.w.lock);
+        removeFile(this.w.pid);
+        continue;
+      }
+      if (this.clock.now() >= deadline) return null;
+      await this.clock.sleep(100);
+    }
+  }
+
+  async handOverTurn(sha: string, waitMs: number): Promise<{ release(): Promise<void> } | null> {
+    this.ensure();
+    const path = join(this.w.turns, `${sha}.lock`);
+    const deadline = this.clock.now() + waitMs;
+    for (;;) {
+      const lock = await tryLock(path, path);
+      if (lock.acquired) return lock;
+      if (this.clock.now() >= deadline) return null;
+      await this.clock.sleep(50);
+    }
+  }
+
+  async requestFollow(request: FollowRequest): Promise<void> {
+    this.ensure();
+    try {
+      writeFileAtomic(join(this.w.follow, `${request.sha}.json`), `${JSON.stringify(request)}\n`, 0o644);
+    } catch (error) {
+      throw this.unusable(error);
+    }
+  }
+
+  async followRequests(): Promise<FollowRequest[]> {
+    const out: FollowRequest[] = [];
+    for (const name of this.names(this.w.follow)) {
+      const sha = REQUEST_FILE.exec(name)?.[1];
+      if (!sha) continue;
+      try {
+        const value = JSON.parse(readNoFollow(join(this.w.follow, name))) as Partial<FollowRequest>;
+        out.push({
+          sha,
+          branch: typeof value.branch === 'string' ? value.branch : null,
+          remote: typeof value.remote === 'string' ? value.remote : null,
+          requestedAt: typeof value.requestedAt === 'string' ? value.requestedAt : '',
+        });
+      } catch {
+        out.push({ sha, branch: null, remote: null, requestedAt: '' }); // half-written or odd: the sha is enough
+      }
+    }
+    return out;
+  }
+
+  async isFollowRequested(sha: string): Promise<boolean> {
+    return existsSync(join(this.w.follow, `${sha}.json`));
+  }
+
+  async dropFollowRequest(sha: string): Promise<void> {
+    removeFile(join(this.w.follow, `${sha}.json`));
+  }
+
+  async requestStop(sha: string, reason: string): Promise<void> {
+    this.ensure();
+    writeFileAtomic(join(this.w.stop, sha), reason, 0o644);
+  }
+
+  async stopRequests(): Promise<Array<{ sha: string; reason: string }>> {
+    const out: Array<{ sha: string; reason: string }> = [];
+    for (const name of this.names(this.w.stop)) {
+      if (!REQUEST_FILE.exec(name) || name.endsWith('.json')) continue;
+      let reason = '';
+      try {
+        reason = readNoFollow(join(this.w.stop, name)).trim();
+      } catch {
+        /* gone meanwhile, or odd: the default reason */
+      }
+      out.push({ sha: name, reason: reason || msg.STOPPED_BY_USER });
+    }
+    return out;
+  }
+
+  async dropStopRequest(sha: string): Promise<void> {
+    removeFile(join(this.w.stop, sha));
+  }
+
+  async removeStale(nowMs: number): Promise<string[]> {
+    const removed = removeLegacyMonitorFiles(runsDir(this.stateDir));
+    const holder = readPidFile(this.w.pid);
+    const alive = holder !== null && liveness(holder) === 'alive';
+    if (!alive) {
+      if (holder && removeFile(this.w.pid)) removed.push(this.w.pid);
+      // Without a registered watcher a lock is stale once it stops being refreshed (a starting one refreshes it).
+      if (lockExists(this.w.lock) && (holder || nowMs - mtimeOf(this.w.lock) > DEAD_LOCK_AGE_MS * 3))
+        if (removeLock(this.w.lock)) removed.push(this.w.lock);
+    }
+    return removed;
+  }
+
+  async removeOlderThan(maxAgeMs: number, nowMs: number, dryRun: boolean): Promise<CleanupResult> {
+    const holder = readPidFile(this.w.pid);
+    const watcherPid = holder && liveness(holder) === 'alive' ? holder.pid : null;
+    const followed = async (sha: string) => {
+      if (watcherPid === null) return false;
+      const read = await this.read(sha);
+      return (read.status === 'ok' && read.record.pid === watcherPid) || (await this.isFollowRequested(sha));
+    };
+    return cleanupOlderThan(runsDir(this.stateDir), maxAgeMs, nowMs, dryRun, followed);
+  }
+
+  /** Creates the state folders (0755) on first write. */
+  ensure(): void {
+    try {
+      for (const dir of [runsDir(this.stateDir), this.w.follow, this.w.stop, this.w.turns])
+        mkdirSync(dir, { recursive: true, mode: 0o755 });
+    } catch (error) {
+      throw this.unusable(error);
+    }
+  }
+
+  private names(dir: string): string[] {
+    try {
+      return readdirSync(dir);
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return [];
+      throw this.unusable(error);
+    }
+  }
+
+  private unusable(error: unknown): Error {
+    if (isErrno(error))
+      return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
+    return error as Error;
+  }
+}
+
+/** Reads a file, refusing a symlink (O_NOFOLLOW) so a planted link cannot point a reader elsewhere. */
+function readNoFollow(file: string): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,160 @@
+// The watcher: one process per state folder that follows every commit in flight. Commits arrive through
+// the store's inbox (the hooks, `check --wait`, `monitor`), each runs its own poll loop (run.ts) on the
+// shared sources, a stop request ends one of them, a signal ends them all, and the watcher leaves by itself
+// once nothing has been in flight for the linger time.
+import * as msg from '../core/messages.js';
+import { finalRecord, isFinal, type StatusRecord } from '../core/statusRecord.js';
+import type { FollowRequest, StatusStore, WatcherClaim } from '../core/statusStore.js';
+import type { Source } from '../sources/source.js';
+import { runMonitor, stopMessage } from './run.js';
+import type { Polling } from './schedule.js';
+import { interruptible } from './interruptible.js';
+
+export interface WatcherRun {
+  store: StatusStore;
+  claim: WatcherClaim;
+  sources: Source[];
+  polling: Polling;
+  pid: number;
+  /** Branch and remote for a request that names none. */
+  defaults: { branch: string; remote: string };
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Aborted on SIGTERM/SIGINT/SIGHUP; its reason (a message) goes on every followed commit's `stopped` record. */
+  signal: AbortSignal;
+  /** Leave after this long with nothing in flight. */
+  lingerMs: number;
+  logBudgetMs?: number;
+  /** How often the inbox is read (default 250 ms): a new commit or a stop waits at most this long. */
+  tickMs?: number;
+  log?(event: string, fields: Record<string, unknown>): void;
+  onFinal?(record: StatusRecord): Promise<void>;
+}
+
+export const TICK_MS = 250;
+
+export interface WatcherSummary {
+  /** Commits followed over the watcher's life. */
+  followed: number;
+  /** Why it ended: nothing left to follow, or a signal. */
+  ended: 'idle' | 'signal';
+}
+
+export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
+  const following = new Map<string, AbortController>();
+  const loops = new Set<Promise<unknown>>();
+  let idleSince = run.now();
+  let followed = 0;
+
+  const follow = async (request: FollowRequest, resume: StatusRecord | null) => {
+    const controller = new AbortController();
+    following.set(request.sha, controller);
+    followed += 1;
+    run.log?.('follow', { sha: request.sha, resumed: resume !== null, inFlight: following.size });
+    const loop = followOne(run, request, resume, controller.signal)
+      .catch((error) => recordCrash(run, request.sha, (error as Error).message))
+      .finally(() => {
+        following.delete(request.sha);
+        loops.delete(loop);
+        for (const source of run.sources) source.forget?.(request.sha);
+        idleSince = run.now();
+      });
+    loops.add(loop);
+  };
+
+  for (const stale of await resumable(run)) await follow(stale, await readInProgress(run.store, stale.sha));
+  let ended: WatcherSummary['ended'] = 'idle';
+  for (;;) {
+    if (run.signal.aborted) {
+      ended = 'signal';
+      break;
+    }
+    for (const request of await run.store.followRequests()) {
+      if (following.has(request.sha)) await run.store.dropFollowRequest(request.sha);
+      else await follow(request, await readInProgress(run.store, request.sha, run));
+    }
+    for (const stop of await run.store.stopRequests()) {
+      following.get(stop.sha)?.abort(stop.reason);
+      await run.store.dropStopRequest(stop.sha);
+    }
+    if (following.size === 0 && run.now() - idleSince >= run.lingerMs) {
+      // Off the register first, then a last look: a request sent after this starts a new watcher.
+      await run.claim.retire();
+      if ((await run.store.followRequests()).length === 0) break;
+      await run.claim.reinstate();
+      continue;
+    }
+    await interruptible(run.sleep(run.tickMs ?? TICK_MS), run.signal);
+  }
+  const reason = stopMessage(run.signal);
+  for (const controller of following.values()) controller.abort(reason);
+  await Promise.all(loops);
+  return { followed, ended };
+}
+
+/** One commit's loop on the shared sources; the inbox entry goes once the record names this watcher. */
+function followOne(
+  run: WatcherRun,
+  request: FollowRequest,
+  resume: StatusRecord | null,
+  signal: AbortSignal,
+): Promise<unknown> {
+  return runMonitor({
+    sha: request.sha,
+    branch: request.branch ?? resume?.branch ?? run.defaults.branch,
+    remote: request.remote ?? resume?.remote ?? run.defaults.remote,
+    pid: run.pid,
+    sources: run.sources,
+    store: run.store,
+    polling: run.polling,
+    now: run.now,
+    sleep: run.sleep,
+    signal,
+    resume,
+    onStarted: () => run.store.dropFollowRequest(request.sha),
+    ...(run.log ? { log: run.log } : {}),
+    ...(run.logBudgetMs !== undefined ? { logBudgetMs: run.logBudgetMs } : {}),
+    ...(run.onFinal ? { onFinal: run.onFinal } : {}),
+  });
+}
+
+/**
+ * Commits a watcher that died was following: in progress on record, not followed by anyone (this watcher
+ * holds the claim), and young enough to still reach an outcome. Older ones stay stale for `check` to say so.
+ */
+async function resumable(run: WatcherRun): Promise<FollowRequest[]> {
+  const out: FollowRequest[] = [];
+  for (const sha of await run.store.listShas()) {
+    const record = await readInProgress(run.store, sha, run);
+    if (record && record.pid !== run.pid)
+      out.push({ sha, branch: record.branch, remote: record.remote, requestedAt: record.updatedAt });
+  }
+  return out;
+}
+
+/** The commit's record when it is still in progress and its deadline has not passed (so it can be resumed). */
+async function readInProgress(
+  store: StatusStore,
+  sha: string,
+  timing?: Pick<WatcherRun, 'now' | 'polling'>,
+): Promise<StatusRecord | null> {
+  const read = await store.read(sha).catch(() => null);
+  if (read?.status !== 'ok' || isFinal(read.record.state)) return null;
+  if (!timing) return read.record;
+  const started = Date.parse(read.record.startedAt);
+  return Number.isFinite(started) && timing.now() < started + timing.polling.timeout * 1000 ? read.record : null;
+}
+
+/** A thrown error still ends in a final record, so `check` never sees "in progress" for a commit nobody follows. */
+async function recordCrash(run: WatcherRun, sha: string, detail: string): Promise<void> {
+  run.log?.('crash', { sha, err: detail });
+  try {
+    const read = await run.store.read(sha);
+    if (read.status !== 'ok' || isFinal(read.record.state)) return;
+    const record = finalRecord(read.record, 'stopped', msg.monitorCrashed(detail), new Date(run.now()).toISOString());
+    await run.store.write(record);
+    await run.store.dropFollowRequest(sha);
+  } catch {
+    /* the store itself failed: nothing more can be recorded */
+  }
+}

@@ -1,0 +1,82 @@
+// The watcher as a process (`deploy-watch watcher`, started detached by handOver.ts): claim the state
+// folder (exactly one), build the sources once, follow commits until idle or a signal, announce outcomes,
+// and leave nothing behind: sources closed, registration and lock released.
+import type { Deps } from '../core/deps.js';
+import { ConfigError } from '../core/errors.js';
+import { EXIT, MONITOR_EXIT } from '../core/exitCodes.js';
+import * as msg from '../core/messages.js';
+import { recordStartFailure, toolLog } from '../core/startFailure.js';
+import type { StatusRecord } from '../core/statusRecord.js';
+import type { StatusStore } from '../core/statusStore.js';
+import { buildSources } from '../sources/index.js';
+import type { Source } from '../sources/source.js';
+import { DEFAULT_LOG_BUDGET_MS } from './run.js';
+import { runWatcher } from './watcher.js';
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+export async function runWatcherProcess(deps: Deps): Promise<number> {
+  const store = deps.store();
+  const claim = await store.claimWatcher(process.pid, new Date(deps.now()).toISOString());
+  if (!claim) return EXIT.success; // another watcher runs: it reads the same inbox
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => controller.abort(msg.monitorStoppedBySignal(signal));
+  for (const s of SIGNALS) process.on(s, onSignal);
+  let sources: Source[] = [];
+  try {
+    const config = await deps.config().catch((error) => refuseInbox(deps, store, error));
+    sources = await buildSources(config, {
+      git: deps.git(),
+      remote: config.remote,
+      now: deps.now,
+      random: Math.random,
+    }).catch((error) => refuseInbox(deps, store, error));
+    const logger = await deps.logger();
+    logger.info({ pid: process.pid }, 'watcher started');
+    const summary = await runWatcher({
+      store,
+      claim,
+      sources,
+      polling: config.polling,
+      pid: process.pid,
+      defaults: { branch: config.branch, remote: config.remote },
+      now: deps.now,
+      sleep: deps.sleep,
+      signal: controller.signal,
+      lingerMs: config.polling.linger * 1000,
+      logBudgetMs: config.digitalocean ? config.digitalocean.logBudget * 1000 : DEFAULT_LOG_BUDGET_MS,
+      log: (event, fields) => logger.info(fields, `watcher ${event}`),
+      onFinal: async (record: StatusRecord) => {
+        // A person stopping a commit needs no message; every real outcome is announced. Loaded here, at
+        // the end of a run: execa costs ~150 ms that starting the watcher must not pay.
+        if (record.state === 'stopped') return;
+        const { notifyOutcome } = await import('../core/notify.js');
+        await notifyOutcome(record, config.notify, {
+          env: deps.env,
+          cwd: deps.repo().topLevel,
+          warn: (m) => logger.warn({ sha: record.sha }, m),
+        });
+      },
+    });
+    logger.info(summary, 'watcher ended');
+  } finally {
+    await Promise.all(sources.map((s) => s.close?.().catch(() => undefined)));
+    await claim.release();
+    for (const s of SIGNALS) process.off(s, onSignal);
+  }
+  // A signal may have interrupted a sleep whose timer still runs: end now, as the signal asked.
+  if (controller.signal.aborted) setImmediate(() => process.exit(MONITOR_EXIT.stopped));
+  return EXIT.success;
+}
+
+/** No commit can be followed (config, sources): each one waiting says why on its record, then the error stands. */
+async function refuseInbox(deps: Deps, store: StatusStore, error: unknown): Promise<never> {
+  const detail = (error as Error).message;
+  const reason = error instanceof ConfigError ? msg.startFailedConfig(detail) : msg.startFailedOther(detail);
+  const log = await toolLog(deps);
+  for (const request of await store.followRequests()) {
+    await store.dropFollowRequest(request.sha);
+    await recordStartFailure(store, { ...request, reason }, deps.now(), log);
+  }
+  throw error;
+}
