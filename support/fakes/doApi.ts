@@ -134,6 +134,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     if (!m || !app) return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
     const list = visible(app.deployments, t);
     if (!url.pathname.includes('/deployments')) {
+      if (app.specStatus) return reply(app.specStatus, { id: 'fault', message: `scripted HTTP ${app.specStatus}` });
       const active = list.find((d) => phaseAt(d, t) === 'ACTIVE');
       return reply(200, {
         app: {

@@ -65,6 +65,8 @@ export interface FakeApp {
   appId: string;
   deployments: FakeDeployment[];
   spec?: Record<string, unknown>;
+  /** GET /v2/apps/{id} answers this status instead of the app (its deployments still answer). */
+  specStatus?: number;
 }
 
 /** A spec whose one service deploys on a push to `branch` (what App Platform makes of a GitHub app). */

@@ -19,50 +19,77 @@ export interface AppsSourceOptions extends Omit<DigitalOceanSourceOptions, 'appI
 
 type Spec = { kind: 'deploys' } | { kind: 'left-out' } | { kind: 'unread'; reason: string; final: boolean };
 
+/** A spec that keeps failing (5xx, timeouts) is given up on after this many tries; the app stays watched. */
+export const SPEC_TRIES = 3;
+
 interface Member {
   app: AppRef;
   source: Source;
   client: DoClient;
-  /** The spec read, kept once it gave an answer that will not change while this process runs. */
-  spec: Promise<Spec> | null;
+  /** What its spec said; kept once it will not change while this process runs. */
+  spec: Spec | null;
+  failures: number;
+  reading: Promise<void> | null;
 }
 
 export function createAppsSource(opts: AppsSourceOptions): Source {
   const gate = new Gate({ now: opts.now, random: opts.random });
   const members: Member[] = opts.apps.map((app) => {
     const own = { ...opts, appId: app.id, gate };
-    return { app, source: createDigitalOceanSource(own), client: new DoClient(own), spec: null };
+    return {
+      app,
+      source: createDigitalOceanSource(own),
+      client: new DoClient(own),
+      spec: null,
+      failures: 0,
+      reading: null,
+    };
   });
   /** Which app each reported deployment belongs to, so fetchLogs asks that app's endpoint. */
   const appOf = new Map<string, Member>();
 
-  function specOf(m: Member, signal?: AbortSignal): Promise<Spec> {
-    m.spec ??= m.client.app(signal).then((answer): Spec => {
-      if (answer.ok)
-        return deployedByPushTo(answer.value.spec ?? {}, opts.branch).length > 0
-          ? { kind: 'deploys' }
-          : { kind: 'left-out' };
-      return { kind: 'unread', reason: answer.reason, final: answer.permanent };
-    });
-    const read = m.spec;
-    // A passing failure (rate limit, 5xx) is asked again next poll; a definite answer is kept.
-    void read.then((s) => {
-      if (s.kind === 'unread' && !s.final && m.spec === read) m.spec = null;
-    });
-    return read;
+  function readSpec(m: Member, signal?: AbortSignal): Promise<void> {
+    const settled = m.spec !== null && (m.spec.kind !== 'unread' || m.spec.final);
+    // While the token waits (rate limit, backoff) a read would only be refused by the gate: not a try.
+    if (settled || gate.waitMs() > 0) return Promise.resolve();
+    m.reading ??= m.client
+      .app(signal)
+      .then((answer) => {
+        if (answer.ok) {
+          const deploys = deployedByPushTo(answer.value.spec ?? {}, opts.branch).length > 0;
+          m.spec = { kind: deploys ? 'deploys' : 'left-out' };
+        } else {
+          m.failures += 1;
+          m.spec = { kind: 'unread', reason: answer.reason, final: answer.permanent || m.failures >= SPEC_TRIES };
+        }
+      })
+      .finally(() => {
+        m.reading = null;
+      });
+    return m.reading;
   }
 
   async function observe(ctx: ObserveContext): Promise<Observation> {
-    const specs = await Promise.all(members.map((m) => specOf(m, ctx.signal)));
+    // Deployments first, then any spec still unknown: a spec that keeps failing must not starve the polls
+    // (its failures back off the gate that every app shares).
+    const watched = members.filter((m) => m.spec?.kind !== 'left-out');
+    const seen = new Map<Member, Observation>();
+    if (watched.length > 0) await Promise.all(watched.map(async (m) => seen.set(m, await m.source.observe(ctx))));
+    await Promise.all(watched.map((m) => readSpec(m, ctx.signal)));
     const notes: string[] = [];
-    const watched: Member[] = [];
-    members.forEach((m, i) => {
-      const spec = specs[i]!;
-      if (spec.kind === 'left-out') notes.push(msg.appNotDeployedByPush(m.app.name, opts.branch));
-      else watched.push(m);
-      if (spec.kind === 'unread') notes.push(msg.appSpecUnread(m.app.name, spec.reason));
-    });
-    if (watched.length === 0)
+    const entries: Array<{ app: AppRef; observation: Observation }> = [];
+    for (const m of members) {
+      if (m.spec?.kind === 'left-out') {
+        notes.push(msg.appNotDeployedByPush(m.app.name, opts.branch));
+        continue;
+      }
+      if (m.spec?.kind === 'unread') notes.push(msg.appSpecUnread(m.app.name, m.spec.reason));
+      const observation = seen.get(m);
+      if (!observation) continue;
+      if (observation.kind === 'state' && observation.deploymentId) appOf.set(observation.deploymentId, m);
+      entries.push({ app: m.app, observation });
+    }
+    if (entries.length === 0)
       return {
         kind: 'unavailable',
         permanent: true,
@@ -71,13 +98,7 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
           members.map((m) => m.app.name),
         ),
       };
-    const seen = await Promise.all(watched.map(async (m) => ({ m, observation: await m.source.observe(ctx) })));
-    for (const { m, observation } of seen)
-      if (observation.kind === 'state' && observation.deploymentId) appOf.set(observation.deploymentId, m);
-    return combine(
-      seen.map(({ m, observation }) => ({ app: m.app, observation })),
-      notes,
-    );
+    return combine(entries, notes);
   }
 
   async function fetchLogs(req: LogRequest): Promise<FetchedLogs> {
