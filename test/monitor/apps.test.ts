@@ -8,7 +8,8 @@ import { isAncestorFetchingOnce } from '../../src/core/gitQueries.js';
 import type { AppRef } from '../../src/core/statusRecord.js';
 import { noCache } from '../../src/sources/digitalocean/cache.js';
 import { createAppsSource, SPEC_TRIES } from '../../src/sources/digitalocean/apps.js';
-import { pushSpec } from '../fakes/doApi.js';
+import { pushSpec, type FakeApp, type FakeDeployment, type Fault } from '../fakes/doApi.js';
+import type { TestRepo } from '../helpers/repo.js';
 import { T0, world, type World } from './world.js';
 
 const API: AppRef = { id: 'app-1', name: 'api' };
@@ -32,44 +33,50 @@ function appsSource(w: World, apps: AppRef[]) {
 }
 
 const head = (w: World) => w.repo.git('rev-parse', 'HEAD');
+
+type Phases = FakeDeployment['phases'];
+interface Extra {
+  api?: Partial<FakeDeployment>;
+  web?: Partial<FakeDeployment>;
+  webApp?: Partial<FakeApp>;
+  apps?: FakeApp[];
+  faults?: Fault[];
+}
+
+/** The world's own app is api (app-1, deployment d-api), web (web-1, d-web) a second one; both build HEAD. */
+function apiAndWeb(api: Phases, web: Phases, extra: Extra = {}) {
+  return (repo: TestRepo) => {
+    const sha = repo.git('rev-parse', 'HEAD');
+    return {
+      deployments: [{ id: 'd-api', sha, phases: api, ...extra.api }],
+      apps: [
+        { appId: WEB.id, deployments: [{ id: 'd-web', sha, phases: web, ...extra.web }], ...extra.webApp },
+        ...(extra.apps ?? []),
+      ],
+      ...(extra.faults ? { faults: extra.faults } : {}),
+    };
+  };
+}
 const requestsTo = (w: World, prefix: string) => w.api.apiRequests().filter((q) => q.path.startsWith(prefix));
 
 describe('several apps per push (digitalocean.apps)', () => {
   it('success only once every app is live; in progress meanwhile at the pace of the least advanced app', async () => {
-    const w = await world((repo) => {
-      const sha = repo.git('rev-parse', 'HEAD');
-      return {
-        deployments: [
-          {
-            id: 'd-api',
-            sha,
-            phases: [
-              [0, 'PENDING_BUILD'],
-              [5_000, 'BUILDING'],
-              [20_000, 'ACTIVE'],
-            ],
-          },
+    const w = await world(
+      apiAndWeb(
+        [
+          [0, 'PENDING_BUILD'],
+          [5_000, 'BUILDING'],
+          [20_000, 'ACTIVE'],
         ],
-        apps: [
-          {
-            appId: WEB.id,
-            spec: pushSpec('shop-web'),
-            deployments: [
-              {
-                id: 'd-web',
-                sha,
-                phases: [
-                  [0, 'PENDING_BUILD'],
-                  [10_000, 'BUILDING'],
-                  [40_000, 'DEPLOYING'],
-                  [60_000, 'ACTIVE'],
-                ],
-              },
-            ],
-          },
+        [
+          [0, 'PENDING_BUILD'],
+          [10_000, 'BUILDING'],
+          [40_000, 'DEPLOYING'],
+          [60_000, 'ACTIVE'],
         ],
-      };
-    });
+        { webApp: { spec: pushSpec('shop-web') } },
+      ),
+    );
     try {
       const rec = await w.run(head(w), { sources: [appsSource(w, [API, WEB])] });
       assert.equal(rec.state, 'success');
@@ -96,38 +103,22 @@ describe('several apps per push (digitalocean.apps)', () => {
   });
 
   it('failed as soon as one app fails, naming it; its logs come from that app', async () => {
-    const w = await world((repo) => {
-      const sha = repo.git('rev-parse', 'HEAD');
-      return {
-        deployments: [
-          {
-            id: 'd-api',
-            sha,
-            phases: [
-              [0, 'BUILDING'],
-              [60_000, 'ACTIVE'],
-            ],
-            logs: { BUILD: 'api built fine\n' },
-          },
+    const w = await world(
+      apiAndWeb(
+        [
+          [0, 'BUILDING'],
+          [60_000, 'ACTIVE'],
         ],
-        apps: [
-          {
-            appId: WEB.id,
-            deployments: [
-              {
-                id: 'd-web',
-                sha,
-                phases: [
-                  [0, 'BUILDING'],
-                  [15_000, 'ERROR'],
-                ],
-                logs: { BUILD: 'vite build\nnpm ERR! web build broke\n' },
-              },
-            ],
-          },
+        [
+          [0, 'BUILDING'],
+          [15_000, 'ERROR'],
         ],
-      };
-    });
+        {
+          api: { logs: { BUILD: 'api built fine\n' } },
+          web: { logs: { BUILD: 'vite build\nnpm ERR! web build broke\n' } },
+        },
+      ),
+    );
     try {
       const sha = head(w);
       const rec = await w.run(sha, { sources: [appsSource(w, [API, WEB])], logBudgetMs: 10_000 });
@@ -153,38 +144,20 @@ describe('several apps per push (digitalocean.apps)', () => {
   });
 
   it('leaves out an app whose spec deploys another branch, and says so', async () => {
-    const w = await world((repo) => {
-      const sha = repo.git('rev-parse', 'HEAD');
-      return {
-        deployments: [
-          {
-            id: 'd-api',
-            sha,
-            phases: [
-              [0, 'BUILDING'],
-              [10_000, 'ACTIVE'],
-            ],
-          },
+    const w = await world(
+      apiAndWeb(
+        [
+          [0, 'BUILDING'],
+          [10_000, 'ACTIVE'],
         ],
-        apps: [
-          {
-            appId: WEB.id,
-            deployments: [
-              {
-                id: 'd-web',
-                sha,
-                phases: [
-                  [0, 'BUILDING'],
-                  [12_000, 'ACTIVE'],
-                ],
-              },
-            ],
-          },
-          // Never deploys this commit: were it watched, the commit would wait for it until the deadline.
-          { appId: DOCS.id, spec: pushSpec('docs', 'gh-pages'), deployments: [] },
+        [
+          [0, 'BUILDING'],
+          [12_000, 'ACTIVE'],
         ],
-      };
-    });
+        // Never deploys this commit: were it watched, the commit would wait for it until the deadline.
+        { apps: [{ appId: DOCS.id, spec: pushSpec('docs', 'gh-pages'), deployments: [] }] },
+      ),
+    );
     try {
       const rec = await w.run(head(w), { sources: [appsSource(w, [API, WEB, DOCS])] });
       assert.equal(rec.state, 'success');
@@ -203,37 +176,19 @@ describe('several apps per push (digitalocean.apps)', () => {
   });
 
   it('an app whose spec cannot be read is watched anyway, saying so, and its spec asked again', async () => {
-    const w = await world((repo) => {
-      const sha = repo.git('rev-parse', 'HEAD');
-      return {
-        deployments: [
-          {
-            id: 'd-api',
-            sha,
-            phases: [
-              [0, 'BUILDING'],
-              [10_000, 'ACTIVE'],
-            ],
-          },
+    const w = await world(
+      apiAndWeb(
+        [
+          [0, 'BUILDING'],
+          [10_000, 'ACTIVE'],
         ],
-        apps: [
-          {
-            appId: WEB.id,
-            specStatus: 500,
-            deployments: [
-              {
-                id: 'd-web',
-                sha,
-                phases: [
-                  [0, 'BUILDING'],
-                  [30_000, 'ERROR'],
-                ],
-              },
-            ],
-          },
+        [
+          [0, 'BUILDING'],
+          [30_000, 'ERROR'],
         ],
-      };
-    });
+        { webApp: { specStatus: 500 } },
+      ),
+    );
     try {
       const rec = await w.run(head(w), { sources: [appsSource(w, [API, WEB])], logBudgetMs: 1_000 });
       assert.equal(rec.state, 'failed', 'web counted although its spec never answered');
@@ -263,14 +218,11 @@ describe('several apps per push (digitalocean.apps)', () => {
   });
 
   it('all apps wait behind one rate-limit gate: a 429 for one holds the others too', async () => {
-    const w = await world((repo) => {
-      const sha = repo.git('rev-parse', 'HEAD');
-      return {
-        deployments: [{ id: 'd-api', sha, phases: [[0, 'BUILDING']] }],
-        apps: [{ appId: WEB.id, deployments: [{ id: 'd-web', sha, phases: [[0, 'BUILDING']] }] }],
+    const w = await world(
+      apiAndWeb([[0, 'BUILDING']], [[0, 'BUILDING']], {
         faults: [{ match: '/v2/apps/web-1/deployments?', status: 429, headers: { 'retry-after': '30' } }],
-      };
-    });
+      }),
+    );
     try {
       const source = appsSource(w, [API, WEB]);
       const ctx = { sha: head(w), branch: 'main' };
