@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { cliAsync } from '../helpers/cli.js';
+import { holds, SHAPES } from '../helpers/jsonShapes.js';
 import type { TestRepo } from '../helpers/repo.js';
 import { hookedSuite, makeHookedRepo, processesUnder, setConfig, waitFor } from '../hooks/hookedRepo.js';
 import { pushSpec, start } from '../fakes/doApi.js';
@@ -85,6 +86,7 @@ describe('several apps per push (built CLI)', () => {
       const json = JSON.parse((await dw('--json', 'check', sha)).stdout) as {
         record: { app: unknown; deploymentId: string; state: string };
       };
+      holds(json, SHAPES['check --json']!);
       assert.deepEqual(json.record.app, { id: 'web-1', name: 'web' });
       assert.equal(json.record.deploymentId, 'd-web');
 
