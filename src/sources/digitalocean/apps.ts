@@ -74,7 +74,7 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
     // (its failures back off the gate that every app shares).
     const watched = members.filter((m) => m.spec?.kind !== 'left-out');
     const seen = new Map<Member, Observation>();
-    if (watched.length > 0) await Promise.all(watched.map(async (m) => seen.set(m, await m.source.observe(ctx))));
+    await Promise.all(watched.map(async (m) => seen.set(m, await m.source.observe(ctx))));
     await Promise.all(watched.map((m) => readSpec(m, ctx.signal)));
     const notes: string[] = [];
     const entries: Array<{ app: AppRef; observation: Observation }> = [];
