@@ -95,6 +95,9 @@ describe('several apps per push (built CLI)', () => {
       assert.equal((JSON.parse(logs.stdout) as { deploymentId: string }).deploymentId, 'd-web');
       const logCalls = api.apiRequests().filter((q) => q.path.endsWith('/logs'));
       assert.ok(logCalls.length > 0 && logCalls.every((q) => q.path.startsWith('/v2/apps/web-1/')));
+      const other = await dw('--json', 'logs', sha, '--app', 'api');
+      assert.equal((JSON.parse(other.stdout) as { deploymentId: string }).deploymentId, 'd-api', other.stderr);
+      assert.ok(api.apiRequests().some((q) => q.path === '/v2/apps/api-1/deployments/d-api/logs'));
       const wrongApp = await dw('logs', sha, '--app', 'mobile');
       assert.equal(wrongApp.code, 64);
       assert.match(wrongApp.stderr, /--app "mobile" names no app in digitalocean\.apps; the apps are: api, web, docs/);
