@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { readRawConfig } from './rawConfig.js';
+import type { AppRef } from './statusRecord.js';
 import * as msg from './messages.js';
 
 export { CONFIG_FILE, readRawConfig } from './rawConfig.js';
@@ -11,6 +12,43 @@ export const DEFAULT_DO_API_URL = 'https://api.digitalocean.com';
 
 const positive = z.number().positive();
 const globList = z.array(z.string().min(1)).min(1);
+
+/** One App Platform app of several that a push deploys; the name labels it in records and messages. */
+const appSchema = z
+  .object({
+    id: z.string().min(1),
+    name: z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[a-z0-9-]+$/, { message: msg.APP_NAME_RULE }),
+  })
+  .strict();
+
+/** Object schemas with keys of which exactly one must be set; configJsonSchema states the rule as `oneOf`. */
+export const EXCLUSIVE_KEYS = new WeakMap<z.ZodTypeAny, readonly string[]>();
+
+function exactlyOneOf<T extends z.ZodTypeAny>(
+  object: T,
+  keys: readonly [string, string],
+  problem: (count: number) => string,
+): z.ZodEffects<T> {
+  const refined = object.superRefine((value: Record<string, unknown>, ctx) => {
+    const set = keys.filter((k) => value[k] !== undefined);
+    if (set.length !== 1) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem(set.length) });
+  });
+  EXCLUSIVE_KEYS.set(refined, keys);
+  return refined;
+}
+
+function uniqueAppNames(value: { apps?: AppRef[] | undefined }, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  for (const [i, app] of (value.apps ?? []).entries()) {
+    if (seen.has(app.name))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['apps', i, 'name'], message: msg.duplicateAppName(app.name) });
+    seen.add(app.name);
+  }
+}
 
 export const configSchema = z
   .object({
@@ -22,9 +60,18 @@ export const configSchema = z
       .default(DEFAULT_BRANCH_PATTERN)
       .refine(isValidRegExp, { message: 'is not a valid regular expression' }),
     // logBudget: seconds the monitor keeps fetching a failed deployment's logs after recording the outcome.
-    digitalocean: z
-      .object({ appId: z.string().min(1), logBudget: positive.max(3600).default(120) })
-      .strict()
+    digitalocean: exactlyOneOf(
+      z
+        .object({
+          appId: z.string().min(1).optional(),
+          apps: z.array(appSchema).min(1).optional(),
+          logBudget: positive.max(3600).default(120),
+        })
+        .strict(),
+      ['appId', 'apps'],
+      msg.doAppKeys,
+    )
+      .superRefine(uniqueAppNames)
       .optional(),
     database: z
       .object({
@@ -116,8 +163,11 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
   const out: Record<string, unknown> = { ...raw };
   if (env.DEPLOY_WATCH_BRANCH) out.branch = env.DEPLOY_WATCH_BRANCH;
   if (env.DEPLOY_WATCH_REMOTE) out.remote = env.DEPLOY_WATCH_REMOTE;
-  if (env.DEPLOY_WATCH_APP_ID)
-    out.digitalocean = { ...(out.digitalocean as object | undefined), appId: env.DEPLOY_WATCH_APP_ID };
+  if (env.DEPLOY_WATCH_APP_ID) {
+    // One app from the environment replaces the file's app or apps: an override, not an addition.
+    const { apps: _apps, ...rest } = (out.digitalocean ?? {}) as Record<string, unknown>;
+    out.digitalocean = { ...rest, appId: env.DEPLOY_WATCH_APP_ID };
+  }
   if (env.DEPLOY_WATCH_HEALTH_URL)
     out.health = { ...(out.health as object | undefined), url: env.DEPLOY_WATCH_HEALTH_URL };
   return out;
@@ -185,6 +235,16 @@ function unwrap(shape: z.ZodTypeAny): z.ZodTypeAny {
     else if (s instanceof z.ZodEffects) s = s.innerType();
     else return s;
   }
+}
+
+/**
+ * The App Platform apps to watch: the `apps` list, or the single `appId` (name null: records name no app,
+ * as before there could be several).
+ */
+export function configuredApps(config: Pick<Config, 'digitalocean'>): Array<{ id: string; name: string | null }> {
+  const section = config.digitalocean;
+  if (!section) return [];
+  return section.apps ?? (section.appId ? [{ id: section.appId, name: null }] : []);
 }
 
 export function loadConfig(topLevel: string, env: NodeJS.ProcessEnv): Config {

@@ -2,7 +2,7 @@
 // and check deploy-watch.config.json. Covers exactly the zod kinds the config uses; another kind fails the
 // build instead of producing a schema that accepts too much.
 import { z } from 'zod';
-import { configSchema } from './config.js';
+import { configSchema, EXCLUSIVE_KEYS } from './config.js';
 
 export { SCHEMA_FILE } from './schemaFile.js';
 
@@ -17,7 +17,11 @@ export function configJsonSchema(): Json {
 }
 
 export function toJsonSchema(schema: z.ZodTypeAny): Json {
-  if (schema instanceof z.ZodEffects) return toJsonSchema(schema.innerType());
+  if (schema instanceof z.ZodEffects) {
+    const inner = toJsonSchema(schema.innerType());
+    const keys = EXCLUSIVE_KEYS.get(schema);
+    return keys ? { ...inner, oneOf: keys.map((key) => ({ required: [key] })) } : inner;
+  }
   if (schema instanceof z.ZodOptional) return toJsonSchema(schema.unwrap());
   // The default as parsed (`{}` filled in with its own keys' defaults), which is what an editor should show.
   if (schema instanceof z.ZodDefault)
@@ -55,6 +59,8 @@ function stringSchema(schema: z.ZodString): Json {
   const out: Json = { type: 'string' };
   for (const check of schema._def.checks) {
     if (check.kind === 'min') out.minLength = check.value;
+    else if (check.kind === 'max') out.maxLength = check.value;
+    else if (check.kind === 'regex') out.pattern = check.regex.source;
     else if (check.kind === 'url') out.format = 'uri';
     else throw new Error(`configJsonSchema: string check ${check.kind} has no JSON Schema here; extend stringSchema`);
   }

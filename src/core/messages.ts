@@ -38,6 +38,14 @@ export const configHoldsSecret = (origin: string, key: string) =>
   `${origin} has a secret-looking key "${key}". Secrets never go in the config file: set DIGITALOCEAN_ACCESS_TOKEN or DATABASE_URL in the environment (or ~/.config/deploy-watch/env) and remove the key.`;
 export const configInvalid = (origin: string, key: string, problem: string, allowed: string | null) =>
   `${origin}: "${key}" ${problem.replace(/^./, (c) => c.toLowerCase())}.${allowed ? ` Allowed here: ${allowed}.` : ''} See the README's Configuration section.`;
+export const doAppKeys = (count: number) =>
+  count === 0
+    ? 'needs "appId" (one app) or "apps" (several apps, each {"id": "<app uuid>", "name": "<short-name>"})'
+    : 'has both "appId" and "apps": keep "appId" for one app, or list every app under "apps" (each with a short name) and remove "appId"';
+export const APP_NAME_RULE = 'must be a short name of lowercase letters, digits and dashes, such as "api" or "web"';
+export const duplicateAppName = (name: string) => `names "${printable(name)}" twice: give each app its own short name`;
+export const appLeftOut = (name: string, branch: string) =>
+  `A push to ${branch} does not deploy ${name}, so its deployments are left out of each push's outcome. If it should count:`;
 export const badApiUrl = (url: string) => `DEPLOY_WATCH_DO_API_URL must be an http(s) URL; got "${printable(url)}".`;
 
 // check
@@ -252,10 +260,27 @@ export const DO_CANCELED = 'deployment was canceled';
 export const DO_SUPERSEDED_WAITING = 'superseded; waiting for the replacing deployment to appear';
 export const doSupersededWithout = (id: string, commit: string | null) =>
   `superseded by ${id}${commit ? ` (commit ${commit.slice(0, 12)})` : ''}, which does not contain this commit`;
+// Several App Platform apps per push
+export const appSays = (name: string, text: string) => `${name}: ${text}`;
+export const appPhase = (name: string, phase: string | null, detail: string | null) =>
+  `${name} ${phase ?? 'waiting for its deployment'}${phase && detail ? ` ${detail}` : ''}`;
+export const appsAllLive = (listed: string) => `every app is live with this commit: ${listed}`;
+export const appLive = (name: string, deploymentId: string | null) =>
+  `${name}${deploymentId ? ` (deployment ${deploymentId})` : ''}`;
+export const appNotDeployedByPush = (name: string, branch: string) =>
+  `${name} left out: a push to ${branch} does not deploy it (its spec)`;
+export const appSpecUnread = (name: string, reason: string) =>
+  `${name}'s spec could not be read (${reason}), so it is watched`;
+export const noAppDeploysBranch = (branch: string, names: string[]) =>
+  `none of the apps in digitalocean.apps (${names.join(', ')}) deploys on a push to ${branch} (per each app's spec): set "branch" to the branch they deploy from, or turn on deploy_on_push for ${branch} in the app spec`;
+export const logsAppUnknown = (deploymentId: string) =>
+  `deployment ${deploymentId} is not one this monitor saw, so its app is unknown; fetch its logs with: ${BIN} logs <sha> --app <name>`;
+export const unknownApp = (name: string, names: string[]) =>
+  `--app "${printable(name)}" names no app in digitalocean.apps; the apps are: ${names.join(', ')}.`;
 export const NO_SOURCE_CONFIGURED =
   'No deployment source is configured, so there is nothing to watch. Set one of: DIGITALOCEAN_ACCESS_TOKEN plus digitalocean.appId in deploy-watch.config.json (or DEPLOY_WATCH_APP_ID); DATABASE_URL plus a "database" section; or health.url (or DEPLOY_WATCH_HEALTH_URL).';
 export const doNeedsToken =
-  'digitalocean.appId is set but DIGITALOCEAN_ACCESS_TOKEN is not: set it (a token with app:read scope) in the environment or ~/.config/deploy-watch/env.';
+  'digitalocean.appId (or apps) is set but DIGITALOCEAN_ACCESS_TOKEN is not: set it (a token with app:read scope) in the environment or ~/.config/deploy-watch/env.';
 export const alreadyWatched = (short: string, pid: number | null) =>
   pid
     ? `Commit ${short} is already watched by PID ${pid}; nothing to do.`
@@ -288,7 +313,7 @@ export const logsMissing = (short: string, reason: string | null) =>
   `The logs are missing${reason ? `: ${printable(reason, 400)}` : ''}. Fetch them later with: ${BIN} logs ${short}.`;
 export const noDeploymentKnown = (short: string) =>
   `No DigitalOcean deployment is known for ${short}: no record names one and none in the app's recent deployments was built from it. Check the sha, or wait for the deployment to appear (${BIN} check ${short} --wait 600).`;
-export const logsNeedDigitalOcean = `${BIN} logs reads DigitalOcean App Platform logs: set "digitalocean": {"appId": "<app uuid>"} in deploy-watch.config.json and DIGITALOCEAN_ACCESS_TOKEN in the environment.`;
+export const logsNeedDigitalOcean = `${BIN} logs reads DigitalOcean App Platform logs: set "digitalocean": {"appId": "<app uuid>"} (or "apps") in deploy-watch.config.json and DIGITALOCEAN_ACCESS_TOKEN in the environment.`;
 export const logsNotFetched = (short: string, reason: string) =>
   `The logs of ${short} could not be fetched: ${printable(reason, 400)}. Try again later: ${BIN} logs ${short}.`;
 export const LIVE_LOG_UNSUPPORTED =

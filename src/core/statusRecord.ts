@@ -46,6 +46,16 @@ export interface StatusRecord {
   logs?: LogStatus | null;
   /** Optional (added within version 1): set on a `stopped` record when no monitor could start, with the fix. */
   startFailed?: string | null;
+  /**
+   * Optional (added within version 1): with several App Platform apps configured, the app this record's
+   * deploymentId and phase belong to (the one that failed, or the least advanced); null once all are live.
+   */
+  app?: AppRef | null;
+}
+
+export interface AppRef {
+  id: string;
+  name: string;
 }
 
 export interface LogStatus {
@@ -88,7 +98,7 @@ type Check = (value: unknown) => boolean;
 const str: Check = (v) => typeof v === 'string';
 const strOrNull: Check = (v) => v === null || typeof v === 'string';
 const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as number) > 0);
-const FIELDS: Record<Exclude<keyof StatusRecord, 'logs' | 'startFailed'>, Check> = {
+const FIELDS: Record<Exclude<keyof StatusRecord, 'logs' | 'startFailed' | 'app'>, Check> = {
   version: (v) => v === RECORD_VERSION,
   sha: (v) => typeof v === 'string' && FULL_SHA.test(v),
   branch: strOrNull,
@@ -115,6 +125,7 @@ const OPTIONAL: Record<string, Check> = {
       strOrNull((v as LogStatus).until ?? null) &&
       strOrNull((v as LogStatus).reason ?? null)),
   startFailed: strOrNull,
+  app: (v) => v === null || (typeof v === 'object' && str((v as AppRef).id) && str((v as AppRef).name)),
 };
 
 /** Parses a record's text; returns the reason when it is not a valid record of this version. */

@@ -63,6 +63,7 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
         phase: o.phase,
         deploymentId: o.deploymentId,
         message: o.message ?? null,
+        ...(o.app !== undefined ? { app: o.app } : {}),
       };
     } else {
       record = { ...record, message: notes.join('; ') || null };

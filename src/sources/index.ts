@@ -7,6 +7,7 @@ import { isAncestorFetchingOnce } from '../core/gitQueries.js';
 import * as msg from '../core/messages.js';
 import { noSourceReason } from './configured.js';
 import { memoryListCache } from './digitalocean/cache.js';
+import { createAppsSource } from './digitalocean/apps.js';
 import { createDigitalOceanSource } from './digitalocean/source.js';
 import type { Source } from './source.js';
 
@@ -28,19 +29,20 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
   if (config.digitalocean && doToken) {
     // Shorter than the fastest poll, so a monitor never reads an answer older than its own interval.
     const ttlMs = Math.max(1, Math.min(config.polling.fastInterval * 1000 * 0.8, 4_000));
-    sources.push(
-      createDigitalOceanSource({
-        apiUrl: config.doApiUrl,
-        token: doToken,
-        appId: config.digitalocean.appId,
-        timeoutMs: Math.min(DO_TIMEOUT_MS, Math.max(1_000, config.polling.slowInterval * 1000)),
-        perPage: DO_PER_PAGE,
-        now: deps.now,
-        random: deps.random,
-        cache: memoryListCache(ttlMs, deps.now),
-        isAncestor: (a, b) => isAncestorFetchingOnce(deps.git, deps.remote, a, b),
-      }),
-    );
+    const common = {
+      apiUrl: config.doApiUrl,
+      token: doToken,
+      timeoutMs: Math.min(DO_TIMEOUT_MS, Math.max(1_000, config.polling.slowInterval * 1000)),
+      perPage: DO_PER_PAGE,
+      now: deps.now,
+      random: deps.random,
+      cache: memoryListCache(ttlMs, deps.now),
+      isAncestor: (a: string, b: string) => isAncestorFetchingOnce(deps.git, deps.remote, a, b),
+    };
+    const { apps, appId } = config.digitalocean;
+    // One app id is watched as it always was; a list of apps through one source that combines them.
+    if (apps) sources.push(createAppsSource({ ...common, apps, branch: config.branch }));
+    else if (appId) sources.push(createDigitalOceanSource({ ...common, appId }));
   }
   const database = await buildDatabaseSource(config);
   if (database) sources.push(database);

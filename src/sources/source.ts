@@ -1,5 +1,5 @@
 // One interface for every way of learning a deployment's fate: DigitalOcean, a database, a health URL.
-import type { DeployState, SourceName } from '../core/statusRecord.js';
+import type { AppRef, DeployState, SourceName } from '../core/statusRecord.js';
 
 export interface ObserveContext {
   /** The full sha being watched. */
@@ -19,6 +19,8 @@ export type Observation =
       phase: string | null;
       deploymentId: string | null;
       message?: string | null;
+      /** With several apps: the app deploymentId and phase belong to; null when they speak for all. */
+      app?: AppRef | null;
     }
   | {
       /** This source cannot answer now; the monitor tries the next one. */

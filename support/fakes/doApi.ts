@@ -8,11 +8,22 @@
 //     { id: 'd1', sha, phases: [[0, 'PENDING_BUILD'], [2_000, 'BUILDING'], [9_000, 'ERROR']], logs: { BUILD: 'npm ERR!\n' } }],
 //     faults: [{ match: '/deployments?', status: 503, times: 2 }] });
 //   // DEPLOY_WATCH_DO_API_URL=api.url; api.requests lists what came in; await api.close();
+//   // More apps on the same token: apps: [{ appId: 'web-1', deployments: [...], spec: pushSpec('web') }].
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deploymentJson, FINAL_PHASES, phaseAt, visible, type FakeDeployment, type Timeline } from './doTimeline.js';
+import {
+  deploymentJson,
+  FINAL_PHASES,
+  phaseAt,
+  pushSpec,
+  visible,
+  type FakeApp,
+  type FakeDeployment,
+  type Timeline,
+} from './doTimeline.js';
 
-export type { FakeDeployment, Fault, Phase, Timeline } from './doTimeline.js';
+export type { FakeApp, FakeDeployment, Fault, Phase, Timeline } from './doTimeline.js';
+export { pushSpec } from './doTimeline.js';
 
 export interface RequestRecord {
   path: string;
@@ -54,6 +65,12 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
   const faults = (timeline.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1, seen: 0 }));
   const requests: RequestRecord[] = [];
   let base = '';
+  const apps: FakeApp[] = [
+    { appId: timeline.appId, deployments: timeline.deployments, spec: timeline.spec ?? pushSpec('fake-app') },
+    ...(timeline.apps ?? []),
+  ];
+  /** Log URLs name only the deployment: look it up in every app. */
+  const deploymentById = (id: string | undefined) => apps.flatMap((a) => a.deployments).find((d) => d.id === id);
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -113,15 +130,16 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
       return reply(401, { id: 'unauthorized', message: 'Unable to authenticate you.' });
     const t = now() - t0;
     const m = /^\/v2\/apps\/([^/]+)(?:\/deployments(?:\/([^/]+)(\/logs)?)?)?$/.exec(url.pathname);
-    if (!m || m[1] !== timeline.appId)
-      return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
-    const list = visible(timeline.deployments, t);
+    const app = m && apps.find((a) => a.appId === m[1]);
+    if (!m || !app) return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
+    const list = visible(app.deployments, t);
     if (!url.pathname.includes('/deployments')) {
+      if (app.specStatus) return reply(app.specStatus, { id: 'fault', message: `scripted HTTP ${app.specStatus}` });
       const active = list.find((d) => phaseAt(d, t) === 'ACTIVE');
       return reply(200, {
         app: {
-          id: timeline.appId,
-          spec: { name: 'fake-app' },
+          id: app.appId,
+          spec: app.spec ?? pushSpec(app.appId),
           ...(active ? { active_deployment: deploymentJson(active, t, t0) } : {}),
         },
       });
@@ -165,7 +183,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
       );
     if (!url.search.includes(SIGNATURE))
       return void send(res, (record.status = 403), '<Error><Code>AccessDenied</Code></Error>');
-    const d = timeline.deployments.find((x) => x.id === id);
+    const d = deploymentById(id);
     if (d?.logUrlStatus)
       return void send(
         res,
@@ -191,7 +209,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
 
   /** The live log: lines are written as their time comes; the answer ends when the deployment does. */
   function live(req: IncomingMessage, url: URL, res: ServerResponse, record: RequestRecord): void {
-    const d: FakeDeployment | undefined = timeline.deployments.find((x) => x.id === url.pathname.split('/')[2]);
+    const d: FakeDeployment | undefined = deploymentById(url.pathname.split('/')[2]);
     if (req.headers.authorization || !d?.live || url.searchParams.get('token') !== `live-${d.id}`)
       return void send(res, (record.status = 403), 'forbidden');
     res.writeHead((record.status = 200), { 'content-type': 'text/plain' });

@@ -55,6 +55,23 @@ export interface Timeline {
   token: string;
   deployments: FakeDeployment[];
   faults?: Fault[];
+  /** The app's spec as GET /v2/apps/{id} answers it (default: one service deployed on push to main). */
+  spec?: Record<string, unknown>;
+  /** More apps on the same account and token, each with its own deployments and spec. */
+  apps?: FakeApp[];
+}
+
+export interface FakeApp {
+  appId: string;
+  deployments: FakeDeployment[];
+  spec?: Record<string, unknown>;
+  /** GET /v2/apps/{id} answers this status instead of the app (its deployments still answer). */
+  specStatus?: number;
+}
+
+/** A spec whose one service deploys on a push to `branch` (what App Platform makes of a GitHub app). */
+export function pushSpec(name: string, branch = 'main', deployOnPush = true): Record<string, unknown> {
+  return { name, services: [{ name: 'api', github: { repo: 'acme/app', branch, deploy_on_push: deployOnPush } }] };
 }
 
 export const FINAL_PHASES: ReadonlySet<Phase> = new Set(['ACTIVE', 'ERROR', 'CANCELED', 'SUPERSEDED']);

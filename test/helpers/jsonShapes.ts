@@ -52,6 +52,7 @@ const RECORD: Shape = {
   logFile: 'string?',
   'logs?': nullable({ state: 'string', 'until?': 'string?', 'reason?': 'string?' }),
   'startFailed?': 'string?',
+  'app?': nullable({ id: 'string', name: 'string' }),
 };
 export const SHAPES: Record<string, Shape> = {
   'check --json': {

@@ -25,6 +25,11 @@ function valid(schema: Schema, value: unknown): boolean {
   if (schema.enum && !(schema.enum as unknown[]).includes(value)) return false;
   if (typeof value === 'string' && typeof schema.minLength === 'number' && value.length < schema.minLength)
     return false;
+  if (typeof value === 'string' && typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+    return false;
+  if (typeof value === 'string' && typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value))
+    return false;
+  if (schema.oneOf && (schema.oneOf as Schema[]).filter((s) => valid(s, value)).length !== 1) return false;
   if (typeof value === 'number') {
     if (typeof schema.minimum === 'number' && value < schema.minimum) return false;
     if (typeof schema.maximum === 'number' && value > schema.maximum) return false;
@@ -80,6 +85,19 @@ const SAMPLES: Record<string, unknown> = {
   'a rule without paths': { conflicts: { rules: [{ paths: [], strategy: 'union' }] } },
   'an empty branch': { branch: '' },
   'digitalocean without appId': { digitalocean: {} },
+  'several apps': {
+    digitalocean: {
+      apps: [
+        { id: 'a1', name: 'api' },
+        { id: 'w2', name: 'web-2' },
+      ],
+    },
+  },
+  'both appId and apps': { digitalocean: { appId: 'a1', apps: [{ id: 'w2', name: 'web' }] } },
+  'an empty app list': { digitalocean: { apps: [] } },
+  'an app name with capitals': { digitalocean: { apps: [{ id: 'a1', name: 'API' }] } },
+  'an app name too long': { digitalocean: { apps: [{ id: 'a1', name: 'a'.repeat(33) }] } },
+  'an app without a name': { digitalocean: { apps: [{ id: 'a1' }] } },
   'a null command': { notify: { command: null } },
   'an empty command': { notify: { command: '' } },
   $schema: { $schema: SCHEMA_REF },

@@ -55,6 +55,8 @@ export function renderCheck(
   const r = e.record;
   const where = r?.branch ? ` (${r.branch}${r.remote ? ` → ${r.remote}` : ''})` : '';
   const facts = [
+    // With several apps: the one that failed (or is behind), so the line says where to look.
+    r?.app ? `app ${r.app.name}` : null,
     r?.deploymentId ? `deployment ${r.deploymentId}` : null,
     r?.phase ? r.phase : null,
     r?.source ? `via ${r.source}` : null,

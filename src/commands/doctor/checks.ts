@@ -2,7 +2,10 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../core/config.js';
+import { configuredApps } from '../../core/config.js';
+import * as msg from '../../core/messages.js';
 import { redactText } from '../../core/redact.js';
+import { pushSources } from '../../sources/digitalocean/spec.js';
 
 export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -82,20 +85,14 @@ export function checkSourcesConfigured(config: Config): CheckResult {
     : fail(
         'sources',
         'no deployment source is configured',
-        'Set digitalocean.appId (and DIGITALOCEAN_ACCESS_TOKEN), database, or health.url in deploy-watch.config.json.',
+        'Set digitalocean.appId or digitalocean.apps (and DIGITALOCEAN_ACCESS_TOKEN), database, or health.url in deploy-watch.config.json.',
       );
 }
 
-interface AppSpecComponent {
-  name?: string;
-  github?: { branch?: string; deploy_on_push?: boolean };
-  gitlab?: { branch?: string; deploy_on_push?: boolean };
-  bitbucket?: { branch?: string; deploy_on_push?: boolean };
-}
-
-/** Token accepted, app found, and deploy-on-push on for the deploy branch: one GET /v2/apps/{id}. */
+/** Token accepted, each app found, and deploy-on-push on for the deploy branch: one GET /v2/apps/{id} per app. */
 export async function checkDigitalOcean(config: Config, fetchImpl: typeof fetch = fetch): Promise<CheckResult[]> {
-  if (!config.digitalocean) return [skip('DigitalOcean', 'not configured (digitalocean.appId)')];
+  const apps = configuredApps(config);
+  if (apps.length === 0) return [skip('DigitalOcean', 'not configured (digitalocean.appId or digitalocean.apps)')];
   const token = config.secrets.doToken;
   if (!token)
     return [
@@ -105,7 +102,26 @@ export async function checkDigitalOcean(config: Config, fetchImpl: typeof fetch 
         'Create a read token (scope app:read) and export DIGITALOCEAN_ACCESS_TOKEN, or put it in ~/.config/deploy-watch/env.',
       ),
     ];
-  const url = `${config.doApiUrl}/v2/apps/${encodeURIComponent(config.digitalocean.appId)}`;
+  const results: CheckResult[] = [];
+  for (const app of apps) {
+    const seen = await checkApp(config, token, app, apps.length > 1, fetchImpl);
+    // A rejected token or an unreachable API answers the same for every app: say it once.
+    if (seen.stop) return [...results.filter((r) => r.name !== 'DigitalOcean token'), ...seen.results];
+    if (!results.some((r) => r.name === 'DigitalOcean token')) results.push(pass('DigitalOcean token', 'accepted'));
+    results.push(...seen.results);
+  }
+  return apps.length > 1 ? leftOutIsWarning(results, config.branch) : results;
+}
+
+async function checkApp(
+  config: Config,
+  token: string,
+  app: { id: string; name: string | null },
+  several: boolean,
+  fetchImpl: typeof fetch,
+): Promise<{ stop: boolean; results: CheckResult[] }> {
+  const appName = several ? `DigitalOcean app ${app.name}` : 'DigitalOcean app';
+  const url = `${config.doApiUrl}/v2/apps/${encodeURIComponent(app.id)}`;
   let response: Response;
   try {
     response = await fetchImpl(url, {
@@ -113,61 +129,92 @@ export async function checkDigitalOcean(config: Config, fetchImpl: typeof fetch 
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
-    return [
-      fail(
-        'DigitalOcean API',
-        `cannot reach ${config.doApiUrl}: ${redactText((error as Error).message, [token])}`,
-        'Check the network, or DEPLOY_WATCH_DO_API_URL.',
-      ),
-    ];
+    return {
+      stop: true,
+      results: [
+        fail(
+          'DigitalOcean API',
+          `cannot reach ${config.doApiUrl}: ${redactText((error as Error).message, [token])}`,
+          'Check the network, or DEPLOY_WATCH_DO_API_URL.',
+        ),
+      ],
+    };
   }
   if (response.status === 401 || response.status === 403) {
-    return [
-      fail(
-        'DigitalOcean token',
-        `rejected (HTTP ${response.status})`,
-        'The token is wrong, expired or lacks app:read: create a new one and update DIGITALOCEAN_ACCESS_TOKEN.',
-      ),
-    ];
+    return {
+      stop: true,
+      results: [
+        fail(
+          'DigitalOcean token',
+          `rejected (HTTP ${response.status})`,
+          'The token is wrong, expired or lacks app:read: create a new one and update DIGITALOCEAN_ACCESS_TOKEN.',
+        ),
+      ],
+    };
   }
   if (response.status === 404)
-    return [
-      pass('DigitalOcean token', 'accepted'),
-      fail(
-        'DigitalOcean app',
-        `no app ${config.digitalocean.appId}`,
-        'Copy the app id from `doctl apps list` into digitalocean.appId.',
-      ),
-    ];
+    return {
+      stop: false,
+      results: [
+        fail(
+          appName,
+          `no app ${app.id}`,
+          `Copy the app id from \`doctl apps list\` into ${several ? `digitalocean.apps (${app.name})` : 'digitalocean.appId'}.`,
+        ),
+      ],
+    };
   if (!response.ok)
-    return [fail('DigitalOcean API', `HTTP ${response.status}`, 'Try again later; see status.digitalocean.com.')];
-  let app: { app?: { spec?: { name?: string } & Record<string, AppSpecComponent[] | unknown> } };
+    return {
+      stop: true,
+      results: [fail('DigitalOcean API', `HTTP ${response.status}`, 'Try again later; see status.digitalocean.com.')],
+    };
+  let body: { app?: { spec?: { name?: string } & Record<string, unknown> } };
   try {
-    app = (await response.json()) as typeof app;
+    body = (await response.json()) as typeof body;
   } catch {
-    return [
-      fail('DigitalOcean API', 'answered with malformed JSON', 'Try again later, or check DEPLOY_WATCH_DO_API_URL.'),
-    ];
+    return {
+      stop: true,
+      results: [
+        fail('DigitalOcean API', 'answered with malformed JSON', 'Try again later, or check DEPLOY_WATCH_DO_API_URL.'),
+      ],
+    };
   }
-  const spec = app.app?.spec ?? {};
-  const results = [
-    pass('DigitalOcean token', 'accepted'),
-    pass('DigitalOcean app', `found: ${spec.name ?? config.digitalocean.appId}`),
-  ];
-  results.push(checkDeployOnPush(spec, config.branch));
-  return results;
+  const spec = body.app?.spec ?? {};
+  const onPush = checkDeployOnPush(spec, config.branch);
+  return {
+    stop: false,
+    results: [
+      pass(appName, `found: ${spec.name ?? app.id}`),
+      several ? { ...onPush, name: `deploy on push (${app.name})` } : onPush,
+    ],
+  };
+}
+
+/**
+ * With several apps, one that a push to the branch does not deploy is left out of the outcome: a warning,
+ * unless that leaves no app at all.
+ */
+function leftOutIsWarning(results: CheckResult[], branch: string): CheckResult[] {
+  const onPush = results.filter((r) => r.name.startsWith('deploy on push ('));
+  if (onPush.every((r) => r.verdict !== 'pass')) return results;
+  return results.map((r) =>
+    onPush.includes(r) && r.verdict === 'fail'
+      ? {
+          ...r,
+          verdict: 'warn',
+          fix: `${msg.appLeftOut(r.name.slice('deploy on push ('.length, -1), branch)} ${r.fix}`,
+        }
+      : r,
+  );
 }
 
 export function checkDeployOnPush(spec: Record<string, unknown>, branch: string): CheckResult {
   const name = 'deploy on push';
-  const components: AppSpecComponent[] = [];
-  for (const kind of ['services', 'workers', 'jobs', 'static_sites', 'functions']) {
-    const list = spec[kind];
-    if (Array.isArray(list)) components.push(...(list as AppSpecComponent[]));
-  }
-  const sources = components.flatMap((c) =>
-    [c.github, c.gitlab, c.bitbucket].filter(Boolean).map((s) => ({ name: c.name ?? '?', ...s! })),
-  );
+  const sources = pushSources(spec).map((s) => ({
+    name: s.component,
+    branch: s.branch,
+    deploy_on_push: s.deployOnPush,
+  }));
   if (sources.length === 0)
     return warn(
       name,

@@ -3,6 +3,7 @@
 // DEPLOY logs go to runs/<sha>.log and onto the record, so `check` shows them too.
 import type { Deps } from '../../core/deps.js';
 import { resolveCommit } from '../../core/commitRef.js';
+import { configuredApps } from '../../core/config.js';
 import { ConfigError } from '../../core/errors.js';
 import { EXIT } from '../../core/exitCodes.js';
 import { shortSha } from '../../core/format.js';
@@ -11,8 +12,10 @@ import type { StatusRecord } from '../../core/statusRecord.js';
 import { DoClient, type LogType } from '../../sources/digitalocean/client.js';
 import { fetchLogsWithin } from '../../sources/digitalocean/logs.js';
 import { followLiveLog } from '../../sources/digitalocean/liveLog.js';
-import { builtFrom, mapPhase } from '../../sources/digitalocean/match.js';
+import { mapPhase } from '../../sources/digitalocean/match.js';
+import { Gate } from '../../sources/digitalocean/gate.js';
 import { DO_PER_PAGE, DO_TIMEOUT_MS } from '../../sources/index.js';
+import { whichApp } from './whichApp.js';
 import { renderLogs, renderNoDeployment, renderStillRunning, type LogsResult } from './render.js';
 
 export interface LogsOptions {
@@ -21,9 +24,10 @@ export interface LogsOptions {
   /** Print only the last n lines; null: all. */
   tail: number | null;
   follow: boolean;
+  /** With several apps: which one's logs (by name); default the record's app. */
+  app?: string | undefined;
 }
 
-const MAX_PAGES = 5;
 /** A live log quiet for this long is treated as broken rather than waited on forever. */
 const LIVE_IDLE_MS = 10 * 60_000;
 
@@ -32,23 +36,28 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
   const sha = await resolveCommit(options.commit, { git: deps.git(), store, head: deps.repo().head });
   const config = await deps.config();
   const token = config.secrets.doToken;
-  if (!config.digitalocean || !token) throw new ConfigError(msg.logsNeedDigitalOcean);
-  const client = new DoClient({
-    apiUrl: config.doApiUrl,
-    token,
-    appId: config.digitalocean.appId,
-    timeoutMs: DO_TIMEOUT_MS,
-    perPage: DO_PER_PAGE,
-    now: deps.now,
-    random: Math.random,
-  });
+  const apps = configuredApps(config);
+  if (!config.digitalocean || apps.length === 0 || !token) throw new ConfigError(msg.logsNeedDigitalOcean);
+  const gate = new Gate({ now: deps.now, random: Math.random });
+  const clientFor = (appId: string) =>
+    new DoClient({
+      apiUrl: config.doApiUrl,
+      token,
+      appId,
+      timeoutMs: DO_TIMEOUT_MS,
+      perPage: DO_PER_PAGE,
+      now: deps.now,
+      random: Math.random,
+      gate,
+    });
   const read = await store.read(sha);
   const record = read.status === 'ok' ? read.record : null;
-  const deploymentId = record?.deploymentId ?? (await findDeployment(client, sha));
-  if (!deploymentId) {
+  const chosen = await whichApp(apps, options.app, record, sha, clientFor);
+  if (!chosen?.deploymentId) {
     renderNoDeployment(sha, deps);
     return EXIT.notFound;
   }
+  const { client, deploymentId } = chosen;
   const types: LogType[] = options.type ? [options.type.toUpperCase() as LogType] : ['BUILD', 'DEPLOY'];
   const budget = {
     budgetMs: config.digitalocean.logBudget * 1000,
@@ -134,18 +143,6 @@ async function follow(
     logFile: null,
     streamed: true,
   };
-}
-
-/** Newest first, a few pages back, as the monitor looks. */
-async function findDeployment(client: DoClient, sha: string): Promise<string | null> {
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const answer = await client.listPage(page);
-    if (!answer.ok) return null;
-    const found = (answer.value.deployments ?? []).find((d) => builtFrom(d, sha));
-    if (found) return found.id;
-    if (!answer.value.links?.pages?.next) return null;
-  }
-  return null;
 }
 
 async function updateRecord(deps: Deps, record: StatusRecord, result: LogsResult): Promise<void> {

@@ -16,14 +16,19 @@ export function registerLogs(program: Command, runner: Runner): void {
     .option('--type <type>', 'build, deploy or run (default: build and deploy)')
     .option('--tail <n>', 'print only the last n lines')
     .option('--follow', 'follow the live log of a deployment in progress until it ends', false)
+    .option('--app <name>', 'with several apps (digitalocean.apps): whose logs (default: the app the record names)')
     .action(
-      async (sha: string | undefined, opts: { type?: string; tail?: string; follow: boolean }, command: Command) => {
+      async (
+        sha: string | undefined,
+        opts: { type?: string; tail?: string; follow: boolean; app?: string },
+        command: Command,
+      ) => {
         if (opts.type !== undefined && !(TYPES as readonly string[]).includes(opts.type))
           throw new UsageError(msg.badLogType(opts.type));
         const tail = opts.tail === undefined ? null : Math.floor(parseNonNegative('--tail', opts.tail, 1_000_000));
         const type = opts.type as (typeof TYPES)[number] | undefined;
         await runner(command, async (deps) =>
-          (await import('./index.js')).runLogs({ commit: sha, type, tail, follow: opts.follow }, deps),
+          (await import('./index.js')).runLogs({ commit: sha, type, tail, follow: opts.follow, app: opts.app }, deps),
         );
       },
     );

@@ -4,9 +4,11 @@ import { getJson, type HttpResult } from './http.js';
 import { Gate } from './gate.js';
 import { noCache, type ListCache } from './cache.js';
 import {
+  appSchema,
   deploymentSchema,
   listSchema,
   logsSchema,
+  type App,
   type Deployment,
   type DeploymentList,
   type LogUrls,
@@ -22,6 +24,8 @@ export interface ClientOptions {
   now(): number;
   random(): number;
   cache?: ListCache;
+  /** One gate shared by the clients of several apps: one token, one rate-limit budget (default: its own). */
+  gate?: Gate;
 }
 
 export type LogType = 'BUILD' | 'DEPLOY' | 'RUN';
@@ -35,7 +39,7 @@ export class DoClient {
   private readonly base: string;
 
   constructor(private readonly opts: ClientOptions) {
-    this.gate = new Gate({ now: opts.now, random: opts.random });
+    this.gate = opts.gate ?? new Gate({ now: opts.now, random: opts.random });
     this.base = `${opts.apiUrl}/v2/apps/${encodeURIComponent(opts.appId)}`;
   }
 
@@ -45,6 +49,14 @@ export class DoClient {
     return this.call(
       () => cache.get(`do-${this.opts.appId}-p${page}-n${this.opts.perPage}`, () => this.get(url, signal)),
       (b) => listSchema.safeParse(b),
+    );
+  }
+
+  /** The app itself (GET /v2/apps/{id}): its spec says which branches deploy it. */
+  async app(signal?: AbortSignal): Promise<Answer<App>> {
+    return this.call(
+      () => this.get(this.base, signal),
+      (b) => appSchema.safeParse((b as { app?: unknown } | null)?.app),
     );
   }
 

@@ -74,3 +74,35 @@ export const logsSchema = z
   .passthrough();
 
 export type LogUrls = z.infer<typeof logsSchema>;
+
+/** A component's git source in the app spec: only these three deploy on push (a plain `git` source never does). */
+const pushSource = z.object({ branch: z.string().optional(), deploy_on_push: z.boolean().optional() }).passthrough();
+const specComponent = z
+  .object({
+    name: z.string().optional(),
+    github: pushSource.nullish(),
+    gitlab: pushSource.nullish(),
+    bitbucket: pushSource.nullish(),
+  })
+  .passthrough();
+const specComponents = z.array(specComponent).nullish();
+
+export const appSchema = z
+  .object({
+    id: z.string().optional(),
+    spec: z
+      .object({
+        name: z.string().optional(),
+        services: specComponents,
+        workers: specComponents,
+        jobs: specComponents,
+        static_sites: specComponents,
+        functions: specComponents,
+      })
+      .passthrough()
+      .nullish(),
+  })
+  .passthrough();
+
+export type App = z.infer<typeof appSchema>;
+export type AppSpec = NonNullable<App['spec']>;

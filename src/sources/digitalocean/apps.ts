@@ -1,0 +1,119 @@
+// Several App Platform apps deployed by one push (an API and a web front end, say): one DigitalOcean source
+// per app, all behind one rate-limit gate (one token, one budget), their answers combined per commit
+// (combine.ts). An app whose spec says a push to the deploy branch does not deploy it is left out; its
+// spec is read once per process, and an app whose spec cannot be read is watched anyway.
+import * as msg from '../../core/messages.js';
+import type { AppRef } from '../../core/statusRecord.js';
+import type { FetchedLogs, LogRequest, Observation, ObserveContext, Source } from '../source.js';
+import { DoClient } from './client.js';
+import { combine } from './combine.js';
+import { Gate } from './gate.js';
+import { createDigitalOceanSource, type DigitalOceanSourceOptions } from './source.js';
+import { deployedByPushTo } from './spec.js';
+
+export interface AppsSourceOptions extends Omit<DigitalOceanSourceOptions, 'appId' | 'gate'> {
+  apps: readonly AppRef[];
+  /** The configured deploy branch: what each app's spec is read against. */
+  branch: string;
+}
+
+type Spec = { kind: 'deploys' } | { kind: 'left-out' } | { kind: 'unread'; reason: string; final: boolean };
+
+/** A spec that keeps failing (5xx, timeouts) is given up on after this many tries; the app stays watched. */
+export const SPEC_TRIES = 3;
+
+interface Member {
+  app: AppRef;
+  source: Source;
+  client: DoClient;
+  /** What its spec said; kept once it will not change while this process runs. */
+  spec: Spec | null;
+  failures: number;
+  reading: Promise<void> | null;
+}
+
+export function createAppsSource(opts: AppsSourceOptions): Source {
+  const gate = new Gate({ now: opts.now, random: opts.random });
+  const members: Member[] = opts.apps.map((app) => {
+    const own = { ...opts, appId: app.id, gate };
+    return {
+      app,
+      source: createDigitalOceanSource(own),
+      client: new DoClient(own),
+      spec: null,
+      failures: 0,
+      reading: null,
+    };
+  });
+  /** Which app each reported deployment belongs to, so fetchLogs asks that app's endpoint. */
+  const appOf = new Map<string, Member>();
+
+  function readSpec(m: Member, signal?: AbortSignal): Promise<void> {
+    const settled = m.spec !== null && (m.spec.kind !== 'unread' || m.spec.final);
+    // While the token waits (rate limit, backoff) a read would only be refused by the gate: not a try.
+    if (settled || gate.waitMs() > 0) return Promise.resolve();
+    m.reading ??= m.client
+      .app(signal)
+      .then((answer) => {
+        if (answer.ok) {
+          const deploys = deployedByPushTo(answer.value.spec ?? {}, opts.branch).length > 0;
+          m.spec = { kind: deploys ? 'deploys' : 'left-out' };
+        } else {
+          m.failures += 1;
+          m.spec = { kind: 'unread', reason: answer.reason, final: answer.permanent || m.failures >= SPEC_TRIES };
+        }
+      })
+      .finally(() => {
+        m.reading = null;
+      });
+    return m.reading;
+  }
+
+  async function observe(ctx: ObserveContext): Promise<Observation> {
+    // Deployments first, then any spec still unknown: a spec that keeps failing must not starve the polls
+    // (its failures back off the gate that every app shares).
+    const watched = members.filter((m) => m.spec?.kind !== 'left-out');
+    const seen = new Map<Member, Observation>();
+    await Promise.all(watched.map(async (m) => seen.set(m, await m.source.observe(ctx))));
+    await Promise.all(watched.map((m) => readSpec(m, ctx.signal)));
+    const notes: string[] = [];
+    const entries: Array<{ app: AppRef; observation: Observation }> = [];
+    for (const m of members) {
+      if (m.spec?.kind === 'left-out') {
+        notes.push(msg.appNotDeployedByPush(m.app.name, opts.branch));
+        continue;
+      }
+      if (m.spec?.kind === 'unread') notes.push(msg.appSpecUnread(m.app.name, m.spec.reason));
+      const observation = seen.get(m);
+      if (!observation) continue;
+      if (observation.kind === 'state' && observation.deploymentId) appOf.set(observation.deploymentId, m);
+      entries.push({ app: m.app, observation });
+    }
+    if (entries.length === 0)
+      return {
+        kind: 'unavailable',
+        permanent: true,
+        reason: msg.noAppDeploysBranch(
+          opts.branch,
+          members.map((m) => m.app.name),
+        ),
+      };
+    return combine(entries, notes);
+  }
+
+  async function fetchLogs(req: LogRequest): Promise<FetchedLogs> {
+    const m = appOf.get(req.deploymentId);
+    if (!m?.source.fetchLogs) return { text: '', complete: false, reason: msg.logsAppUnknown(req.deploymentId) };
+    return m.source.fetchLogs(req);
+  }
+
+  async function close(): Promise<void> {
+    await Promise.all(members.map((m) => m.source.close?.()));
+  }
+
+  const forget = (sha: string) => {
+    for (const m of members) m.source.forget?.(sha);
+  };
+
+  return { name: 'digitalocean', observe, fetchLogs, close, forget };
+}
