@@ -1,0 +1,262 @@
+// The watcher engine on a driven clock: many commits on shared sources cost what one costs, a 429 holds
+// them all, a stop request ends one and leaves the others, a signal ends them all, a dead watcher's
+// commits are resumed where they stood, and an idle watcher leaves (or stays for a late request).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { FileStatusStore } from '../../src/core/fileStatusStore.js';
+import * as msg from '../../src/core/messages.js';
+import { newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
+import type { WatcherClaim } from '../../src/core/statusStore.js';
+import { runWatcher, type WatcherRun, type WatcherSummary } from '../../src/monitor/watcher.js';
+import { memoryListCache } from '../../src/sources/digitalocean/cache.js';
+import { createDigitalOceanSource } from '../../src/sources/digitalocean/source.js';
+import { start, type FakeDeployment, type Fault } from '../fakes/doApi.js';
+import { VirtualClock } from '../helpers/virtualClock.js';
+
+const T0 = Date.parse('2026-03-02T10:00:00Z');
+const POLLING = { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 };
+const sha = (i: number) => (i + 1).toString(16).padStart(40, 'c');
+/** Pushed in quick succession: each a little after the one before, live about three minutes later. */
+const dep = (i: number, end = 'ACTIVE'): FakeDeployment => ({
+  id: `d${i}`,
+  sha: sha(i),
+  phases: [
+    [10_000 + i * 500, 'BUILDING'],
+    [200_000 + i * 1_000, end as 'ACTIVE'],
+  ],
+});
+
+interface Fleet {
+  summary: WatcherSummary;
+  records: Map<string, StatusRecord>;
+  requests: number;
+  statuses: number[];
+  retired: number;
+}
+
+/**
+ * Runs a watcher over `deployments` with `requested` commits in its inbox (and whatever records `seed`
+ * writes first); `during` runs beside it on the same clock (a stop request, a signal).
+ */
+async function fleet(
+  deployments: FakeDeployment[],
+  requested: string[],
+  opts: {
+    faults?: Fault[];
+    seed?: (store: FileStatusStore) => Promise<number>;
+    during?: (ctx: { clock: VirtualClock; store: FileStatusStore; abort(reason: string): void }) => Promise<void>;
+    run?: Partial<WatcherRun>;
+    claim?: (store: FileStatusStore, clock: VirtualClock) => Partial<WatcherClaim>;
+  } = {},
+): Promise<Fleet> {
+  const clock = new VirtualClock(T0);
+  const api = await start({ appId: 'app', token: 't', deployments, faults: opts.faults ?? [] }, { now: clock.now });
+  const dir = mkdtempSync(join(tmpdir(), 'dw-watcher-'));
+  try {
+    const store = new FileStatusStore(dir, clock);
+    const seeded = (await opts.seed?.(store)) ?? 0;
+    for (const s of requested)
+      await store.requestFollow({ sha: s, branch: 'main', remote: 'origin', requestedAt: new Date(T0).toISOString() });
+    let retired = 0;
+    const claim: WatcherClaim = {
+      retire: async () => void (retired += 1),
+      reinstate: async () => {},
+      release: async () => {},
+      ...opts.claim?.(store, clock),
+    };
+    const controller = new AbortController();
+    // Every commit's loop counts on the clock until its outcome is announced.
+    clock.enter(requested.length + seeded);
+    const source = createDigitalOceanSource({
+      apiUrl: api.url,
+      token: 't',
+      appId: 'app',
+      timeoutMs: 5_000,
+      perPage: 50,
+      now: clock.now,
+      random: () => 0.5,
+      cache: memoryListCache(4_000, clock.now),
+      isAncestor: async () => null,
+    });
+    const [summary] = await clock.all<WatcherSummary | undefined>([
+      () =>
+        runWatcher({
+          store,
+          claim,
+          sources: [source],
+          polling: POLLING,
+          pid: process.pid,
+          defaults: { branch: 'main', remote: 'origin' },
+          now: clock.now,
+          sleep: clock.sleep,
+          signal: controller.signal,
+          lingerMs: 0,
+          tickMs: 1_000,
+          onFinal: async () => clock.leave(),
+          ...opts.run,
+        }),
+      async () => {
+        await opts.during?.({ clock, store, abort: (reason) => controller.abort(reason) });
+        return undefined;
+      },
+    ]);
+    const records = new Map<string, StatusRecord>();
+    for (const s of await store.listShas()) {
+      const read = await store.read(s);
+      if (read.status === 'ok') records.set(s, read.record);
+    }
+    return {
+      summary: summary!,
+      records,
+      requests: api.apiRequests().length,
+      statuses: api.apiRequests().map((r) => r.status),
+      retired,
+    };
+  } finally {
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('the watcher (driven clock, fake DigitalOcean)', () => {
+  it('ten and twenty commits in flight cost about what one costs: one list request per poll answers all', async () => {
+    const one = await fleet([dep(0)], [sha(0)]);
+    const twenty = await fleet(
+      range(20).map((i) => dep(i)),
+      range(20).map(sha),
+    );
+    assert.equal(one.summary.followed, 1);
+    assert.equal(twenty.summary.followed, 20);
+    assert.deepEqual(
+      [...twenty.records.values()].map((r) => r.state),
+      Array(20).fill('success'),
+    );
+    assert.ok(
+      twenty.requests <= one.requests * 1.3,
+      `${twenty.requests} requests for twenty vs ${one.requests} for one`,
+    );
+    assert.ok([...twenty.records.values()].every((r) => r.pid === null && r.finishedAt !== null));
+  });
+
+  it('a 429 answered for one commit holds the others until the reset instead of each hitting it', async () => {
+    const ten = await fleet(
+      range(10).map((i) => dep(i)),
+      range(10).map(sha),
+      {
+        faults: [
+          { match: 'deployments?page=1', status: 429, headers: { 'retry-after': '30' }, times: 1_000, until: 30_000 },
+        ],
+      },
+    );
+    assert.deepEqual(
+      [...ten.records.values()].map((r) => r.state),
+      Array(10).fill('success'),
+    );
+    assert.equal(ten.statuses.filter((s) => s === 429).length, 1);
+  });
+
+  it('a stop request ends that commit within a tick (recorded stopped) and leaves the others followed', async () => {
+    let stoppedAt = 0;
+    const result = await fleet(
+      range(3).map((i) => dep(i)),
+      range(3).map(sha),
+      {
+        during: async ({ clock, store }) => {
+          await clock.sleep(40_000);
+          stoppedAt = clock.now();
+          await store.requestStop(sha(1), msg.STOPPED_BY_USER);
+        },
+      },
+    );
+    const stopped = result.records.get(sha(1))!;
+    assert.equal(stopped.state, 'stopped');
+    assert.equal(stopped.message, msg.STOPPED_BY_USER);
+    assert.ok(Date.parse(stopped.finishedAt!) - stoppedAt <= 1_000, 'within one tick of the request');
+    assert.equal(result.records.get(sha(0))!.state, 'success');
+    assert.equal(result.records.get(sha(2))!.state, 'success');
+  });
+
+  it('a signal ends every followed commit, each recorded stopped with its reason', async () => {
+    const result = await fleet(
+      range(4).map((i) => dep(i)),
+      range(4).map(sha),
+      {
+        during: async ({ clock, abort }) => {
+          await clock.sleep(30_000);
+          abort('monitor stopped by SIGTERM');
+        },
+      },
+    );
+    assert.equal(result.summary.ended, 'signal');
+    for (const r of result.records.values()) {
+      assert.equal(r.state, 'stopped');
+      assert.equal(r.message, 'monitor stopped by SIGTERM');
+      assert.equal(r.pid, null);
+    }
+  });
+
+  it("resumes a dead watcher's commit where it stood (its start, its polls), and leaves an expired one stale", async () => {
+    const startedAt = new Date(T0 - 60_000).toISOString();
+    const expired = sha(7);
+    const result = await fleet([dep(0)], [], {
+      seed: async (store) => {
+        await store.write({
+          ...newRecord({ sha: sha(0), branch: 'main', remote: 'origin', pid: 424_242 }, startedAt),
+          state: 'building',
+          polls: 7,
+        });
+        // Started longer ago than polling.timeout: past its deadline, so not resumed.
+        await store.write({
+          ...newRecord({ sha: expired, pid: 424_242 }, new Date(T0 - 3_600_000).toISOString()),
+          state: 'building',
+        });
+        return 1;
+      },
+    });
+    const resumed = result.records.get(sha(0))!;
+    assert.equal(resumed.state, 'success');
+    assert.equal(resumed.startedAt, startedAt, 'its start is kept: the timeout counts from the push');
+    assert.ok(resumed.polls > 7, `polls go on from 7: ${resumed.polls}`);
+    assert.equal(result.records.get(expired)!.pid, 424_242, 'left as it was: check calls it stale');
+    assert.equal(result.summary.followed, 1);
+  });
+
+  it('a request for a commit it already follows is dropped, not followed twice', async () => {
+    const result = await fleet([dep(0)], [sha(0)], {
+      during: async ({ clock, store }) => {
+        await clock.sleep(20_000);
+        await store.requestFollow({ sha: sha(0), branch: 'main', remote: 'origin', requestedAt: '' });
+      },
+    });
+    assert.equal(result.summary.followed, 1);
+    assert.equal(result.records.get(sha(0))!.state, 'success');
+  });
+
+  it('leaves after the linger time with nothing in flight, and stays for a request that came while retiring', async () => {
+    const idle = await fleet([], [], { run: { lingerMs: 10_000 } });
+    assert.equal(idle.summary.ended, 'idle');
+    assert.equal(idle.summary.followed, 0);
+    assert.equal(idle.retired, 1);
+
+    let late = false;
+    const result = await fleet([dep(0)], [], {
+      run: { lingerMs: 10_000 },
+      claim: (store, clock) => ({
+        // A hand-over lands between the watcher's last look and its leaving: it must not be lost.
+        retire: async () => {
+          if (late) return;
+          late = true;
+          clock.enter();
+          await store.requestFollow({ sha: sha(0), branch: 'main', remote: 'origin', requestedAt: '' });
+        },
+      }),
+    });
+    assert.equal(result.summary.followed, 1);
+    assert.equal(result.records.get(sha(0))!.state, 'success');
+  });
+});
