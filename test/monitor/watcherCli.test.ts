@@ -19,6 +19,29 @@ function watcherStarts(stateDir: string): number {
     .filter((l) => l.includes('"msg":"watcher started"')).length;
 }
 
+/** `count` commits pushed to origin/main, each deploying: BUILDING at once, ACTIVE after `activeAt` ms. */
+async function buildingWorld(count: number, activeAt: number) {
+  const shas: string[] = [];
+  const w = await cliWorld(
+    (repo) => {
+      for (let i = 0; i < count; i++) shas.push(repo.commit(`c${i}`));
+      repo.git('push', '-q', '--no-verify', 'origin', 'main');
+      return {
+        deployments: shas.map((sha, i) => ({
+          id: `d${i}`,
+          sha,
+          phases: [
+            [0, 'BUILDING'],
+            [activeAt, 'ACTIVE'],
+          ] as FakeDeployment['phases'],
+        })),
+      };
+    },
+    { config: { polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 30, linger: 0 } } },
+  );
+  return { w, shas };
+}
+
 describe('one watcher per repository (built CLI, fake DigitalOcean)', () => {
   it('ten commits pushed in quick succession: one process follows them all to success, failure with logs, superseded by a descendant, and timeout', async () => {
     const shas: string[] = [];
@@ -99,24 +122,7 @@ describe('one watcher per repository (built CLI, fake DigitalOcean)', () => {
   });
 
   it('twenty concurrent check --wait for twenty pushed commits start one watcher', async () => {
-    const shas: string[] = [];
-    const w = await cliWorld(
-      (repo) => {
-        for (let i = 0; i < 20; i++) shas.push(repo.commit(`c${i}`));
-        repo.git('push', '-q', '--no-verify', 'origin', 'main');
-        return {
-          deployments: shas.map((sha, i) => ({
-            id: `d${i}`,
-            sha,
-            phases: [
-              [0, 'BUILDING'],
-              [8_000, 'ACTIVE'],
-            ] as FakeDeployment['phases'],
-          })),
-        };
-      },
-      { config: { polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 30, linger: 0 } } },
-    );
+    const { w, shas } = await buildingWorld(20, 8_000);
     try {
       const results = await Promise.all(shas.map((sha) => w.dw('check', sha, '--wait', '25')));
       assert.deepEqual(
@@ -131,23 +137,7 @@ describe('one watcher per repository (built CLI, fake DigitalOcean)', () => {
   });
 
   it('manage stop <sha> stops following that commit within a second and leaves the others followed', async () => {
-    const shas: string[] = [];
-    const w = await cliWorld(
-      (repo) => {
-        for (let i = 0; i < 3; i++) shas.push(repo.commit(`s${i}`));
-        return {
-          deployments: shas.map((sha, i) => ({
-            id: `d${i}`,
-            sha,
-            phases: [
-              [0, 'BUILDING'],
-              [5_000, 'ACTIVE'],
-            ] as FakeDeployment['phases'],
-          })),
-        };
-      },
-      { config: { polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 30, linger: 0 } } },
-    );
+    const { w, shas } = await buildingWorld(3, 5_000);
     try {
       for (const sha of shas) assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
       await w.waitFor('all three followed', () => shas.every((sha) => w.record(sha)?.state === 'building'));
