@@ -1,8 +1,11 @@
 // The database source: the team's own deployments table answers "what happened to this sha?".
-// One pooled connection is kept across polls; every reason is scrubbed of the URL's password.
+// One pooled connection is kept across polls; every reason is scrubbed of the URL's password. The commits
+// the watcher polls together are asked in one query (batchedQuery.ts); a query that cannot be batched
+// is asked once per commit.
 import pg from 'pg';
 import { redactText } from '../core/redact.js';
 import * as msg from '../core/messages.js';
+import { BATCH_WINDOW_MS, batchedQuery } from './batchedQuery.js';
 import type { Observation, ObserveContext, Source } from './source.js';
 
 export interface DatabaseSourceOptions {
@@ -62,25 +65,69 @@ export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
     return pool;
   }
 
-  async function observe(ctx: ObserveContext): Promise<Observation> {
-    if (!parsed.ok) return { kind: 'unavailable', reason: parsed.reason, permanent: true };
-    const run = () => getPool().query<unknown[]>({ text: opts.query, values: [ctx.sha], rowMode: 'array' });
+  /** Runs a query; once, without statement_timeout, when the server refuses that startup parameter. */
+  async function query(text: string, values: unknown[]): Promise<pg.QueryResult<unknown[]>> {
+    const run = () => getPool().query<unknown[]>({ text, values, rowMode: 'array' });
     try {
-      return mapResult(await run(), opts.states);
+      return await run();
     } catch (error) {
-      if (
-        !(serverTimeout && /unsupported startup parameter: statement_timeout/.test(String((error as Error).message)))
-      ) {
-        return classify(error, opts.timeoutMs, clean);
-      }
+      if (!(serverTimeout && /unsupported startup parameter: statement_timeout/.test(String((error as Error).message))))
+        throw error;
     }
     serverTimeout = false;
     await close();
+    return run();
+  }
+
+  async function observeOne(sha: string): Promise<Observation> {
     try {
-      return mapResult(await run(), opts.states);
+      const result = await query(opts.query, [sha]);
+      return mapRow(result.fields ?? [], result.rows[0], opts.states);
     } catch (error) {
       return classify(error, opts.timeoutMs, clean);
     }
+  }
+
+  let batched = batchedQuery(opts.query);
+  let waiting: Array<{ sha: string; answer(o: Observation): void }> = [];
+
+  /** Everyone who asked within the window gets their answer from one query. */
+  async function flush(): Promise<void> {
+    const asked = waiting;
+    waiting = [];
+    const shas = [...new Set(asked.map((a) => a.sha))];
+    let answers: Map<string, Observation>;
+    try {
+      const result = await query(batched!, [shas]);
+      // Columns: the sha, the row's place, then the user's query's own columns.
+      const fields = (result.fields ?? []).slice(2);
+      answers = new Map();
+      for (const row of result.rows) {
+        const sha = String(row[0]);
+        if (answers.has(sha)) continue; // the first row, as the query alone would answer
+        answers.set(sha, mapRow(fields, row[1] === null ? undefined : row.slice(2), opts.states));
+      }
+    } catch (error) {
+      // A query that only fails rewritten (a type the sha's text does not fit): ask it as written from now on.
+      if (/^(42|0A)/.test(String((error as { code?: unknown }).code ?? ''))) {
+        batched = null;
+        for (const a of asked) a.answer(await observeOne(a.sha));
+        return;
+      }
+      const failed = classify(error, opts.timeoutMs, clean);
+      for (const a of asked) a.answer(failed);
+      return;
+    }
+    for (const a of asked) a.answer(answers.get(a.sha) ?? mapRow([], undefined, opts.states));
+  }
+
+  async function observe(ctx: ObserveContext): Promise<Observation> {
+    if (!parsed.ok) return { kind: 'unavailable', reason: parsed.reason, permanent: true };
+    if (batched === null) return observeOne(ctx.sha);
+    return new Promise((answer) => {
+      waiting.push({ sha: ctx.sha, answer });
+      if (waiting.length === 1) setTimeout(() => void flush(), BATCH_WINDOW_MS);
+    });
   }
 
   async function close(): Promise<void> {
@@ -92,10 +139,13 @@ export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
   return { name: 'database', observe, close };
 }
 
-function mapResult(result: pg.QueryResult<unknown[]>, states: DatabaseSourceOptions['states']): Observation {
-  const fields = result.fields ?? [];
+/** One commit's answer: the first row of the query's result (none: not deployed yet). */
+function mapRow(
+  fields: Array<{ name: string }>,
+  row: unknown[] | undefined,
+  states: DatabaseSourceOptions['states'],
+): Observation {
   if (fields.length === 0) return { kind: 'unavailable', reason: msg.DB_QUERY_NO_COLUMN, permanent: true };
-  const row = result.rows[0];
   if (!row) return { kind: 'state', state: 'pending', phase: null, deploymentId: null };
   const named = fields.findIndex((field) => field.name === 'status');
   const value = toText(row[Math.max(named, 0)]);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { batchedQuery } from '../../src/sources/batchedQuery.js';
 import { createDatabaseSource } from '../../src/sources/database.js';
 import type { Observation } from '../../src/sources/source.js';
 import { startPostgres, withClient, type TestPostgres } from '../helpers/postgres.js';
@@ -37,6 +38,26 @@ function assertUnavailable(obs: Observation, permanent: boolean, pattern: RegExp
   assert.doesNotMatch(obs.reason, new RegExp(server.password), 'the password must never appear');
   return obs.reason;
 }
+
+describe('batchedQuery (no server)', () => {
+  test('replaces $1 only where it is a parameter, and refuses what it cannot rewrite safely', () => {
+    const q = batchedQuery(
+      'select status, \'$1\' as lit, "$1" from t /* $1 */ where c = $1 and d = $tag$ $1 $tag$ -- $1\n and e = $1::text;',
+    );
+    assert.ok(q, 'batchable');
+    assert.ok(
+      q!.includes(
+        `'$1' as lit, "$1" from t /* $1 */ where c = w.sha and d = $tag$ $1 $tag$ -- $1\n and e = w.sha::text\n)`,
+      ),
+      q!,
+    );
+    assert.equal(batchedQuery('select 1 where a = $1 and b = $2'), null, 'another parameter');
+    assert.equal(batchedQuery('select 1 where a = $1; drop table t'), null, 'a second statement');
+    assert.equal(batchedQuery("select 1 where a = '$1"), null, 'an unterminated string');
+    assert.equal(batchedQuery('select 1'), null, 'no $1 at all');
+    assert.equal(batchedQuery('select 1 where a = $10'), null, '$10 is not $1');
+  });
+});
 
 describe('database source', { skip }, () => {
   before(async () => {
@@ -242,11 +263,61 @@ describe('database source', { skip }, () => {
       /invalid: syntax error/,
     );
     assertUnavailable(await observeOnce({ query: 'select status from deployments' }), true, /does not use \$1/);
-    assertUnavailable(
-      await observeOnce({ query: "select 'deployed' where $1 is not null" }),
-      true,
-      /Cast it: \$1::text/,
+    // Asked as written, an untyped $1 is refused with the fix; asked for many commits at once, the sha's
+    // column gives it a type (and the query works).
+    const untyped = "select 'deployed' where $1 is not null";
+    assert.equal(batchedQuery(`${untyped} and $2 is null`), null, 'a second parameter: asked as written');
+    assertUnavailable(await observeOnce({ query: `${untyped} and $2::int is null` }), true, /Cast it: \$1::text/);
+    const batched = await observeOnce({ query: untyped });
+    assert.equal(batched.kind === 'state' && batched.state, 'success');
+  });
+
+  test('commits polled together are asked in one query, each getting its own answer', async () => {
+    await withClient(server.url, (c) =>
+      c.query(`create table asked (txid bigint);
+        create function status_of(sha text) returns text language plpgsql as $fn$
+        begin
+          insert into asked values (txid_current());
+          return (select status from deployments where commit_sha = sha order by created_at desc limit 1);
+        end $fn$`),
     );
+    const src = source({ query: "select status_of($1) as status -- one row per commit; '$1' in a comment stays" });
+    try {
+      const seen = await Promise.all(
+        ['1', '2', '3', '4', '6'].map((d) => src.observe({ sha: d.repeat(40), branch: null })),
+      );
+      assert.deepEqual(
+        seen.map((o) => (o.kind === 'state' ? [o.state, o.phase] : [o.kind, o.reason])),
+        [
+          ['success', 'deployed'],
+          ['failed', 'failed'],
+          ['deploying', 'migrating'],
+          ['success', 'deployed'],
+          ['pending', null],
+        ],
+      );
+      const asked = await withClient(server.url, (c) => c.query('select count(distinct txid)::int as n from asked'));
+      assert.equal(asked.rows[0].n, 1, 'one statement answered all five');
+    } finally {
+      await src.close?.();
+    }
+  });
+
+  test('a query that only fails rewritten (a column the text sha does not compare with) is asked once per commit', async () => {
+    await withClient(server.url, async (c) => {
+      await c.query('create table blobs (commit_sha bytea, status text)');
+      await c.query("insert into blobs values ($1, 'deployed')", ['7'.repeat(40)]);
+    });
+    const src = source({ query: 'select status from blobs where commit_sha = $1' });
+    try {
+      const [found, missing] = await Promise.all(
+        ['7', '8'].map((d) => src.observe({ sha: d.repeat(40), branch: null })),
+      );
+      assert.deepEqual(found?.kind === 'state' && [found.state, found.phase], ['success', 'deployed']);
+      assert.equal(missing?.kind === 'state' && missing.state, 'pending');
+    } finally {
+      await src.close?.();
+    }
   });
 
   test('a closed port is unavailable but worth retrying', async () => {
