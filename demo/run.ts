@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listMonitors, stopMonitor } from '../src/api.js';
+import { stopWatcher } from '../src/api.js';
 import { killUnder } from '../support/helpers/processes.js';
 import { BIN, createWorld, FAIL_MARK, type World } from './world.js';
 
@@ -45,7 +45,7 @@ async function pushCommit(world: World, file: string, content: string, message: 
   const pushed = await run(world, 'git', ['push', 'origin', 'main'], { show: false });
   if (pushed.code !== 0) throw new Error(`git push failed:\n${pushed.out}`);
   say(
-    `    → the push returned in ${(pushed.ms / 1000).toFixed(2)} s; the pre-push hook armed a watcher that starts the monitor once the remote accepted ${sha.slice(0, 7)}`,
+    `    → the push returned in ${(pushed.ms / 1000).toFixed(2)} s; the pre-push hook armed a post-push step that hands ${sha.slice(0, 7)} to the repository's watcher once the remote accepted it`,
   );
   return sha;
 }
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     );
     await waitForRecord(world, good);
     const early = await dw(world, 'check');
-    say(`    → exit ${early.code}: ${early.code === 2 ? 'still in progress, a monitor is on it' : 'already decided'}`);
+    say(`    → exit ${early.code}: ${early.code === 2 ? 'still in progress, the watcher is on it' : 'already decided'}`);
     const watched = await dw(world, 'watch', '--interval', '0.3');
     say(`    → exit ${watched.code}`);
 
@@ -93,7 +93,7 @@ async function main(): Promise<number> {
     say(`\n${bold('4. What an agent reads')}`);
     await dw(world, 'check', '--all');
     const api = world.api.apiRequests().length;
-    say(`\n  The monitors made ${api} API requests in all.`);
+    say(`\n  The watcher made ${api} API requests in all.`);
     const ok = early.code !== null && [0, 2].includes(early.code) && watched.code === 0 && failed.code === 1;
     say(
       ok
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
     return ok ? 0 : 1;
   } finally {
     await cleanup();
-    say('Cleaned up: monitors stopped, servers closed, temporary folder removed.');
+    say('Cleaned up: watcher stopped, servers closed, temporary folder removed.');
   }
 }
 
@@ -116,12 +116,11 @@ async function waitForRecord(world: World, sha: string): Promise<void> {
   }
 }
 
-/** Stops every monitor of the demo repo, then anything else still running inside its folder. */
+/** Stops the demo repo's watcher (every commit it follows recorded stopped), then anything else inside its folder. */
 async function stopEverything(world: World): Promise<void> {
   const opts = { cwd: world.dir, env: world.env };
   try {
-    for (const m of await listMonitors(opts))
-      if (m.liveness === 'alive') await stopMonitor(m.sha, { ...opts, graceMs: 2000 });
+    await stopWatcher({ ...opts, graceMs: 2000 });
   } catch {
     /* the repo may be half made */
   }

@@ -20,7 +20,7 @@ const CHECK_EXIT_ADVICE: readonly (readonly [number, string])[] = [
   [EXIT.inProgress, 'still deploying after 30 s. Run the same command again; do not report the task done yet.'],
   [
     EXIT.notFound,
-    'nobody watched this commit (or the monitor died). Run `npx deploy-watch monitor --detach`, then the check again. With `unknown` "start-failed", fix what `message` names first.',
+    'nobody watched this commit (or the watcher died). Run `npx deploy-watch monitor --detach` (it resumes it), then the check again. With `unknown` "start-failed", fix what `message` names first.',
   ],
 ];
 
