@@ -81,7 +81,9 @@ async function main(): Promise<number> {
     );
     await waitForRecord(world, good);
     const early = await dw(world, 'check');
-    say(`    → exit ${early.code}: ${early.code === 2 ? 'still in progress, the watcher is on it' : 'already decided'}`);
+    say(
+      `    → exit ${early.code}: ${early.code === 2 ? 'still in progress, the watcher is on it' : 'already decided'}`,
+    );
     const watched = await dw(world, 'watch', '--interval', '0.3');
     say(`    → exit ${watched.code}`);
 
