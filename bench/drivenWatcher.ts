@@ -74,7 +74,12 @@ export async function simulateWatcher(
       random: Math.random,
     });
     const push = (i: number) =>
-      store.requestFollow({ sha: shas[i]!, branch: 'main', remote: 'origin', requestedAt: new Date().toISOString() });
+      store.requestFollow({
+        sha: shas[i]!,
+        branch: 'main',
+        remote: 'origin',
+        requestedAt: new Date(clock.now()).toISOString(),
+      });
     const finals: StatusRecord[] = [];
     await push(0); // in the inbox before the watcher's first look, or it would leave at once
     await clock.all<unknown>([
