@@ -17,7 +17,8 @@ import {
 import { writeFileSync } from 'node:fs';
 import { git } from '../helpers/repo.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { isAlive, killQuietly, putRecord, startFakeMonitor, storeFor } from '../helpers/state.js';
+import { liveness } from '../../src/core/pidFile.js';
+import { killQuietly, putRecord, startFakeMonitor, storeFor } from '../helpers/state.js';
 
 describe('library API', () => {
   let repo: TestRepo;
@@ -52,7 +53,7 @@ describe('library API', () => {
     assert.equal((await watcherStatus(opts)).watcher?.pid, child.pid);
     const ended = await stopWatcher({ ...opts, graceMs: 1000 });
     assert.equal(ended.status === 'stopped' && ended.signal, 'SIGTERM');
-    assert.ok(!isAlive(child.pid!));
+    assert.notEqual(liveness({ pid: child.pid!, startTime: null, startedAt: '' }), 'alive', 'ended (a zombie at most)');
     assert.equal((await watcherStatus(opts)).watcher, null);
   });
 

@@ -30,10 +30,17 @@ describe('watch', () => {
 
   it('off a TTY prints one line per change and exits like check', async () => {
     const sha = fx.repo.commit('watch-plain');
-    const watching = cliAsync(['watch', sha, '--interval', '0.05'], { cwd: fx.repo.dir, env: fx.repo.env });
-    await pause(200);
+    // The deployment plays only once `watch` says it is waiting, however slowly Node starts on a busy machine.
+    const child = spawn(process.execPath, [BIN, 'watch', sha, '--interval', '0.05'], {
+      cwd: fx.repo.dir,
+      env: fx.repo.env,
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 200 && !stdout.includes('waiting for a monitor'); i++) await pause(50);
     await play(sha, 'failed');
-    const r = await watching;
+    const r = { code: await exited, stdout, stderr: '' };
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.split('\n');
     const changes = lines

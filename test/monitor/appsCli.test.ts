@@ -67,7 +67,7 @@ describe('several apps per push (built CLI)', () => {
     try {
       setConfig(repo, {
         digitalocean: { apps: APPS, logBudget: 10 },
-        polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 20 },
+        polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 20, linger: 0 },
       });
       const env = { ...repo.env, DIGITALOCEAN_ACCESS_TOKEN: TOKEN, DEPLOY_WATCH_DO_API_URL: api.url };
       const dw = (...args: string[]) => cliAsync(args, { cwd: repo.dir, env, timeoutMs: 30_000 });
