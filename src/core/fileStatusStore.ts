@@ -38,6 +38,8 @@ const REQUEST_FILE = /^([0-9a-f]{40})(\.json)?$/;
 const DEAD_LOCK_AGE_MS = LOCK_UPDATE_MS * 2;
 /** How long a new watcher waits for a retiring or just-killed one to let go of the lock. */
 const CLAIM_WAIT_MS = 12_000;
+/** How long a watcher start is taken to be under way (a Node start plus the claim, with room for a busy machine). */
+const STARTING_FRESH_MS = 10_000;
 
 export class FileStatusStore implements StatusStore {
   private readonly w: WatcherPaths;
@@ -147,6 +149,7 @@ export class FileStatusStore implements StatusStore {
           if (readPidFile(this.w.pid)?.pid === pid) removeFile(this.w.pid);
         };
         register();
+        removeFile(this.w.starting);
         return {
           retire: async () => unregister(),
           reinstate: async () => void register(),
@@ -167,6 +170,22 @@ export class FileStatusStore implements StatusStore {
       if (this.clock.now() >= deadline) return null;
       await this.clock.sleep(100);
     }
+  }
+
+  async beginWatcherStart(): Promise<boolean> {
+    this.ensure();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        closeSync(openSync(this.w.starting, 'wx', 0o644));
+        return true;
+      } catch (error) {
+        if (!isErrno(error, 'EEXIST')) throw this.unusable(error);
+      }
+      // A start that never claimed (node gone, a crash) must not block the next one for long.
+      if (this.clock.now() - mtimeOf(this.w.starting) < STARTING_FRESH_MS) return false;
+      removeFile(this.w.starting);
+    }
+    return false;
   }
 
   async handOverTurn(sha: string, waitMs: number): Promise<{ release(): Promise<void> } | null> {
@@ -251,6 +270,8 @@ export class FileStatusStore implements StatusStore {
       // Without a registered watcher a lock is stale once it stops being refreshed (a starting one refreshes it).
       if (lockExists(this.w.lock) && (holder || nowMs - mtimeOf(this.w.lock) > DEAD_LOCK_AGE_MS * 3))
         if (removeLock(this.w.lock)) removed.push(this.w.lock);
+      if (existsSync(this.w.starting) && nowMs - mtimeOf(this.w.starting) > STARTING_FRESH_MS)
+        if (removeFile(this.w.starting)) removed.push(this.w.starting);
     }
     return removed;
   }

@@ -27,6 +27,8 @@ export function runPaths(stateDir: string, sha: string): RunPaths {
 export interface WatcherPaths {
   pid: string;
   lock: string;
+  /** Made (exclusively) by the asker that starts a watcher; removed by the watcher that claims the folder. */
+  starting: string;
   follow: string;
   stop: string;
   turns: string;
@@ -37,6 +39,7 @@ export function watcherPaths(stateDir: string): WatcherPaths {
   return {
     pid: join(stateDir, 'watcher.pid'),
     lock: join(stateDir, 'watcher.lock'),
+    starting: join(stateDir, 'watcher.starting'),
     follow: join(dir, 'follow'),
     stop: join(dir, 'stop'),
     turns: join(dir, 'turns'),

@@ -62,6 +62,11 @@ export interface StatusStore {
   watcher(): Promise<WatcherInfo | null>;
   /** Becomes the one watcher; null when a live one holds the claim (or it cannot be had within a few seconds). */
   claimWatcher(pid: number, startedAt: string): Promise<WatcherClaim | null>;
+  /**
+   * True for the one asker that should start a watcher now; false while another start is under way (for a
+   * few seconds), so that twenty askers at once start one process, not twenty that all but one give up.
+   */
+  beginWatcherStart(): Promise<boolean>;
   /** One asker at a time hands a commit over (so twenty askers hand it over once); null when the turn did not come within `waitMs`. */
   handOverTurn(sha: string, waitMs: number): Promise<{ release(): Promise<void> } | null>;
 

@@ -50,7 +50,8 @@ export async function handOver(
     if (before.outcome === 'in_progress') return { status: 'following', pid: before.monitorPid!, already: true };
     if (!opts.force && !nobodyWatches(before)) return { status: 'answered', evaluation: before };
     await store.requestFollow({ ...req, requestedAt: new Date(deps.now()).toISOString() });
-    if ((await store.watcher())?.liveness !== 'alive') deps.spawnDetached(['watcher']);
+    if ((await store.watcher())?.liveness !== 'alive' && (await store.beginWatcherStart()))
+      deps.spawnDetached(['watcher']);
     const seenBy = deps.now() + STARTUP_WAIT_MS;
     for (;;) {
       const pending = await store.isFollowRequested(req.sha);

@@ -47,9 +47,10 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
       logBudgetMs: config.digitalocean ? config.digitalocean.logBudget * 1000 : DEFAULT_LOG_BUDGET_MS,
       log: (event, fields) => logger.info(fields, `watcher ${event}`),
       onFinal: async (record: StatusRecord) => {
-        // A person stopping a commit needs no message; every real outcome is announced. Loaded here, at
+        // A person stopping a commit needs no message; every real outcome is announced (when anyone is to
+        // be told). Loaded here, at
         // the end of a run: execa costs ~150 ms that starting the watcher must not pay.
-        if (record.state === 'stopped') return;
+        if (record.state === 'stopped' || (!config.notify.command && !config.notify.webhook)) return;
         const { notifyOutcome } = await import('../core/notify.js');
         await notifyOutcome(record, config.notify, {
           env: deps.env,

@@ -48,8 +48,18 @@ export class DoClient {
     const cache = this.opts.cache ?? noCache;
     return this.call(
       () => cache.get(`do-${this.opts.appId}-p${page}-n${this.opts.perPage}`, () => this.get(url, signal)),
-      (b) => listSchema.safeParse(b),
+      (b) => this.parseList(b),
     );
+  }
+
+  /** Every commit the watcher follows reads the same cached answer: it is validated once, not once per commit. */
+  private readonly parsedLists = new WeakMap<object, ReturnType<typeof listSchema.safeParse>>();
+
+  private parseList(body: unknown): ReturnType<typeof listSchema.safeParse> {
+    if (typeof body !== 'object' || body === null) return listSchema.safeParse(body);
+    let parsed = this.parsedLists.get(body);
+    if (!parsed) this.parsedLists.set(body, (parsed = listSchema.safeParse(body)));
+    return parsed;
   }
 
   /** The app itself (GET /v2/apps/{id}): its spec says which branches deploy it. */
