@@ -111,10 +111,18 @@ describe('hooks: the shell-only deploy-branch push', () => {
     assert.match(r.stderr, /push refused: branch "main" does not match/);
     assert.equal(git(repo.remote, ['rev-parse', 'main']), behind);
     // Only a deploy-branch push that passed Node's full config check writes the cache again.
-    assert.doesNotMatch(readFileSync(cacheOf(repo), 'utf8'), /\nprod\n/, 'a refused push does not refresh the cache');
+    assert.doesNotMatch(
+      readFileSync(cacheOf(repo), 'utf8'),
+      /dw_branch='prod'/,
+      'a refused push does not refresh the cache',
+    );
     assert.equal(push(repo, ['origin', 'HEAD:prod']).code, 0);
     assert.equal(nodeStarts(), 3);
-    assert.match(readFileSync(cacheOf(repo), 'utf8'), /\nprod\n/, 'Node refreshed the cache with the new branch');
+    assert.match(
+      readFileSync(cacheOf(repo), 'utf8'),
+      /dw_branch='prod'/,
+      'Node refreshed the cache with the new branch',
+    );
   });
 
   it('a config the schema rejects never arms the shell path: every deploy push says what is wrong', async () => {
