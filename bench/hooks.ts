@@ -1,10 +1,13 @@
 // What the hooks add to a push: a hooked `git push` (husky runner → .husky/pre-push) against the same
 // push with --no-verify, and the difference as a ratio to a bare `node -e 0`. A deploy-branch push with
 // a current cache never starts Node (goal: ≤ 0.3×); the Node path (other branches, a stale cache, here
-// forced with DEPLOY_WATCH_BRANCH) is shown beside it. Medians of interleaved runs, one process.
+// forced with DEPLOY_WATCH_BRANCH) is shown beside it. The hook script is also timed alone, under a
+// stand-in `git` (sh by that name, so the script's /proc walk finds it), against an empty script: without
+// the push's own work around it, that row stays readable on a busy machine. Medians of interleaved runs.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { CACHE_FILE } from '../src/hooks/hookCache.js';
 import { killUnder, makeHookedRepo, processesUnder, setConfig, startHealth } from '../support/hooks/hookedRepo.js';
 import { compare, fmt, timeCommand } from './timing.js';
@@ -41,6 +44,31 @@ try {
   if (!existsSync(join(repo.dir, '.git', CACHE_FILE)))
     throw new Error('the first push wrote no cache: the shell path would not be measured');
   const input = `refs/heads/main ${'a'.repeat(40)} refs/heads/main ${'b'.repeat(40)}\n`;
+  mkdirSync(join(repo.root, 'bin'));
+  symlinkSync('/bin/sh', join(repo.root, 'bin', 'git'));
+  writeFileSync(join(repo.root, 'empty.sh'), '');
+  const pushed = `refs/heads/main ${repo.git('rev-parse', 'main')} refs/heads/main ${repo.git('rev-parse', 'main~')}\n`;
+  writeFileSync(join(repo.root, 'ref-line'), pushed);
+  const standIn = join(repo.root, 'bin', 'git');
+  const standInArgs = (script: string) => [
+    '-c',
+    `sh -e ${script} origin "$1" < "$2"; :`,
+    'git',
+    repo.remote,
+    join(repo.root, 'ref-line'),
+  ];
+  const standInEnv = { ...repo.env, PATH: `node_modules/.bin:${process.env.PATH}` };
+  const underGit = (script: string) => {
+    quiet(repo.root);
+    return timeCommand(standIn, standInArgs(script), { cwd: repo.dir, env: standInEnv });
+  };
+  const probe = spawnSync(standIn, standInArgs('.husky/pre-push'), {
+    cwd: repo.dir,
+    env: standInEnv,
+    encoding: 'utf8',
+  });
+  if (!/will watch the deployment/.test(probe.stderr))
+    throw new Error(`the stand-in push did not arm a watcher: ${probe.stderr}`);
   const medians = compare(
     {
       'node -e 0': () => timeCommand(process.execPath, ['-e', '0']),
@@ -50,6 +78,8 @@ try {
       'git push feat/bench (hooked, Node path)': () => pushNew([], {}, 'feat/bench'),
       'git push feat/bench --no-verify': () => pushNew(['--no-verify'], {}, 'feat/bench'),
       'git push (husky runner only: DEPLOY_WATCH=0)': () => pushNew([], { DEPLOY_WATCH: '0' }),
+      'hook script alone under a stand-in git (shell path)': () => underGit('.husky/pre-push'),
+      'empty script under a stand-in git': () => underGit(join(repo.root, 'empty.sh')),
       'deploy-watch hook pre-push (alone, DEPLOY_WATCH=0)': () =>
         timeCommand(
           process.execPath,
@@ -73,6 +103,10 @@ try {
   const own = added('git push (hooked, shell only)', 'git push (husky runner only: DEPLOY_WATCH=0)');
   console.log(
     `  of which deploy-watch's script, over husky's runner alone: ${fmt(own.ms)} = ${own.ratio.toFixed(2)}× node -e 0`,
+  );
+  const alone = added('hook script alone under a stand-in git (shell path)', 'empty script under a stand-in git');
+  console.log(
+    `  deploy-watch's script alone, over an empty script: ${fmt(alone.ms)} = ${alone.ratio.toFixed(3)}× node -e 0`,
   );
   const viaNode = added('git push (hooked, Node path)', 'git push --no-verify');
   console.log(`deploy-branch push, Node path: added ${fmt(viaNode.ms)} = ${viaNode.ratio.toFixed(2)}× node -e 0`);

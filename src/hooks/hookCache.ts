@@ -1,22 +1,32 @@
 // The small cache that lets the pre-push hook's shell decide a deploy-branch push without starting Node
-// (see prePushBlock in huskyHook.ts). The Node side writes it whenever it runs the hook and the cache no
-// longer matches the config files' signature, which the shell computes (size and mtime to the
-// nanosecond, by `stat`) and passes in DEPLOY_WATCH_HOOK_SIG. One value a line, so `read` can take it.
-import { readFileSync, rmSync, statSync } from 'node:fs';
+// (see prePushBlock in huskyHook.ts). It is a shell file the hook sources: one `.`, where `read` would
+// cost a system call a byte. It stays in step with the config without a `stat` process in the hook: the
+// cache file's mtime is set just below the config source's mtime, as Node saw it before reading the
+// config, and a mark file's just above it; the hook's `test -nt`/`-ot` builtins (to the nanosecond in dash
+// and bash; a shell that compares seconds never finds a mtime strictly between the two) then confirm that
+// the source's mtime has not moved, so an edit, even within the same second, makes the cache stale.
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../core/atomicWrite.js';
+import { isErrno } from '../core/errors.js';
 import { CONFIG_FILE } from '../core/rawConfig.js';
 
-export const CACHE_FILE = 'deploy-watch-pre-push.cache';
-export const CACHE_VERSION = 'deploy-watch pre-push cache 1';
+export const CACHE_FILE = 'deploy-watch-hook-cache.sh';
+export const CACHE_VERSION = 'deploy-watch pre-push cache 2';
 /** Where the short sha goes in the cached message (no shell-special characters). */
 export const SHA_MARK = '@SHA@';
-/**
- * The config files' signature, run by the hook in the work tree's top: GNU stat, else BSD/macOS stat.
- * Empty output (neither works, or no file at all) means "unsure": the hook then always takes the Node path.
- */
-export const SIGNATURE_SH = `stat --printf '%n %s %y|' -- ${CONFIG_FILE} package.json || stat -n -f '%N %z %Fm|' -- ${CONFIG_FILE} package.json`;
-export const SIGNATURE_ENV = 'DEPLOY_WATCH_HOOK_SIG';
+/** The line-based cache of earlier versions, removed when this one is written. */
+const OLD_CACHE_FILE = 'deploy-watch-pre-push.cache';
+const MARK_PREFIX = 'deploy-watch-hook-cache.';
+const MARK_SUFFIX = '.mark';
+/** How far below and above the source's mtime the two files' mtimes go (fs timestamps take microseconds). */
+const MARGIN_NS = 2_000n;
+
+/** The file the config comes from, as `readRawConfig` picks it, and its mtime when Node looked. */
+export interface SourceStamp {
+  file: typeof CONFIG_FILE | 'package.json';
+  mtimeNs: bigint;
+}
 
 export interface CacheValues {
   remote: string;
@@ -26,6 +36,22 @@ export interface CacheValues {
   bin: string;
   /** The line the hook prints, with SHA_MARK where the short sha goes. */
   message: string;
+}
+
+/**
+ * Taken before the config is read, so a change in between leaves a cache that no longer matches, never a
+ * wrong one. The config file when there is one (package.json then does not matter), else package.json
+ * (the hook then also checks that no config file appeared); null when neither can be used.
+ */
+export function stampConfigSource(top: string): SourceStamp | null {
+  for (const file of [CONFIG_FILE, 'package.json'] as const) {
+    try {
+      return { file, mtimeNs: statSync(join(top, file), { bigint: true }).mtimeNs };
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) return null;
+    }
+  }
+  return null;
 }
 
 /** The git dir of the work tree at `top`, as the hook's shell finds it (`.git`, or the `gitdir:` of a .git file). */
@@ -42,28 +68,69 @@ export function gitDirOf(top: string): string | null {
   }
 }
 
-export function cacheText(signature: string, v: CacheValues): string | null {
-  const values = [CACHE_VERSION, signature, v.remote, v.branch, v.node, v.bin, v.message];
-  return values.some((s) => s === '' || s.includes('\n')) ? null : `${values.join('\n')}\n`;
+const markOf = (stamp: SourceStamp) => `${MARK_PREFIX}${stamp.mtimeNs}${MARK_SUFFIX}`;
+const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+const seconds = (ns: bigint) => Number(ns) / 1e9;
+
+/** The sourced text; the version comes last, so a file cut short is never taken for a current one. */
+export function cacheText(stamp: SourceStamp, v: CacheValues): string | null {
+  const values = {
+    src: stamp.file,
+    mark: markOf(stamp),
+    remote: v.remote,
+    branch: v.branch,
+    node: v.node,
+    bin: v.bin,
+    msg: v.message,
+  };
+  if (Object.values(values).some((s) => s === '' || s.includes('\n'))) return null;
+  const lines = Object.entries(values).map(([key, value]) => `dw_${key}=${quote(value)}`);
+  return `${[...lines, `dw_v=${quote(CACHE_VERSION)}`].join('\n')}\n`;
+}
+
+/** Whether the cache and its mark hold mtimes strictly around the stamped one (a coarse filesystem does not). */
+function bracketed(dir: string, stamp: SourceStamp): boolean {
+  try {
+    const below = statSync(join(dir, CACHE_FILE), { bigint: true }).mtimeNs;
+    const above = statSync(join(dir, markOf(stamp)), { bigint: true }).mtimeNs;
+    return below < stamp.mtimeNs && stamp.mtimeNs < above;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes the marks of earlier stamps (and the old cache); a hook still reading one then takes the Node path. */
+function removeOthers(dir: string, keep: string | null): void {
+  for (const name of readdirSync(dir)) {
+    const stale = name.startsWith(MARK_PREFIX) && name.endsWith(MARK_SUFFIX) && name !== keep;
+    if (stale || name === OLD_CACHE_FILE) rmSync(join(dir, name), { force: true });
+  }
 }
 
 /**
- * Brings the cache in line with what the Node side just read; `signature` is the one the shell computed
- * before Node read the config, so a change in between leaves a cache that no longer matches, never a
- * wrong one. With no signature, or values a line cannot hold, the cache is removed.
+ * Brings the cache in line with what the Node side just read from the source `stamp` describes. Each file
+ * appears with its final mtime (written aside, renamed in), so no reader sees a wider window than the
+ * stamp's. With no stamp, or values a line cannot hold, the cache is removed.
  */
-export function refreshHookCache(top: string, signature: string | undefined, values: CacheValues | null): void {
+export function refreshHookCache(top: string, stamp: SourceStamp | null, values: CacheValues | null): void {
   const dir = gitDirOf(top);
   if (!dir) return;
   const file = join(dir, CACHE_FILE);
-  const text = signature && values ? cacheText(signature, values) : null;
+  const text = stamp && values ? cacheText(stamp, values) : null;
+  if (!stamp || text === null) {
+    rmSync(file, { force: true });
+    removeOthers(dir, null);
+    return;
+  }
   let current: string | null = null;
   try {
     current = readFileSync(file, 'utf8');
   } catch {
     /* none yet */
   }
-  if (text === current) return;
-  if (text === null) rmSync(file, { force: true });
-  else writeFileAtomic(file, text);
+  if (text === current && bracketed(dir, stamp)) return;
+  writeFileAtomic(join(dir, markOf(stamp)), '', 0o644, seconds(stamp.mtimeNs + MARGIN_NS));
+  writeFileAtomic(file, text, 0o644, seconds(stamp.mtimeNs - MARGIN_NS));
+  if (bracketed(dir, stamp)) removeOthers(dir, markOf(stamp));
+  else rmSync(file, { force: true });
 }

@@ -1,7 +1,8 @@
 // The text `deploy-watch init` puts in .husky/pre-push, as a marked block so that a hook the user
 // already has keeps its own lines, and a second init replaces the block with identical bytes.
 import { EXIT_CODES } from '../core/exitCodes.js';
-import { CACHE_FILE, CACHE_VERSION, SHA_MARK, SIGNATURE_SH } from './hookCache.js';
+import { CONFIG_FILE } from '../core/rawConfig.js';
+import { CACHE_FILE, CACHE_VERSION, SHA_MARK } from './hookCache.js';
 import { WAIT_THEN_EXEC } from './startWatcher.js';
 
 export const BLOCK_BEGIN = '# >>> deploy-watch >>>';
@@ -13,32 +14,37 @@ export const REFUSED = EXIT_CODES.hookRefused;
 /**
  * The deploy-branch push without Node: the case that happens all day, where the hook only arms the
  * post-push watcher. `dw_fast` succeeds only when it is sure (one ref line, to the cached remote's
- * deploy branch, a cache whose config signature still matches, Linux's /proc to find `git push`);
- * anything else returns 1 and the caller takes the Node path with the same stdin. Builtins only, except
- * one `stat` for the signature and the detached watcher itself. Called as an `if` condition, so husky's
- * `sh -e` does not end the hook on a failed test inside it.
+ * deploy branch, a cache whose config source's mtime has not moved, Linux's /proc to find `git push`);
+ * anything else returns 1 and the caller takes the Node path with the same stdin. Builtins only: every
+ * process a hook forks costs the push about a millisecond, so the cache is sourced (`read` takes a system
+ * call a byte), the config is checked with `test -nt/-ot` (hookCache.ts), the process walk reads the
+ * short `status` until it reaches git, and the watcher is a forked subshell that waits for the push and
+ * only then execs `setsid node`. Called as an `if` condition, so husky's `sh -e` does not end the hook on
+ * a failed test inside it.
  */
 const FAST_PATH = [
   'dw_fast() {',
-  '  [ -z "${DEPLOY_WATCH_BRANCH:-}${DEPLOY_WATCH_REMOTE:-}" ] && [ "${HUSKY:-}" != 0 ] && [ -r /proc/$$/stat ] || return 1',
+  '  [ -z "${DEPLOY_WATCH_BRANCH:-}${DEPLOY_WATCH_REMOTE:-}" ] && [ "${HUSKY:-}" != 0 ] && [ -r /proc/$$/status ] || return 1',
   '  if [ -d .git ]; then dw_gd=.git; elif [ -f .git ]; then read -r dw_gd < .git || return 1; dw_gd=${dw_gd#gitdir: }; else return 1; fi',
-  `  [ -f "$dw_gd/${CACHE_FILE}" ] || return 1`,
-  `  { read -r dw_v && read -r dw_csig && read -r dw_remote && read -r dw_branch && read -r dw_node && read -r dw_bin && read -r dw_msg; } < "$dw_gd/${CACHE_FILE}" || return 1`,
-  `  [ "$dw_v" = "${CACHE_VERSION}" ] && [ -n "$dw_sig" ] && [ "$dw_sig" = "$dw_csig" ] && [ "$1" = "$dw_remote" ] && [ "$2" != "$1" ] || return 1`,
+  `  dw_c="$dw_gd/${CACHE_FILE}"; dw_v=; [ -f "$dw_c" ] && command . "$dw_c" 2>/dev/null && [ "$dw_v" = "${CACHE_VERSION}" ] || return 1`,
+  `  case $dw_src in ${CONFIG_FILE}) ;; package.json) [ ! -e ${CONFIG_FILE} ] || return 1 ;; *) return 1 ;; esac`,
+  '  [ "$dw_src" -nt "$dw_c" ] && [ "$dw_src" -ot "$dw_gd/$dw_mark" ] && [ "$1" = "$dw_remote" ] && [ "$2" != "$1" ] || return 1',
   '  set -- $dw_in',
   '  [ $# = 4 ] && [ "$3" = "refs/heads/$dw_branch" ] && [ "$1" != "(delete)" ] || return 1',
   '  case $2 in "" | *[!0-9a-f]*) return 1 ;; *[!0]*) ;; *) return 1 ;; esac',
   '  [ -x "$dw_node" ] && [ -f "$dw_bin" ] || return 1',
   '  dw_sha=$2; dw_p=$PPID; dw_n=0',
   '  while [ $dw_n -lt 8 ]; do',
-  '    read -r dw_comm < /proc/$dw_p/comm && read -r dw_st < /proc/$dw_p/stat || return 1',
-  '    set -- ${dw_st##*) }',
-  '    [ "$dw_comm" = git ] && break',
-  '    dw_p=$2; dw_n=$((dw_n+1)); [ "$dw_p" -gt 1 ] || return 1',
+  '    { read -r dw_k dw_name || return 1; [ "$dw_name" != git ] || break',
+  '      while read -r dw_k dw_q && [ "$dw_k" != PPid: ]; do :; done; } < /proc/$dw_p/status',
+  '    dw_p=$dw_q; dw_n=$((dw_n+1)); [ "$dw_p" -gt 1 ] 2>/dev/null || return 1',
   '  done',
-  '  [ "$dw_comm" = git ] || return 1',
-  '  dw_start=${20}; dw_detach=; ! command -v setsid >/dev/null 2>&1 || dw_detach=setsid',
-  `  ( trap '' HUP INT; exec $dw_detach sh -c '${WAIT_THEN_EXEC}' deploy-watch-wait "$dw_p" "$dw_node" "$dw_bin" hook watch "$dw_sha" --branch "$dw_branch" --remote "$dw_remote" --pid "$dw_p" --start "$dw_start" ) </dev/null >/dev/null 2>&1 &`,
+  '  [ "$dw_name" = git ] && read -r dw_st < /proc/$dw_p/stat || return 1',
+  '  set -- ${dw_st##*) }',
+  '  dw_start=${20}',
+  `  ( trap '' HUP INT QUIT; set +e; dw_d=; ! command -v setsid >/dev/null 2>&1 || dw_d=setsid`,
+  '    set -- "$dw_p" $dw_d "$dw_node" "$dw_bin" hook watch "$dw_sha" --branch "$dw_branch" --remote "$dw_remote" --pid "$dw_p" --start "$dw_start"',
+  `    ${WAIT_THEN_EXEC} ) </dev/null >/dev/null 2>&1 &`,
   '  dw_short=${dw_sha%"${dw_sha#???????}"}; dw_out=',
   `  while :; do case $dw_msg in *${SHA_MARK}*) dw_out="$dw_out\${dw_msg%%${SHA_MARK}*}$dw_short"; dw_msg=\${dw_msg#*${SHA_MARK}} ;; *) dw_out="$dw_out$dw_msg"; break ;; esac; done`,
   `  printf '%s\\n' "$dw_out" >&2`,
@@ -63,9 +69,8 @@ export function prePushBlock(
     ...FAST_PATH.map((l) => `  ${l}`),
     '  dw_in=; while IFS= read -r dw_l || [ -n "$dw_l" ]; do dw_in="$dw_in$dw_l',
     '"; done',
-    `  dw_sig=$( { ${SIGNATURE_SH}; } 2>/dev/null ) || :`,
     '  if dw_fast "$@"; then :',
-    `  else printf '%s' "$dw_in" | DEPLOY_WATCH_HOOK_SIG="$dw_sig" ${command} hook pre-push "$@" || { [ $? != ${REFUSED} ] || exit 1; }`,
+    `  else printf '%s' "$dw_in" | ${command} hook pre-push "$@" || { [ $? != ${REFUSED} ] || exit 1; }`,
     '  fi',
     'else echo "deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor." >&2',
     'fi',

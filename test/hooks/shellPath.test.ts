@@ -111,10 +111,73 @@ describe('hooks: the shell-only deploy-branch push', () => {
     assert.match(r.stderr, /push refused: branch "main" does not match/);
     assert.equal(git(repo.remote, ['rev-parse', 'main']), behind);
     // Only a deploy-branch push that passed Node's full config check writes the cache again.
-    assert.doesNotMatch(readFileSync(cacheOf(repo), 'utf8'), /\nprod\n/, 'a refused push does not refresh the cache');
+    assert.doesNotMatch(
+      readFileSync(cacheOf(repo), 'utf8'),
+      /dw_branch='prod'/,
+      'a refused push does not refresh the cache',
+    );
     assert.equal(push(repo, ['origin', 'HEAD:prod']).code, 0);
     assert.equal(nodeStarts(), 3);
-    assert.match(readFileSync(cacheOf(repo), 'utf8'), /\nprod\n/, 'Node refreshed the cache with the new branch');
+    assert.match(
+      readFileSync(cacheOf(repo), 'utf8'),
+      /dw_branch='prod'/,
+      'Node refreshed the cache with the new branch',
+    );
+  });
+
+  it('a config restored with an older mtime (cp -p, a checkout tool) makes the cache stale', () => {
+    const { repo, nodeStarts } = hooked();
+    repo.commit('warm');
+    assert.equal(push(repo, ['origin', 'main']).code, 0);
+    writeFileSync(join(repo.dir, CONFIG), configText('prod', health()));
+    utimesSync(join(repo.dir, CONFIG), 1_600_000_000, 1_600_000_000);
+    repo.commit('main is no longer the deploy branch');
+    const r = push(repo, ['origin', 'main']);
+    assert.equal(nodeStarts(), 2, 'the stale cache sent the push through Node');
+    assert.match(r.stderr, /push refused: branch "main" does not match/);
+  });
+
+  it('a config kept in package.json: the shell path serves it until a config file appears beside it', () => {
+    const { repo, nodeStarts } = hooked();
+    rmSync(join(repo.dir, CONFIG));
+    const pkg = JSON.parse(readFileSync(join(repo.dir, 'package.json'), 'utf8'));
+    const fromPkg = JSON.parse(configText('main', health()));
+    writeFileSync(join(repo.dir, 'package.json'), `${JSON.stringify({ ...pkg, deployWatch: fromPkg })}\n`);
+    for (const n of [1, 2]) {
+      repo.commit(`from package.json ${n}`);
+      const r = push(repo, ['origin', 'main']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /will watch the deployment of/);
+      assert.equal(nodeStarts(), 1, n === 1 ? 'the first push went through Node' : 'the second did not');
+    }
+    // A config file takes precedence over package.json, even with an mtime older than the cache.
+    writeFileSync(join(repo.dir, CONFIG), configText('prod', health()));
+    utimesSync(join(repo.dir, CONFIG), 1_600_000_000, 1_600_000_000);
+    repo.commit('a config file now');
+    const r = push(repo, ['origin', 'main']);
+    assert.equal(nodeStarts(), 2);
+    assert.match(r.stderr, /push refused: branch "main" does not match/);
+  });
+
+  it('a cache cut short (a syntax error, or no version line) takes the Node path, which writes it again', () => {
+    const { repo, nodeStarts } = hooked();
+    repo.commit('warm');
+    assert.equal(push(repo, ['origin', 'main']).code, 0);
+    const current = readFileSync(cacheOf(repo), 'utf8');
+    const texts = [`${current.slice(0, current.length / 2)}'\n`, current.replace(/dw_v=.*\n/, '')];
+    for (const [i, text] of texts.entries()) {
+      writeFileSync(cacheOf(repo), text);
+      utimesSync(cacheOf(repo), 1_700_000_000, 1_700_000_000);
+      const sha = repo.commit(`garbled cache ${i}`);
+      const r = push(repo, ['origin', 'main']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(nodeStarts(), i + 2, 'the push went through Node');
+      assert.doesNotMatch(r.stderr, /syntax error|husky -/i, 'the shell kept the broken cache to itself');
+      assert.deepEqual(deployWatchLines(r.stderr), [
+        `deploy-watch: will watch the deployment of ${sha.slice(0, 7)} once the push is accepted (deploy-watch check ${sha.slice(0, 7)} --wait 600).`,
+      ]);
+      assert.equal(readFileSync(cacheOf(repo), 'utf8'), current, 'Node wrote the cache again');
+    }
   });
 
   it('a config the schema rejects never arms the shell path: every deploy push says what is wrong', async () => {

@@ -4,7 +4,7 @@
 import type { Deps } from '../../core/deps.js';
 import * as msg from '../../core/messages.js';
 import { isPushUrlOf, refFacts } from '../../core/gitQueries.js';
-import { refreshHookCache, SHA_MARK, SIGNATURE_ENV } from '../../hooks/hookCache.js';
+import { refreshHookCache, SHA_MARK, type SourceStamp, stampConfigSource } from '../../hooks/hookCache.js';
 import { readHookConfig, type HookConfig } from '../../hooks/hookConfig.js';
 import { REFUSED } from '../../hooks/huskyHook.js';
 import { planPrePush } from '../../hooks/prePush.js';
@@ -55,9 +55,10 @@ export async function runPrePush(
   const say = (line: string) => deps.stderr.write(`${line}\n`);
   try {
     const git = deps.git();
+    const stamp = stampConfigSource(git.cwd);
     const config = readHookConfig(git.cwd, deps.env);
     if (config.problem) {
-      updateCache(git.cwd, config, false, deps.env);
+      updateCache(git.cwd, stamp, config, false, deps.env);
       say(msg.hookSkippedProblem(config.problem));
       return 0;
     }
@@ -97,7 +98,7 @@ export async function runPrePush(
       const short = plan.watch.sha.slice(0, 7);
       const ready = await watchReadiness(git.cwd, deps.env).catch(() => ({ ok: true }) as const);
       // The shell path skips this check, so it may take over only from a config that passed it.
-      updateCache(git.cwd, config, ready.ok, deps.env);
+      updateCache(git.cwd, stamp, config, ready.ok, deps.env);
       if (!ready.ok) say(ready.line(short));
       else if (!deps.globals.quiet) say(msg.willWatch(short));
     }
@@ -113,7 +114,13 @@ export async function runPrePush(
  * push found the whole config ready to watch, removed while it has a problem, left alone while the
  * environment overrides branch or remote. Never fails the hook.
  */
-function updateCache(top: string, config: HookConfig, ready: boolean, env: NodeJS.ProcessEnv): void {
+function updateCache(
+  top: string,
+  stamp: SourceStamp | null,
+  config: HookConfig,
+  ready: boolean,
+  env: NodeJS.ProcessEnv,
+): void {
   if (env.DEPLOY_WATCH_BRANCH || env.DEPLOY_WATCH_REMOTE) return;
   try {
     const values = {
@@ -123,7 +130,7 @@ function updateCache(top: string, config: HookConfig, ready: boolean, env: NodeJ
       bin: process.argv[1] ?? '',
       message: msg.willWatch(SHA_MARK),
     };
-    refreshHookCache(top, env[SIGNATURE_ENV], config.problem || !ready ? null : values);
+    refreshHookCache(top, stamp, config.problem || !ready ? null : values);
   } catch {
     /* no cache: the next push takes this path again */
   }
