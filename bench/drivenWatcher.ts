@@ -62,7 +62,9 @@ export async function simulateWatcher(
   );
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-'));
   const store = new FileStatusStore(dir);
-  const claim = await store.claimWatcher(process.pid, new Date(T0).toISOString());
+  const claim = await store.claimWatcher(process.pid, new Date(T0).toISOString(), () => {
+    throw new Error('the bench lost its claim on its own state folder');
+  });
   if (!claim) throw new Error(`could not claim the bench's state folder ${dir}`);
   try {
     const env = { DIGITALOCEAN_ACCESS_TOKEN: 't', DEPLOY_WATCH_DO_API_URL: api.url };

@@ -138,11 +138,12 @@ export class FileStatusStore implements StatusStore {
     };
   }
 
-  async claimWatcher(pid: number, startedAt: string): Promise<WatcherClaim | null> {
+  async claimWatcher(pid: number, startedAt: string, onLost: () => void): Promise<WatcherClaim | null> {
     this.ensure();
     const deadline = this.clock.now() + CLAIM_WAIT_MS;
     for (;;) {
-      const lock = await tryLock(this.w.lock, this.w.lock);
+      // proper-lockfile notices within its 2 s refresh when the lock folder was replaced under it.
+      const lock = await tryLock(this.w.lock, this.w.lock, onLost);
       if (lock.acquired) {
         const register = () => writePidFile(this.w.pid, { pid, startedAt });
         const unregister = () => {
@@ -160,7 +161,10 @@ export class FileStatusStore implements StatusStore {
         };
       }
       const holder = readPidFile(this.w.pid);
-      if (holder && liveness(holder) === 'alive') return null;
+      if (holder && liveness(holder) === 'alive') {
+        removeFile(this.w.starting); // the start it marked is not needed: a watcher runs
+        return null;
+      }
       // The holder died (or is retiring): its lock stops being refreshed, and then it is ours to take.
       if (holder && this.clock.now() - mtimeOf(this.w.lock) > DEAD_LOCK_AGE_MS) {
         removeLock(this.w.lock);

@@ -60,8 +60,12 @@ export interface StatusStore {
 
   /** The registered watcher, or null when none is registered. */
   watcher(): Promise<WatcherInfo | null>;
-  /** Becomes the one watcher; null when a live one holds the claim (or it cannot be had within a few seconds). */
-  claimWatcher(pid: number, startedAt: string): Promise<WatcherClaim | null>;
+  /**
+   * Becomes the one watcher; null when a live one holds the claim (or it cannot be had within a few seconds).
+   * `onLost` is called if another process takes the claim away (two took over a dead watcher's at once):
+   * the loser must leave at once, writing nothing.
+   */
+  claimWatcher(pid: number, startedAt: string, onLost: () => void): Promise<WatcherClaim | null>;
   /**
    * True for the one asker that should start a watcher now; false while another start is under way (for a
    * few seconds), so that twenty askers at once start one process, not twenty that all but one give up.

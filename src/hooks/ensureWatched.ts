@@ -31,9 +31,8 @@ export function makeEnsureWatched(deps: Deps): EnsureWatched {
       return false;
     }
     if (!(await onDeployBranch(deps, sha, config.remote, config.branch))) return false;
-    // A monitor someone else just started counts too: the record will appear either way.
-    await handOver(deps, { sha, branch: config.branch, remote: config.remote });
-    return true;
+    // A follow someone else just started counts too: the record will appear either way.
+    return (await handOver(deps, { sha, branch: config.branch, remote: config.remote })).status === 'following';
   };
 }
 

@@ -70,16 +70,18 @@ export type StopResult =
 /** Stops following one commit (the watcher records `stopped`), or records a stale one `stopped`; the others go on. */
 export async function stopFollowing(sha: string, waitMs: number, deps: StopDeps): Promise<StopResult> {
   const before = await evaluate(deps.store, sha);
-  if (before.outcome !== 'in_progress') {
+  const waiting = before.unknown === 'no-record' && (await deps.store.isFollowRequested(sha));
+  if (before.outcome !== 'in_progress' && !waiting) {
     await recordStopped(deps, sha); // a stale record: nobody will end it otherwise
     return { status: 'not-running', sha };
   }
-  const pid = before.monitorPid!;
+  // Handed over but not taken yet: the watcher drops it from its inbox instead of following it.
+  const pid = before.monitorPid ?? (await deps.store.watcher())?.pid ?? 0;
   await deps.store.requestStop(sha, msg.STOPPED_BY_USER);
   const deadline = deps.now() + waitMs;
   for (;;) {
     const now = await evaluate(deps.store, sha);
-    if (now.outcome !== 'in_progress') {
+    if (now.outcome !== 'in_progress' && !(await deps.store.isFollowRequested(sha))) {
       await recordStopped(deps, sha); // the watcher died meanwhile: say so on the record
       await deps.store.dropFollowRequest(sha);
       return { status: 'stopped', sha, pid };

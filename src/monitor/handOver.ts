@@ -50,11 +50,12 @@ export async function handOver(
     if (before.outcome === 'in_progress') return { status: 'following', pid: before.monitorPid!, already: true };
     if (!opts.force && !nobodyWatches(before)) return { status: 'answered', evaluation: before };
     await store.requestFollow({ ...req, requestedAt: new Date(deps.now()).toISOString() });
-    if ((await store.watcher())?.liveness !== 'alive' && (await store.beginWatcherStart()))
-      deps.spawnDetached(['watcher']);
     const seenBy = deps.now() + STARTUP_WAIT_MS;
     for (;;) {
       const pending = await store.isFollowRequested(req.sha);
+      // Checked on every look, not once: the watcher seen a moment ago may be leaving (a signal, a crash).
+      if (pending && (await store.watcher())?.liveness !== 'alive' && (await store.beginWatcherStart()))
+        deps.spawnDetached(['watcher']);
       const taken = await takenBy(deps, req.sha);
       if (taken !== null) return { status: 'following', pid: taken, already: false };
       if (!pending) {

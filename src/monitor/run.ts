@@ -106,7 +106,7 @@ async function poll(
     if (gone.has(source)) continue;
     let observation: Observation;
     try {
-      observation = await source.observe({ sha: run.sha, branch: run.branch, signal: run.signal });
+      observation = await source.observe({ sha: run.sha, branch: run.branch, remote: run.remote, signal: run.signal });
     } catch (error) {
       observation = { kind: 'unavailable', reason: msg.monitorCrashed((error as Error).message) };
     }

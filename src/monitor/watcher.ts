@@ -62,33 +62,45 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     loops.add(loop);
   };
 
-  for (const stale of await resumable(run)) await follow(stale, await readInProgress(run.store, stale.sha));
+  // Stop requests left from before this watcher are stale: whoever asked recorded the stop itself.
+  for (const stop of await run.store.stopRequests()) await run.store.dropStopRequest(stop.sha);
   let ended: WatcherSummary['ended'] = 'idle';
-  for (;;) {
-    if (run.signal.aborted) {
-      ended = 'signal';
-      break;
+  let crashed: string | null = null;
+  try {
+    for (const stale of await resumable(run)) await follow(stale, await readInProgress(run.store, stale.sha));
+    for (;;) {
+      if (run.signal.aborted) {
+        ended = 'signal';
+        break;
+      }
+      for (const request of await run.store.followRequests()) {
+        if (following.has(request.sha)) await run.store.dropFollowRequest(request.sha);
+        else await follow(request, await readInProgress(run.store, request.sha, run));
+      }
+      for (const stop of await run.store.stopRequests()) {
+        const controller = following.get(stop.sha);
+        if (controller) controller.abort(stop.reason);
+        else await stopWaiting(run, stop.sha, stop.reason);
+        await run.store.dropStopRequest(stop.sha);
+      }
+      if (following.size === 0 && run.now() - idleSince >= run.lingerMs) {
+        // Off the register first, then a last look: a request sent after this starts a new watcher.
+        await run.claim.retire();
+        if ((await run.store.followRequests()).length === 0) break;
+        await run.claim.reinstate();
+        continue;
+      }
+      await interruptible(run.sleep(run.tickMs ?? TICK_MS), run.signal);
     }
-    for (const request of await run.store.followRequests()) {
-      if (following.has(request.sha)) await run.store.dropFollowRequest(request.sha);
-      else await follow(request, await readInProgress(run.store, request.sha, run));
-    }
-    for (const stop of await run.store.stopRequests()) {
-      following.get(stop.sha)?.abort(stop.reason);
-      await run.store.dropStopRequest(stop.sha);
-    }
-    if (following.size === 0 && run.now() - idleSince >= run.lingerMs) {
-      // Off the register first, then a last look: a request sent after this starts a new watcher.
-      await run.claim.retire();
-      if ((await run.store.followRequests()).length === 0) break;
-      await run.claim.reinstate();
-      continue;
-    }
-    await interruptible(run.sleep(run.tickMs ?? TICK_MS), run.signal);
+  } catch (error) {
+    crashed = msg.monitorCrashed((error as Error).message);
+    throw error;
+  } finally {
+    // However the loop ended (a signal, idle, or a store error), no commit's loop outlives the watcher.
+    const reason = crashed ?? stopMessage(run.signal);
+    for (const controller of following.values()) controller.abort(reason);
+    await Promise.all(loops);
   }
-  const reason = stopMessage(run.signal);
-  for (const controller of following.values()) controller.abort(reason);
-  await Promise.all(loops);
   return { followed, ended };
 }
 
@@ -148,13 +160,23 @@ async function readInProgress(
 /** A thrown error still ends in a final record, so `check` never sees "in progress" for a commit nobody follows. */
 async function recordCrash(run: WatcherRun, sha: string, detail: string): Promise<void> {
   run.log?.('crash', { sha, err: detail });
+  await endUnfollowed(run, sha, msg.monitorCrashed(detail));
+}
+
+/** A stop for a commit still in the inbox (not followed yet): it is never taken, and its record says so. */
+async function stopWaiting(run: WatcherRun, sha: string, reason: string): Promise<void> {
+  if (await run.store.isFollowRequested(sha)) await endUnfollowed(run, sha, reason);
+}
+
+/** Out of the inbox (whatever else fails, so it is not taken again and again), and `stopped` if in progress. */
+async function endUnfollowed(run: WatcherRun, sha: string, reason: string): Promise<void> {
   try {
     const read = await run.store.read(sha);
-    if (read.status !== 'ok' || isFinal(read.record.state)) return;
-    const record = finalRecord(read.record, 'stopped', msg.monitorCrashed(detail), new Date(run.now()).toISOString());
-    await run.store.write(record);
-    await run.store.dropFollowRequest(sha);
+    if (read.status === 'ok' && !isFinal(read.record.state))
+      await run.store.write(finalRecord(read.record, 'stopped', reason, new Date(run.now()).toISOString()));
   } catch {
     /* the store itself failed: nothing more can be recorded */
+  } finally {
+    await run.store.dropFollowRequest(sha).catch(() => undefined);
   }
 }

@@ -17,7 +17,10 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 export async function runWatcherProcess(deps: Deps): Promise<number> {
   const store = deps.store();
-  const claim = await store.claimWatcher(process.pid, new Date(deps.now()).toISOString());
+  // Lost to another watcher that took over at the same moment: its records stand, so leave writing nothing.
+  const claim = await store.claimWatcher(process.pid, new Date(deps.now()).toISOString(), () =>
+    process.exit(EXIT.success),
+  );
   if (!claim) return EXIT.success; // another watcher runs: it reads the same inbox
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(msg.monitorStoppedBySignal(signal));

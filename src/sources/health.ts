@@ -3,6 +3,7 @@
 // for every commit in flight.
 import * as msg from '../core/messages.js';
 import { redactText } from '../core/redact.js';
+import { untilAborted } from '../core/untilAborted.js';
 import { parseJsonPath, readJsonPath, type PathStep } from './jsonPath.js';
 import type { Observation, ObserveContext, Source } from './source.js';
 
@@ -49,6 +50,8 @@ export function commitMatches(reported: string, sha: string): boolean {
 /** What one GET of the health URL said: what every commit in flight is judged against. */
 type Reading = { kind: 'unavailable'; reason: string } | { kind: 'reported'; phase: string; reported: string | null };
 
+const STOPPED: Reading = { kind: 'unavailable', reason: 'stopped' };
+
 /** Commits asking within this long of one GET share its answer (they poll on the same grid). */
 const SHARED_MS = 1_000;
 
@@ -76,7 +79,8 @@ export function createHealthSource(opts: HealthSourceOptions): Source {
     if (typeof locator === 'string') return { kind: 'unavailable', reason: locator, permanent: true };
     const t = now();
     if (!shared || t - shared.at >= SHARED_MS || t < shared.at) shared = { at: t, reading: probe(target, locator) };
-    const reading = await untilAborted(shared.reading, ctx.signal);
+    // The shared GET goes on for the others; a commit that stops following does not wait for it.
+    const reading = await untilAborted(shared.reading, ctx.signal, STOPPED);
     if (reading.kind === 'unavailable') return reading;
     if (reading.reported === null || commitMatches(reading.reported, ctx.sha))
       return { kind: 'state', state: 'success', phase: reading.phase, deploymentId: null };
@@ -89,27 +93,6 @@ export function createHealthSource(opts: HealthSourceOptions): Source {
   }
 
   return { name: 'health', observe };
-}
-
-/** The shared GET goes on for the others; a commit that stops following does not wait for it. */
-function untilAborted(reading: Promise<Reading>, signal: AbortSignal | undefined): Promise<Reading> {
-  if (!signal) return reading;
-  const stopped: Reading = { kind: 'unavailable', reason: 'stopped' };
-  if (signal.aborted) return Promise.resolve(stopped);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(stopped);
-    signal.addEventListener('abort', onAbort, { once: true });
-    reading.then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 interface Target {

@@ -37,7 +37,9 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
       now: deps.now,
       random: deps.random,
       cache: memoryListCache(ttlMs, deps.now),
-      isAncestor: (a: string, b: string) => isAncestorFetchingOnce(deps.git, deps.remote, a, b),
+      // The commit's own remote (a push to another remote than the config's names it); else the config's.
+      isAncestor: (a: string, b: string, remote: string | null) =>
+        isAncestorFetchingOnce(deps.git, remote ?? deps.remote, a, b),
     };
     const { apps, appId } = config.digitalocean;
     // One app id is watched as it always was; a list of apps through one source that combines them.

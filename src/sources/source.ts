@@ -6,6 +6,8 @@ export interface ObserveContext {
   sha: string;
   /** The deploy branch it was pushed to. */
   branch: string | null;
+  /** The remote it was pushed to (fetched from when a replacing deployment's commit is not known locally). */
+  remote?: string | null;
   /** Aborts a slow request when the monitor stops. */
   signal?: AbortSignal;
 }

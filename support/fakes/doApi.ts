@@ -110,6 +110,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
       (f) =>
         f.left > 0 &&
         (f.until === undefined || now() - t0 < f.until) &&
+        (f.from === undefined || now() - t0 >= f.from) &&
         (!f.match || target.includes(f.match)) &&
         (!f.every || ++f.seen % f.every === 0),
     );
@@ -195,7 +196,8 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
         f.left > 0 &&
         f.match?.startsWith('/historic/') &&
         `${url.pathname}${url.search}`.includes(f.match) &&
-        (f.until === undefined || now() - t0 < f.until),
+        (f.until === undefined || now() - t0 < f.until) &&
+        (f.from === undefined || now() - t0 >= f.from),
     );
     if (fault?.status !== undefined) {
       fault.left -= 1;

@@ -46,6 +46,8 @@ export interface Fault {
   delayMs?: number;
   /** Active only before this many ms after start (default: always). */
   until?: number;
+  /** Active only from this many ms after start (default: from the start). */
+  from?: number;
   /** Answers only every n-th request it matches (e.g. 7: a 500 every 7th request). */
   every?: number;
 }

@@ -160,6 +160,21 @@ describe('the watcher (driven clock, fake DigitalOcean)', () => {
     assert.equal(ten.statuses.filter((s) => s === 429).length, 1);
   });
 
+  it('a failed shared request backs the commits off once, not once per commit (no 60 s stall for ten)', async () => {
+    const ten = await fleet(
+      range(10).map((i) => dep(i)),
+      range(10).map(sha),
+      { faults: [{ match: 'deployments?page=1', status: 502, times: 1, from: 195_000 }] },
+    );
+    assert.equal(ten.statuses.filter((s) => s === 502).length, 1);
+    for (const [i, s] of range(10).map(sha).entries()) {
+      const record = ten.records.get(s)!;
+      assert.equal(record.state, 'success');
+      const late = Date.parse(record.finishedAt!) - (T0 + 200_000 + i * 1_000);
+      assert.ok(late <= 20_000, `commit ${i} seen ${late} ms after it went live`);
+    }
+  });
+
   it('a stop request ends that commit within a tick (recorded stopped) and leaves the others followed', async () => {
     let stoppedAt = 0;
     const result = await fleet(

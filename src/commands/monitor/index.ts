@@ -59,17 +59,25 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
     else say(msg.monitorDetached(shortSha(sha), handed.pid), { sha, pid: handed.pid, detached: true });
     return EXIT.success;
   }
-  return followToEnd(deps, sha, say);
+  return followToEnd(deps, sha, !handed.already, say);
 }
 
-/** Waits for the commit's final record; a signal asks the watcher to stop following it first. */
-async function followToEnd(deps: Deps, sha: string, say: (text: string, json: unknown) => void): Promise<number> {
+/**
+ * Waits for the commit's final record. A signal asks the watcher to stop following it first, when this call
+ * handed it over; a follow someone else started (a push, another agent's `check --wait`) is theirs and goes on.
+ */
+async function followToEnd(
+  deps: Deps,
+  sha: string,
+  ours: boolean,
+  say: (text: string, json: unknown) => void,
+): Promise<number> {
   const store = deps.store();
   let stopBy: number | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopBy !== null) return;
-    stopBy = deps.now() + STOP_WAIT_MS;
-    void store.requestStop(sha, msg.monitorStoppedBySignal(signal));
+    stopBy = ours ? deps.now() + STOP_WAIT_MS : deps.now();
+    if (ours) store.requestStop(sha, msg.monitorStoppedBySignal(signal)).catch(() => undefined);
   };
   for (const s of SIGNALS) process.on(s, onSignal);
   try {

@@ -14,6 +14,7 @@ import {
   type LogUrls,
 } from './schema.js';
 import * as msg from '../../core/messages.js';
+import { untilAborted } from '../../core/untilAborted.js';
 
 export interface ClientOptions {
   apiUrl: string;
@@ -46,8 +47,16 @@ export class DoClient {
   async listPage(page: number, signal?: AbortSignal): Promise<Answer<DeploymentList>> {
     const url = `${this.base}/deployments?page=${page}&per_page=${this.opts.perPage}`;
     const cache = this.opts.cache ?? noCache;
+    // The request is shared by every commit polling now, so no one commit's abort may cancel it (its timeout
+    // bounds it); a commit that stops following just stops waiting for it.
+    const key = `do-${this.opts.appId}-p${page}-n${this.opts.perPage}`;
     return this.call(
-      () => cache.get(`do-${this.opts.appId}-p${page}-n${this.opts.perPage}`, () => this.get(url, signal)),
+      () =>
+        untilAborted(
+          cache.get(key, () => this.get(url)),
+          signal,
+          STOPPED,
+        ),
       (b) => this.parseList(b),
     );
   }
@@ -101,10 +110,12 @@ export class DoClient {
   ): Promise<Answer<T>> {
     const wait = this.gate.waitMs();
     if (wait > 0) return { ok: false, reason: msg.doWaiting(wait), permanent: false, retryAfterMs: wait };
-    const result = await request();
+    const result: HttpResult & { cached?: boolean } = await request();
+    // An answer shared with other commits was counted against the gate once, by the request that got it.
+    const failed = () => (result.cached ? this.gate.waitMs() : this.gate.failed());
     switch (result.kind) {
       case 'ok': {
-        this.gate.succeeded(result.waitMs);
+        if (!result.cached) this.gate.succeeded(result.waitMs);
         const parsed = parse(result.body);
         if (parsed.success) return { ok: true, value: parsed.data };
         const issue = parsed.error.issues[0];
@@ -112,12 +123,11 @@ export class DoClient {
           ok: false,
           reason: msg.doUnexpectedShape(issue ? `${issue.path.join('.') || '(top)'}: ${issue.message}` : 'unknown'),
           permanent: false,
-          retryAfterMs: this.gate.failed(),
+          retryAfterMs: failed(),
         };
       }
       case 'retry':
-        if (result.transient)
-          return { ok: false, reason: result.reason, permanent: false, retryAfterMs: this.gate.failed() };
+        if (result.transient) return { ok: false, reason: result.reason, permanent: false, retryAfterMs: failed() };
         this.gate.rateLimited(result.waitMs);
         return { ok: false, reason: result.reason, permanent: false, retryAfterMs: this.gate.waitMs() };
       case 'denied':
@@ -132,3 +142,12 @@ export class DoClient {
 function oneOf(body: unknown) {
   return deploymentSchema.safeParse((body as { deployment?: unknown } | null)?.deployment);
 }
+
+/** What a commit that stopped following gets instead of the shared answer: nothing charged to the gate. */
+const STOPPED: HttpResult & { cached: boolean } = {
+  kind: 'retry',
+  reason: 'stopped',
+  waitMs: 0,
+  transient: true,
+  cached: true,
+};

@@ -9,7 +9,7 @@ import type { Deployment } from './schema.js';
 
 export interface DigitalOceanSourceOptions extends ClientOptions {
   /** Is `ancestor` contained in `descendant`? null when git cannot tell (unknown commit). */
-  isAncestor(ancestor: string, descendant: string): Promise<boolean | null>;
+  isAncestor(ancestor: string, descendant: string, remote: string | null): Promise<boolean | null>;
   /** How far back (ms before the first poll) a deployment of this commit may have been created. */
   lookBackMs?: number;
   maxPages?: number;
@@ -116,7 +116,7 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     for (const next of newer) {
       const commit = commitOf(next);
       if (!commit) continue;
-      const contains = commit === ctx.sha || (await opts.isAncestor(ctx.sha, commit));
+      const contains = commit === ctx.sha || (await opts.isAncestor(ctx.sha, commit, ctx.remote ?? null));
       if (contains) {
         t.followed = next;
         return describe(next, list, ctx, t);
