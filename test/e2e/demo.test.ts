@@ -35,7 +35,7 @@ describe('npm run demo', () => {
     );
     assert.match(out, /✗ failed [0-9a-f]{7}[\s\S]*npm ERR! code ELIFECYCLE[\s\S]*→ exit 1/);
     assert.match(out, /c?[0-9a-f]{7}\s+main\s+failed[\s\S]*main\s+success/);
-    assert.match(out, /Cleaned up: monitors stopped, servers closed, temporary folder removed\./);
+    assert.match(out, /Cleaned up: watcher stopped, servers closed, temporary folder removed\./);
     const root = rootOf(out)!;
     assert.ok(root && !existsSync(root), 'the temporary folder is gone');
     assert.deepEqual(processesUnder(root), [], 'no process left behind');

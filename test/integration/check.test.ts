@@ -67,7 +67,7 @@ describe('check', () => {
     await putRecord(fx.store, sha, { state: 'building', phase: 'BUILDING', polls: 3 });
     const r = check(sha);
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stdout, /… building .* 3 polls .* monitor PID \d+/);
+    assert.match(r.stdout, /… building .* 3 polls .* watcher PID \d+/);
   });
 
   it('exits 3 and says "stale" when the monitor of an in-progress record is dead', async () => {

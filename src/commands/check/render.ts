@@ -71,7 +71,7 @@ export function renderCheck(
       line = `${p.red(`✗ ${r?.state ?? 'failed'}`)} ${short}${where}${tail} · ${ago(r?.finishedAt ?? r?.updatedAt ?? null, now)}`;
       break;
     case 'in_progress':
-      line = `${p.yellow(`… ${r?.state ?? 'in progress'}`)} ${short}${where}${tail} · ${r?.polls ?? 0} poll${r?.polls === 1 ? '' : 's'} · updated ${ago(r?.updatedAt ?? null, now)} · monitor PID ${e.monitorPid}`;
+      line = `${p.yellow(`… ${r?.state ?? 'in progress'}`)} ${short}${where}${tail} · ${r?.polls ?? 0} poll${r?.polls === 1 ? '' : 's'} · updated ${ago(r?.updatedAt ?? null, now)} · watcher PID ${e.monitorPid}`;
       if (ctx.waitedSeconds) line += `\n${msg.waitTimedOut(ctx.waitedSeconds)}`;
       break;
     default:
