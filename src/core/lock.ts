@@ -1,11 +1,21 @@
-// One monitor per commit per machine: a proper-lockfile lock (a mkdir'd folder) beside the record.
+// Locks as proper-lockfile makes them (a mkdir'd folder): the one watcher's and the hand-over turns.
 // Every caller uses the same stale/update values, as proper-lockfile requires.
 import { rmSync, statSync } from 'node:fs';
-import lockfile from 'proper-lockfile';
 import { isErrno } from './errors.js';
 
 export const LOCK_STALE_MS = 10_000;
 export const LOCK_UPDATE_MS = 2_000;
+
+type LockFile = typeof import('proper-lockfile');
+let loading: Promise<LockFile> | null = null;
+/**
+ * Loaded on first use: `check` and the pre-push hook build a store that can take locks but seldom does, and
+ * importing proper-lockfile (with graceful-fs and signal-exit) costs them ~40 ms.
+ */
+function lockfile(): Promise<LockFile> {
+  loading ??= import('proper-lockfile').then((m) => (m as LockFile & { default?: LockFile }).default ?? m);
+  return loading;
+}
 
 export type LockAttempt = { acquired: true; release: () => Promise<void> } | { acquired: false };
 
@@ -19,7 +29,7 @@ export async function tryLock(
   onCompromised: (error: Error) => void = () => {},
 ): Promise<LockAttempt> {
   try {
-    const release = await lockfile.lock(target, {
+    const release = await (await lockfile()).lock(target, {
       lockfilePath: lockPath,
       realpath: false,
       stale: LOCK_STALE_MS,
