@@ -277,6 +277,12 @@ export class FileStatusStore implements StatusStore {
       if (existsSync(this.w.starting) && nowMs - mtimeOf(this.w.starting) > STARTING_FRESH_MS)
         if (removeFile(this.w.starting)) removed.push(this.w.starting);
     }
+    // Turns of askers that were killed while handing a commit over (a live turn is refreshed every 2 s).
+    for (const name of this.names(this.w.turns)) {
+      const turn = join(this.w.turns, name);
+      if (/^[0-9a-f]{40}\.lock$/.test(name) && nowMs - mtimeOf(turn) > DEAD_LOCK_AGE_MS * 3 && removeLock(turn))
+        removed.push(turn);
+    }
     return removed;
   }
 

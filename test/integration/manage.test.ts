@@ -1,7 +1,7 @@
 // `manage status|stop|cleanup` against real detached processes standing in for the watcher: live, dead,
 // a reused PID, stubborn ones, and the files a dead one leaves.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tryLock } from '../../src/core/lock.js';
@@ -93,10 +93,19 @@ describe('manage', () => {
     const legacyPid = join(fx.store.stateDir, 'runs', `${legacy}.pid`);
     writeFileSync(legacyPid, JSON.stringify({ pid: 999_996, startTime: null, sha: legacy, startedAt: '' }));
     mkdirSync(join(fx.store.stateDir, 'runs', `${legacy}.lock`));
+    // The turn of an asker killed while handing a commit over; a fresh one (someone handing over now) stays.
+    const deadTurn = join(fx.store.stateDir, 'watcher', 'turns', `${legacy}.lock`);
+    const liveTurn = join(fx.store.stateDir, 'watcher', 'turns', `${'e'.repeat(40)}.lock`);
+    mkdirSync(deadTurn, { recursive: true });
+    mkdirSync(liveTurn);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(deadTurn, old, old);
     const r = dw('manage', 'cleanup');
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!existsSync(paths.pid) && !existsSync(paths.lock), r.stdout);
     assert.ok(!existsSync(legacyPid) && !existsSync(join(fx.store.stateDir, 'runs', `${legacy}.lock`)));
+    assert.ok(!existsSync(deadTurn) && existsSync(liveTurn), 'a dead turn goes, a fresh one stays');
+    rmSync(liveTurn, { recursive: true });
     assert.equal(dw('manage', 'cleanup').stdout, '', 'quiet when there is nothing to do');
     const live = startFakeMonitor(fx.store);
     children.push(live);

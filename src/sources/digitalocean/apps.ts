@@ -47,6 +47,8 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
   });
   /** Which app each reported deployment belongs to, so fetchLogs asks that app's endpoint. */
   const appOf = new Map<string, Member>();
+  /** The deployment ids seen for each commit, so forgetting a commit forgets them too. */
+  const idsOf = new Map<string, Set<string>>();
 
   function readSpec(m: Member, signal?: AbortSignal): Promise<void> {
     const settled = m.spec !== null && (m.spec.kind !== 'unread' || m.spec.final);
@@ -86,7 +88,10 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
       if (m.spec?.kind === 'unread') notes.push(msg.appSpecUnread(m.app.name, m.spec.reason));
       const observation = seen.get(m);
       if (!observation) continue;
-      if (observation.kind === 'state' && observation.deploymentId) appOf.set(observation.deploymentId, m);
+      if (observation.kind === 'state' && observation.deploymentId) {
+        appOf.set(observation.deploymentId, m);
+        idsOf.set(ctx.sha, (idsOf.get(ctx.sha) ?? new Set()).add(observation.deploymentId));
+      }
       entries.push({ app: m.app, observation });
     }
     if (entries.length === 0)
@@ -113,6 +118,8 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
 
   const forget = (sha: string) => {
     for (const m of members) m.source.forget?.(sha);
+    for (const id of idsOf.get(sha) ?? []) appOf.delete(id);
+    idsOf.delete(sha);
   };
 
   return { name: 'digitalocean', observe, fetchLogs, close, forget };
