@@ -118,8 +118,10 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
 
   const forget = (sha: string) => {
     for (const m of members) m.source.forget?.(sha);
-    for (const id of idsOf.get(sha) ?? []) appOf.delete(id);
+    const ids = idsOf.get(sha) ?? new Set<string>();
     idsOf.delete(sha);
+    // A deployment two commits share (one superseded into the other's) stays while the other needs it.
+    for (const id of ids) if (![...idsOf.values()].some((other) => other.has(id))) appOf.delete(id);
   };
 
   return { name: 'digitalocean', observe, fetchLogs, close, forget };
