@@ -80,6 +80,8 @@ export async function stopFollowing(sha: string, waitMs: number, deps: StopDeps)
   await deps.store.requestStop(sha, msg.STOPPED_BY_USER);
   const deadline = deps.now() + waitMs;
   for (;;) {
+    // With no watcher to read it, a commit waiting in the inbox is simply taken out of it.
+    if ((await deps.store.watcher())?.liveness !== 'alive') await deps.store.dropFollowRequest(sha);
     const now = await evaluate(deps.store, sha);
     if (now.outcome !== 'in_progress' && !(await deps.store.isFollowRequested(sha))) {
       await recordStopped(deps, sha); // the watcher died meanwhile: say so on the record
