@@ -20,7 +20,7 @@ import { InternalError, isErrno } from './errors.js';
 import { cleanupOlderThan, removeLegacyMonitorFiles } from './fileCleanup.js';
 import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
-import { liveness, readPidFile, removeFile, residentBytes, writePidFile } from './pidFile.js';
+import { liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
 import { parseRecord, type StatusRecord } from './statusRecord.js';
 import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
 import type {
@@ -129,13 +129,7 @@ export class FileStatusStore implements StatusStore {
   async watcher(): Promise<WatcherInfo | null> {
     const info = readPidFile(this.w.pid);
     if (!info) return null;
-    const state = liveness(info);
-    return {
-      pid: info.pid,
-      startedAt: info.startedAt,
-      liveness: state,
-      rssBytes: state === 'alive' ? residentBytes(info.pid) : null,
-    };
+    return { pid: info.pid, startedAt: info.startedAt, liveness: liveness(info) };
   }
 
   async claimWatcher(pid: number, startedAt: string, onLost: () => void): Promise<WatcherClaim | null> {

@@ -22,8 +22,6 @@ export interface WatcherInfo {
   pid: number;
   startedAt: string;
   liveness: Liveness;
-  /** Resident memory, where the system tells (Linux). */
-  rssBytes: number | null;
 }
 
 /** Held by the one watcher of a store. */

@@ -1,6 +1,7 @@
 /**
- * The promise's value, or `stopped` as soon as `signal` aborts: for work shared by several callers (one
- * request answering many commits), where one caller giving up must not cancel it for the others.
+ * The promise's value, or `stopped` as soon as `signal` aborts: a sleep that a stop ends early, or work
+ * shared by several callers (one request answering many commits), where one caller giving up must not
+ * cancel it for the others.
  */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, stopped: T): Promise<T> {
   if (!signal) return promise;

@@ -1,8 +1,9 @@
 // Listing and stopping: the watcher and the commits it follows, for `manage` and the library API.
 import * as msg from '../core/messages.js';
-import type { Liveness } from '../core/pidFile.js';
+import { residentBytes, type Liveness } from '../core/pidFile.js';
 import { evaluate } from '../core/outcome.js';
-import { finalRecord, isFinal, type StatusRecord } from '../core/statusRecord.js';
+import { recordStopped } from '../core/recordStopped.js';
+import { isFinal, type StatusRecord } from '../core/statusRecord.js';
 import type { StatusStore, WatcherInfo } from '../core/statusStore.js';
 
 export interface MonitorEntry {
@@ -18,7 +19,8 @@ export interface MonitorEntry {
 }
 
 export interface WatcherStatus {
-  watcher: WatcherInfo | null;
+  /** With its resident memory (Linux): asked here only, not by every `check` that asks who follows a commit. */
+  watcher: (WatcherInfo & { rssBytes: number | null }) | null;
   commits: MonitorEntry[];
 }
 
@@ -52,7 +54,7 @@ export async function watcherStatus(store: StatusStore): Promise<WatcherStatus> 
     });
   }
   commits.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
-  return { watcher, commits };
+  return { watcher: watcher && { ...watcher, rssBytes: livePid === null ? null : residentBytes(livePid) }, commits };
 }
 
 export interface StopDeps {
@@ -72,7 +74,7 @@ export async function stopFollowing(sha: string, waitMs: number, deps: StopDeps)
   const before = await evaluate(deps.store, sha);
   const waiting = before.unknown === 'no-record' && (await deps.store.isFollowRequested(sha));
   if (before.outcome !== 'in_progress' && !waiting) {
-    await recordStopped(deps, sha); // a stale record: nobody will end it otherwise
+    await recordStopped(deps.store, sha, msg.STOPPED_BY_USER, deps.now()); // a stale record: nobody will end it otherwise
     return { status: 'not-running', sha };
   }
   // Handed over but not taken yet: the watcher drops it from its inbox instead of following it.
@@ -84,7 +86,7 @@ export async function stopFollowing(sha: string, waitMs: number, deps: StopDeps)
     if ((await deps.store.watcher())?.liveness !== 'alive') await deps.store.dropFollowRequest(sha);
     const now = await evaluate(deps.store, sha);
     if (now.outcome !== 'in_progress' && !(await deps.store.isFollowRequested(sha))) {
-      await recordStopped(deps, sha); // the watcher died meanwhile: say so on the record
+      await recordStopped(deps.store, sha, msg.STOPPED_BY_USER, deps.now()); // the watcher died meanwhile: say so on the record
       await deps.store.dropFollowRequest(sha);
       return { status: 'stopped', sha, pid };
     }
@@ -110,7 +112,7 @@ export async function stopWatcher(graceMs: number, deps: StopDeps): Promise<Stop
   }
   for (const sha of shas) {
     await deps.store.dropFollowRequest(sha);
-    await recordStopped(deps, sha);
+    await recordStopped(deps.store, sha, msg.STOPPED_BY_USER, deps.now());
     result.stopped.push(sha);
   }
   await deps.store.removeStale(deps.now());
@@ -135,11 +137,4 @@ async function terminate(pid: number, graceMs: number, deps: StopDeps): Promise<
     }
   }
   return null;
-}
-
-/** Records `stopped` on a record still in progress; never overwrites an outcome or what cannot be read. */
-async function recordStopped(deps: StopDeps, sha: string): Promise<void> {
-  const read = await deps.store.read(sha);
-  if (read.status !== 'ok' || isFinal(read.record.state)) return;
-  await deps.store.write(finalRecord(read.record, 'stopped', msg.STOPPED_BY_USER, new Date(deps.now()).toISOString()));
 }

@@ -5,7 +5,7 @@ import * as msg from '../core/messages.js';
 import { finalRecord, isFinal, newRecord, type StatusRecord } from '../core/statusRecord.js';
 import type { StatusStore } from '../core/statusStore.js';
 import type { Observation, Source } from '../sources/source.js';
-import { interruptible } from './interruptible.js';
+import { untilAborted } from '../core/untilAborted.js';
 import { planSleep, type Polling } from './schedule.js';
 
 export interface MonitorRun {
@@ -91,7 +91,7 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
     await run.store.write(record);
     let sleepMs = planSleep(run.polling, run.now(), start, unchanged);
     if (!decided && waitMs > sleepMs) sleepMs = Math.min(waitMs, start + run.polling.timeout * 1000 - run.now());
-    await interruptible(run.sleep(Math.max(0, sleepMs)), run.signal);
+    await untilAborted(run.sleep(Math.max(0, sleepMs)), run.signal, undefined);
   }
 }
 
@@ -162,7 +162,7 @@ async function fetchLogsAfter(
     const got = await fetchLogs({
       deploymentId: final.deploymentId ?? '',
       budgetMs: budgetOf(run),
-      sleep: (ms) => interruptible(run.sleep(ms), run.signal),
+      sleep: (ms) => untilAborted(run.sleep(ms), run.signal, undefined),
       signal: run.signal,
     });
     if (got.text) {

@@ -3,12 +3,13 @@
 // shared sources, a stop request ends one of them, a signal ends them all, and the watcher leaves by itself
 // once nothing has been in flight for the linger time.
 import * as msg from '../core/messages.js';
-import { finalRecord, isFinal, type StatusRecord } from '../core/statusRecord.js';
+import { recordStopped } from '../core/recordStopped.js';
+import { isFinal, type StatusRecord } from '../core/statusRecord.js';
 import type { FollowRequest, StatusStore, WatcherClaim } from '../core/statusStore.js';
 import type { Source } from '../sources/source.js';
 import { runMonitor, stopMessage } from './run.js';
 import type { Polling } from './schedule.js';
-import { interruptible } from './interruptible.js';
+import { untilAborted } from '../core/untilAborted.js';
 
 export interface WatcherRun {
   store: StatusStore;
@@ -90,7 +91,7 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
         await run.claim.reinstate();
         continue;
       }
-      await interruptible(run.sleep(run.tickMs ?? TICK_MS), run.signal);
+      await untilAborted(run.sleep(run.tickMs ?? TICK_MS), run.signal, undefined);
     }
   } catch (error) {
     crashed = msg.monitorCrashed((error as Error).message);
@@ -171,9 +172,7 @@ async function stopWaiting(run: WatcherRun, sha: string, reason: string): Promis
 /** Out of the inbox (whatever else fails, so it is not taken again and again), and `stopped` if in progress. */
 async function endUnfollowed(run: WatcherRun, sha: string, reason: string): Promise<void> {
   try {
-    const read = await run.store.read(sha);
-    if (read.status === 'ok' && !isFinal(read.record.state))
-      await run.store.write(finalRecord(read.record, 'stopped', reason, new Date(run.now()).toISOString()));
+    await recordStopped(run.store, sha, reason, run.now());
   } catch {
     /* the store itself failed: nothing more can be recorded */
   } finally {
