@@ -7,12 +7,12 @@ import * as msg from '../core/messages.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
 import { readHookConfig } from './hookConfig.js';
 import { isAncestor } from '../core/gitQueries.js';
-import { handOver } from '../monitor/handOver.js';
+import { handOver, nobodyWatches } from '../monitor/handOver.js';
 
 export function makeEnsureWatched(deps: Deps): EnsureWatched {
   return async (sha, evaluation) => {
     // A stopped monitor was stopped on purpose; a corrupt record is the user's to look at.
-    if (evaluation.unknown !== 'no-record' && evaluation.unknown !== 'stale') return false;
+    if (!nobodyWatches(evaluation)) return false;
     let config: { remote: string; branch: string };
     try {
       config = await deps.config();

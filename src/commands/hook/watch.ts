@@ -6,18 +6,16 @@ import { lastTrackingUpdate, remoteBranchSha, trackingSha } from '../../core/git
 import { liveness } from '../../core/pidFile.js';
 import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
 import { startedAtMs } from '../../hooks/processTree.js';
-import { handOver, nobodyWatches } from '../../monitor/handOver.js';
-import { evaluate } from '../../core/outcome.js';
+import { handOver } from '../../monitor/handOver.js';
 
 export async function runPushWatcher(given: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   // The shell-only hook passes no --since (a `date` would cost the push a process): the push's own start
   // is an as good lower bound for its tracking-ref update, and later than any earlier push's.
   const req = { ...given, since: given.since ?? startedAtMs(given.push?.startTime ?? null) };
   const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
-  const start =
-    verdict === 'accepted' &&
-    nobodyWatches(await evaluate(deps.store(), req.sha)) &&
-    (await handOver(deps, req)).status === 'following';
+  // handOver looks at the commit itself, under its turn: followed already, or with an outcome, it starts nothing.
+  const handed = verdict === 'accepted' ? await handOver(deps, req) : null;
+  const start = handed?.status === 'following' && !handed.already;
   await note(deps, req, verdict, start);
   return 0;
 }
