@@ -14,7 +14,8 @@ const NOT_HERE: Loaders = {
 
 /** Resolves to check's exit code, or null when main.ts should take the call. */
 export async function runFast(argv: readonly string[]): Promise<number | null> {
-  if (argv[0] !== 'check') return null;
+  // The team store needs the config (its schema and project): main.ts answers.
+  if (argv[0] !== 'check' || process.env.DEPLOY_WATCH_STORE_URL) return null;
   let json = false;
   let commit: string | undefined;
   for (const arg of argv.slice(1)) {

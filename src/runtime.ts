@@ -15,6 +15,7 @@ import { spawnDetached } from './core/spawnDetached.js';
 import { stateDirFor, toolLogPath } from './core/stateDir.js';
 import { FileStatusStore } from './core/fileStatusStore.js';
 import type { StatusStore } from './core/statusStore.js';
+import { PgStatusStore } from './team/pgStatusStore.js';
 
 export interface Io {
   stdout: Output;
@@ -53,8 +54,18 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
   // Reading .git's files answers without starting git; git decides whenever they are unclear.
   const repo = lazy(() => readRepoFromFiles(cwd, io.env) ?? discoverRepo(git()));
   const stateDir = lazy(() => stateDirFor(repo(), io.env));
-  const store = lazy(() => new FileStatusStore(stateDir(), realClock));
   const config = lazy(async () => (await load.config()).loadConfig(repo().topLevel, io.env));
+  const store = lazy(() =>
+    storeFor(
+      stateDir(),
+      io.env,
+      async () => {
+        const loaded = await config();
+        return { schema: loaded.team.schema, project: (await load.config()).teamProject(loaded) };
+      },
+      (message) => io.stderr.write(`${message}\n`),
+    ),
+  );
   return {
     globals,
     env: io.env,
@@ -73,7 +84,7 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
       const secrets = await secretsOf(config);
       return createLogger(
         toolLogPath(stateDir()),
-        [secrets.doToken, secrets.databaseUrl],
+        [secrets.doToken, secrets.databaseUrl, secrets.storeUrl],
         globals.verbose ? 'debug' : 'info',
       );
     }),
@@ -81,11 +92,28 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
   };
 }
 
-async function secretsOf(config: () => Promise<{ secrets: { doToken: string | null; databaseUrl: string | null } }>) {
+/**
+ * The status store: the state folder's files, or with DEPLOY_WATCH_STORE_URL the team's PostgreSQL (its
+ * schema and project read from the config on first use).
+ */
+export function storeFor(
+  stateDir: string,
+  env: NodeJS.ProcessEnv,
+  team: () => Promise<{ schema: string; project: string }>,
+  warn: (message: string) => void,
+): StatusStore {
+  const url = env.DEPLOY_WATCH_STORE_URL;
+  if (!url) return new FileStatusStore(stateDir, realClock);
+  return new PgStatusStore({ stateDir, warn, settings: async () => ({ url, ...(await team()) }) });
+}
+
+async function secretsOf(
+  config: () => Promise<{ secrets: { doToken: string | null; databaseUrl: string | null; storeUrl: string | null } }>,
+) {
   try {
     return (await config()).secrets;
   } catch {
-    return { doToken: null, databaseUrl: null };
+    return { doToken: null, databaseUrl: null, storeUrl: null };
   }
 }
 

@@ -130,6 +130,19 @@ export const configSchema = z
       .object({ days: z.number().nonnegative().default(7) })
       .strict()
       .default({}),
+    // Team mode (DEPLOY_WATCH_STORE_URL set): the PostgreSQL schema deploy-watch owns, the key that groups a
+    // team's commits and lease (default: the App Platform app ids), and how long a poller's lease lasts.
+    team: z
+      .object({
+        schema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL name (letters, digits, _)')
+          .default('deploy_watch'),
+        project: z.string().min(1).max(200).optional(),
+        lease: z.number().min(1).max(600).default(30),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -140,6 +153,8 @@ export interface Secrets {
   doToken: string | null;
   /** DATABASE_URL. */
   databaseUrl: string | null;
+  /** DEPLOY_WATCH_STORE_URL: team mode's PostgreSQL (null: the state folder's files). */
+  storeUrl: string | null;
 }
 
 export interface Config extends FileConfig {
@@ -198,7 +213,11 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
     ...result.data,
     origin,
     doApiUrl: doApiUrl.replace(/\/+$/, ''),
-    secrets: { doToken: env.DIGITALOCEAN_ACCESS_TOKEN || null, databaseUrl: env.DATABASE_URL || null },
+    secrets: {
+      doToken: env.DIGITALOCEAN_ACCESS_TOKEN || null,
+      databaseUrl: env.DATABASE_URL || null,
+      storeUrl: env.DEPLOY_WATCH_STORE_URL || null,
+    },
   };
 }
 
@@ -250,4 +269,11 @@ export function configuredApps(config: Pick<Config, 'digitalocean'>): Array<{ id
 export function loadConfig(topLevel: string, env: NodeJS.ProcessEnv): Config {
   const { raw, origin } = readRawConfig(topLevel);
   return parseConfig(raw, origin, env);
+}
+
+/** The key a team's commits and lease are filed under: `team.project`, else the app ids, else the branch. */
+export function teamProject(config: Pick<Config, 'team' | 'digitalocean' | 'branch'>): string {
+  if (config.team.project) return config.team.project;
+  const apps = configuredApps(config).map((app) => app.id);
+  return apps.length > 0 ? `do:${apps.sort().join(',')}` : `branch:${config.branch}`;
 }

@@ -21,11 +21,13 @@ import { cleanupOlderThan, removeLegacyMonitorFiles } from './fileCleanup.js';
 import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
 import { liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
-import { parseRecord, type StatusRecord } from './statusRecord.js';
+import { isFinal, parseRecord, type StatusRecord } from './statusRecord.js';
 import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
 import type {
   CleanupResult,
   FollowRequest,
+  PollerInfo,
+  PollingLease,
   ReadResult,
   StatusStore,
   WatcherClaim,
@@ -126,6 +128,26 @@ export class FileStatusStore implements StatusStore {
     return lines.slice(-count);
   }
 
+  async inProgress(): Promise<StatusRecord[]> {
+    const out: StatusRecord[] = [];
+    for (const sha of await this.listShas()) {
+      const read = await this.read(sha).catch(() => null);
+      if (read?.status === 'ok' && !isFinal(read.record.state)) out.push(read.record);
+    }
+    return out;
+  }
+
+  /** Only this machine uses the folder: its watcher polls. */
+  async poller(): Promise<PollerInfo | null> {
+    const watcher = await this.watcher();
+    return watcher && { ...watcher, host: null };
+  }
+
+  /** The watcher's claim already makes it the only one: nothing more to take, nothing to fence. */
+  async acquirePolling(): Promise<PollingLease> {
+    return { epoch: 0, renew: async () => true, release: async () => undefined };
+  }
+
   async watcher(): Promise<WatcherInfo | null> {
     const info = readPidFile(this.w.pid);
     if (!info) return null;
@@ -219,6 +241,8 @@ export class FileStatusStore implements StatusStore {
           branch: typeof value.branch === 'string' ? value.branch : null,
           remote: typeof value.remote === 'string' ? value.remote : null,
           requestedAt: typeof value.requestedAt === 'string' ? value.requestedAt : '',
+          pushedBy: typeof value.pushedBy === 'string' ? value.pushedBy : null,
+          host: typeof value.host === 'string' ? value.host : null,
         });
       } catch {
         out.push({ sha, branch: null, remote: null, requestedAt: '' }); // half-written or odd: the sha is enough

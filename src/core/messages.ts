@@ -290,6 +290,16 @@ export const monitorDetached = (short: string, pid: number) =>
 export const DETACH_FAILED =
   'Could not start the background watcher (the process did not start or did not take the commit). See the tool log in the state folder, or run deploy-watch doctor.';
 export const monitorStoppedBySignal = (signal: string) => `monitor stopped by ${signal}`;
+export const teamStoreOffline = (detail: string) =>
+  `warning: the team store (DEPLOY_WATCH_STORE_URL) cannot be reached (${printable(detail, 200)}); working on this machine's files until it can, then uploading what was recorded.`;
+export const teamStoreFailed = (detail: string) =>
+  `The team store (DEPLOY_WATCH_STORE_URL) refused: ${printable(detail, 300)}. Check the role's grants (README: team mode), the password and the database name.`;
+export const teamPollerLine = (host: string, pid: number, epoch: number, renewed: string) =>
+  `team poller: ${host} PID ${pid} (lease epoch ${epoch}, renewed ${renewed})`;
+export const teamPollerGone = (host: string, pid: number, renewed: string) =>
+  `team poller: none (the last, ${host} PID ${pid}, renewed its lease ${renewed}; the next watcher takes it)`;
+export const leaseLost = (epoch: number) => `the polling lease (epoch ${epoch}) was lost: another machine polls now`;
+export const pollerLeft = (why: string) => `the poller left (${why}): the next lease holder goes on`;
 export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
 export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;
 export const monitorTimedOut = (seconds: number, last: string | null) =>

@@ -1,7 +1,7 @@
 // What a commit's state means for the person asking: check's exit codes in one function.
 import { EXIT } from './exitCodes.js';
 import { isFinal, type StatusRecord } from './statusRecord.js';
-import type { ReadResult, StatusStore } from './statusStore.js';
+import type { PollerInfo, ReadResult, StatusStore } from './statusStore.js';
 
 export type Outcome = 'success' | 'failed' | 'in_progress' | 'not_found';
 /** Why there is no outcome, when there is none. */
@@ -61,10 +61,15 @@ export function evaluateRead(sha: string, read: ReadResult, follower: number | n
   return { ...base, record, outcome: 'not_found', exitCode: EXIT.notFound, unknown: 'stale' };
 }
 
-/** The PID of the live watcher that follows (or is about to follow) the commit, or null. */
+/** The PID of the live poller that follows (or is about to follow) the commit, or null. */
 export async function followerOf(store: StatusStore, sha: string, record: StatusRecord | null): Promise<number | null> {
-  const watcher = await store.watcher();
-  if (watcher?.liveness !== 'alive') return null;
-  if (record?.pid === watcher.pid || (await store.isFollowRequested(sha))) return watcher.pid;
+  const poller = await store.poller();
+  if (poller?.liveness !== 'alive') return null;
+  if ((record && writtenBy(record, poller)) || (await store.isFollowRequested(sha))) return poller.pid;
   return null;
+}
+
+/** True when the record was last written by this poller (its PID, and on a team store its host). */
+export function writtenBy(record: StatusRecord, poller: Pick<PollerInfo, 'pid' | 'host'>): boolean {
+  return record.pid === poller.pid && (poller.host === null || record.host === poller.host);
 }

@@ -51,6 +51,11 @@ export interface StatusRecord {
    * deploymentId and phase belong to (the one that failed, or the least advanced); null once all are live.
    */
   app?: AppRef | null;
+  /** Optional (added within version 1): the machine of the process in `pid` (team mode: the poller's host). */
+  host?: string | null;
+  /** Optional (added within version 1): who handed the commit over first (git's user.name), and from where. */
+  pushedBy?: string | null;
+  pushedFrom?: string | null;
 }
 
 export interface AppRef {
@@ -98,7 +103,10 @@ type Check = (value: unknown) => boolean;
 const str: Check = (v) => typeof v === 'string';
 const strOrNull: Check = (v) => v === null || typeof v === 'string';
 const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as number) > 0);
-const FIELDS: Record<Exclude<keyof StatusRecord, 'logs' | 'startFailed' | 'app'>, Check> = {
+const FIELDS: Record<
+  Exclude<keyof StatusRecord, 'logs' | 'startFailed' | 'app' | 'host' | 'pushedBy' | 'pushedFrom'>,
+  Check
+> = {
   version: (v) => v === RECORD_VERSION,
   sha: (v) => typeof v === 'string' && FULL_SHA.test(v),
   branch: strOrNull,
@@ -126,6 +134,9 @@ const OPTIONAL: Record<string, Check> = {
       strOrNull((v as LogStatus).reason ?? null)),
   startFailed: strOrNull,
   app: (v) => v === null || (typeof v === 'object' && str((v as AppRef).id) && str((v as AppRef).name)),
+  host: strOrNull,
+  pushedBy: strOrNull,
+  pushedFrom: strOrNull,
 };
 
 /** Parses a record's text; returns the reason when it is not a valid record of this version. */

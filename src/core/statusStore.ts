@@ -15,6 +15,9 @@ export interface FollowRequest {
   branch: string | null;
   remote: string | null;
   requestedAt: string;
+  /** Who handed it over and from which machine (team mode shows it in `check --all`). */
+  pushedBy?: string | null;
+  host?: string | null;
 }
 
 /** The watcher registered for the store, as last seen. */
@@ -22,6 +25,38 @@ export interface WatcherInfo {
   pid: number;
   startedAt: string;
   liveness: Liveness;
+}
+
+/**
+ * The process that polls for the store's commits: the local watcher for files; for a team store, the
+ * holder of the project's lease (alive while its lease has not expired, by the database's clock).
+ */
+export interface PollerInfo {
+  pid: number;
+  /** null for a store only this machine uses. */
+  host: string | null;
+  startedAt: string;
+  liveness: Liveness;
+  /** Team store: the lease's epoch and when its holder last renewed it. */
+  epoch?: number;
+  heartbeatAt?: string;
+}
+
+/** The right to poll (and write outcomes) for the store's commits, until lost. */
+export interface PollingLease {
+  /** Every write of the holder carries it; a write under an older epoch is refused (fencing). */
+  readonly epoch: number;
+  /** Extends the lease; false when it was lost (another holder took it, or it expired and was taken). */
+  renew(): Promise<boolean>;
+  release(): Promise<void>;
+}
+
+/** Thrown by a write under a lease that another holder has taken: the writer must stop writing. */
+export class LeaseLostError extends Error {
+  constructor(epoch: number) {
+    super(`the polling lease (epoch ${epoch}) was taken over: this process no longer writes outcomes`);
+    this.name = 'LeaseLostError';
+  }
 }
 
 /** Held by the one watcher of a store. */
@@ -56,8 +91,21 @@ export interface StatusStore {
   /** Where the commit's log is, for people and the record's logFile. */
   logLocation(sha: string): string;
 
-  /** The registered watcher, or null when none is registered. */
+  /** Commits whose record is still in progress (pending, building, deploying). */
+  inProgress(): Promise<StatusRecord[]>;
+
+  /** This machine's registered watcher, or null when none is registered. */
   watcher(): Promise<WatcherInfo | null>;
+  /** Who polls for this store's commits (see PollerInfo); null when nobody does. */
+  poller(): Promise<PollerInfo | null>;
+  /**
+   * Takes the right to poll: at once for files (the watcher's claim already makes it one); for a team store
+   * the project's lease when it is free or expired, else null (try again later).
+   */
+  acquirePolling(
+    holder: { pid: number; host: string; startedAt: string },
+    leaseMs: number,
+  ): Promise<PollingLease | null>;
   /**
    * Becomes the one watcher; null when a live one holds the claim (or it cannot be had within a few seconds).
    * `onLost` is called if another process takes the claim away (two took over a dead watcher's at once):
@@ -81,6 +129,8 @@ export interface StatusStore {
   stopRequests(): Promise<Array<{ sha: string; reason: string }>>;
   dropStopRequest(sha: string): Promise<void>;
 
+  /** Lets go of connections (a team store's pool); the store is not used after. */
+  close?(): Promise<void>;
   /** Removes what a dead watcher left (its registration and lock, files of older versions); returns what went. */
   removeStale(nowMs: number): Promise<string[]>;
   /** Removes commits whose newest entry is older than `maxAgeMs`, never one the live watcher follows. */

@@ -1,10 +1,10 @@
 // Listing and stopping: the watcher and the commits it follows, for `manage` and the library API.
 import * as msg from '../core/messages.js';
 import { residentBytes, type Liveness } from '../core/pidFile.js';
-import { evaluate } from '../core/outcome.js';
+import { evaluate, writtenBy } from '../core/outcome.js';
 import { recordStopped } from '../core/recordStopped.js';
 import { isFinal, type StatusRecord } from '../core/statusRecord.js';
-import type { StatusStore, WatcherInfo } from '../core/statusStore.js';
+import type { PollerInfo, StatusStore, WatcherInfo } from '../core/statusStore.js';
 
 export interface MonitorEntry {
   sha: string;
@@ -21,13 +21,17 @@ export interface MonitorEntry {
 export interface WatcherStatus {
   /** With its resident memory (Linux): asked here only, not by every `check` that asks who follows a commit. */
   watcher: (WatcherInfo & { rssBytes: number | null }) | null;
+  /** Team store only: the lease holder that polls for the whole team (maybe on another machine). */
+  poller?: PollerInfo | null;
   commits: MonitorEntry[];
 }
 
-/** The registered watcher, and every commit in flight or in its inbox, newest first. */
+/** This machine's watcher, the team's poller, and every commit in flight or in the inbox, newest first. */
 export async function watcherStatus(store: StatusStore): Promise<WatcherStatus> {
   const watcher = await store.watcher();
-  const livePid = watcher?.liveness === 'alive' ? watcher.pid : null;
+  const poller = await store.poller();
+  const team = poller !== null && poller.host !== null;
+  const livePid = poller?.liveness === 'alive' ? poller.pid : null;
   const requests = new Map((await store.followRequests()).map((r) => [r.sha, r]));
   const commits: MonitorEntry[] = [];
   for (const sha of new Set([...(await store.listShas()), ...requests.keys()])) {
@@ -35,13 +39,13 @@ export async function watcherStatus(store: StatusStore): Promise<WatcherStatus> 
     const record = read.status === 'ok' ? read.record : null;
     const requested = requests.get(sha);
     if (!requested && (!record || isFinal(record.state))) continue;
-    const followed = livePid !== null && (record?.pid === livePid || requested !== undefined);
+    const followed = livePid !== null && ((record !== null && writtenBy(record, poller!)) || requested !== undefined);
     const pid = followed ? livePid : (record?.pid ?? null);
     const liveness: MonitorEntry['liveness'] = followed
       ? 'alive'
       : pid === null
         ? 'none'
-        : pid === watcher?.pid
+        : !team && pid === watcher?.pid
           ? watcher.liveness
           : 'dead';
     commits.push({
@@ -54,7 +58,9 @@ export async function watcherStatus(store: StatusStore): Promise<WatcherStatus> 
     });
   }
   commits.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
-  return { watcher: watcher && { ...watcher, rssBytes: livePid === null ? null : residentBytes(livePid) }, commits };
+  const live = watcher?.liveness === 'alive' ? watcher.pid : null;
+  const local = watcher && { ...watcher, rssBytes: live === null ? null : residentBytes(live) };
+  return team ? { watcher: local, poller, commits } : { watcher: local, commits };
 }
 
 export interface StopDeps {
@@ -83,7 +89,7 @@ export async function stopFollowing(sha: string, waitMs: number, deps: StopDeps)
   const deadline = deps.now() + waitMs;
   for (;;) {
     // With no watcher to read it, a commit waiting in the inbox is simply taken out of it.
-    if ((await deps.store.watcher())?.liveness !== 'alive') await deps.store.dropFollowRequest(sha);
+    if ((await deps.store.poller())?.liveness !== 'alive') await deps.store.dropFollowRequest(sha);
     const now = await evaluate(deps.store, sha);
     if (now.outcome !== 'in_progress' && !(await deps.store.isFollowRequested(sha))) {
       await recordStopped(deps.store, sha, msg.STOPPED_BY_USER, deps.now()); // the watcher died meanwhile: say so on the record
@@ -102,8 +108,9 @@ export type StopAllResult =
 
 /** Ends the watcher: SIGTERM (it records every followed commit `stopped`), SIGKILL after `graceMs`. */
 export async function stopWatcher(graceMs: number, deps: StopDeps): Promise<StopAllResult> {
-  const { watcher, commits } = await watcherStatus(deps.store);
-  const shas = commits.map((c) => c.sha);
+  const { watcher, poller, commits } = await watcherStatus(deps.store);
+  // A team's commits are not this machine's to end: the next lease holder goes on with them.
+  const shas = poller ? [] : commits.map((c) => c.sha);
   let result: StopAllResult = { status: 'not-running', stopped: [] };
   if (watcher?.liveness === 'alive') {
     const signal = await terminate(watcher.pid, graceMs, deps);

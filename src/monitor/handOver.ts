@@ -4,7 +4,7 @@
 // the turn until the record names the watcher, so the next asker sees "in progress", not "nobody".
 import type { Deps } from '../core/deps.js';
 import * as msg from '../core/messages.js';
-import { evaluate, type Evaluation } from '../core/outcome.js';
+import { evaluate, type Evaluation, writtenBy } from '../core/outcome.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
 import { toolLogPath } from '../core/stateDir.js';
 
@@ -58,6 +58,10 @@ export async function handOver(
         deps.spawnDetached(['watcher']);
       const taken = await takenBy(deps, req.sha);
       if (taken !== null) return { status: 'following', pid: taken, already: false };
+      // A team's inbox is read by whoever holds the lease (maybe a holder that died, until its lease runs out):
+      // with this machine's watcher standing by to take over, the commit is in safe hands.
+      const standby = pending ? await teamStandby(deps) : null;
+      if (standby !== null) return { status: 'following', pid: standby, already: false };
       if (!pending) {
         // Taken and already ended, or a watcher that could not start recorded why (config, sources).
         const after = await evaluate(store, req.sha);
@@ -78,11 +82,20 @@ export async function handOver(
   }
 }
 
-/** The live watcher's PID once the commit's record names it. */
+/** The live poller's PID once the commit's record names it. */
 async function takenBy(deps: Needs, sha: string): Promise<number | null> {
   const store = deps.store();
-  const watcher = await store.watcher();
-  if (watcher?.liveness !== 'alive') return null;
+  const poller = await store.poller();
+  if (poller?.liveness !== 'alive') return null;
   const read = await store.read(sha);
-  return read.status === 'ok' && read.record.pid === watcher.pid ? watcher.pid : null;
+  return read.status === 'ok' && writtenBy(read.record, poller) ? poller.pid : null;
+}
+
+/** On a team store, this machine's live watcher (which takes the lease if its holder goes); else null. */
+async function teamStandby(deps: Needs): Promise<number | null> {
+  const store = deps.store();
+  const poller = await store.poller();
+  if (poller === null || poller.host === null) return null;
+  const watcher = await store.watcher();
+  return watcher?.liveness === 'alive' && poller.liveness === 'alive' ? watcher.pid : null;
 }

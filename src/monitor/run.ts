@@ -13,6 +13,10 @@ export interface MonitorRun {
   branch: string | null;
   remote: string | null;
   pid: number;
+  /** The poller's machine, on the record beside its PID (team mode); null or absent for files. */
+  host?: string | null;
+  /** Who handed the commit over and from where (team mode's history shows it). */
+  pushed?: { by: string | null; from: string | null };
   sources: Source[];
   store: StatusStore;
   polling: Polling;
@@ -37,9 +41,11 @@ type Decided = { source: Source; observation: Extract<Observation, { kind: 'stat
 
 export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
   const iso = () => new Date(run.now()).toISOString();
+  const host = run.host ? { host: run.host } : {};
+  const pushed = run.pushed ? { pushedBy: run.pushed.by, pushedFrom: run.pushed.from } : {};
   let record: StatusRecord = run.resume
-    ? { ...run.resume, pid: run.pid, updatedAt: iso() }
-    : newRecord({ sha: run.sha, branch: run.branch, remote: run.remote, pid: run.pid }, iso());
+    ? { ...run.resume, pid: run.pid, ...host, updatedAt: iso() }
+    : newRecord({ sha: run.sha, branch: run.branch, remote: run.remote, pid: run.pid, ...host, ...pushed }, iso());
   const resumedStart = run.resume ? Date.parse(run.resume.startedAt) : Number.NaN;
   const start = Number.isFinite(resumedStart) ? resumedStart : run.now();
   await run.store.write(record);
@@ -47,10 +53,12 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
   const gone = new Set<Source>();
   let unchanged = 0;
   for (;;) {
+    if (isHandedOff(run.signal)) return record;
     if (run.signal.aborted) return finish(run, record, 'stopped', stopMessage(run.signal));
     const notes: string[] = [];
     let waitMs = 0;
     const decided = await poll(run, gone, notes, (ms) => (waitMs = Math.max(waitMs, ms)));
+    if (isHandedOff(run.signal)) return record;
     if (run.signal.aborted) return finish(run, record, 'stopped', stopMessage(run.signal));
     const before = `${record.state}/${record.phase}/${record.deploymentId}`;
     record = { ...record, polls: record.polls + 1, updatedAt: iso() };
@@ -179,6 +187,18 @@ async function fetchLogsAfter(
   await run.store.write(record);
   run.log?.('logs', { sha: run.sha, logs: logs.state, reason: logs.reason });
   return record;
+}
+
+/**
+ * An abort that leaves the commit to the next poller: the lease was lost, or a team poller is leaving. The
+ * loop ends writing nothing, so the record stays in progress for the new holder to take on.
+ */
+export class HandOff {
+  constructor(readonly why: string) {}
+}
+
+export function isHandedOff(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof HandOff;
 }
 
 /** The message a `stopped` record carries: the abort's reason when it gave one. */

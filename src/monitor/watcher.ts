@@ -5,9 +5,16 @@
 import * as msg from '../core/messages.js';
 import { recordStopped } from '../core/recordStopped.js';
 import { isFinal, type StatusRecord } from '../core/statusRecord.js';
-import type { FollowRequest, StatusStore, WatcherClaim } from '../core/statusStore.js';
+import { writtenBy } from '../core/outcome.js';
+import {
+  type FollowRequest,
+  LeaseLostError,
+  type PollingLease,
+  type StatusStore,
+  type WatcherClaim,
+} from '../core/statusStore.js';
 import type { Source } from '../sources/source.js';
-import { runMonitor, stopMessage } from './run.js';
+import { HandOff, isHandedOff, runMonitor, stopMessage } from './run.js';
 import type { Polling } from './schedule.js';
 import { untilAborted } from '../core/untilAborted.js';
 
@@ -17,6 +24,17 @@ export interface WatcherRun {
   sources: Source[];
   polling: Polling;
   pid: number;
+  /** This machine, on every record it writes and in the lease it holds (team store). */
+  host?: string;
+  /** When this process started (the lease names it). */
+  startedAt?: string;
+  /** How long a polling lease lasts without renewal (team store; default 30 s); renewed every third of it. */
+  leaseMs?: number;
+  /**
+   * Team store: on a signal, leave the commits in progress for the next poller (another machine takes
+   * them on) instead of recording them `stopped`; and take on a dead poller's commits at every renewal.
+   */
+  team?: boolean;
   /** Branch and remote for a request that names none. */
   defaults: { branch: string; remote: string };
   now(): number;
@@ -33,6 +51,9 @@ export interface WatcherRun {
 }
 
 export const TICK_MS = 250;
+/** How often a watcher without the lease tries to take it (a free or expired lease is taken within this). */
+export const LEASE_RETRY_MS = 1_000;
+export const DEFAULT_LEASE_MS = 30_000;
 
 export interface WatcherSummary {
   /** Commits followed over the watcher's life. */
@@ -46,6 +67,12 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
   const loops = new Set<Promise<unknown>>();
   let idleSince = run.now();
   let followed = 0;
+  const me = {
+    pid: run.pid,
+    host: run.host ?? 'localhost',
+    startedAt: run.startedAt ?? new Date(run.now()).toISOString(),
+  };
+  const leaseMs = run.leaseMs ?? DEFAULT_LEASE_MS;
 
   const follow = async (request: FollowRequest, resume: StatusRecord | null) => {
     const controller = new AbortController();
@@ -53,7 +80,10 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     followed += 1;
     run.log?.('follow', { sha: request.sha, resumed: resume !== null, inFlight: following.size });
     const loop = followOne(run, request, resume, controller.signal)
-      .catch((error) => recordCrash(run, request.sha, (error as Error).message))
+      .catch((error) => {
+        if (error instanceof LeaseLostError || isHandedOff(controller.signal)) return; // the new holder writes
+        return recordCrash(run, request.sha, (error as Error).message);
+      })
       .finally(() => {
         following.delete(request.sha);
         loops.delete(loop);
@@ -62,29 +92,72 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
       });
     loops.add(loop);
   };
+  /** Every commit's loop ends writing nothing: the lease is gone (or being left), the next holder goes on. */
+  const handOffAll = (why: string) => {
+    for (const controller of following.values()) controller.abort(new HandOff(why));
+  };
 
-  // Stop requests left from before this watcher are stale: whoever asked recorded the stop itself.
-  for (const stop of await run.store.stopRequests()) await run.store.dropStopRequest(stop.sha);
+  let lease: PollingLease | null = null;
+  let nextTry = 0;
+  let nextRenew = 0;
+  let renewedAt = 0;
+  const takeLease = async () => {
+    lease = await run.store.acquirePolling(me, leaseMs).catch(() => null);
+    nextTry = run.now() + LEASE_RETRY_MS;
+    if (!lease) return;
+    renewedAt = run.now();
+    nextRenew = renewedAt + leaseMs / 3;
+    run.log?.('lease', { epoch: lease.epoch });
+    // Stop requests from before this poller are stale: whoever asked recorded the stop itself.
+    for (const stop of await run.store.stopRequests()) await run.store.dropStopRequest(stop.sha);
+    await adoptOrphans();
+  };
+  const keepLease = async (held: PollingLease) => {
+    if (run.now() < nextRenew) return;
+    const renewed = await held.renew().catch(() => null);
+    if (renewed) {
+      renewedAt = run.now();
+      nextRenew = renewedAt + leaseMs / 3;
+      if (run.team) await adoptOrphans();
+      return;
+    }
+    // Taken by another holder, or not renewable for a whole lease (then another may hold it): stop writing.
+    if (renewed === false || run.now() - renewedAt >= leaseMs) {
+      run.log?.('lease lost', { epoch: held.epoch });
+      handOffAll(msg.leaseLost(held.epoch));
+      await Promise.all(loops);
+      lease = null;
+      nextTry = run.now() + LEASE_RETRY_MS;
+    } else nextRenew = run.now() + LEASE_RETRY_MS; // a network blip: try again soon
+  };
+  /** Commits in progress that no live poller writes any more (a poller that died, or handed off). */
+  const adoptOrphans = async () => {
+    for (const stale of await resumable(run, me)) if (!following.has(stale.sha)) await follow(stale, stale.record);
+  };
+
   let ended: WatcherSummary['ended'] = 'idle';
   let crashed: string | null = null;
   try {
-    for (const stale of await resumable(run)) await follow(stale, await readInProgress(run.store, stale.sha));
     for (;;) {
       if (run.signal.aborted) {
         ended = 'signal';
         break;
       }
-      for (const request of await run.store.followRequests()) {
-        if (following.has(request.sha)) await run.store.dropFollowRequest(request.sha);
-        else await follow(request, await readInProgress(run.store, request.sha, run));
+      if (lease) await keepLease(lease);
+      else if (run.now() >= nextTry) await takeLease();
+      if (lease) {
+        for (const request of await run.store.followRequests()) {
+          if (following.has(request.sha)) await run.store.dropFollowRequest(request.sha);
+          else await follow(request, await readInProgress(run.store, request.sha, run));
+        }
+        for (const stop of await run.store.stopRequests()) {
+          const controller = following.get(stop.sha);
+          if (controller) controller.abort(stop.reason);
+          else await stopWaiting(run, stop.sha, stop.reason);
+          await run.store.dropStopRequest(stop.sha);
+        }
       }
-      for (const stop of await run.store.stopRequests()) {
-        const controller = following.get(stop.sha);
-        if (controller) controller.abort(stop.reason);
-        else await stopWaiting(run, stop.sha, stop.reason);
-        await run.store.dropStopRequest(stop.sha);
-      }
-      if (following.size === 0 && run.now() - idleSince >= run.lingerMs) {
+      if (following.size === 0 && run.now() - idleSince >= run.lingerMs && !(await teamBusy(run, lease))) {
         // Off the register first, then a last look: a request sent after this starts a new watcher.
         await run.claim.retire();
         if ((await run.store.followRequests()).length === 0) break;
@@ -97,12 +170,27 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     crashed = msg.monitorCrashed((error as Error).message);
     throw error;
   } finally {
-    // However the loop ended (a signal, idle, or a store error), no commit's loop outlives the watcher.
-    const reason = crashed ?? stopMessage(run.signal);
-    for (const controller of following.values()) controller.abort(reason);
+    // However the loop ended (a signal, idle, or a store error), no commit's loop outlives the watcher. A team
+    // poller leaving on a signal hands its commits to the next holder instead of ending them.
+    if (run.team && crashed === null && ended === 'signal') handOffAll(msg.pollerLeft(stopMessage(run.signal)));
+    else {
+      const reason = crashed ?? stopMessage(run.signal);
+      for (const controller of following.values()) controller.abort(reason);
+    }
     await Promise.all(loops);
+    await (lease as PollingLease | null)?.release().catch(() => undefined);
   }
   return { followed, ended };
+}
+
+/**
+ * A watcher without the lease stays while the team has commits in flight, so that one of them takes over
+ * when the holder goes; a holder, or a store only this machine uses, needs nothing more than its own idleness.
+ */
+async function teamBusy(run: WatcherRun, lease: PollingLease | null): Promise<boolean> {
+  if (lease || !run.team) return false;
+  if ((await run.store.followRequests()).length > 0) return true;
+  return (await resumableRecords(run)).length > 0;
 }
 
 /** One commit's loop on the shared sources; the inbox entry goes once the record names this watcher. */
@@ -117,6 +205,9 @@ function followOne(
     branch: request.branch ?? resume?.branch ?? run.defaults.branch,
     remote: request.remote ?? resume?.remote ?? run.defaults.remote,
     pid: run.pid,
+    ...(run.team
+      ? { host: run.host ?? null, pushed: { by: request.pushedBy ?? null, from: request.host ?? null } }
+      : {}),
     sources: run.sources,
     store: run.store,
     polling: run.polling,
@@ -132,17 +223,29 @@ function followOne(
 }
 
 /**
- * Commits a watcher that died was following: in progress on record, not followed by anyone (this watcher
- * holds the claim), and young enough to still reach an outcome. Older ones stay stale for `check` to say so.
+ * Commits a poller that died (or left) was following: in progress on record, not written by this one, and
+ * young enough to still reach an outcome. Older ones stay stale for `check` to say so.
  */
-async function resumable(run: WatcherRun): Promise<FollowRequest[]> {
-  const out: FollowRequest[] = [];
-  for (const sha of await run.store.listShas()) {
-    const record = await readInProgress(run.store, sha, run);
-    if (record && record.pid !== run.pid)
-      out.push({ sha, branch: record.branch, remote: record.remote, requestedAt: record.updatedAt });
+async function resumable(
+  run: WatcherRun,
+  me: { pid: number },
+): Promise<Array<FollowRequest & { record: StatusRecord }>> {
+  const out: Array<FollowRequest & { record: StatusRecord }> = [];
+  const self = { pid: me.pid, host: run.team ? (run.host ?? null) : null };
+  for (const record of await resumableRecords(run)) {
+    if (writtenBy(record, self)) continue;
+    out.push({ sha: record.sha, branch: record.branch, remote: record.remote, requestedAt: record.updatedAt, record });
   }
   return out;
+}
+
+/** Records in progress whose deadline has not passed. */
+async function resumableRecords(run: WatcherRun): Promise<StatusRecord[]> {
+  const now = run.now();
+  return (await run.store.inProgress()).filter((record) => {
+    const started = Date.parse(record.startedAt);
+    return Number.isFinite(started) && now < started + run.polling.timeout * 1000;
+  });
 }
 
 /** The commit's record when it is still in progress and its deadline has not passed (so it can be resumed). */

@@ -1,6 +1,7 @@
 // The watcher as a process (`deploy-watch watcher`, started detached by handOver.ts): claim the state
 // folder (exactly one), build the sources once, follow commits until idle or a signal, announce outcomes,
 // and leave nothing behind: sources closed, registration and lock released.
+import { hostname } from 'node:os';
 import type { Deps } from '../core/deps.js';
 import { ConfigError } from '../core/errors.js';
 import { EXIT, MONITOR_EXIT } from '../core/exitCodes.js';
@@ -18,9 +19,8 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 export async function runWatcherProcess(deps: Deps): Promise<number> {
   const store = deps.store();
   // Lost to another watcher that took over at the same moment: its records stand, so leave writing nothing.
-  const claim = await store.claimWatcher(process.pid, new Date(deps.now()).toISOString(), () =>
-    process.exit(EXIT.success),
-  );
+  const startedAt = new Date(deps.now()).toISOString();
+  const claim = await store.claimWatcher(process.pid, startedAt, () => process.exit(EXIT.success));
   if (!claim) return EXIT.success; // another watcher runs: it reads the same inbox
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(msg.monitorStoppedBySignal(signal));
@@ -42,6 +42,10 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
       sources,
       polling: config.polling,
       pid: process.pid,
+      host: hostname(),
+      startedAt,
+      leaseMs: config.team.lease * 1000,
+      team: Boolean(config.secrets.storeUrl),
       defaults: { branch: config.branch, remote: config.remote },
       now: deps.now,
       sleep: deps.sleep,
@@ -66,6 +70,7 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
   } finally {
     await Promise.all(sources.map((s) => s.close?.().catch(() => undefined)));
     await claim.release();
+    await store.close?.();
     for (const s of SIGNALS) process.off(s, onSignal);
   }
   // A signal may have interrupted a sleep whose timer still runs: end now, as the signal asked.
@@ -79,6 +84,8 @@ async function refuseInbox(deps: Deps, store: StatusStore, error: unknown): Prom
   const reason = error instanceof ConfigError ? msg.startFailedConfig(detail) : msg.startFailedOther(detail);
   const log = await toolLog(deps);
   for (const request of await store.followRequests()) {
+    // A team's inbox holds other machines' commits too: this machine's setup speaks only for its own.
+    if (request.host && request.host !== hostname()) continue;
     await store.dropFollowRequest(request.sha);
     await recordStartFailure(store, { ...request, reason }, deps.now(), log);
   }

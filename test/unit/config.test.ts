@@ -12,7 +12,7 @@ describe('config', () => {
     assert.equal(c.conflicts.maxAttempts, 5);
     assert.equal(c.cleanup.days, 7);
     assert.equal(c.doApiUrl, 'https://api.digitalocean.com');
-    assert.deepEqual(c.secrets, { doToken: null, databaseUrl: null });
+    assert.deepEqual(c.secrets, { doToken: null, databaseUrl: null, storeUrl: null });
     assert.equal(c.digitalocean, undefined);
   });
 

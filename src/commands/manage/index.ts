@@ -5,6 +5,7 @@ import { EXIT } from '../../core/exitCodes.js';
 import { resolveCommit } from '../../core/commitRef.js';
 import { ago, paint, shortSha, table } from '../../core/format.js';
 import * as msg from '../../core/messages.js';
+import type { PollerInfo } from '../../core/statusStore.js';
 import { stopFollowing, stopWatcher, watcherStatus, type StopDeps } from '../../monitor/control.js';
 
 export async function runManageStatus(deps: Deps): Promise<number> {
@@ -28,6 +29,7 @@ export async function runManageStatus(deps: Deps): Promise<number> {
   } else if (watcher) {
     out.push(p.yellow(msg.watcherGone(watcher.pid, watcher.liveness === 'reused' ? 'PID reused' : 'not running')));
   }
+  if (status.poller) out.push(pollerLine(status.poller, now));
   if (commits.length > 0) {
     const rows = [['SHA', 'BRANCH', 'AGE', 'STATE', 'PHASE', '']];
     for (const c of commits) {
@@ -92,4 +94,12 @@ export async function runManageCleanup(deps: Deps): Promise<number> {
     );
   }
   return EXIT.success;
+}
+
+/** Team mode: which machine polls for the team, and how fresh its lease is. */
+function pollerLine(poller: PollerInfo, now: number): string {
+  const renewed = poller.heartbeatAt ? ago(poller.heartbeatAt, now) : 'never';
+  return poller.liveness === 'alive'
+    ? msg.teamPollerLine(poller.host ?? '?', poller.pid, poller.epoch ?? 0, renewed)
+    : msg.teamPollerGone(poller.host ?? '?', poller.pid, renewed);
 }

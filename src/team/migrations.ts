@@ -1,0 +1,103 @@
+// The team store's schema, created and migrated by versioned steps. Two machines may migrate at once: the
+// steps run in one transaction under a transaction-level advisory lock (released at commit, so it is safe
+// through PgBouncer in transaction mode), and a schema already at the latest version costs one query.
+import type pg from 'pg';
+
+/** Each step runs once, in order; never edit a released one, add the next. `S` is the schema's quoted name. */
+const STEPS: ReadonlyArray<(s: string) => string> = [
+  (S) => `
+    create table ${S}.records (
+      project text not null,
+      sha text not null,
+      state text not null,
+      record jsonb not null,
+      pushed_by text,
+      pushed_from text,
+      started_at timestamptz not null,
+      updated_at timestamptz not null,
+      finished_at timestamptz,
+      epoch bigint,
+      primary key (project, sha)
+    );
+    create index records_in_progress on ${S}.records (project) where state in ('pending', 'building', 'deploying');
+    create index records_by_start on ${S}.records (project, started_at desc);
+    create table ${S}.logs (
+      project text not null,
+      sha text not null,
+      text text not null,
+      primary key (project, sha)
+    );
+    create table ${S}.follow_requests (
+      project text not null,
+      sha text not null,
+      request jsonb not null,
+      requested_at timestamptz not null default now(),
+      primary key (project, sha)
+    );
+    create table ${S}.stop_requests (
+      project text not null,
+      sha text not null,
+      reason text not null,
+      primary key (project, sha)
+    );
+    create table ${S}.leases (
+      project text primary key,
+      pid integer not null,
+      host text not null,
+      started_at text not null,
+      epoch bigint not null,
+      heartbeat_at timestamptz not null,
+      expires_at timestamptz not null
+    );
+    create function ${S}.notify_record() returns trigger language plpgsql as $$
+    begin
+      perform pg_notify(tg_table_schema || '_records', new.project || ' ' || new.sha);
+      return null;
+    end $$;
+    create trigger records_notify after insert or update on ${S}.records
+      for each row execute function ${S}.notify_record();
+  `,
+];
+
+export const LATEST_VERSION = STEPS.length;
+
+/** The schema's name as SQL (validated by the config: lower-case letters, digits, underscores). */
+export function quoted(schema: string): string {
+  return `"${schema.replace(/"/g, '""')}"`;
+}
+
+/** Brings the schema to the latest version; resolves to the version it found. */
+export async function migrate(client: pg.PoolClient, schema: string): Promise<number> {
+  const S = quoted(schema);
+  const current = await versionOf(client, S);
+  if (current !== null && current >= LATEST_VERSION) return current; // a newer version migrated it: fine
+  await client.query('begin');
+  try {
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`deploy-watch migrate ${schema}`]);
+    await client.query(`create schema if not exists ${S}`);
+    await client.query(
+      `create table if not exists ${S}.schema_migrations (version integer primary key, applied_at timestamptz not null default now())`,
+    );
+    const found = (await versionOf(client, S)) ?? 0;
+    for (let version = found + 1; version <= LATEST_VERSION; version++) {
+      await client.query(STEPS[version - 1]!(S));
+      await client.query(`insert into ${S}.schema_migrations (version) values ($1)`, [version]);
+    }
+    await client.query('commit');
+    return found;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The schema's version, or null when it has none yet (no schema, or no migrations table). */
+async function versionOf(client: pg.PoolClient, S: string): Promise<number | null> {
+  try {
+    const result = await client.query<{ v: number | null }>(`select max(version) as v from ${S}.schema_migrations`);
+    return result.rows[0]?.v ?? 0;
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01' || (error as { code?: string }).code === '3F000') return null;
+    throw error;
+  }
+}
