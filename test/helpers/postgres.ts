@@ -36,7 +36,7 @@ function binDir(): string | null {
   return majors[0] ? join(root, majors[0], 'bin') : null;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
