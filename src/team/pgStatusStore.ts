@@ -434,9 +434,9 @@ export class PgStatusStore implements StatusStore {
       return offline();
     }
     try {
+      await this.uploadIfDue(); // first, so that this call already sees what was recorded offline
       const result = await team(conn.db, conn.S, conn.project);
       conn.db.release();
-      await this.uploadIfDue();
       return result;
     } catch (error) {
       conn.db.release(isUnreachable(error) ? (error as Error) : undefined);
