@@ -8,6 +8,7 @@ import { realClock } from './core/clock.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './core/deps.js';
 import { useColour } from './core/format.js';
 import { createGit, type Git } from './core/git.js';
+import { machineName, pusherName } from './core/machine.js';
 import { binPath } from './core/packageRoot.js';
 import { discoverRepo, type RepoInfo } from './core/repo.js';
 import { readRepoFromFiles } from './core/repoFiles.js';
@@ -104,7 +105,13 @@ export function storeFor(
 ): StatusStore {
   const url = env.DEPLOY_WATCH_STORE_URL;
   if (!url) return new FileStatusStore(stateDir, realClock);
-  return new PgStatusStore({ stateDir, warn, settings: async () => ({ url, ...(await team()) }) });
+  return new PgStatusStore({
+    stateDir,
+    warn,
+    host: machineName(env),
+    pushedBy: pusherName(env),
+    settings: async () => ({ url, ...(await team()) }),
+  });
 }
 
 async function secretsOf(

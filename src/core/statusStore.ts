@@ -129,6 +129,8 @@ export interface StatusStore {
   stopRequests(): Promise<Array<{ sha: string; reason: string }>>;
   dropStopRequest(sha: string): Promise<void>;
 
+  /** A team store that recorded while its database was unreachable and has not uploaded it yet. */
+  uploadPending?(): boolean;
   /** Lets go of connections (a team store's pool); the store is not used after. */
   close?(): Promise<void>;
   /** Removes what a dead watcher left (its registration and lock, files of older versions); returns what went. */

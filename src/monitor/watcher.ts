@@ -5,7 +5,6 @@
 import * as msg from '../core/messages.js';
 import { recordStopped } from '../core/recordStopped.js';
 import { isFinal, type StatusRecord } from '../core/statusRecord.js';
-import { writtenBy } from '../core/outcome.js';
 import {
   type FollowRequest,
   LeaseLostError,
@@ -132,7 +131,7 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
   };
   /** Commits in progress that no live poller writes any more (a poller that died, or handed off). */
   const adoptOrphans = async () => {
-    for (const stale of await resumable(run, me)) if (!following.has(stale.sha)) await follow(stale, stale.record);
+    for (const stale of await resumable(run)) if (!following.has(stale.sha)) await follow(stale, stale.record);
   };
 
   let ended: WatcherSummary['ended'] = 'idle';
@@ -188,6 +187,8 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
  * when the holder goes; a holder, or a store only this machine uses, needs nothing more than its own idleness.
  */
 async function teamBusy(run: WatcherRun, lease: PollingLease | null): Promise<boolean> {
+  // What was recorded while the team's database was down is not left behind: stay until it is uploaded.
+  if (run.store.uploadPending?.()) return true;
   if (lease || !run.team) return false;
   if ((await run.store.followRequests()).length > 0) return true;
   return (await resumableRecords(run)).length > 0;
@@ -223,20 +224,18 @@ function followOne(
 }
 
 /**
- * Commits a poller that died (or left) was following: in progress on record, not written by this one, and
- * young enough to still reach an outcome. Older ones stay stale for `check` to say so.
+ * Commits in progress on record that this watcher does not follow (a poller that died or left was
+ * following them, maybe this very process before it lost its lease), young enough to still reach an
+ * outcome. Older ones stay stale for `check` to say so.
  */
-async function resumable(
-  run: WatcherRun,
-  me: { pid: number },
-): Promise<Array<FollowRequest & { record: StatusRecord }>> {
-  const out: Array<FollowRequest & { record: StatusRecord }> = [];
-  const self = { pid: me.pid, host: run.team ? (run.host ?? null) : null };
-  for (const record of await resumableRecords(run)) {
-    if (writtenBy(record, self)) continue;
-    out.push({ sha: record.sha, branch: record.branch, remote: record.remote, requestedAt: record.updatedAt, record });
-  }
-  return out;
+async function resumable(run: WatcherRun): Promise<Array<FollowRequest & { record: StatusRecord }>> {
+  return (await resumableRecords(run)).map((record) => ({
+    sha: record.sha,
+    branch: record.branch,
+    remote: record.remote,
+    requestedAt: record.updatedAt,
+    record,
+  }));
 }
 
 /** Records in progress whose deadline has not passed. */

@@ -1,9 +1,9 @@
 // The watcher as a process (`deploy-watch watcher`, started detached by handOver.ts): claim the state
 // folder (exactly one), build the sources once, follow commits until idle or a signal, announce outcomes,
 // and leave nothing behind: sources closed, registration and lock released.
-import { hostname } from 'node:os';
 import type { Deps } from '../core/deps.js';
 import { ConfigError } from '../core/errors.js';
+import { machineName } from '../core/machine.js';
 import { EXIT, MONITOR_EXIT } from '../core/exitCodes.js';
 import * as msg from '../core/messages.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
@@ -42,7 +42,7 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
       sources,
       polling: config.polling,
       pid: process.pid,
-      host: hostname(),
+      host: machineName(deps.env),
       startedAt,
       leaseMs: config.team.lease * 1000,
       team: Boolean(config.secrets.storeUrl),
@@ -85,7 +85,7 @@ async function refuseInbox(deps: Deps, store: StatusStore, error: unknown): Prom
   const log = await toolLog(deps);
   for (const request of await store.followRequests()) {
     // A team's inbox holds other machines' commits too: this machine's setup speaks only for its own.
-    if (request.host && request.host !== hostname()) continue;
+    if (request.host && request.host !== machineName(deps.env)) continue;
     await store.dropFollowRequest(request.sha);
     await recordStartFailure(store, { ...request, reason }, deps.now(), log);
   }

@@ -66,8 +66,25 @@ export function quoted(schema: string): string {
   return `"${schema.replace(/"/g, '""')}"`;
 }
 
-/** Brings the schema to the latest version; resolves to the version it found. */
+/**
+ * Brings the schema to the latest version; resolves to the version it found. Two machines creating the schema at
+ * once can still collide after the lock: a transaction that waited on an advisory lock may look the schema up in a
+ * catalog cache older than the other's commit (advisory locks do not refresh it), so `if not exists` misses and
+ * the create fails on the catalog's unique index. A fresh transaction sees it, so that collision is tried again.
+ */
 export async function migrate(client: pg.PoolClient, schema: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(client, schema);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const collided = code === '23505' || code === '42P06' || code === '42P07' || code === '42710';
+      if (!collided || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function migrateOnce(client: pg.PoolClient, schema: string): Promise<number> {
   const S = quoted(schema);
   const current = await versionOf(client, S);
   if (current !== null && current >= LATEST_VERSION) return current; // a newer version migrated it: fine

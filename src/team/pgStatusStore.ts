@@ -4,7 +4,6 @@
 // The database unreachable never blocks a caller: it works on an offline folder with one warning, and the
 // first call that reaches the database again uploads what was recorded there.
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { FileStatusStore } from '../core/fileStatusStore.js';
@@ -37,6 +36,9 @@ export interface PgStatusStoreOptions {
   stateDir: string;
   /** Read once, on the first call (the config is loaded then, not when the store is made). */
   settings(): Promise<TeamSettings>;
+  /** This machine's name and who pushes from it, on the commits it hands over. */
+  host: string;
+  pushedBy: string;
   /** Told once per process when the database cannot be reached. */
   warn(message: string): void;
   clock?: { now(): number; sleep(ms: number): Promise<void> };
@@ -193,7 +195,7 @@ export class PgStatusStore implements StatusStore {
       // Offline, this machine's watcher polls for what it recorded here.
       async () => {
         const watcher = await this.local.watcher();
-        return watcher && { ...watcher, host: hostname() };
+        return watcher && { ...watcher, host: this.opts.host };
       },
     );
   }
@@ -288,11 +290,15 @@ export class PgStatusStore implements StatusStore {
         await db.query(
           `insert into ${S}.follow_requests (project, sha, request) values ($1, $2, $3)
            on conflict (project, sha) do nothing`,
-          [project, request.sha, JSON.stringify({ host: hostname(), ...request })],
+          [project, request.sha, JSON.stringify(this.signed(request))],
         );
       },
-      () => this.offline.requestFollow({ host: hostname(), ...request }),
+      () => this.offline.requestFollow(this.signed(request)),
     );
+  }
+
+  private signed(request: FollowRequest): FollowRequest {
+    return { ...request, host: request.host ?? this.opts.host, pushedBy: request.pushedBy ?? this.opts.pushedBy };
   }
 
   followRequests(): Promise<FollowRequest[]> {
@@ -407,6 +413,10 @@ export class PgStatusStore implements StatusStore {
       },
       () => this.offline.removeOlderThan(maxAgeMs, nowMs, dryRun),
     );
+  }
+
+  uploadPending(): boolean {
+    return this.uploadDue;
   }
 
   /** Closes the pool (the watcher and `serve` call it on the way out). */

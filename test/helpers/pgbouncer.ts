@@ -6,7 +6,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { freePort, type TestPostgres } from './postgres.js';
+import { after, before } from 'node:test';
+import { freePort, startPostgres, type TestPostgres } from './postgres.js';
 import { makeTempDir } from './repo.js';
 
 export interface TestPgBouncer {
@@ -171,4 +172,32 @@ async function start(pg: TestPostgres, poolSize: number): Promise<TestPgBouncer>
     stopSync();
     throw new Error(`${(error as Error).message}${log ? `\npgbouncer log:\n${log}` : ''}`);
   }
+}
+
+/** The test cluster with a bouncer in front, started once per test file (before/after hooks registered here). */
+export interface BouncedPostgres {
+  pg: TestPostgres | null;
+  bouncer: TestPgBouncer | null;
+  /** Why the file's tests skip (no PostgreSQL or no pgbouncer outside CI), or false. */
+  skip: string | false;
+}
+
+export function bouncedPostgres(): BouncedPostgres {
+  const fixture: BouncedPostgres = { pg: null, bouncer: null, skip: false };
+  before(async () => {
+    const started = await startPostgres();
+    if ('skip' in started) {
+      fixture.skip = started.skip;
+      return;
+    }
+    fixture.pg = started;
+    const b = await startPgBouncer(started);
+    if ('skip' in b) fixture.skip = b.skip;
+    else fixture.bouncer = b;
+  });
+  after(async () => {
+    await fixture.bouncer?.stop();
+    await fixture.pg?.stop();
+  });
+  return fixture;
 }

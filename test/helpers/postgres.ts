@@ -17,6 +17,10 @@ export interface TestPostgres {
   /** How long initdb + start + create database took. */
   startMs: number;
   stop(): Promise<void>;
+  /** Stops the server (fast shutdown: clients are cut off) and keeps its data, for outage tests. */
+  pause(): void;
+  /** Starts it again on the same port with the same data. */
+  resume(): void;
 }
 
 const INSTALL_HINT =
@@ -131,11 +135,12 @@ async function start(): Promise<TestPostgres> {
     );
     if (asRoot) for (const file of [crt, key]) chownSync(file, uid!, gid!);
     let port = 0;
+    let startOpts = '';
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       try {
-        const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50 -c ssl=on -c ssl_cert_file=${crt} -c ssl_key_file=${key}`;
-        run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+        startOpts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50 -c ssl=on -c ssl_cert_file=${crt} -c ssl_key_file=${key}`;
+        run('pg_ctl', ['-D', data, '-o', startOpts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
         break;
       } catch (error) {
         if (attempt >= 3) throw error; // another process may have taken the port in between
@@ -156,6 +161,12 @@ async function start(): Promise<TestPostgres> {
       password,
       port,
       startMs,
+      pause() {
+        run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      },
+      resume() {
+        run('pg_ctl', ['-D', data, '-o', startOpts, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
+      },
       async stop() {
         stopSync();
       },

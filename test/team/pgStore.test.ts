@@ -4,33 +4,15 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { LeaseLostError } from '../../src/core/statusStore.js';
 import { finalRecord, newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
 import { PgStatusStore } from '../../src/team/pgStatusStore.js';
-import { freePort, startPostgres, type TestPostgres, withClient } from '../helpers/postgres.js';
-import { startPgBouncer, type TestPgBouncer } from '../helpers/pgbouncer.js';
+import { freePort, withClient } from '../helpers/postgres.js';
+import { bouncedPostgres } from '../helpers/pgbouncer.js';
 import { makeTempDir } from '../helpers/repo.js';
 
-let pg: TestPostgres | null = null;
-let bouncer: TestPgBouncer | null = null;
-let skip: string | false = false;
-
-before(async () => {
-  const started = await startPostgres();
-  if ('skip' in started) {
-    skip = started.skip;
-    return;
-  }
-  pg = started;
-  const b = await startPgBouncer(pg);
-  if ('skip' in b) skip = b.skip;
-  else bouncer = b;
-});
-after(async () => {
-  await bouncer?.stop();
-  await pg?.stop();
-});
+const db = bouncedPostgres();
 
 const SHA = (n: number) => n.toString(16).padStart(40, 'a');
 let schemas = 0;
@@ -42,7 +24,9 @@ function machine(schema: string, opts: { url?: string; project?: string } = {}) 
   const store = new PgStatusStore({
     stateDir,
     warn: (m) => warnings.push(m),
-    settings: async () => ({ url: opts.url ?? bouncer!.url, schema, project: opts.project ?? 'do:app-1' }),
+    host: 'test-host',
+    pushedBy: 'tester',
+    settings: async () => ({ url: opts.url ?? db.bouncer!.url, schema, project: opts.project ?? 'do:app-1' }),
   });
   return { store, warnings, stateDir };
 }
@@ -57,7 +41,7 @@ const record = (sha: string, fields: Partial<StatusRecord> = {}): StatusRecord =
 
 describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
   it('twelve machines migrating a fresh schema at once: all succeed, each step applied once', async (t) => {
-    if (skip) return t.skip(skip);
+    if (db.skip) return t.skip(db.skip);
     const schema = freshSchema();
     const stores = Array.from({ length: 12 }, () => machine(schema).store);
     const answers = await Promise.all(stores.map((s) => s.read(SHA(1))));
@@ -65,7 +49,7 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
       answers.map((a) => a.status),
       Array(12).fill('missing'),
     );
-    const versions = await withClient(pg!.url, (c) => c.query(`select version from ${schema}.schema_migrations`));
+    const versions = await withClient(db.pg!.url, (c) => c.query(`select version from ${schema}.schema_migrations`));
     assert.deepEqual(
       versions.rows.map((r) => r.version),
       [1],
@@ -74,7 +58,7 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
   });
 
   it('one lease per project: a second machine waits, takes it once expired, and the first one is fenced out', async (t) => {
-    if (skip) return t.skip(skip);
+    if (db.skip) return t.skip(db.skip);
     const schema = freshSchema();
     const a = machine(schema).store;
     const b = machine(schema).store;
@@ -88,7 +72,9 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
     assert.equal(poller?.liveness, 'alive');
 
     // A pause (a frozen VM, a network cut) longer than the lease: it expires, by the database's clock.
-    await withClient(pg!.url, (c) => c.query(`update ${schema}.leases set expires_at = now() - interval '1 second'`));
+    await withClient(db.pg!.url, (c) =>
+      c.query(`update ${schema}.leases set expires_at = now() - interval '1 second'`),
+    );
     assert.equal((await b.poller())?.liveness, 'dead');
     const leaseB = await b.acquirePolling({ pid: 2, host: 'b', startedAt: 'y' }, 30_000);
     assert.ok(leaseB);
@@ -107,7 +93,7 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
   });
 
   it('twenty machines racing for a free lease: exactly one gets it', async (t) => {
-    if (skip) return t.skip(skip);
+    if (db.skip) return t.skip(db.skip);
     const schema = freshSchema();
     const stores = Array.from({ length: 20 }, () => machine(schema).store);
     await stores[0]!.read(SHA(1)); // migrated first, so the race is about the lease alone
@@ -119,7 +105,7 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
   });
 
   it('a write from outside the lease never replaces an outcome with a record still in progress', async (t) => {
-    if (skip) return t.skip(skip);
+    if (db.skip) return t.skip(db.skip);
     const schema = freshSchema();
     const { store } = machine(schema);
     const building = record(SHA(3), { state: 'building' });
@@ -131,7 +117,7 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
   });
 
   it('records, logs, inboxes and history are per project', async (t) => {
-    if (skip) return t.skip(skip);
+    if (db.skip) return t.skip(db.skip);
     const schema = freshSchema();
     const one = machine(schema, { project: 'do:one' }).store;
     const two = machine(schema, { project: 'do:two' }).store;
@@ -150,15 +136,17 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
   });
 
   it('database unreachable: one warning, the offline folder answers; the next process that reaches it uploads', async (t) => {
-    if (skip) return t.skip(skip);
+    if (db.skip) return t.skip(db.skip);
     const schema = freshSchema();
     const closedPort = await freePort();
-    const url = `postgresql://postgres:${pg!.password}@127.0.0.1:${closedPort}/x`;
+    const url = `postgresql://postgres:${db.pg!.password}@127.0.0.1:${closedPort}/x`;
     const stateDir = makeTempDir('dw-team-');
     const warnings: string[] = [];
     const offline = new PgStatusStore({
       stateDir,
       warn: (m) => warnings.push(m),
+      host: 'test-host',
+      pushedBy: 'tester',
       settings: async () => ({ url, schema, project: 'do:app-1' }),
     });
     const began = Date.now();
@@ -168,10 +156,16 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
     assert.ok(Date.now() - began < 2_000, 'an unreachable database costs one failed connect, not one per call');
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /cannot be reached/);
-    assert.doesNotMatch(warnings[0]!, new RegExp(pg!.password), 'the password is never printed');
+    assert.doesNotMatch(warnings[0]!, new RegExp(db.pg!.password), 'the password is never printed');
     assert.equal((await offline.read(SHA(7))).status, 'ok', 'answered from the offline folder');
 
-    const { store: online } = { store: new PgStatusStore({ stateDir, warn: () => undefined, settings: async () => ({ url: bouncer!.url, schema, project: 'do:app-1' }) }) };
+    const online = new PgStatusStore({
+      stateDir,
+      warn: () => undefined,
+      host: 'test-host',
+      pushedBy: 'tester',
+      settings: async () => ({ url: db.bouncer!.url, schema, project: 'do:app-1' }),
+    });
     const read = await online.read(SHA(7)); // the first call that reaches the database uploads first
     assert.equal(read.status === 'ok' && read.record.state, 'failed');
     assert.deepEqual(await online.tailLog(SHA(7), 5), ['npm ERR! boom']);
@@ -184,11 +178,13 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
   });
 
   it('sslmode=require means what libpq means: encrypted, not verified (DigitalOcean hands out such URLs)', async (t) => {
-    if (skip) return t.skip(skip);
-    const { store } = machine(freshSchema(), { url: `${pg!.url}?sslmode=require` });
+    if (db.skip) return t.skip(db.skip);
+    const { store } = machine(freshSchema(), { url: `${db.pg!.url}?sslmode=require` });
     assert.equal((await store.read(SHA(8))).status, 'missing');
-    const ssl = await withClient(pg!.url, (c) =>
-      c.query(`select count(*)::int as n from pg_stat_ssl join pg_stat_activity using (pid) where ssl and application_name = 'deploy-watch'`),
+    const ssl = await withClient(db.pg!.url, (c) =>
+      c.query(
+        `select count(*)::int as n from pg_stat_ssl join pg_stat_activity using (pid) where ssl and application_name = 'deploy-watch'`,
+      ),
     );
     assert.ok(ssl.rows[0].n >= 1, 'the store connected over SSL');
     await store.close();

@@ -1,0 +1,17 @@
+// Who and where, for a team's records: the machine's name (DEPLOY_WATCH_HOST when containers or sandboxes
+// all share one hostname) and the person or agent pushing (git's author name when set, else the login).
+import { hostname, userInfo } from 'node:os';
+
+export function machineName(env: NodeJS.ProcessEnv): string {
+  return env.DEPLOY_WATCH_HOST || hostname();
+}
+
+export function pusherName(env: NodeJS.ProcessEnv): string {
+  if (env.DEPLOY_WATCH_PUSHER) return env.DEPLOY_WATCH_PUSHER;
+  if (env.GIT_AUTHOR_NAME) return env.GIT_AUTHOR_NAME;
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER || 'unknown';
+  }
+}
