@@ -91,7 +91,10 @@ async function migrateOnce(client: pg.PoolClient, schema: string): Promise<numbe
   await client.query('begin');
   try {
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [`deploy-watch migrate ${schema}`]);
-    await client.query(`create schema if not exists ${S}`);
+    // `create schema if not exists` checks CREATE on the database before it looks, so a role that owns a
+    // schema made for it (README: team mode) and has no such grant would be refused: look first.
+    const exists = await client.query('select 1 from pg_namespace where nspname = $1', [schema]);
+    if (exists.rowCount === 0) await client.query(`create schema ${S}`);
     await client.query(
       `create table if not exists ${S}.schema_migrations (version integer primary key, applied_at timestamptz not null default now())`,
     );
