@@ -4,7 +4,7 @@ import { exitCodeOf } from './conflicts/pushExitCode.js';
 import { checkPreconditions } from './conflicts/preconditions.js';
 import { pushWithRetry as pushRetrying, type PushReport } from './conflicts/pushWithRetry.js';
 import { machineQueue } from './conflicts/queue/machineQueue.js';
-import type { Turn } from './conflicts/queue/pushQueue.js';
+import type { Turn } from './core/pushQueue.js';
 import { readRepoState } from './conflicts/repoState.js';
 import { realClock, realSleep } from './core/clock.js';
 import { resolveCommit } from './core/commitRef.js';
@@ -22,6 +22,7 @@ import {
 import { evaluate, type Evaluation } from './core/outcome.js';
 import { waitForOutcome } from './core/waitForOutcome.js';
 import { openRepo, type RepoOptions } from './runtime.js';
+import { teamPushQueue } from './team/teamPushQueue.js';
 
 /** The outcome of a commit's deployment now: same answer and exit code as `deploy-watch check`. */
 export async function checkDeployment(commit?: string, options: RepoOptions = {}): Promise<Evaluation> {
@@ -89,18 +90,29 @@ export async function pushWithRetry(
   const git = createGit(repo.topLevel, env); // git's unmerged paths are relative to the top folder
   const pre = checkPreconditions(await readRepoState(git), { remote: options.remote, branch: options.branch });
   if (!pre.ok) return { outcome: 'refused', exitCode: pre.exitCode, message: pre.message };
-  const { conflicts } = loadConfig(repo.topLevel, env);
+  const config = loadConfig(repo.topLevel, env);
+  const { conflicts } = config;
   let turn: Turn | null = null;
+  const team =
+    options.queue !== false
+      ? teamPushQueue(config, env, { now: realClock.now, warn: (m) => process.stderr.write(`deploy-watch: ${m}\n`) })
+      : null;
   if (options.queue !== false) {
     const line = await machineQueue(git, repo.topLevel, pre.target, {
       env,
       now: realClock.now,
       turnTimeoutSeconds: conflicts.turnTimeout,
+      team,
     });
-    turn = await line.queue.enter(line.key, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onWait ? { onWait: options.onWait } : {}),
-    });
+    turn = await line.queue
+      .enter(line.key, {
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onWait ? { onWait: options.onWait } : {}),
+      })
+      .catch(async (error) => {
+        await team?.close();
+        throw error;
+      });
   }
   try {
     const report = await pushRetrying(pre.target, conflicts, {
@@ -115,6 +127,7 @@ export async function pushWithRetry(
     return { ...report, exitCode: exitCodeOf(report) };
   } finally {
     await turn?.release();
+    await team?.close();
   }
 }
 

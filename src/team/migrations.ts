@@ -57,6 +57,19 @@ const STEPS: ReadonlyArray<(s: string) => string> = [
     create trigger records_notify after insert or update on ${S}.records
       for each row execute function ${S}.notify_record();
   `,
+  // The team's push queue (teamPushQueue.ts): one ticket per machine waiting or pushing, lowest first.
+  (S) => `
+    create table ${S}.push_tickets (
+      ticket bigint generated always as identity primary key,
+      queue text not null,
+      host text not null,
+      pid integer not null,
+      joined_at timestamptz not null default now(),
+      heartbeat_at timestamptz not null default now(),
+      turn_at timestamptz
+    );
+    create index push_tickets_by_queue on ${S}.push_tickets (queue, ticket);
+  `,
 ];
 
 export const LATEST_VERSION = STEPS.length;

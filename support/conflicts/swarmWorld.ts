@@ -20,6 +20,8 @@ export interface SwarmWorld {
   commits: number;
   /** One work tree per agent, or a single one that makes every agent's commits (the serial bound). */
   clones: string[];
+  /** Per agent, the environment its pushes run in (machines of a team: own cache folder, shared store). */
+  envs?: NodeJS.ProcessEnv[];
 }
 
 export interface PushRun {
@@ -90,7 +92,8 @@ export async function commitStep(world: SwarmWorld, dir: string, c: number, k: n
 }
 
 async function pushOnce(world: SwarmWorld, dir: string, c: number, k: number, args: string[]): Promise<PushRun> {
-  const r = await cliAsync(['push', '--json', ...args], { cwd: dir, env: world.env, timeoutMs: 600_000 });
+  const env = world.envs?.[c] ?? world.env;
+  const r = await cliAsync(['push', '--json', ...args], { cwd: dir, env, timeoutMs: 600_000 });
   let pushes = 0;
   try {
     const log = (JSON.parse(r.stdout) as { log?: Array<{ result: string }> }).log ?? [];

@@ -11,7 +11,8 @@ import * as msg from '../../core/messages.js';
 import { exitCodeOf } from '../../conflicts/pushExitCode.js';
 import { PUSH_EXIT } from '../../core/exitCodes.js';
 import { machineQueue } from '../../conflicts/queue/machineQueue.js';
-import type { PushQueue, QueueKey, Turn } from '../../conflicts/queue/pushQueue.js';
+import type { PushQueue, QueueKey, Turn } from '../../core/pushQueue.js';
+import { teamPushQueue } from '../../team/teamPushQueue.js';
 import { renderHuman, renderJson } from './render.js';
 import { waitingView } from './waiting.js';
 
@@ -43,16 +44,23 @@ export async function runPush(
     deps.stderr.write(`deploy-watch: ${pre.message}\n`);
     return pre.exitCode;
   }
-  const { conflicts } = await deps.config();
+  const config = await deps.config();
+  const { conflicts } = config;
   let turn: Turn | null = null;
+  const team =
+    options.queue !== false && !queue
+      ? teamPushQueue(config, deps.env, { now: deps.now, warn: (m) => deps.stderr.write(`deploy-watch: ${m}\n`) })
+      : null;
   if (options.queue !== false) {
     const line = await machineQueue(git, topLevel, pre.target, {
       env: deps.env,
       now: deps.now,
       turnTimeoutSeconds: conflicts.turnTimeout,
+      team,
     });
     turn = await waitForTurn(queue ?? line.queue, line.key, deps);
     if (!turn) {
+      await team?.close();
       if (deps.globals.json)
         deps.stdout.write(
           `${JSON.stringify({ outcome: 'interrupted', exitCode: INTERRUPTED_EXIT, message: msg.PUSH_INTERRUPTED })}\n`,
@@ -65,6 +73,7 @@ export async function runPush(
     return await pushInTurn(pre.target, conflicts, git, topLevel, deps, random, turn);
   } finally {
     await turn?.release();
+    await team?.close();
     await createGit(topLevel, deps.env).run(['maintenance', 'run', '--auto', '--quiet'], { allowFailure: true });
   }
 }

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { isErrno } from '../../core/errors.js';
 import { liveness, processStartTime } from '../../core/pidFile.js';
-import type { EnterOptions, PushQueue, QueueKey, Turn } from './pushQueue.js';
+import type { EnterOptions, PushQueue, QueueKey, Turn } from '../../core/pushQueue.js';
 import { queueFolder } from './queueDir.js';
 
 export interface LocalQueueOptions {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { QueueKey } from './pushQueue.js';
+import type { QueueKey } from '../../core/pushQueue.js';
 
 export function cacheDirFor(env: NodeJS.ProcessEnv): string {
   if (env.DEPLOY_WATCH_CACHE_DIR) return env.DEPLOY_WATCH_CACHE_DIR;

@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Git } from '../../core/git.js';
-import type { QueueKey } from './pushQueue.js';
+import type { QueueKey } from '../../core/pushQueue.js';
 
 export async function queueKeyFor(git: Git, topLevel: string, remote: string, branch: string): Promise<QueueKey> {
   const r = await git.run(['remote', 'get-url', remote], { allowFailure: true });

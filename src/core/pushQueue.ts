@@ -1,6 +1,6 @@
 // The push queue's contract: pushers to one remote branch take turns through the fetch → rebase →
-// push section. The local implementation (localQueue.ts) queues the processes of one machine; a
-// team-wide one (e.g. a PostgreSQL lock) can be added behind the same interface.
+// push section. The local implementation (conflicts/queue/localQueue.ts) queues the processes of one machine;
+// the team-wide one (team/teamPushQueue.ts, a PostgreSQL ticket table) queues machines behind it.
 
 /** What a queue is keyed by: every pusher to the same URL and branch waits in the same line. */
 export interface QueueKey {

@@ -1,0 +1,213 @@
+// The team's push queue: machines take turns through a ticket table in the team store, behind each
+// machine's own queue (one pusher per machine waits here). Every statement stands alone (autocommit),
+// so it works through PgBouncer in transaction mode. A waiter heartbeats its ticket; a ticket whose
+// heartbeat stopped for `staleMs` (its machine died, SIGKILL, network cut) or that has held the turn
+// longer than `turnTimeoutMs` (hung) is removed by the next waiter. The queue is for throughput only:
+// git's own fast-forward check keeps two pushers that ever overlap (a lost turn, an unreachable
+// database) correct, so a store that cannot be reached lets the push go on with one warning.
+import type pg from 'pg';
+import { machineName } from '../core/machine.js';
+import * as msg from '../core/messages.js';
+import type { EnterOptions, PushQueue, QueueKey, Turn } from '../core/pushQueue.js';
+import { cleanMessage, createPool, isUnreachable, secretsOf } from './connection.js';
+import { migrate, quoted } from './migrations.js';
+
+export interface TeamQueueOptions {
+  url: string;
+  schema: string;
+  host: string;
+  pid?: number;
+  now(): number;
+  turnTimeoutMs: number;
+  /** A ticket not heartbeaten for this long is dead (default 10 s; heartbeats every `pollMs`). */
+  staleMs?: number;
+  pollMs?: number;
+  warn(message: string): void;
+}
+
+export const TEAM_STALE_MS = 10_000;
+
+export class TeamPushQueue implements PushQueue {
+  private pool: pg.Pool | null = null;
+
+  constructor(private readonly opts: TeamQueueOptions) {}
+
+  async enter(key: QueueKey, { signal, onWait }: EnterOptions = {}): Promise<Turn> {
+    const started = this.opts.now();
+    let ticket: Ticket;
+    try {
+      ticket = await this.join(key);
+    } catch (error) {
+      return this.without(error, started);
+    }
+    try {
+      const ahead = await this.waitForHead(ticket, signal, onWait);
+      return ticket.holding(this.opts.now() - started, ahead);
+    } catch (error) {
+      await ticket.leave();
+      if (signal?.aborted) throw signal.reason;
+      return this.without(error, started);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.end().catch(() => undefined);
+    this.pool = null;
+  }
+
+  private async db(): Promise<{ pool: pg.Pool; S: string }> {
+    if (!this.pool) {
+      const pool = await createPool(this.opts.url);
+      try {
+        const client = await pool.connect();
+        try {
+          await migrate(client, this.opts.schema);
+        } finally {
+          client.release();
+        }
+      } catch (error) {
+        await pool.end().catch(() => undefined);
+        throw error;
+      }
+      this.pool = pool;
+    }
+    return { pool: this.pool, S: quoted(this.opts.schema) };
+  }
+
+  private async join(key: QueueKey): Promise<Ticket> {
+    const { pool, S } = await this.db();
+    const queue = `${key.url}\n${key.branch}`;
+    const { rows } = await pool.query<{ ticket: string }>(
+      `insert into ${S}.push_tickets (queue, host, pid) values ($1, $2, $3) returning ticket`,
+      [queue, this.opts.host, this.opts.pid ?? process.pid],
+    );
+    return new Ticket(pool, S, queue, rows[0]!.ticket, this.opts);
+  }
+
+  /** Until no live ticket is ahead; resolves to how many were ahead when it joined. */
+  private async waitForHead(ticket: Ticket, signal?: AbortSignal, onWait?: (ahead: number) => void): Promise<number> {
+    let first = -1;
+    let last = -1;
+    for (;;) {
+      signal?.throwIfAborted();
+      const ahead = await ticket.ahead();
+      if (first < 0) first = ahead;
+      if (ahead === 0) return first;
+      if (ahead !== last) onWait?.(ahead);
+      last = ahead;
+      await pause(this.opts.pollMs ?? 250, signal);
+    }
+  }
+
+  /** The database could not be asked: a turn without the team (git still refuses a non-fast-forward). */
+  private without(error: unknown, started: number): Turn {
+    if (!isUnreachable(error)) throw new Error(msg.teamStoreFailed(cleanMessage(error, secretsOf(this.opts.url))));
+    this.opts.warn(msg.teamQueueOffline(cleanMessage(error, secretsOf(this.opts.url))));
+    return { waitedMs: this.opts.now() - started, aheadAtStart: 0, release: async () => undefined };
+  }
+}
+
+/** One machine's ticket: its heartbeat, its place in the line, its turn. */
+class Ticket {
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly S: string,
+    private readonly queue: string,
+    private ticket: string,
+    private readonly opts: TeamQueueOptions,
+  ) {}
+
+  /**
+   * Live tickets ahead of this one, after one round trip that heartbeats it and removes the dead (no heartbeat
+   * within `staleMs`) and the hung (holding the turn longer than `turnTimeoutMs`) ahead of it. A ticket that was
+   * itself removed as dead (this machine was paused) joins again at the back.
+   */
+  async ahead(): Promise<number> {
+    const stale = (this.opts.staleMs ?? TEAM_STALE_MS) / 1000;
+    const hung = this.opts.turnTimeoutMs / 1000;
+    const { rows } = await this.pool.query<{ mine: number; ahead: number }>(
+      `with beat as (
+         update ${this.S}.push_tickets set heartbeat_at = now() where ticket = $2 returning ticket
+       ), gone as (
+         delete from ${this.S}.push_tickets
+          where queue = $1 and ticket < $2
+            and (heartbeat_at < now() - make_interval(secs => $3)
+                 or turn_at < now() - make_interval(secs => $4))
+          returning ticket
+       )
+       select (select count(*) from beat)::int as mine,
+              ((select count(*) from ${this.S}.push_tickets where queue = $1 and ticket < $2)
+               - (select count(*) from gone))::int as ahead`,
+      [this.queue, this.ticket, stale, hung],
+    );
+    const { mine, ahead } = rows[0]!;
+    if (mine === 0) {
+      const again = await this.pool.query<{ ticket: string }>(
+        `insert into ${this.S}.push_tickets (queue, host, pid) values ($1, $2, $3) returning ticket`,
+        [this.queue, this.opts.host, this.opts.pid ?? process.pid],
+      );
+      this.ticket = again.rows[0]!.ticket;
+      return this.ahead();
+    }
+    return ahead;
+  }
+
+  /** Takes the turn: marks it (so a hung holder can be told) and keeps heartbeating until released. */
+  async holding(waitedMs: number, aheadAtStart: number): Promise<Turn> {
+    await this.pool.query(`update ${this.S}.push_tickets set turn_at = now() where ticket = $1`, [this.ticket]);
+    const every = Math.max(250, (this.opts.staleMs ?? TEAM_STALE_MS) / 4);
+    this.heartbeat = setInterval(() => {
+      this.pool
+        .query(`update ${this.S}.push_tickets set heartbeat_at = now() where ticket = $1`, [this.ticket])
+        .catch(() => undefined);
+    }, every);
+    this.heartbeat.unref();
+    let released = false;
+    return {
+      waitedMs,
+      aheadAtStart,
+      release: async () => {
+        if (released) return;
+        released = true;
+        await this.leave();
+      },
+    };
+  }
+
+  async leave(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    await this.pool.query(`delete from ${this.S}.push_tickets where ticket = $1`, [this.ticket]).catch(() => undefined); // a ticket left behind is removed as dead by the next waiter
+  }
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** The team's queue for a push, or null outside team mode (no DEPLOY_WATCH_STORE_URL). */
+export function teamPushQueue(
+  config: { secrets: { storeUrl: string | null }; team: { schema: string }; conflicts: { turnTimeout: number } },
+  env: NodeJS.ProcessEnv,
+  opts: { now(): number; warn(message: string): void },
+): TeamPushQueue | null {
+  if (!config.secrets.storeUrl) return null;
+  return new TeamPushQueue({
+    url: config.secrets.storeUrl,
+    schema: config.team.schema,
+    host: machineName(env),
+    now: opts.now,
+    turnTimeoutMs: config.conflicts.turnTimeout * 1000,
+    warn: opts.warn,
+  });
+}
