@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { finalRecord, newRecord } from '../../src/core/statusRecord.js';
 import { PgStatusStore } from '../../src/team/pgStatusStore.js';
+import { TeamPushQueue } from '../../src/team/teamPushQueue.js';
 import { startPostgres, type TestPostgres, withClient } from '../helpers/postgres.js';
 import { makeTempDir } from '../helpers/repo.js';
 
@@ -40,7 +41,7 @@ function storeAt(url: string, schema: string): PgStatusStore {
 }
 
 /** What a watcher and a check do: a lease, an inbox entry, a record written and read back, a log. */
-async function exercise(store: PgStatusStore): Promise<void> {
+async function exercise(store: PgStatusStore, url: string, schema: string): Promise<void> {
   const lease = await store.acquirePolling(
     { pid: 1, host: 'grants-host', startedAt: new Date().toISOString() },
     30_000,
@@ -58,6 +59,19 @@ async function exercise(store: PgStatusStore): Promise<void> {
   assert.deepEqual(await store.tailLog(SHA, 1), ['line 2']);
   await lease.release();
   await store.close();
+  // And what a push does in team mode: a ticket in the team's push queue (an identity column: no sequence grant).
+  const queue = new TeamPushQueue({
+    url,
+    schema,
+    host: 'grants-host',
+    now: Date.now,
+    turnTimeoutMs: 60_000,
+    warn: (m) => assert.fail(`no warning expected: ${m}`),
+  });
+  const turn = await queue.enter({ url: '/srv/git/x.git', branch: 'main' });
+  assert.equal(turn.aheadAtStart, 0);
+  await turn.release();
+  await queue.close();
 }
 
 describe('team store: least-privilege roles (README: team mode)', () => {
@@ -72,7 +86,7 @@ describe('team store: least-privilege roles (README: team mode)', () => {
       await c.query(`grant connect on database "${database}" to ${role}`);
       await c.query(`create schema deploy_watch_owned authorization ${role}`);
     });
-    await exercise(storeAt(urlAs(role, password), 'deploy_watch_owned'));
+    await exercise(storeAt(urlAs(role, password), 'deploy_watch_owned'), urlAs(role, password), 'deploy_watch_owned');
     const owner = await withClient(pg!.url, (c) =>
       c.query(`select tableowner from pg_tables where schemaname = 'deploy_watch_owned' and tablename = 'records'`),
     );
@@ -93,6 +107,6 @@ describe('team store: least-privilege roles (README: team mode)', () => {
       await c.query(`grant usage on schema ${schema} to ${role}`);
       await c.query(`grant select, insert, update, delete on all tables in schema ${schema} to ${role}`);
     });
-    await exercise(storeAt(urlAs(role, password), schema));
+    await exercise(storeAt(urlAs(role, password), schema), urlAs(role, password), schema);
   });
 });
