@@ -2,11 +2,15 @@
 // and with --no-queue, against the serial bound (one process pushing the same 96 commits one after
 // another), all measured in this run. Goals: every commit lands with every guarantee, git push
 // attempts ≤ 1.2 × commits, queued wall time ≤ 1.3 × the serial bound.
+// A fourth row runs the swarm as three machines of a team (needs PostgreSQL and pgbouncer; skipped without).
 // SWARM_AGENTS / SWARM_COMMITS change the size.
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { makeTempDir } from '../support/helpers/repo.js';
 import { makeSwarm, runSerial, runSwarm, swarmProblems, type PushRun } from '../support/conflicts/swarmWorld.js';
+import { startPgBouncer } from '../test/helpers/pgbouncer.js';
+import { startPostgres } from '../test/helpers/postgres.js';
 
 const AGENTS = Number(process.env.SWARM_AGENTS ?? 24);
 const COMMITS = Number(process.env.SWARM_COMMITS ?? 4);
@@ -67,6 +71,39 @@ const racing = await measure('no-queue', async (root) => {
 });
 console.log(row(racing, serial.seconds));
 
+// Team mode: the same swarm as three machines (own cache folders) sharing only PostgreSQL (through
+// PgBouncer, transaction mode), so machines take turns through the team's push queue.
+const team = await teamSwarm();
+if (team) console.log(row(team, serial.seconds));
+
+async function teamSwarm(): Promise<Figures | null> {
+  const pg = await startPostgres();
+  if ('skip' in pg) {
+    console.log(`team      skipped: ${pg.skip}`);
+    return null;
+  }
+  const bouncer = await startPgBouncer(pg);
+  try {
+    if ('skip' in bouncer) {
+      console.log(`team      skipped: ${bouncer.skip}`);
+      return null;
+    }
+    return await measure('team', async (root) => {
+      const world = makeSwarm(root, AGENTS, COMMITS, AGENTS, { team: { schema: 'dw_bench_swarm' } });
+      world.envs = world.clones.map((_, c) => ({
+        ...world.env,
+        DEPLOY_WATCH_STORE_URL: bouncer.url,
+        DEPLOY_WATCH_HOST: `machine-${c % 3}`,
+        DEPLOY_WATCH_CACHE_DIR: join(root, `cache-${c % 3}`),
+      }));
+      return { ...(await runSwarm(world)), world };
+    });
+  } finally {
+    if (!('skip' in bouncer)) await bouncer.stop();
+    await pg.stop();
+  }
+}
+
 const goals = [
   [
     'queue: every commit landed, no failure, every guarantee',
@@ -74,6 +111,15 @@ const goals = [
   ],
   [`queue: git pushes ≤ ${ATTEMPT_GOAL}× commits`, queued.pushes <= ATTEMPT_GOAL * total],
   [`queue: wall time ≤ ${TIME_GOAL}× serial bound`, queued.seconds <= TIME_GOAL * serial.seconds],
+  ...(team
+    ? ([
+        [
+          'team (3 machines): every commit landed, no failure, every guarantee',
+          team.landed === total && team.failures === 0 && team.problems.length === 0,
+        ],
+        [`team: git pushes ≤ ${ATTEMPT_GOAL}× commits`, team.pushes <= ATTEMPT_GOAL * total],
+      ] as const)
+    : []),
 ] as const;
 for (const [goal, met] of goals) console.log(`${met ? 'met ' : 'MISS'} ${goal}`);
 process.exitCode = goals.every(([, met]) => met) ? 0 : 1;

@@ -27,7 +27,11 @@ import { teamPushQueue } from './team/teamPushQueue.js';
 /** The outcome of a commit's deployment now: same answer and exit code as `deploy-watch check`. */
 export async function checkDeployment(commit?: string, options: RepoOptions = {}): Promise<Evaluation> {
   const { store, resolveSha } = openRepo(options);
-  return evaluate(store, await resolveSha(commit));
+  try {
+    return await evaluate(store, await resolveSha(commit));
+  } finally {
+    await store.close?.();
+  }
 }
 
 /** Waits up to `timeoutMs` for a final outcome (polling every `intervalMs`), like `check --wait`. */
@@ -36,11 +40,15 @@ export async function waitForDeployment(
   options: RepoOptions & { timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
 ): Promise<Evaluation> {
   const { store, resolveSha } = openRepo(options);
-  const sha = await resolveSha(commit);
-  return waitForOutcome(store, sha, options.timeoutMs, realClock, {
-    intervalMs: options.intervalMs,
-    signal: options.signal,
-  });
+  try {
+    const sha = await resolveSha(commit);
+    return await waitForOutcome(store, sha, options.timeoutMs, realClock, {
+      intervalMs: options.intervalMs,
+      signal: options.signal,
+    });
+  } finally {
+    await store.close?.();
+  }
 }
 
 /** The commits this clone's watcher follows (and stale ones), newest first. */

@@ -145,7 +145,17 @@ export function openRepo(options: RepoOptions = {}): OpenedRepo {
   const env = options.env ?? process.env;
   const git = createGit(resolve(options.cwd ?? process.cwd()), env);
   const repo = discoverRepo(git);
-  const store = new FileStatusStore(stateDirFor(repo, env));
+  // Team mode reads its schema and project from the config, loaded (zod and all) only then.
+  const store = storeFor(
+    stateDirFor(repo, env),
+    env,
+    async () => {
+      const { loadConfig, teamProject } = await import('./core/config.js');
+      const config = loadConfig(repo.topLevel, env);
+      return { schema: config.team.schema, project: teamProject(config) };
+    },
+    (message) => process.stderr.write(`${message}\n`),
+  );
   return {
     env,
     git,
