@@ -5,6 +5,7 @@
 // stand-in `git` (sh by that name, so the script's /proc walk finds it), against an empty script: without
 // the push's own work around it, that row stays readable on a busy machine. Medians of interleaved runs.
 import { spawnSync } from 'node:child_process';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,9 @@ function quiet(root: string): void {
 }
 
 const repo = makeHookedRepo();
+// Team mode with a database that accepts connections and never answers (a hung server, a black hole):
+// the worst case for a push, which must not wait for it.
+const hungStore = await blackHole();
 // A configured source, as in a real repository: without one the hook says so on every push instead of
 // arming a watcher, and never hands the push to the shell path.
 const health = await startHealth();
@@ -74,6 +78,8 @@ try {
       'node -e 0': () => timeCommand(process.execPath, ['-e', '0']),
       'git push (hooked, shell only)': () => pushNew([]),
       'git push (hooked, Node path)': () => pushNew([], { DEPLOY_WATCH_BRANCH: 'main' }),
+      'git push (hooked, Node path, team store hung)': () =>
+        pushNew([], { DEPLOY_WATCH_BRANCH: 'main', DEPLOY_WATCH_STORE_URL: hungStore.url }),
       'git push --no-verify': () => pushNew(['--no-verify']),
       'git push feat/bench (hooked, Node path)': () => pushNew([], {}, 'feat/bench'),
       'git push feat/bench --no-verify': () => pushNew(['--no-verify'], {}, 'feat/bench'),
@@ -110,6 +116,10 @@ try {
   );
   const viaNode = added('git push (hooked, Node path)', 'git push --no-verify');
   console.log(`deploy-branch push, Node path: added ${fmt(viaNode.ms)} = ${viaNode.ratio.toFixed(2)}× node -e 0`);
+  const hung = added('git push (hooked, Node path, team store hung)', 'git push --no-verify');
+  console.log(
+    `deploy-branch push, Node path, team store accepting but never answering: added ${fmt(hung.ms)} = ${hung.ratio.toFixed(2)}× node -e 0`,
+  );
   const other = added('git push feat/bench (hooked, Node path)', 'git push feat/bench --no-verify');
   console.log(`other-branch push, Node path: added ${fmt(other.ms)} = ${other.ratio.toFixed(2)}× node -e 0`);
   console.log(
@@ -119,4 +129,19 @@ try {
   killUnder(repo.root);
   repo.cleanup();
   await health.close();
+  hungStore.close();
+}
+
+async function blackHole(): Promise<{ url: string; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `postgresql://deploy_watch:secret@127.0.0.1:${port}/team`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
 }
