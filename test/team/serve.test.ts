@@ -3,12 +3,14 @@
 // ends cleanly on SIGTERM, answers a health probe, and two of them share the lease (one polls).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, cli } from '../helpers/cli.js';
 import { bouncedPostgres } from '../helpers/pgbouncer.js';
 import { withClient } from '../helpers/postgres.js';
 import { processesUnder } from '../helpers/processes.js';
-import { makeRepo } from '../helpers/repo.js';
+import { git, makeRepo } from '../helpers/repo.js';
 import { isAlive } from '../helpers/state.js';
 import type { FakeDeployment } from '../fakes/doApi.js';
 import { type Machine, type TeamWorld, teamWorld, until } from './teamWorld.js';
@@ -108,6 +110,15 @@ function deployed(sha: string, id: string, appearAt: number, endAt: number): Fak
   };
 }
 
+/** A host with no clone: an empty repository holding only the config (README: the Dockerfile recipe). */
+function bareHost(w: TeamWorld, name: string): Machine {
+  const dir = join(w.repo.root, name);
+  mkdirSync(dir);
+  git(dir, ['init', '-q'], w.repo.env);
+  copyFileSync(join(w.machines[0]!.dir, 'deploy-watch.config.json'), join(dir, 'deploy-watch.config.json'));
+  return { ...w.machines[0]!, name, dir, env: { ...w.machines[0]!.env, DEPLOY_WATCH_HOST: name } };
+}
+
 async function world(machines: number, commits: number, deployments: (shas: string[]) => FakeDeployment[]) {
   const name = schema();
   const w = await teamWorld({ machines, commits, storeUrl: db.bouncer!.url, schema: name, lease: 3, deployments });
@@ -140,7 +151,8 @@ describe('deploy-watch serve', () => {
       deployed(shas[1]!, 'd-hooked', 600, 2_700),
     ]);
     try {
-      const s = serve(w, w.machines[1]!);
+      // serve runs where the container recipe runs it: a folder that is only `git init` and the config.
+      const s = serve(w, bareHost(w, 'serve-host'));
       await s.waitFor('lease taken');
       w.go();
       assert.equal((await w.machines[0]!.dw('monitor', w.shas[1]!, '--detach')).code, 0);
@@ -149,7 +161,7 @@ describe('deploy-watch serve', () => {
         return a?.state === 'success' && b?.state === 'success';
       });
       const quiet = await recordOf(name, w.shas[0]!);
-      assert.deepEqual(quiet, { state: 'success', host: 'machine-1', pushed_by: 'dev', pushed_from: 'unannounced' });
+      assert.deepEqual(quiet, { state: 'success', host: 'serve-host', pushed_by: 'dev', pushed_from: 'unannounced' });
       assert.equal(
         (await recordOf(name, w.shas[1]!))?.pushed_from,
         'machine-0',
