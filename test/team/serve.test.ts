@@ -119,10 +119,28 @@ function bareHost(w: TeamWorld, name: string): Machine {
   return { ...w.machines[0]!, name, dir, env: { ...w.machines[0]!.env, DEPLOY_WATCH_HOST: name } };
 }
 
-async function world(machines: number, commits: number, deployments: (shas: string[]) => FakeDeployment[]) {
+async function world(
+  machines: number,
+  commits: number,
+  deployments: (shas: string[]) => FakeDeployment[],
+  polling?: Record<string, number>,
+) {
   const name = schema();
-  const w = await teamWorld({ machines, commits, storeUrl: db.bouncer!.url, schema: name, lease: 3, deployments });
+  const w = await teamWorld({
+    machines,
+    commits,
+    storeUrl: db.bouncer!.url,
+    schema: name,
+    lease: 3,
+    deployments,
+    ...(polling ? { polling } : {}),
+  });
   return { w, name };
+}
+
+/** Requests for the deployment list's pages (the one request a poll makes for every commit). */
+function listRequests(w: TeamWorld): number {
+  return w.api.apiRequests().filter((r) => r.path.endsWith('/deployments')).length;
 }
 
 describe('deploy-watch serve', () => {
@@ -146,10 +164,13 @@ describe('deploy-watch serve', () => {
     if (db.skip) return t.skip(db.skip);
     // Commit 0: deployed with nobody announcing it (--no-verify, the dashboard). Commit 1: announced by
     // machine-0 (as its hook would), so its record keeps the announcer.
-    const { w, name } = await world(2, 2, (shas) => [
-      deployed(shas[0]!, 'd-quiet', 400, 2_500),
-      deployed(shas[1]!, 'd-hooked', 600, 2_700),
-    ]);
+    // Polls every second: the look for unannounced deployments reads the answer the commits' polls share.
+    const { w, name } = await world(
+      2,
+      2,
+      (shas) => [deployed(shas[0]!, 'd-quiet', 400, 6_500), deployed(shas[1]!, 'd-hooked', 600, 6_700)],
+      { fastInterval: 1, fastFor: 0, slowInterval: 1 },
+    );
     try {
       // serve runs where the container recipe runs it: a folder that is only `git init` and the config.
       const s = serve(w, bareHost(w, 'serve-host'));
@@ -160,6 +181,9 @@ describe('deploy-watch serve', () => {
         const [a, b] = await Promise.all(w.shas.map((sha) => recordOf(name, sha)));
         return a?.state === 'success' && b?.state === 'success';
       });
+      const seconds = w.elapsed() / 1000;
+      t.diagnostic(`${listRequests(w)} list requests in ${seconds.toFixed(1)} s, two commits followed and discovery`);
+      assert.ok(listRequests(w) <= Math.ceil(seconds) + 2, `${listRequests(w)} list requests in ${seconds} s`);
       const quiet = await recordOf(name, w.shas[0]!);
       assert.deepEqual(quiet, { state: 'success', host: 'serve-host', pushed_by: 'dev', pushed_from: 'unannounced' });
       assert.equal(
