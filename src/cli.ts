@@ -15,6 +15,7 @@ import { registerMergeDriver } from './commands/merge-driver/register.js';
 import { registerMonitor } from './commands/monitor/register.js';
 import { registerWatcher } from './commands/watcher/register.js';
 import { registerLogs } from './commands/logs/register.js';
+import { registerServe } from './commands/serve/register.js';
 
 export function buildProgram(version: string, runner: Runner): Command {
   const program = new Command('deploy-watch')
@@ -41,6 +42,7 @@ export function buildProgram(version: string, runner: Runner): Command {
   registerPush(program, runner);
   registerMergeDriver(program, runner);
   registerMonitor(program, runner);
+  registerServe(program, runner);
   registerWatcher(program, runner);
   return program;
 }

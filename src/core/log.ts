@@ -12,6 +12,7 @@ export const REDACT_PATHS = [
   'authorization',
   'password',
   'databaseUrl',
+  'storeUrl',
   'headers.authorization',
   'headers.Authorization',
   'req.headers.authorization',
@@ -20,22 +21,29 @@ export const REDACT_PATHS = [
   '*.token',
   '*.password',
   '*.databaseUrl',
+  '*.storeUrl',
 ];
 
 export function createLogger(file: string, secrets: readonly (string | null)[], level = 'info'): Logger {
   mkdirSync(dirname(file), { recursive: true });
-  return pino(
-    {
-      level,
-      base: { pid: process.pid },
-      redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
-      // Key-based redaction misses a token inside a message, a URL or an error: scrub every string too.
-      hooks: {
-        logMethod(args, method) {
-          method.apply(this, args.map((a) => redactDeep(a, secrets)) as Parameters<typeof method>);
-        },
+  return pino(options(secrets, level), pino.destination({ dest: file, sync: true, mkdir: true }));
+}
+
+/** The same JSON lines on stdout (`serve`: a supervisor or container runtime collects them). */
+export function createStdoutLogger(secrets: readonly (string | null)[], level = 'info'): Logger {
+  return pino(options(secrets, level), pino.destination({ dest: 1, sync: true }));
+}
+
+function options(secrets: readonly (string | null)[], level: string): pino.LoggerOptions {
+  return {
+    level,
+    base: { pid: process.pid },
+    redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
+    // Key-based redaction misses a token inside a message, a URL or an error: scrub every string too.
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, args.map((a) => redactDeep(a, secrets)) as Parameters<typeof method>);
       },
     },
-    pino.destination({ dest: file, sync: true, mkdir: true }),
-  );
+  };
 }

@@ -302,6 +302,14 @@ export const teamPollerGone = (host: string, pid: number, renewed: string) =>
   `team poller: none (the last, ${host} PID ${pid}, renewed its lease ${renewed}; the next watcher takes it)`;
 export const leaseLost = (epoch: number) => `the polling lease (epoch ${epoch}) was lost: another machine polls now`;
 export const pollerLeft = (why: string) => `the poller left (${why}): the next lease holder goes on`;
+export const SERVE_NEEDS_TEAM =
+  "serve is the team's long-running poller and needs team mode: set DEPLOY_WATCH_STORE_URL to the team's PostgreSQL (README: team mode). Without it each clone watches its own pushes and nothing is shared.";
+export const badHealthPort = (value: string) =>
+  `--health-port must be a port number from 0 to 65535 (0: any free port), not "${printable(value, 40)}".`;
+export const badHealthHost = (value: string) =>
+  `--health-host must be an IP address to listen on (127.0.0.1, or 0.0.0.0 for probes from outside a container), not "${printable(value, 60)}".`;
+export const healthListenFailed = (host: string, port: number, detail: string) =>
+  `--health-port: cannot listen on ${host}:${port} (${printable(detail, 120)}). Choose another port, or 0 for any free one.`;
 export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
 export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;
 export const monitorTimedOut = (seconds: number, last: string | null) =>

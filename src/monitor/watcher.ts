@@ -47,6 +47,8 @@ export interface WatcherRun {
   tickMs?: number;
   log?(event: string, fields: Record<string, unknown>): void;
   onFinal?(record: StatusRecord): Promise<void>;
+  /** After each look at the inbox: whether this process holds the lease and how many commits it follows (serve). */
+  onTick?(state: { holdsLease: boolean; following: number }): void;
 }
 
 export const TICK_MS = 250;
@@ -156,6 +158,7 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
           await run.store.dropStopRequest(stop.sha);
         }
       }
+      run.onTick?.({ holdsLease: lease !== null, following: following.size });
       if (following.size === 0 && run.now() - idleSince >= run.lingerMs && !(await teamBusy(run, lease))) {
         // Off the register first, then a last look: a request sent after this starts a new watcher.
         await run.claim.retire();

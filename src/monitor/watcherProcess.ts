@@ -1,6 +1,7 @@
 // The watcher as a process (`deploy-watch watcher`, started detached by handOver.ts): claim the state
 // folder (exactly one), build the sources once, follow commits until idle or a signal, announce outcomes,
 // and leave nothing behind: sources closed, registration and lock released.
+import type { Config } from '../core/config.js';
 import type { Deps } from '../core/deps.js';
 import { ConfigError } from '../core/errors.js';
 import { machineName } from '../core/machine.js';
@@ -37,34 +38,16 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
     const logger = await deps.logger();
     logger.info({ pid: process.pid }, 'watcher started');
     const summary = await runWatcher({
+      ...watcherSettings(config, deps),
       store,
       claim,
       sources,
-      polling: config.polling,
       pid: process.pid,
-      host: machineName(deps.env),
       startedAt,
-      leaseMs: config.team.lease * 1000,
-      team: Boolean(config.secrets.storeUrl),
-      defaults: { branch: config.branch, remote: config.remote },
-      now: deps.now,
-      sleep: deps.sleep,
       signal: controller.signal,
       lingerMs: config.polling.linger * 1000,
-      logBudgetMs: config.digitalocean ? config.digitalocean.logBudget * 1000 : DEFAULT_LOG_BUDGET_MS,
       log: (event, fields) => logger.info(fields, `watcher ${event}`),
-      onFinal: async (record: StatusRecord) => {
-        // A person stopping a commit needs no message; every real outcome is announced (when anyone is to
-        // be told). Loaded here, at
-        // the end of a run: execa costs ~150 ms that starting the watcher must not pay.
-        if (record.state === 'stopped' || (!config.notify.command && !config.notify.webhook)) return;
-        const { notifyOutcome } = await import('../core/notify.js');
-        await notifyOutcome(record, config.notify, {
-          env: deps.env,
-          cwd: deps.repo().topLevel,
-          warn: (m) => logger.warn({ sha: record.sha }, m),
-        });
-      },
+      onFinal: announcer(config, deps, (sha, m) => logger.warn({ sha }, m)),
     });
     logger.info(summary, 'watcher ended');
   } finally {
@@ -76,6 +59,38 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
   // A signal may have interrupted a sleep whose timer still runs: end now, as the signal asked.
   if (controller.signal.aborted) setImmediate(() => process.exit(MONITOR_EXIT.stopped));
   return EXIT.success;
+}
+
+/** What every watcher of this config runs with, the background one and `serve` alike. */
+export function watcherSettings(config: Config, deps: Pick<Deps, 'env' | 'now' | 'sleep'>) {
+  return {
+    polling: config.polling,
+    host: machineName(deps.env),
+    leaseMs: config.team.lease * 1000,
+    team: Boolean(config.secrets.storeUrl),
+    defaults: { branch: config.branch, remote: config.remote },
+    now: deps.now,
+    sleep: deps.sleep,
+    logBudgetMs: config.digitalocean ? config.digitalocean.logBudget * 1000 : DEFAULT_LOG_BUDGET_MS,
+  };
+}
+
+/** Every real outcome is announced (when anyone is to be told); a person stopping a commit needs no message. */
+export function announcer(
+  config: Config,
+  deps: Pick<Deps, 'env' | 'repo'>,
+  warn: (sha: string, message: string) => void,
+): (record: StatusRecord) => Promise<void> {
+  return async (record) => {
+    if (record.state === 'stopped' || (!config.notify.command && !config.notify.webhook)) return;
+    // Loaded here, at the end of a run: execa costs ~150 ms that starting the watcher must not pay.
+    const { notifyOutcome } = await import('../core/notify.js');
+    await notifyOutcome(record, config.notify, {
+      env: deps.env,
+      cwd: deps.repo().topLevel,
+      warn: (m) => warn(record.sha, m),
+    });
+  };
 }
 
 /** No commit can be followed (config, sources): each one waiting says why on its record, then the error stands. */

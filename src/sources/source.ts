@@ -50,11 +50,27 @@ export interface LogRequest {
   signal?: AbortSignal;
 }
 
+/** A deployment as the list shows it, for `serve` to find the ones no hook announced. */
+export interface SeenDeployment {
+  id: string;
+  /** Its commit (full or abbreviated, lower case), or null (an image deployment, a spec change without git). */
+  commit: string | null;
+  /** ISO; null when the provider left it out. */
+  createdAt: string | null;
+  /** Who caused it, as the provider says (the commit's author, the git user, the dashboard user), or null. */
+  by: string | null;
+}
+
 export interface Source {
   readonly name: SourceName;
   observe(ctx: ObserveContext): Promise<Observation>;
   /** Fetches a failed or canceled deployment's logs within the budget (sources that have logs). */
   fetchLogs?(req: LogRequest): Promise<FetchedLogs>;
+  /**
+   * The newest deployments, from the list every poll already reads (shared through its cache, so a look made
+   * on the poll grid costs no second request); null when the provider cannot answer now.
+   */
+  recent?(signal?: AbortSignal): Promise<SeenDeployment[] | null>;
   /** Drops what the source keeps about a commit it no longer needs to answer for. */
   forget?(sha: string): void;
   /** Releases connections; called once when the watcher ends. */

@@ -297,8 +297,13 @@ export class PgStatusStore implements StatusStore {
     );
   }
 
+  /** This machine's name and pusher on a request that names none (an explicit null, from `serve`, stays). */
   private signed(request: FollowRequest): FollowRequest {
-    return { ...request, host: request.host ?? this.opts.host, pushedBy: request.pushedBy ?? this.opts.pushedBy };
+    return {
+      ...request,
+      host: request.host === undefined ? this.opts.host : request.host,
+      pushedBy: request.pushedBy === undefined ? this.opts.pushedBy : request.pushedBy,
+    };
   }
 
   followRequests(): Promise<FollowRequest[]> {

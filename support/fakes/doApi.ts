@@ -51,6 +51,11 @@ export interface StartOptions {
   remaining?: number;
   /** Window length in ms (default 60 s; DigitalOcean's is a sliding hour). */
   windowMs?: number;
+  /**
+   * The wall-clock time (ms) of the timeline's zero, for the dates in the answers (default: the clock at
+   * start). A clock that starts later than the server (teamWorld's go()) needs it to date deployments today.
+   */
+  epoch?: () => number;
 }
 
 const SIGNATURE = 'X-Amz-Signature=fake';
@@ -58,6 +63,7 @@ const SIGNATURE = 'X-Amz-Signature=fake';
 export async function start(timeline: Timeline, opts: StartOptions = {}): Promise<FakeDoApi> {
   const now = opts.now ?? Date.now;
   const t0 = now();
+  const epoch = opts.epoch ?? (() => t0);
   const quota = opts.remaining ?? 5000;
   const windowMs = opts.windowMs ?? 60_000;
   let remaining = quota;
@@ -141,7 +147,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
         app: {
           id: app.appId,
           spec: app.spec ?? pushSpec(app.appId),
-          ...(active ? { active_deployment: deploymentJson(active, t, t0) } : {}),
+          ...(active ? { active_deployment: deploymentJson(active, t, epoch()) } : {}),
         },
       });
     }
@@ -153,12 +159,12 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
       const pages: Record<string, string> = {};
       if (page > 1) Object.assign(pages, { first: link(1), prev: link(page - 1) });
       if (page < last) Object.assign(pages, { next: link(page + 1), last: link(last) });
-      const slice = list.slice((page - 1) * perPage, page * perPage).map((d) => deploymentJson(d, t, t0));
+      const slice = list.slice((page - 1) * perPage, page * perPage).map((d) => deploymentJson(d, t, epoch()));
       return reply(200, { deployments: slice, links: { pages }, meta: { total: list.length } });
     }
     const d = list.find((x) => x.id === m[2]);
     if (!d) return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
-    if (!m[3]) return reply(200, { deployment: deploymentJson(d, t, t0) });
+    if (!m[3]) return reply(200, { deployment: deploymentJson(d, t, epoch()) });
     const type = url.searchParams.get('type');
     const running = !FINAL_PHASES.has(phaseAt(d, t) ?? 'UNKNOWN');
     if (type === 'BUILD' && d.live && running && url.searchParams.get('follow') === 'true') {

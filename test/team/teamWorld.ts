@@ -95,7 +95,8 @@ export async function teamWorld(opts: TeamOptions): Promise<TeamWorld> {
   const clock = () => (startedAt === null ? 0 : Date.now() - startedAt);
   const api = await start(
     { appId: 'app-1', token: 'dop_v1_good', deployments: opts.deployments(shas) },
-    { now: clock },
+    // Dated from go(), as DigitalOcean dates them: `serve` takes on only deployments made since it started.
+    { now: clock, epoch: () => startedAt ?? Date.now() },
   );
   return {
     repo,

@@ -4,7 +4,7 @@
 // spec is read once per process, and an app whose spec cannot be read is watched anyway.
 import * as msg from '../../core/messages.js';
 import type { AppRef } from '../../core/statusRecord.js';
-import type { FetchedLogs, LogRequest, Observation, ObserveContext, Source } from '../source.js';
+import type { FetchedLogs, LogRequest, Observation, ObserveContext, SeenDeployment, Source } from '../source.js';
 import { DoClient } from './client.js';
 import { combine } from './combine.js';
 import { Gate } from './gate.js';
@@ -116,6 +116,14 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
     await Promise.all(members.map((m) => m.source.close?.()));
   }
 
+  /** Every deployed app's newest deployments; null when none could answer. */
+  async function recent(signal?: AbortSignal): Promise<SeenDeployment[] | null> {
+    const watched = members.filter((m) => m.spec?.kind !== 'left-out' && m.source.recent);
+    const lists = await Promise.all(watched.map((m) => m.source.recent!(signal)));
+    const answered = lists.filter((l): l is SeenDeployment[] => l !== null);
+    return answered.length > 0 ? answered.flat() : null;
+  }
+
   const forget = (sha: string) => {
     for (const m of members) m.source.forget?.(sha);
     const ids = idsOf.get(sha) ?? new Set<string>();
@@ -124,5 +132,5 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
     for (const id of ids) if (![...idsOf.values()].some((other) => other.has(id))) appOf.delete(id);
   };
 
-  return { name: 'digitalocean', observe, fetchLogs, close, forget };
+  return { name: 'digitalocean', observe, fetchLogs, recent, close, forget };
 }

@@ -1,6 +1,7 @@
 // Pure functions over Deployment objects: which one is this commit's, what its phase means for us,
 // and which step failed. No I/O here, so they are tested on plain JSON.
 import type { DeployState } from '../../core/statusRecord.js';
+import type { SeenDeployment } from '../source.js';
 import type { Deployment, Step } from './schema.js';
 
 const PHASES: Record<string, DeployState | 'follow'> = {
@@ -39,6 +40,26 @@ export function builtFrom(d: Deployment, sha: string): boolean {
 /** The main commit of a deployment (the push's sha, else the first component's). */
 export function commitOf(d: Deployment): string | null {
   return d.cause_details?.git_push?.commit_sha?.toLowerCase() ?? commitsOf(d)[0] ?? null;
+}
+
+/** The deployment as `serve` needs it: id, commit, when, and who caused it. */
+export function seenOf(d: Deployment): SeenDeployment {
+  return { id: d.id, commit: commitOf(d), createdAt: d.created_at ?? null, by: causedBy(d) };
+}
+
+/** The commit's author or git user for a push; the DigitalOcean user for a dashboard action; else null. */
+function causedBy(d: Deployment): string | null {
+  const details = (d.cause_details ?? {}) as {
+    git_push?: { commit_author?: unknown; username?: unknown } | null;
+    digitalocean_user_action?: { user?: { full_name?: unknown } | null } | null;
+  };
+  const names = [
+    details.git_push?.commit_author,
+    details.git_push?.username,
+    details.digitalocean_user_action?.user?.full_name,
+  ];
+  const name = names.find((n): n is string => typeof n === 'string' && n.trim() !== '');
+  return name?.trim().slice(0, 200) ?? null;
 }
 
 /** "3/6 steps done" from the progress counters (a zero counter is absent from the JSON). */

@@ -1,10 +1,10 @@
 // The DigitalOcean source: finds a commit's deployment in the list (one request per poll for all commits), follows its phase,
 // follows a SUPERSEDED one to its replacement when that contains the commit; logs.ts fetches logs after a failure.
-import type { FetchedLogs, LogRequest, Observation, ObserveContext, Source } from '../source.js';
+import type { FetchedLogs, LogRequest, Observation, ObserveContext, SeenDeployment, Source } from '../source.js';
 import * as msg from '../../core/messages.js';
 import { DoClient, type Answer, type ClientOptions } from './client.js';
 import { fetchLogsWithin } from './logs.js';
-import { builtFrom, commitOf, failedStep, mapPhase, progressText } from './match.js';
+import { builtFrom, commitOf, failedStep, mapPhase, progressText, seenOf } from './match.js';
 import type { Deployment } from './schema.js';
 
 export interface DigitalOceanSourceOptions extends ClientOptions {
@@ -150,5 +150,11 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     });
   }
 
-  return { name: 'digitalocean', observe, fetchLogs, forget: (sha) => void tracked.delete(sha) };
+  /** The list's first page: the key every commit's poll reads, so on the poll grid it is the cached answer. */
+  async function recent(signal?: AbortSignal): Promise<SeenDeployment[] | null> {
+    const answer = await client.listPage(1, signal);
+    return answer.ok ? (answer.value.deployments ?? []).map(seenOf) : null;
+  }
+
+  return { name: 'digitalocean', observe, fetchLogs, recent, forget: (sha) => void tracked.delete(sha) };
 }
