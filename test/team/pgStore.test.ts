@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { LeaseLostError } from '../../src/core/statusStore.js';
 import { finalRecord, newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
+import { LATEST_VERSION } from '../../src/team/migrations.js';
 import { PgStatusStore } from '../../src/team/pgStatusStore.js';
 import { freePort, withClient } from '../helpers/postgres.js';
 import { bouncedPostgres } from '../helpers/pgbouncer.js';
@@ -49,10 +50,12 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
       answers.map((a) => a.status),
       Array(12).fill('missing'),
     );
-    const versions = await withClient(db.pg!.url, (c) => c.query(`select version from ${schema}.schema_migrations`));
+    const versions = await withClient(db.pg!.url, (c) =>
+      c.query(`select version from ${schema}.schema_migrations order by version`),
+    );
     assert.deepEqual(
       versions.rows.map((r) => r.version),
-      [1],
+      Array.from({ length: LATEST_VERSION }, (_, i) => i + 1),
     );
     await Promise.all(stores.map((s) => s.close()));
   });
