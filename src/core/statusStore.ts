@@ -69,6 +69,17 @@ export interface WatcherClaim {
   release(): Promise<void>;
 }
 
+/** How a waiter learns that a commit's record was written (see waitForOutcome). */
+export interface RecordFeed {
+  /** True when the database wakes the waiter on every write (LISTEN/NOTIFY); false: it polls. */
+  readonly notified: boolean;
+  /** How often to read the record: a safety net when notified, the only way when not. */
+  readonly pollMs: number;
+  /** Resolves at the record's next write, or after `ms`; null when the feed does not notify (sleep instead). */
+  readonly next: ((ms: number) => Promise<void>) | null;
+  close(): Promise<void>;
+}
+
 export interface CleanupResult {
   removed: string[];
   /** Entries kept because the watcher still follows their commit. */
@@ -129,6 +140,8 @@ export interface StatusStore {
   stopRequests(): Promise<Array<{ sha: string; reason: string }>>;
   dropStopRequest(sha: string): Promise<void>;
 
+  /** A team store: what tells a waiter that the commit's record changed (files: none, the caller polls). */
+  recordFeed?(sha: string): Promise<RecordFeed>;
   /** A team store that recorded while its database was unreachable and has not uploaded it yet. */
   uploadPending?(): boolean;
   /** Lets go of connections (a team store's pool); the store is not used after. */

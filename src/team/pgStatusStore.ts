@@ -17,16 +17,20 @@ import {
   type PollerInfo,
   type PollingLease,
   type ReadResult,
+  type RecordFeed,
   type StatusStore,
   type WatcherClaim,
   type WatcherInfo,
 } from '../core/statusStore.js';
 import { cleanMessage, createPool, isUnreachable, secretsOf } from './connection.js';
 import { migrate, quoted } from './migrations.js';
+import { openRecordFeed, POLLED_FEED } from './recordFeed.js';
 
 export interface TeamSettings {
   /** DEPLOY_WATCH_STORE_URL (secret: never printed). */
   url: string;
+  /** DEPLOY_WATCH_STORE_LISTEN_URL: a direct connection for LISTEN beside a pooled `url` (secret too). */
+  listenUrl?: string | null;
   schema: string;
   project: string;
 }
@@ -163,6 +167,26 @@ export class PgStatusStore implements StatusStore {
       },
       () => this.offline.tailLog(sha, count),
     );
+  }
+
+  /** Woken by the records trigger's NOTIFY when the connection delivers it; offline, polled. */
+  async recordFeed(sha: string): Promise<RecordFeed> {
+    const reachable = await this.either(
+      async () => true,
+      async () => false,
+    ).catch(() => false);
+    const settings = this.settingsSeen;
+    if (!reachable || !settings) return POLLED_FEED;
+    return openRecordFeed({
+      url: settings.listenUrl || settings.url,
+      channel: `${settings.schema}_records`,
+      payload: `${settings.project} ${sha}`,
+      notify: (channel, payload) =>
+        this.either(
+          async (db) => void (await db.query('select pg_notify($1, $2)', [channel, payload])),
+          async () => undefined,
+        ),
+    });
   }
 
   // --- the poller's lease -------------------------------------------------------------------------------
