@@ -110,7 +110,7 @@ export function storeFor(
     warn,
     host: machineName(env),
     pushedBy: pusherName(env),
-    settings: async () => ({ url, ...(await team()) }),
+    settings: async () => ({ url, listenUrl: env.DEPLOY_WATCH_STORE_LISTEN_URL || null, ...(await team()) }),
   });
 }
 

@@ -60,6 +60,8 @@ export const corruptRecord = (file: string, reason: string) =>
 export const waitTimedOut = (seconds: number) => `Still no outcome after waiting ${seconds}s.`;
 
 // manage
+export const NO_HISTORY = 'No deployments recorded in this clone yet.';
+export const NO_TEAM_HISTORY = 'No deployments recorded by the team yet (team store: DEPLOY_WATCH_STORE_URL).';
 export const NO_MONITORS = 'No watcher is running and no commit is in flight.';
 export const watcherLine = (pid: number, age: string, memory: string | null, count: number) =>
   `Watcher PID ${pid}, up ${age}${memory ? `, ${memory} resident` : ''}, following ${count} commit${count === 1 ? '' : 's'}.`;
@@ -298,6 +300,7 @@ export const teamStoreFailed = (detail: string) =>
   `The team store (DEPLOY_WATCH_STORE_URL) refused: ${printable(detail, 300)}. Check the role's grants (README: team mode), the password and the database name.`;
 export const teamPollerLine = (host: string, pid: number, epoch: number, renewed: string) =>
   `team poller: ${host} PID ${pid} (lease epoch ${epoch}, renewed ${renewed})`;
+export const NO_TEAM_POLLER = 'team poller: none yet (the first watcher that has a commit to follow takes the lease)';
 export const teamPollerGone = (host: string, pid: number, renewed: string) =>
   `team poller: none (the last, ${host} PID ${pid}, renewed its lease ${renewed}; the next watcher takes it)`;
 export const leaseLost = (epoch: number) => `the polling lease (epoch ${epoch}) was lost: another machine polls now`;
@@ -334,6 +337,8 @@ export const logsMissing = (short: string, reason: string | null) =>
 export const noDeploymentKnown = (short: string) =>
   `No DigitalOcean deployment is known for ${short}: no record names one and none in the app's recent deployments was built from it. Check the sha, or wait for the deployment to appear (${BIN} check ${short} --wait 600).`;
 export const logsNeedDigitalOcean = `${BIN} logs reads DigitalOcean App Platform logs: set "digitalocean": {"appId": "<app uuid>"} (or "apps") in deploy-watch.config.json and DIGITALOCEAN_ACCESS_TOKEN in the environment.`;
+export const logsFromTeamStore = (short: string) =>
+  `(the logs of ${short} as the team's poller stored them: DIGITALOCEAN_ACCESS_TOKEN is not set on this machine)`;
 export const logsNotFetched = (short: string, reason: string) =>
   `The logs of ${short} could not be fetched: ${printable(reason, 400)}. Try again later: ${BIN} logs ${short}.`;
 export const LIVE_LOG_UNSUPPORTED =

@@ -40,6 +40,9 @@ export interface PollerInfo {
   /** Team store: the lease's epoch and when its holder last renewed it. */
   epoch?: number;
   heartbeatAt?: string;
+  /** Team store: how long ago that was, and until when the lease holds, by the database's clock. */
+  heartbeatAgeMs?: number;
+  expiresAt?: string;
 }
 
 /** The right to poll (and write outcomes) for the store's commits, until lost. */
@@ -69,6 +72,19 @@ export interface WatcherClaim {
   release(): Promise<void>;
 }
 
+/** How a waiter learns that a commit's record was written (see waitForOutcome). */
+export interface RecordFeed {
+  /** True once the database is known to wake the waiter on every write (LISTEN/NOTIFY); until then it polls. */
+  readonly notified: boolean;
+  /** How often to read the record now: a safety net when notified, the only way when not. */
+  readonly pollMs: number;
+  /** Settles once the feed knows whether notifications arrive (true: they do). */
+  readonly probed: Promise<boolean>;
+  /** Resolves at the record's next write, or after `ms`; null when the feed does not notify (sleep instead). */
+  readonly next: ((ms: number) => Promise<void>) | null;
+  close(): Promise<void>;
+}
+
 export interface CleanupResult {
   removed: string[];
   /** Entries kept because the watcher still follows their commit. */
@@ -80,6 +96,8 @@ export interface CleanupResult {
 export interface StatusStore {
   /** Human-readable place, for messages. */
   readonly location: string;
+  /** True for a store the whole team shares (PostgreSQL): answers say who pushed each commit, from where. */
+  readonly shared?: boolean;
   read(sha: string): Promise<ReadResult>;
   write(record: StatusRecord): Promise<void>;
   /** Every commit with a record or a log here, full shas, unsorted. */
@@ -91,6 +109,8 @@ export interface StatusStore {
   /** Where the commit's log is, for people and the record's logFile. */
   logLocation(sha: string): string;
 
+  /** The newest `limit` records by start, newest first (a team store answers in one query; files: listShas + read). */
+  recent?(limit: number): Promise<Array<{ sha: string; read: ReadResult }>>;
   /** Commits whose record is still in progress (pending, building, deploying). */
   inProgress(): Promise<StatusRecord[]>;
 
@@ -129,6 +149,8 @@ export interface StatusStore {
   stopRequests(): Promise<Array<{ sha: string; reason: string }>>;
   dropStopRequest(sha: string): Promise<void>;
 
+  /** A team store: what tells a waiter that the commit's record changed (files: none, the caller polls). */
+  recordFeed?(sha: string): Promise<RecordFeed>;
   /** A team store that recorded while its database was unreachable and has not uploaded it yet. */
   uploadPending?(): boolean;
   /** Lets go of connections (a team store's pool); the store is not used after. */

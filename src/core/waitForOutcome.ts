@@ -1,8 +1,9 @@
-// Polls a commit's record until its outcome is known, the monitor is gone, or time is up.
-// Shared by `check --wait` and the library's waitForDeployment.
+// Reads a commit's record until its outcome is known, the monitor is gone, or time is up: every 200 ms on
+// files; on a team store as its record feed says (woken by NOTIFY where the connection allows it, else a
+// poll of the table). Shared by `check --wait` and the library's waitForDeployment.
 import { EXIT } from './exitCodes.js';
 import { evaluate, type Evaluation } from './outcome.js';
-import type { StatusStore } from './statusStore.js';
+import type { RecordFeed, StatusStore } from './statusStore.js';
 
 export const WAIT_POLL_MS = 200;
 
@@ -22,33 +23,43 @@ export async function waitForOutcome(
   opts: { first?: Evaluation; ensureWatched?: EnsureWatched; intervalMs?: number; signal?: AbortSignal } = {},
 ): Promise<Evaluation> {
   const deadline = clock.now() + waitMs;
-  const interval = opts.intervalMs ?? WAIT_POLL_MS;
   let evaluation = opts.first ?? (await evaluate(store, sha));
   let started = false;
   let triedToWatch = false;
-  for (;;) {
-    if (evaluation.exitCode === EXIT.success) return evaluation;
-    // A failure is final at once, but its build log is the answer the caller waits for: while the monitor
-    // is still fetching it, keep waiting for it within the same deadline.
-    if (evaluation.exitCode === EXIT.failed && (!logsPending(evaluation, clock.now()) || clock.now() >= deadline))
-      return evaluation;
-    if (evaluation.outcome === 'not_found') {
-      if (opts.ensureWatched && !triedToWatch && evaluation.unknown !== 'corrupt') {
-        triedToWatch = true;
-        started = await opts.ensureWatched(sha, evaluation);
-        // Handing over can take a while (a watcher that died holds its lock for a few seconds): answer from now.
-        if (started) {
-          evaluation = await evaluate(store, sha);
-          continue;
+  let feed: RecordFeed | null = null;
+  try {
+    for (;;) {
+      if (evaluation.exitCode === EXIT.success) return evaluation;
+      // A failure is final at once, but its build log is the answer the caller waits for: while the monitor
+      // is still fetching it, keep waiting for it within the same deadline.
+      if (evaluation.exitCode === EXIT.failed && (!logsPending(evaluation, clock.now()) || clock.now() >= deadline))
+        return evaluation;
+      if (evaluation.outcome === 'not_found') {
+        if (opts.ensureWatched && !triedToWatch && evaluation.unknown !== 'corrupt') {
+          triedToWatch = true;
+          started = await opts.ensureWatched(sha, evaluation);
+          // Handing over can take a while (a watcher that died holds its lock for a few seconds): answer from now.
+          if (started) {
+            evaluation = await evaluate(store, sha);
+            continue;
+          }
         }
+        // A record that has not appeared yet is worth waiting for; a stopped, dead or corrupt one is not,
+        // unless we just started a monitor that will rewrite it.
+        if (evaluation.unknown !== 'no-record' && !started) return evaluation;
       }
-      // A record that has not appeared yet is worth waiting for; a stopped, dead or corrupt one is not,
-      // unless we just started a monitor that will rewrite it.
-      if (evaluation.unknown !== 'no-record' && !started) return evaluation;
+      if (clock.now() >= deadline || opts.signal?.aborted) return evaluation;
+      if (!feed && store.recordFeed) {
+        feed = await store.recordFeed(sha);
+        evaluation = await evaluate(store, sha); // written between the first read and the feed's start
+        continue;
+      }
+      const ms = Math.min(opts.intervalMs ?? feed?.pollMs ?? WAIT_POLL_MS, Math.max(0, deadline - clock.now()));
+      await (feed?.next ? feed.next(ms) : clock.sleep(ms));
+      evaluation = await evaluate(store, sha);
     }
-    if (clock.now() >= deadline || opts.signal?.aborted) return evaluation;
-    await clock.sleep(Math.min(interval, Math.max(0, deadline - clock.now())));
-    evaluation = await evaluate(store, sha);
+  } finally {
+    await feed?.close();
   }
 }
 

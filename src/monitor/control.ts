@@ -30,7 +30,7 @@ export interface WatcherStatus {
 export async function watcherStatus(store: StatusStore): Promise<WatcherStatus> {
   const watcher = await store.watcher();
   const poller = await store.poller();
-  const team = poller !== null && poller.host !== null;
+  const team = store.shared === true || (poller !== null && poller.host !== null);
   const livePid = poller?.liveness === 'alive' ? poller.pid : null;
   const requests = new Map((await store.followRequests()).map((r) => [r.sha, r]));
   const commits: MonitorEntry[] = [];

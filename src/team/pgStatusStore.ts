@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { FileStatusStore } from '../core/fileStatusStore.js';
 import { ConfigError, InternalError } from '../core/errors.js';
+import { everyRead } from '../core/history.js';
 import * as msg from '../core/messages.js';
 import { isFinal, parseRecord, type StatusRecord } from '../core/statusRecord.js';
 import {
@@ -17,16 +18,20 @@ import {
   type PollerInfo,
   type PollingLease,
   type ReadResult,
+  type RecordFeed,
   type StatusStore,
   type WatcherClaim,
   type WatcherInfo,
 } from '../core/statusStore.js';
 import { cleanMessage, createPool, isUnreachable, secretsOf } from './connection.js';
 import { migrate, quoted } from './migrations.js';
+import { openRecordFeed, POLLED_FEED } from './recordFeed.js';
 
 export interface TeamSettings {
   /** DEPLOY_WATCH_STORE_URL (secret: never printed). */
   url: string;
+  /** DEPLOY_WATCH_STORE_LISTEN_URL: a direct connection for LISTEN beside a pooled `url` (secret too). */
+  listenUrl?: string | null;
   schema: string;
   project: string;
 }
@@ -76,6 +81,8 @@ export class PgStatusStore implements StatusStore {
     return s ? `PostgreSQL schema ${s.schema}, project ${s.project}` : 'PostgreSQL (DEPLOY_WATCH_STORE_URL)';
   }
 
+  readonly shared = true;
+
   logLocation(sha: string): string {
     return `deploy-watch logs ${sha.slice(0, 12)} (team store)`;
   }
@@ -89,10 +96,7 @@ export class PgStatusStore implements StatusStore {
           `select record from ${S}.records where project = $1 and sha = $2`,
           [project, sha],
         );
-        if (!rows[0]) return { status: 'missing' } as const;
-        const parsed = parseRecord(JSON.stringify(rows[0].record));
-        if (!parsed.ok) return { status: 'corrupt', file: `${S}.records ${sha}`, reason: parsed.reason } as const;
-        return { status: 'ok', record: parsed.record } as const;
+        return rows[0] ? readOf(S, sha, rows[0].record) : ({ status: 'missing' } as const);
       },
       () => this.offline.read(sha),
     );
@@ -117,6 +121,19 @@ export class PgStatusStore implements StatusStore {
           (r) => r.sha,
         ),
       () => this.offline.listShas(),
+    );
+  }
+
+  recent(limit: number): Promise<Array<{ sha: string; read: ReadResult }>> {
+    return this.either(
+      async (db, S, project) => {
+        const { rows } = await db.query<{ sha: string; record: unknown }>(
+          `select sha, record from ${S}.records where project = $1 order by started_at desc limit $2`,
+          [project, limit],
+        );
+        return rows.map(({ sha, record }) => ({ sha, read: readOf(S, sha, record) }));
+      },
+      () => everyRead(this.offline),
     );
   }
 
@@ -165,6 +182,27 @@ export class PgStatusStore implements StatusStore {
     );
   }
 
+  /** Woken by the records trigger's NOTIFY when the connection delivers it; offline, polled. */
+  async recordFeed(sha: string): Promise<RecordFeed> {
+    const reachable = await this.either(
+      async () => true,
+      async () => false,
+    ).catch(() => false);
+    const settings = this.settingsSeen;
+    if (!reachable || !settings) return POLLED_FEED;
+    return openRecordFeed({
+      url: settings.listenUrl || settings.url,
+      channel: `${settings.schema}_records`,
+      payload: `${settings.project} ${sha}`,
+      name: `deploy-watch wait ${sha.slice(0, 12)}`,
+      notify: (channel, payload) =>
+        this.either(
+          async (db) => void (await db.query('select pg_notify($1, $2)', [channel, payload])),
+          async () => undefined,
+        ),
+    });
+  }
+
   // --- the poller's lease -------------------------------------------------------------------------------
 
   poller(): Promise<PollerInfo | null> {
@@ -176,9 +214,13 @@ export class PgStatusStore implements StatusStore {
           started_at: string;
           epoch: string;
           heartbeat_at: Date;
+          expires_at: Date;
+          age_ms: string;
           alive: boolean;
         }>(
-          `select pid, host, started_at, epoch, heartbeat_at, expires_at > now() as alive from ${S}.leases where project = $1`,
+          `select pid, host, started_at, epoch, heartbeat_at, expires_at, expires_at > now() as alive,
+             round(extract(epoch from now() - heartbeat_at) * 1000) as age_ms
+           from ${S}.leases where project = $1`,
           [project],
         );
         const row = rows[0];
@@ -190,6 +232,8 @@ export class PgStatusStore implements StatusStore {
           liveness: row.alive ? 'alive' : 'dead',
           epoch: Number(row.epoch),
           heartbeatAt: row.heartbeat_at.toISOString(),
+          heartbeatAgeMs: Math.max(0, Number(row.age_ms)),
+          expiresAt: row.expires_at.toISOString(),
         };
       },
       // Offline, this machine's watcher polls for what it recorded here.
@@ -537,6 +581,13 @@ export class PgStatusStore implements StatusStore {
   private now(): number {
     return this.opts.clock?.now() ?? Date.now();
   }
+}
+
+/** A row's record as the store's readers take it: a record, or corrupt with why. */
+function readOf(S: string, sha: string, value: unknown): ReadResult {
+  const parsed = parseRecord(JSON.stringify(value));
+  if (!parsed.ok) return { status: 'corrupt', file: `${S}.records ${sha}`, reason: parsed.reason };
+  return { status: 'ok', record: parsed.record };
 }
 
 /**

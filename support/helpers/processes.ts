@@ -32,3 +32,13 @@ export function killUnder(root: string): void {
     }
   }
 }
+
+/** True while a process with this PID exists (signal 0 only asks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -53,6 +53,10 @@ const RECORD: Shape = {
   'logs?': nullable({ state: 'string', 'until?': 'string?', 'reason?': 'string?' }),
   'startFailed?': 'string?',
   'app?': nullable({ id: 'string', name: 'string' }),
+  // Team mode: the poller's machine, and who handed the commit over from which machine.
+  'host?': 'string?',
+  'pushedBy?': 'string?',
+  'pushedFrom?': 'string?',
 };
 export const SHAPES: Record<string, Shape> = {
   'check --json': {
@@ -76,10 +80,24 @@ export const SHAPES: Record<string, Shape> = {
       startedAt: 'string?',
       finishedAt: 'string?',
       durationMs: 'number?',
+      // Team mode only.
+      'pushedBy?': 'string?',
+      'pushedFrom?': 'string?',
     },
   ],
   'manage status --json': {
     watcher: nullable({ pid: 'number', startedAt: 'string', liveness: 'string', rssBytes: 'number?' }),
+    // Team mode only: the lease holder that polls for the team, or null while nobody holds it.
+    'poller?': nullable({
+      pid: 'number',
+      host: 'string?',
+      startedAt: 'string',
+      liveness: 'string',
+      'epoch?': 'number',
+      'heartbeatAt?': 'string',
+      'heartbeatAgeMs?': 'number',
+      'expiresAt?': 'string',
+    }),
     commits: [
       {
         sha: 'string',

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { cli, type CliResult } from './cli.js';
+import { isAlive } from './processes.js';
 import { makeRepo, type TestRepo } from './repo.js';
 import { writeFileAtomic } from '../../src/core/atomicWrite.js';
 import { writePidFile } from '../../src/core/pidFile.js';
@@ -71,14 +72,7 @@ setInterval(() => {
   }
 }, 50);`;
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive };
 
 export function killQuietly(child: ChildProcess | undefined): void {
   if (child?.pid && isAlive(child.pid)) {

@@ -1,22 +1,26 @@
-// `deploy-watch check --all`: recent commits with state, duration and source, newest first.
+// `deploy-watch check --all`: recent commits with state, duration and source, newest first; on a team
+// store the team's commits, with who pushed each and from which machine.
 import type { Deps } from '../../core/deps.js';
 import { EXIT } from '../../core/exitCodes.js';
 import { ago, duration, paint, shortSha, table } from '../../core/format.js';
 import { listHistory } from '../../core/history.js';
+import * as msg from '../../core/messages.js';
 
 export async function runCheckAll(limit: number, deps: Deps): Promise<number> {
-  const entries = await listHistory(deps.store(), limit, deps.now());
+  const store = deps.store();
+  const entries = await listHistory(store, limit, deps.now());
   if (deps.globals.json) {
     deps.stdout.write(`${JSON.stringify(entries)}\n`);
     return EXIT.success;
   }
   if (entries.length === 0) {
-    deps.stdout.write('No deployments recorded in this clone yet.\n');
+    deps.stdout.write(`${store.shared ? msg.NO_TEAM_HISTORY : msg.NO_HISTORY}\n`);
     return EXIT.success;
   }
   const p = paint(deps.colour);
   const colour = { success: p.green, failed: p.red, in_progress: p.yellow, not_found: p.dim };
-  const rows = [['SHA', 'BRANCH', 'STATE', 'DURATION', 'SOURCE', 'STARTED']];
+  const team = store.shared === true;
+  const rows = [['SHA', 'BRANCH', 'STATE', 'DURATION', 'SOURCE', ...(team ? ['PUSHED BY', 'HOST'] : []), 'STARTED']];
   for (const e of entries) {
     const state =
       e.unknown === 'stale' ? `${e.state} (stale)` : e.unknown === 'corrupt' ? 'unreadable' : (e.state ?? '-');
@@ -26,6 +30,7 @@ export async function runCheckAll(limit: number, deps: Deps): Promise<number> {
       colour[e.outcome](state),
       e.durationMs === null ? '-' : duration(e.durationMs),
       e.source ?? '-',
+      ...(team ? [e.pushedBy ?? '-', e.pushedFrom ?? '-'] : []),
       ago(e.startedAt, deps.now()),
     ]);
   }

@@ -37,7 +37,14 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
   const config = await deps.config();
   const token = config.secrets.doToken;
   const apps = configuredApps(config);
-  if (!config.digitalocean || apps.length === 0 || !token) throw new ConfigError(msg.logsNeedDigitalOcean);
+  if (!config.digitalocean || apps.length === 0 || !token) {
+    // A team member without the token still reads what the team's poller fetched into the store.
+    const stored = options.follow || options.type === 'run' ? null : await storedLogs(sha, deps);
+    if (!stored) throw new ConfigError(msg.logsNeedDigitalOcean);
+    if (!deps.globals.json) deps.stderr.write(`${msg.logsFromTeamStore(shortSha(sha))}\n`);
+    renderLogs(stored, options.tail, deps);
+    return stored.complete ? EXIT.success : EXIT.notFound;
+  }
   const gate = new Gate({ now: deps.now, random: Math.random });
   const clientFor = (appId: string) =>
     new DoClient({
@@ -142,6 +149,26 @@ async function follow(
     text: parts.join(''),
     logFile: null,
     streamed: true,
+  };
+}
+
+/** Team store: the BUILD and DEPLOY logs the poller stored for the commit, or null when there are none. */
+async function storedLogs(sha: string, deps: Deps): Promise<LogsResult | null> {
+  const store = deps.store();
+  if (!store.shared) return null;
+  const read = await store.read(sha);
+  const lines = await store.tailLog(sha, Number.MAX_SAFE_INTEGER);
+  if (read.status !== 'ok' || !read.record.deploymentId || !lines) return null;
+  const logs = read.record.logs;
+  return {
+    sha,
+    deploymentId: read.record.deploymentId,
+    types: ['BUILD', 'DEPLOY'],
+    complete: logs?.state !== 'missing',
+    reason: logs?.state === 'missing' ? logs.reason : null,
+    text: `${lines.join('\n')}\n`,
+    logFile: store.logLocation(sha),
+    streamed: false,
   };
 }
 

@@ -3,7 +3,7 @@ import type { Deps } from '../../core/deps.js';
 import { InternalError, UsageError } from '../../core/errors.js';
 import { EXIT } from '../../core/exitCodes.js';
 import { resolveCommit } from '../../core/commitRef.js';
-import { ago, paint, shortSha, table } from '../../core/format.js';
+import { ago, duration, paint, shortSha, table } from '../../core/format.js';
 import * as msg from '../../core/messages.js';
 import type { PollerInfo } from '../../core/statusStore.js';
 import { stopFollowing, stopWatcher, watcherStatus, type StopDeps } from '../../monitor/control.js';
@@ -15,7 +15,8 @@ export async function runManageStatus(deps: Deps): Promise<number> {
     return EXIT.success;
   }
   const { watcher, commits } = status;
-  if (!watcher && commits.length === 0) {
+  const team = status.poller !== undefined;
+  if (!watcher && commits.length === 0 && !team) {
     if (!deps.globals.quiet) deps.stdout.write(`${msg.NO_MONITORS}\n`);
     return EXIT.success;
   }
@@ -29,7 +30,7 @@ export async function runManageStatus(deps: Deps): Promise<number> {
   } else if (watcher) {
     out.push(p.yellow(msg.watcherGone(watcher.pid, watcher.liveness === 'reused' ? 'PID reused' : 'not running')));
   }
-  if (status.poller) out.push(pollerLine(status.poller, now));
+  if (team) out.push(status.poller ? pollerLine(status.poller, now) : msg.NO_TEAM_POLLER);
   if (commits.length > 0) {
     const rows = [['SHA', 'BRANCH', 'AGE', 'STATE', 'PHASE', '']];
     for (const c of commits) {
@@ -98,7 +99,13 @@ export async function runManageCleanup(deps: Deps): Promise<number> {
 
 /** Team mode: which machine polls for the team, and how fresh its lease is. */
 function pollerLine(poller: PollerInfo, now: number): string {
-  const renewed = poller.heartbeatAt ? ago(poller.heartbeatAt, now) : 'never';
+  // The database's clock says how old the heartbeat is: this machine's may be off.
+  const renewed =
+    poller.heartbeatAgeMs !== undefined
+      ? `${duration(poller.heartbeatAgeMs)} ago`
+      : poller.heartbeatAt
+        ? ago(poller.heartbeatAt, now)
+        : 'never';
   return poller.liveness === 'alive'
     ? msg.teamPollerLine(poller.host ?? '?', poller.pid, poller.epoch ?? 0, renewed)
     : msg.teamPollerGone(poller.host ?? '?', poller.pid, renewed);
