@@ -55,6 +55,11 @@ export interface Source {
   observe(ctx: ObserveContext): Promise<Observation>;
   /** Fetches a failed or canceled deployment's logs within the budget (sources that have logs). */
   fetchLogs?(req: LogRequest): Promise<FetchedLogs>;
+  /**
+   * How long before the next poll may ask this source without overspending its budget (the rate-limit pace):
+   * the loop sleeps at least this long after a poll it answered. 0 or absent: no constraint.
+   */
+  paceMs?(): number;
   /** Drops what the source keeps about a commit it no longer needs to answer for. */
   forget?(sha: string): void;
   /** Releases connections; called once when the watcher ends. */

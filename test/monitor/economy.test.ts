@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FakeDeployment } from '../fakes/doApi.js';
-import { fleet, range, sha, type Fleet } from './fleet.js';
+import { fleet, range, sha, T0, type Fleet } from './fleet.js';
 
 /** One push: pending, built, deployed, live after three minutes. */
 const single: FakeDeployment = {
@@ -75,6 +75,40 @@ describe('what a poll costs (driven clock, fake DigitalOcean)', () => {
     assert.deepEqual(states, Array(12).fill('success'));
     t.diagnostic(figures('twelve commits', twelve, 12));
     console.log(figures('twelve commits', twelve, 12));
-    if (process.env.DEBUG_LOG) console.log(twelve.log.map((r) => `${r.at} ${r.path}${r.query} ${r.status}`).join("\n"));
+  });
+});
+
+/** The gaps between one run's requests, in ms. */
+const gaps = (run: Fleet) => run.log.slice(1).map((r, i) => r.at - run.log[i]!.at);
+
+describe('the token budget (driven clock, fake DigitalOcean)', () => {
+  it('with ample budget the polls keep the configured 5 s, then 15 s', async () => {
+    const one = await fleet([single], [sha(0)], { limits: { remaining: 5_000, windowMs: 3_600_000 } });
+    assert.equal(one.records.get(sha(0))?.state, 'success');
+    assert.deepEqual([...new Set(gaps(one))].sort((a, b) => a - b), [5_000, 10_000, 15_000]);
+    assert.ok(gaps(one).slice(-3).every((g) => g === 15_000), `${gaps(one)}`);
+  });
+
+  it('60 requests an hour, the reset far away: no 429, requests spread to last the hour with a reserve', async (t) => {
+    for (const [label, deployments, shas] of [
+      ['one commit', [single], [sha(0)]],
+      ['twelve commits', serial(12), range(12).map(sha)],
+    ] as const) {
+      const run = await fleet([...deployments], [...shas], {
+        isAncestor: linear,
+        limits: { remaining: 60, windowMs: 3_600_000 },
+      });
+      const statuses = run.log.map((r) => r.status);
+      assert.ok(!statuses.includes(429), `${label}: ${statuses}`);
+      for (const s of shas) assert.equal(run.records.get(s)?.state, 'success', label);
+      // 60 minus the 10% reserve, spread over the hour: each gap at least the hour over what was left.
+      assert.ok(run.requests <= 54, `${label}: ${run.requests} requests`);
+      assert.ok(
+        gaps(run).every((g) => g >= 3_600_000 / 54),
+        `${label}: gaps ${gaps(run).map((g) => g / 1000)} s`,
+      );
+      const last = Math.max(...shas.map((s) => Date.parse(run.records.get(s)!.finishedAt!) - T0));
+      t.diagnostic(`${label}, 60/hour: ${run.requests} requests, gaps ${gaps(run).map((g) => g / 1000)} s, last outcome at ${last / 1000} s`);
+    }
   });
 });

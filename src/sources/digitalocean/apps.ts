@@ -128,5 +128,5 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
     for (const id of ids) if (![...idsOf.values()].some((other) => other.has(id))) appOf.delete(id);
   };
 
-  return { name: 'digitalocean', observe, fetchLogs, close, forget };
+  return { name: 'digitalocean', observe, fetchLogs, close, forget, paceMs: () => gate.waitMs() };
 }

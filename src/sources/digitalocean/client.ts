@@ -143,6 +143,8 @@ export class DoClient {
     const wait = this.gate.waitMs();
     if (wait > 0) return { ok: false, reason: msg.doWaiting(wait), permanent: false, retryAfterMs: wait };
     const result: HttpResult & { cached?: boolean } = await request();
+    // Every answer states the budget; one shared with other commits was read by the request that got it.
+    if (!result.cached) this.gate.paced(result.rate);
     // An answer shared with other commits was counted against the gate once, by the request that got it.
     const failed = () => (result.cached ? this.gate.waitMs() : this.gate.failed());
     switch (result.kind) {

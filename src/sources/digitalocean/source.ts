@@ -197,5 +197,11 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     });
   }
 
-  return { name: 'digitalocean', observe, fetchLogs, forget: (sha) => void tracked.delete(sha) };
+  return {
+    name: 'digitalocean',
+    observe,
+    fetchLogs,
+    paceMs: () => client.gate.waitMs(),
+    forget: (sha) => void tracked.delete(sha),
+  };
 }
