@@ -85,8 +85,16 @@ describe('the token budget (driven clock, fake DigitalOcean)', () => {
   it('with ample budget the polls keep the configured 5 s, then 15 s', async () => {
     const one = await fleet([single], [sha(0)], { limits: { remaining: 5_000, windowMs: 3_600_000 } });
     assert.equal(one.records.get(sha(0))?.state, 'success');
-    assert.deepEqual([...new Set(gaps(one))].sort((a, b) => a - b), [5_000, 10_000, 15_000]);
-    assert.ok(gaps(one).slice(-3).every((g) => g === 15_000), `${gaps(one)}`);
+    assert.deepEqual(
+      [...new Set(gaps(one))].sort((a, b) => a - b),
+      [5_000, 10_000, 15_000],
+    );
+    assert.ok(
+      gaps(one)
+        .slice(-3)
+        .every((g) => g === 15_000),
+      `${gaps(one)}`,
+    );
   });
 
   it('60 requests an hour, the reset far away: no 429, requests spread to last the hour with a reserve', async (t) => {
@@ -108,7 +116,9 @@ describe('the token budget (driven clock, fake DigitalOcean)', () => {
         `${label}: gaps ${gaps(run).map((g) => g / 1000)} s`,
       );
       const last = Math.max(...shas.map((s) => Date.parse(run.records.get(s)!.finishedAt!) - T0));
-      t.diagnostic(`${label}, 60/hour: ${run.requests} requests, gaps ${gaps(run).map((g) => g / 1000)} s, last outcome at ${last / 1000} s`);
+      t.diagnostic(
+        `${label}, 60/hour: ${run.requests} requests, gaps ${gaps(run).map((g) => g / 1000)} s, last outcome at ${last / 1000} s`,
+      );
     }
   });
 });

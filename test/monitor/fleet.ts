@@ -56,7 +56,10 @@ export async function fleet(
   } = {},
 ): Promise<Fleet> {
   const clock = new VirtualClock(T0);
-  const api = await start({ appId: 'app', token: 't', deployments, faults: opts.faults ?? [] }, { now: clock.now, ...opts.limits });
+  const api = await start(
+    { appId: 'app', token: 't', deployments, faults: opts.faults ?? [] },
+    { now: clock.now, ...opts.limits },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'dw-watcher-'));
   try {
     const store = new FileStatusStore(dir, clock);
@@ -127,4 +130,3 @@ export async function fleet(
 }
 
 export const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-

@@ -136,10 +136,7 @@ export class DoClient {
     return getJson(url, { token: this.opts.token, timeoutMs: this.opts.timeoutMs, now: this.opts.now, signal });
   }
 
-  private async call<T>(
-    request: () => Promise<HttpResult>,
-    parse: Parse<T>,
-  ): Promise<Answer<T>> {
+  private async call<T>(request: () => Promise<HttpResult>, parse: Parse<T>): Promise<Answer<T>> {
     const wait = this.gate.waitMs();
     if (wait > 0) return { ok: false, reason: msg.doWaiting(wait), permanent: false, retryAfterMs: wait };
     const result: HttpResult & { cached?: boolean } = await request();
@@ -174,7 +171,9 @@ export class DoClient {
 
 type Parse<T> = (
   body: unknown,
-) => { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
+) =>
+  | { success: true; data: T }
+  | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
 
 /** The get-deployment answer is {"deployment": {...}}. */
 function oneOf(body: unknown) {

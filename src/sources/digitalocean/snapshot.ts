@@ -64,12 +64,17 @@ export function newestCreated(list: readonly Deployment[]): number {
  * deployments are worked out from it the way App Platform names them; a commit whose deployment is outside
  * those three, or was superseded, keeps the next poll on the list. A guess that only costs requests when wrong.
  */
-export function appWouldAnswer(list: readonly Deployment[], commits: ReadonlyArray<[sha: string, known: Known]>): boolean {
+export function appWouldAnswer(
+  list: readonly Deployment[],
+  commits: ReadonlyArray<[sha: string, known: Known]>,
+): boolean {
   const newest = (phases: readonly string[]) => list.find((d) => phases.includes(d.phase ?? 'UNKNOWN'))?.id;
   const named = new Set(
-    [newest(['ACTIVE']), newest(['BUILDING', 'PENDING_DEPLOY', 'DEPLOYING']), newest(['PENDING_BUILD', 'UNKNOWN'])].filter(
-      Boolean,
-    ),
+    [
+      newest(['ACTIVE']),
+      newest(['BUILDING', 'PENDING_DEPLOY', 'DEPLOYING']),
+      newest(['PENDING_BUILD', 'UNKNOWN']),
+    ].filter(Boolean),
   );
   return commits.every(([sha, known]) => {
     const d = known.wanted ? list.find((x) => x.id === known.wanted?.id) : list.find((x) => builtFrom(x, sha));

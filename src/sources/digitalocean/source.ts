@@ -90,7 +90,12 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       current = one.value;
     }
     t.noneUntil = current ? null : newestCreated(list);
-    ask = appWouldAnswer(list, [...tracked].map(([sha, other]) => [sha, known(other)])) ? 'app' : 'list';
+    ask = appWouldAnswer(
+      list,
+      [...tracked].map(([sha, other]) => [sha, known(other)]),
+    )
+      ? 'app'
+      : 'list';
     if (!current) return waiting();
     if (t.followed) t.followed = current;
     else t.own = current;
