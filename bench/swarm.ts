@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { makeTempDir } from '../support/helpers/repo.js';
 import { makeSwarm, runSerial, runSwarm, swarmProblems, type PushRun } from '../support/conflicts/swarmWorld.js';
-import { startPgBouncer } from '../test/helpers/pgbouncer.js';
-import { startPostgres } from '../test/helpers/postgres.js';
+import { startPgBouncer } from '../support/helpers/pgbouncer.js';
+import { startPostgres } from '../support/helpers/postgres.js';
 
 const AGENTS = Number(process.env.SWARM_AGENTS ?? 24);
 const COMMITS = Number(process.env.SWARM_COMMITS ?? 4);

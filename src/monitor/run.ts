@@ -98,7 +98,9 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
       return finish(run, record, 'timeout', msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state));
     await run.store.write(record);
     let sleepMs = planSleep(run.polling, run.now(), start, unchanged);
-    if (!decided && waitMs > sleepMs) sleepMs = Math.min(waitMs, start + run.polling.timeout * 1000 - run.now());
+    // The source that answered may want its next request later than the schedule (its token's budget).
+    if (decided) waitMs = decided.source.paceMs?.() ?? 0;
+    if (waitMs > sleepMs) sleepMs = Math.min(waitMs, start + run.polling.timeout * 1000 - run.now());
     await untilAborted(run.sleep(Math.max(0, sleepMs)), run.signal, undefined);
   }
 }

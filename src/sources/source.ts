@@ -71,6 +71,11 @@ export interface Source {
    * on the poll grid costs no second request); null when the provider cannot answer now.
    */
   recent?(signal?: AbortSignal): Promise<SeenDeployment[] | null>;
+  /**
+   * How long before the next poll may ask this source without overspending its budget (the rate-limit pace):
+   * the loop sleeps at least this long after a poll it answered. 0 or absent: no constraint.
+   */
+  paceMs?(): number;
   /** Drops what the source keeps about a commit it no longer needs to answer for. */
   forget?(sha: string): void;
   /** Releases connections; called once when the watcher ends. */

@@ -12,7 +12,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  appJson,
   deploymentJson,
+  endpointOf,
   FINAL_PHASES,
   phaseAt,
   pushSpec,
@@ -22,8 +24,8 @@ import {
   type Timeline,
 } from './doTimeline.js';
 
-export type { FakeApp, FakeDeployment, Fault, Phase, Timeline } from './doTimeline.js';
-export { pushSpec } from './doTimeline.js';
+export type { Endpoint, FakeApp, FakeDeployment, Fault, Phase, Timeline } from './doTimeline.js';
+export { endpointOf, pushSpec } from './doTimeline.js';
 
 export interface RequestRecord {
   path: string;
@@ -41,6 +43,10 @@ export interface FakeDoApi {
   apiRequests(): RequestRecord[];
   /** Requests to the pre-signed and live log URLs (never with the token). */
   logUrlRequests(): RequestRecord[];
+  /** How many requests came in per path (query left out), in the order first seen. */
+  countByPath(): Map<string, number>;
+  /** How many requests came in per endpoint: app, list, deployment, logs, historic, live, other. */
+  countByEndpoint(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -142,14 +148,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     const list = visible(app.deployments, t);
     if (!url.pathname.includes('/deployments')) {
       if (app.specStatus) return reply(app.specStatus, { id: 'fault', message: `scripted HTTP ${app.specStatus}` });
-      const active = list.find((d) => phaseAt(d, t) === 'ACTIVE');
-      return reply(200, {
-        app: {
-          id: app.appId,
-          spec: app.spec ?? pushSpec(app.appId),
-          ...(active ? { active_deployment: deploymentJson(active, t, epoch()) } : {}),
-        },
-      });
+      return reply(200, { app: appJson(app, list, t, epoch()) });
     }
     if (!m[2]) {
       const perPage = Math.min(200, Math.max(1, Number(url.searchParams.get('per_page') ?? 20) || 20));
@@ -257,10 +256,18 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     requests,
     apiRequests: () => requests.filter((r) => r.path.startsWith('/v2/')),
     logUrlRequests: () => requests.filter((r) => r.path.startsWith('/historic/') || r.path.startsWith('/live/')),
+    countByPath: () => tally(requests.map((r) => r.path)),
+    countByEndpoint: () => Object.fromEntries(tally(requests.map((r) => endpointOf(r.path)))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function tally(keys: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
 }

@@ -174,3 +174,44 @@ export function visible(deployments: FakeDeployment[], t: number): FakeDeploymen
     .filter((d) => phaseAt(d, t) !== null)
     .sort((a, b) => (b.phases[0]?.[0] ?? 0) - (a.phases[0]?.[0] ?? 0));
 }
+
+/** A deployment that is building or deploying: what `in_progress_deployment` names. */
+const IN_PROGRESS: ReadonlySet<Phase> = new Set(['BUILDING', 'PENDING_DEPLOY', 'DEPLOYING']);
+
+/**
+ * GET /v2/apps/{id}'s `app` (OAS models/app.yml): the spec, and the deployments a monitor cares about at
+ * time t: the one served (newest ACTIVE), the one building or deploying, the most recent pending one, and
+ * `last_deployment_created_at` (left out while the app has no deployment).
+ */
+export function appJson(app: FakeApp, list: FakeDeployment[], t: number, startMs: number): Record<string, unknown> {
+  const newest = (test: (p: Phase | null) => boolean) => list.find((d) => test(phaseAt(d, t)));
+  const json = (d: FakeDeployment | undefined) => (d ? deploymentJson(d, t, startMs) : undefined);
+  const active = json(newest((p) => p === 'ACTIVE'));
+  const inProgress = json(newest((p) => p !== null && IN_PROGRESS.has(p)));
+  const pending = json(newest((p) => p === 'PENDING_BUILD' || p === 'UNKNOWN'));
+  const last = list[0];
+  return {
+    id: app.appId,
+    spec: app.spec ?? pushSpec(app.appId),
+    created_at: new Date(startMs - 86_400_000).toISOString(),
+    updated_at: new Date(startMs).toISOString(),
+    tier_slug: 'basic',
+    ...(active ? { active_deployment: active } : {}),
+    ...(inProgress ? { in_progress_deployment: inProgress } : {}),
+    ...(pending ? { pending_deployment: pending } : {}),
+    ...(last ? { last_deployment_created_at: new Date(startMs + (last.phases[0]?.[0] ?? 0)).toISOString() } : {}),
+  };
+}
+
+export type Endpoint = 'app' | 'list' | 'deployment' | 'logs' | 'historic' | 'live' | 'other';
+
+/** Which endpoint a request path is, for counting requests per kind. */
+export function endpointOf(path: string): Endpoint {
+  if (path.startsWith('/historic/')) return 'historic';
+  if (path.startsWith('/live/')) return 'live';
+  if (/^\/v2\/apps\/[^/]+$/.test(path)) return 'app';
+  if (/^\/v2\/apps\/[^/]+\/deployments$/.test(path)) return 'list';
+  if (/^\/v2\/apps\/[^/]+\/deployments\/[^/]+$/.test(path)) return 'deployment';
+  if (/^\/v2\/apps\/[^/]+\/deployments\/[^/]+\/logs$/.test(path)) return 'logs';
+  return 'other';
+}

@@ -76,7 +76,8 @@ describe('DigitalOcean rate limits and failures', () => {
     const reset = String((T0 + 40_000) / 1000);
     const { source, clock } = await setup([
       ok('BUILDING', { 'ratelimit-remaining': '0', 'ratelimit-reset': reset }),
-      ok('ACTIVE'),
+      // The list showed the deployment building: the next poll asks the app, which names it.
+      { expect: '/v2/apps/app-1', status: 200, body: { app: { spec: {}, active_deployment: deployment('ACTIVE') } } },
     ]);
     assert.equal((await source.observe(ctx)).kind, 'state');
     clock.now += 15_000;

@@ -1,7 +1,8 @@
 // Several App Platform apps deployed by one push (an API and a web front end, say): one DigitalOcean source
 // per app, all behind one rate-limit gate (one token, one budget), their answers combined per commit
 // (combine.ts). An app whose spec says a push to the deploy branch does not deploy it is left out; its
-// spec is read once per process, and an app whose spec cannot be read is watched anyway.
+// spec is read once per process, from the app answer the polls share when there is one (no request of its
+// own then), and an app whose spec cannot be read is watched anyway.
 import * as msg from '../../core/messages.js';
 import type { AppRef } from '../../core/statusRecord.js';
 import type { FetchedLogs, LogRequest, Observation, ObserveContext, SeenDeployment, Source } from '../source.js';
@@ -52,10 +53,10 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
 
   function readSpec(m: Member, signal?: AbortSignal): Promise<void> {
     const settled = m.spec !== null && (m.spec.kind !== 'unread' || m.spec.final);
-    // While the token waits (rate limit, backoff) a read would only be refused by the gate: not a try.
-    if (settled || gate.waitMs() > 0) return Promise.resolve();
+    // While the token waits (rate limit, backoff, pace) a read would only be refused by the gate: not a try.
+    if (settled || (gate.waitMs() > 0 && !m.client.hasApp())) return Promise.resolve();
     m.reading ??= m.client
-      .app(signal)
+      .app(signal, Number.POSITIVE_INFINITY)
       .then((answer) => {
         if (answer.ok) {
           const deploys = deployedByPushTo(answer.value.spec ?? {}, opts.branch).length > 0;
@@ -72,8 +73,11 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
   }
 
   async function observe(ctx: ObserveContext): Promise<Observation> {
-    // Deployments first, then any spec still unknown: a spec that keeps failing must not starve the polls
-    // (its failures back off the gate that every app shares).
+    // A spec never asked for is read first: that app answer serves the poll too (no list request then). One
+    // that failed is asked again after the deployments: it must not starve the polls (its failures back off
+    // the gate that every app shares).
+    const unread = members.filter((m) => m.spec === null && m.failures === 0);
+    await Promise.all(unread.map((m) => readSpec(m, ctx.signal)));
     const watched = members.filter((m) => m.spec?.kind !== 'left-out');
     const seen = new Map<Member, Observation>();
     await Promise.all(watched.map(async (m) => seen.set(m, await m.source.observe(ctx))));
@@ -132,5 +136,5 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
     for (const id of ids) if (![...idsOf.values()].some((other) => other.has(id))) appOf.delete(id);
   };
 
-  return { name: 'digitalocean', observe, fetchLogs, recent, close, forget };
+  return { name: 'digitalocean', observe, fetchLogs, recent, close, forget, paceMs: () => gate.waitMs() };
 }

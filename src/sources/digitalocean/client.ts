@@ -1,5 +1,5 @@
-// The App Platform endpoints the monitor uses: list (paged, shared through the cache), get one, logs.
-// Every request passes the gate first, so rate limits and backoff hold across calls.
+// The App Platform endpoints the monitor uses: the app and the list (both shared through the cache), get one,
+// logs. Every request passes the gate first, so rate limits, backoff and the budget's pace hold across calls.
 import { getJson, type HttpResult } from './http.js';
 import { Gate } from './gate.js';
 import { noCache, type ListCache } from './cache.js';
@@ -46,10 +46,54 @@ export class DoClient {
 
   async listPage(page: number, signal?: AbortSignal): Promise<Answer<DeploymentList>> {
     const url = `${this.base}/deployments?page=${page}&per_page=${this.opts.perPage}`;
+    return this.shared(this.listKey(page), url, signal, (b) => this.parsed(b, listSchema));
+  }
+
+  /** Whether a list page younger than the cache's age limit is at hand: reading it costs no request. */
+  hasFreshList(page: number): boolean {
+    return (this.opts.cache ?? noCache).peek(this.listKey(page)) !== undefined;
+  }
+
+  /**
+   * The app itself (GET /v2/apps/{id}), shared like the list: its spec says which branches deploy it, and it
+   * names the active, in-progress and pending deployments. `maxAgeMs` takes an older shared answer when one
+   * is at hand (the spec does not change while a deployment runs).
+   */
+  async app(signal?: AbortSignal, maxAgeMs?: number): Promise<Answer<App>> {
+    const key = this.appKey();
+    const parse = (b: unknown) => this.parsed((b as { app?: unknown } | null)?.app, appSchema);
+    const held = maxAgeMs === undefined ? undefined : (this.opts.cache ?? noCache).peek(key, maxAgeMs);
+    if (held !== undefined) {
+      const parsed = parse(held);
+      if (parsed.success) return { ok: true, value: parsed.data };
+    }
+    return this.shared(key, this.base, signal, parse);
+  }
+
+  /** Whether an app answer younger than the cache's age limit is at hand: reading it costs no request. */
+  hasFreshApp(): boolean {
+    return (this.opts.cache ?? noCache).peek(this.appKey()) !== undefined;
+  }
+
+  /** Whether an app answer of any age is at hand (reading it with `maxAgeMs: Infinity` costs no request). */
+  hasApp(): boolean {
+    return (this.opts.cache ?? noCache).peek(this.appKey(), Number.POSITIVE_INFINITY) !== undefined;
+  }
+
+  private appKey(): string {
+    return `do-${this.opts.appId}-app`;
+  }
+
+  private listKey(page: number): string {
+    return `do-${this.opts.appId}-p${page}-n${this.opts.perPage}`;
+  }
+
+  /**
+   * A GET shared by every commit polling now, so no one commit's abort may cancel it (its timeout bounds
+   * it); a commit that stops following just stops waiting for it.
+   */
+  private shared<T>(key: string, url: string, signal: AbortSignal | undefined, parse: Parse<T>): Promise<Answer<T>> {
     const cache = this.opts.cache ?? noCache;
-    // The request is shared by every commit polling now, so no one commit's abort may cancel it (its timeout
-    // bounds it); a commit that stops following just stops waiting for it.
-    const key = `do-${this.opts.appId}-p${page}-n${this.opts.perPage}`;
     return this.call(
       () =>
         untilAborted(
@@ -57,26 +101,18 @@ export class DoClient {
           signal,
           STOPPED,
         ),
-      (b) => this.parseList(b),
+      parse,
     );
   }
 
   /** Every commit the watcher follows reads the same cached answer: it is validated once, not once per commit. */
-  private readonly parsedLists = new WeakMap<object, ReturnType<typeof listSchema.safeParse>>();
+  private readonly parsedBodies = new WeakMap<object, ReturnType<Parse<unknown>>>();
 
-  private parseList(body: unknown): ReturnType<typeof listSchema.safeParse> {
-    if (typeof body !== 'object' || body === null) return listSchema.safeParse(body);
-    let parsed = this.parsedLists.get(body);
-    if (!parsed) this.parsedLists.set(body, (parsed = listSchema.safeParse(body)));
+  private parsed<T>(body: unknown, schema: { safeParse(b: unknown): ReturnType<Parse<T>> }): ReturnType<Parse<T>> {
+    if (typeof body !== 'object' || body === null) return schema.safeParse(body);
+    let parsed = this.parsedBodies.get(body) as ReturnType<Parse<T>> | undefined;
+    if (!parsed) this.parsedBodies.set(body, (parsed = schema.safeParse(body)));
     return parsed;
-  }
-
-  /** The app itself (GET /v2/apps/{id}): its spec says which branches deploy it. */
-  async app(signal?: AbortSignal): Promise<Answer<App>> {
-    return this.call(
-      () => this.get(this.base, signal),
-      (b) => appSchema.safeParse((b as { app?: unknown } | null)?.app),
-    );
   }
 
   async deployment(id: string, signal?: AbortSignal): Promise<Answer<Deployment>> {
@@ -100,17 +136,12 @@ export class DoClient {
     return getJson(url, { token: this.opts.token, timeoutMs: this.opts.timeoutMs, now: this.opts.now, signal });
   }
 
-  private async call<T>(
-    request: () => Promise<HttpResult>,
-    parse: (
-      body: unknown,
-    ) =>
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } },
-  ): Promise<Answer<T>> {
+  private async call<T>(request: () => Promise<HttpResult>, parse: Parse<T>): Promise<Answer<T>> {
     const wait = this.gate.waitMs();
     if (wait > 0) return { ok: false, reason: msg.doWaiting(wait), permanent: false, retryAfterMs: wait };
     const result: HttpResult & { cached?: boolean } = await request();
+    // Every answer states the budget; one shared with other commits was read by the request that got it.
+    if (!result.cached) this.gate.paced(result.rate);
     // An answer shared with other commits was counted against the gate once, by the request that got it.
     const failed = () => (result.cached ? this.gate.waitMs() : this.gate.failed());
     switch (result.kind) {
@@ -137,6 +168,12 @@ export class DoClient {
     }
   }
 }
+
+type Parse<T> = (
+  body: unknown,
+) =>
+  | { success: true; data: T }
+  | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
 
 /** The get-deployment answer is {"deployment": {...}}. */
 function oneOf(body: unknown) {

@@ -1,5 +1,13 @@
-// When the next API request may go out: after the reset a rate-limited answer named, or after a
-// backoff with jitter that grows with each 5xx/network failure in a row.
+// When the next API request may go out: after the reset a rate-limited answer named, after a backoff with
+// jitter that grows with each 5xx/network failure in a row, and at the pace the token's budget allows: every
+// answer states the hourly budget (ratelimit-limit/-remaining/-reset), and when what is left would not last
+// until the reset at the pace the requests go, they are spaced so that it does, keeping a reserve for people.
+import type { RateLimit } from './http.js';
+
+/** Share of the hourly limit left for people's own use of the token (doctl, the dashboard, scripts). */
+export const RESERVE_SHARE = 0.1;
+/** Spacing below this is no constraint at all (polls are 5 s apart at the fastest): requests go at once. */
+export const PACE_FLOOR_MS = 1_000;
 
 export interface GateOptions {
   now(): number;
@@ -37,6 +45,19 @@ export class Gate {
     const ms = this.backoff();
     this.block(ms);
     return ms;
+  }
+
+  /**
+   * The budget an answer stated: the requests left above the reserve are spread until the reset (when the
+   * oldest request of the sliding hour expires); none left above it waits for the reset. Read on every answer.
+   */
+  paced(rate: RateLimit | undefined): void {
+    if (!rate) return;
+    const untilReset = rate.resetMs - this.opts.now();
+    if (untilReset <= 0) return;
+    const spendable = rate.remaining - Math.ceil(rate.limit * RESERVE_SHARE);
+    const spacing = spendable > 0 ? untilReset / spendable : untilReset;
+    if (spacing >= PACE_FLOOR_MS) this.block(Math.ceil(spacing));
   }
 
   block(ms: number): void {

@@ -3,14 +3,32 @@
 import * as msg from '../../core/messages.js';
 import { get, type HttpAnswer, type RequestFailed } from './request.js';
 
-export type HttpResult =
+export type HttpResult = (
   | { kind: 'ok'; body: unknown; waitMs: number }
   /** 429, 5xx, network error, timeout or bad JSON: worth trying again later. */
   | { kind: 'retry'; reason: string; waitMs: number | null; transient: boolean }
   /** 401/403: the token is wrong; retrying will not help. */
   | { kind: 'denied'; reason: string }
   /** Any other 4xx (400 on logs means "stage never ran", 404 means gone). */
-  | { kind: 'client'; status: number; reason: string };
+  | { kind: 'client'; status: number; reason: string }
+) & { rate?: RateLimit };
+
+/** The token's hourly budget as the answer's ratelimit-* headers state it. */
+export interface RateLimit {
+  limit: number;
+  remaining: number;
+  /** When the oldest request of the window expires (ratelimit-reset, epoch ms). */
+  resetMs: number;
+}
+
+/** The ratelimit-* headers, or null when an answer does not carry all three. */
+export function rateLimitOf(headers: Headers): RateLimit | null {
+  const [limit, remaining, reset] = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].map((name) =>
+    headers.get(name) === null ? Number.NaN : Number(headers.get(name)),
+  );
+  if (!Number.isFinite(limit) || !Number.isFinite(remaining) || !Number.isFinite(reset)) return null;
+  return { limit: limit!, remaining: remaining!, resetMs: reset! * 1000 };
+}
 
 export interface HttpOptions {
   token: string | null;
@@ -53,8 +71,13 @@ export async function getJson(url: string, opts: HttpOptions): Promise<HttpResul
     const reason = failed.timedOut ? msg.doTimeout(opts.timeoutMs) : msg.doNetwork(failed.message);
     return { kind: 'retry', reason, waitMs: null, transient: true };
   }
+  const rate = rateLimitOf(res.headers);
+  const result = classify(res, opts.now());
+  return rate ? { ...result, rate } : result;
+}
+
+function classify(res: HttpAnswer, now: number): HttpResult {
   const text = res.text;
-  const now = opts.now();
   if (res.status === 401 || res.status === 403)
     return { kind: 'denied', reason: msg.doDenied(res.status, errorText(text)) };
   if (res.status === 429)

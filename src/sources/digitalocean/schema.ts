@@ -87,9 +87,16 @@ const specComponent = z
   .passthrough();
 const specComponents = z.array(specComponent).nullish();
 
+/** GET /v2/apps/{id}'s `app`: the spec, and the deployments it names (OAS models/app.yml). */
 export const appSchema = z
   .object({
     id: z.string().optional(),
+    // Read one by one (snapshot.ts): one the schema refuses must not cost the spec, which is read from here too.
+    active_deployment: z.unknown().optional(),
+    in_progress_deployment: z.unknown().optional(),
+    pending_deployment: z.unknown().optional(),
+    /** When the newest deployment was created: unchanged means no deployment came since. */
+    last_deployment_created_at: z.string().nullish(),
     spec: z
       .object({
         name: z.string().optional(),

@@ -1,11 +1,13 @@
-// The DigitalOcean source: finds a commit's deployment in the list (one request per poll for all commits), follows its phase,
-// follows a SUPERSEDED one to its replacement when that contains the commit; logs.ts fetches logs after a failure.
+// The DigitalOcean source: finds a commit's deployment and follows its phase with one request per poll for all
+// commits: the app (snapshot.ts) when it names every commit's deployment, else the list; follows a SUPERSEDED one
+// to its replacement when that contains the commit; logs.ts fetches logs after a failure.
 import type { FetchedLogs, LogRequest, Observation, ObserveContext, SeenDeployment, Source } from '../source.js';
 import * as msg from '../../core/messages.js';
 import { DoClient, type Answer, type ClientOptions } from './client.js';
 import { fetchLogsWithin } from './logs.js';
 import { builtFrom, commitOf, failedStep, mapPhase, progressText, seenOf } from './match.js';
 import type { Deployment } from './schema.js';
+import { answerFromApp, appWouldAnswer, newestCreated, snapshotOf, type Known } from './snapshot.js';
 
 export interface DigitalOceanSourceOptions extends ClientOptions {
   /** Is `ancestor` contained in `descendant`? null when git cannot tell (unknown commit). */
@@ -15,13 +17,20 @@ export interface DigitalOceanSourceOptions extends ClientOptions {
   maxPages?: number;
 }
 
+/** An app answer that keeps failing (5xx, a shape we cannot read) is given up on after this many tries. */
+export const APP_TRIES = 3;
+
 /** What the source knows of one commit: when it was first asked, its deployment, and its replacement. */
 interface Tracking {
   startedAt: number;
   own: Deployment | null;
   /** The deployment followed after ours was superseded. */
   followed: Deployment | null;
+  /** While it has no deployment: the newest creation time in the last list that had none for it. */
+  noneUntil: number | null;
 }
+
+const known = (t: Tracking): Known => ({ wanted: t.followed ?? t.own, noneUntil: t.noneUntil });
 
 /** One source serves every commit the watcher follows; each commit's tracking is kept apart by sha. */
 export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Source {
@@ -29,9 +38,13 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
   const tracked = new Map<string, Tracking>();
   const trackingOf = (sha: string): Tracking => {
     let t = tracked.get(sha);
-    if (!t) tracked.set(sha, (t = { startedAt: opts.now(), own: null, followed: null }));
+    if (!t) tracked.set(sha, (t = { startedAt: opts.now(), own: null, followed: null, noneUntil: null }));
     return t;
   };
+  /** Where the next poll asks first: the list until one shows the app alone would answer every commit. */
+  let ask: 'app' | 'list' = 'list';
+  /** App answers that failed; after APP_TRIES the list answers every poll, as it always could. */
+  let appFailures = 0;
 
   const unavailable = (a: Extract<Answer<unknown>, { ok: false }>): Observation => ({
     kind: 'unavailable',
@@ -60,6 +73,12 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
 
   async function observe(ctx: ObserveContext): Promise<Observation> {
     const t = trackingOf(ctx.sha);
+    // A list another commit read in this poll answers this one for free; a fresh app answer (the spec's) too.
+    const tryApp = (ask === 'app' && appFailures < APP_TRIES) || client.hasFreshApp();
+    if (tryApp && !client.hasFreshList(1)) {
+      const seen = await fromApp(ctx, t);
+      if (seen) return seen;
+    }
     const listed = await findList(ctx, t);
     if (!listed.ok) return unavailable(listed);
     const list = listed.value;
@@ -70,18 +89,51 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       if (!one.ok) return unavailable(one);
       current = one.value;
     }
-    if (!current)
-      return {
-        kind: 'state',
-        state: 'pending',
-        phase: null,
-        deploymentId: null,
-        message: msg.DO_WAITING_FOR_DEPLOYMENT,
-      };
+    t.noneUntil = current ? null : newestCreated(list);
+    ask = appWouldAnswer(
+      list,
+      [...tracked].map(([sha, other]) => [sha, known(other)]),
+    )
+      ? 'app'
+      : 'list';
+    if (!current) return waiting();
     if (t.followed) t.followed = current;
     else t.own = current;
     return describe(current, list, ctx, t);
   }
+
+  /** The commit's answer from GET /v2/apps/{id}, or null when the list must tell (asked next). */
+  async function fromApp(ctx: ObserveContext, t: Tracking): Promise<Observation | null> {
+    const gated = client.gate.waitMs() > 0;
+    const answer = await client.app(ctx.signal);
+    if (!answer.ok) {
+      // Whatever went wrong (a 5xx, a shape we cannot read), the next poll asks the list, as before; a
+      // request the gate held back went nowhere, so it changes nothing.
+      if (!gated) {
+        ask = 'list';
+        appFailures += 1;
+      }
+      return unavailable(answer);
+    }
+    const snapshot = snapshotOf(answer.value);
+    const found = answerFromApp(snapshot, known(t), ctx.sha);
+    if (!found) {
+      ask = 'list';
+      return null;
+    }
+    if (found.kind === 'none-yet') return waiting();
+    if (t.followed) t.followed = found.deployment;
+    else t.own = found.deployment;
+    return describe(found.deployment, snapshot.deployments, ctx, t);
+  }
+
+  const waiting = (): Observation => ({
+    kind: 'state',
+    state: 'pending',
+    phase: null,
+    deploymentId: null,
+    message: msg.DO_WAITING_FOR_DEPLOYMENT,
+  });
 
   async function describe(d: Deployment, list: Deployment[], ctx: ObserveContext, t: Tracking): Promise<Observation> {
     const state = mapPhase(d.phase);
@@ -156,5 +208,12 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
     return answer.ok ? (answer.value.deployments ?? []).map(seenOf) : null;
   }
 
-  return { name: 'digitalocean', observe, fetchLogs, recent, forget: (sha) => void tracked.delete(sha) };
+  return {
+    name: 'digitalocean',
+    observe,
+    fetchLogs,
+    recent,
+    paceMs: () => client.gate.waitMs(),
+    forget: (sha) => void tracked.delete(sha),
+  };
 }
