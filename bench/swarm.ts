@@ -3,7 +3,7 @@
 // another), all measured in this run. Goals: every commit lands with every guarantee, git push
 // attempts ≤ 1.2 × commits, queued wall time ≤ 1.3 × the serial bound.
 // A fourth row runs the swarm as three machines of a team (needs PostgreSQL and pgbouncer; skipped without).
-// SWARM_AGENTS / SWARM_COMMITS change the size.
+// SWARM_AGENTS / SWARM_COMMITS change the size; SWARM_RACE=0 skips the --no-queue row.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
@@ -65,11 +65,14 @@ const queued = await measure('queue', async (root) => {
   return { ...(await runSwarm(world)), world };
 });
 console.log(row(queued, serial.seconds));
-const racing = await measure('no-queue', async (root) => {
-  const world = makeSwarm(root, AGENTS, COMMITS, AGENTS);
-  return { ...(await runSwarm(world, ['--no-queue'])), world };
-});
-console.log(row(racing, serial.seconds));
+// SWARM_RACE=0 leaves the racing row out (it is the slowest and shows only what the queue avoids).
+if (process.env.SWARM_RACE !== '0') {
+  const racing = await measure('no-queue', async (root) => {
+    const world = makeSwarm(root, AGENTS, COMMITS, AGENTS);
+    return { ...(await runSwarm(world, ['--no-queue'])), world };
+  });
+  console.log(row(racing, serial.seconds));
+}
 
 // Team mode: the same swarm as three machines (own cache folders) sharing only PostgreSQL (through
 // PgBouncer, transaction mode), so machines take turns through the team's push queue.

@@ -85,7 +85,7 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
       const secrets = await secretsOf(config);
       return createLogger(
         toolLogPath(stateDir()),
-        [secrets.doToken, secrets.databaseUrl, secrets.storeUrl],
+        [secrets.doToken, secrets.databaseUrl, secrets.storeUrl, io.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? null],
         globals.verbose ? 'debug' : 'info',
       );
     }),

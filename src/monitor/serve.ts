@@ -33,7 +33,13 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
   const { createStdoutLogger } = await import('../core/log.js');
   const { doToken, databaseUrl, storeUrl } = config.secrets;
   const logger = createStdoutLogger(
-    [doToken, databaseUrl, storeUrl, ...secretsOf(storeUrl ?? '')],
+    [
+      doToken,
+      databaseUrl,
+      storeUrl,
+      ...secretsOf(storeUrl ?? ''),
+      ...secretsOf(deps.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? ''),
+    ],
     deps.globals.verbose ? 'debug' : 'info',
   );
   const log = (event: string, fields: Record<string, unknown> = {}) => {
