@@ -21,16 +21,21 @@ import {
 } from './monitor/control.js';
 import { evaluate, type Evaluation } from './core/outcome.js';
 import { waitForOutcome } from './core/waitForOutcome.js';
-import { openRepo, type RepoOptions } from './runtime.js';
+import { type OpenedRepo, openRepo, type RepoOptions } from './runtime.js';
 import { teamPushQueue } from './team/teamPushQueue.js';
 
 /** The outcome of a commit's deployment now: same answer and exit code as `deploy-watch check`. */
 export async function checkDeployment(commit?: string, options: RepoOptions = {}): Promise<Evaluation> {
-  const { store, resolveSha } = openRepo(options);
+  return withRepo(options, async ({ store, resolveSha }) => evaluate(store, await resolveSha(commit)));
+}
+
+/** Runs one call on the repository and closes its store after (a team store's pool holds connections). */
+async function withRepo<T>(options: RepoOptions, call: (opened: OpenedRepo) => Promise<T>): Promise<T> {
+  const opened = openRepo(options);
   try {
-    return await evaluate(store, await resolveSha(commit));
+    return await call(opened);
   } finally {
-    await store.close?.();
+    await opened.store.close?.();
   }
 }
 
@@ -39,26 +44,22 @@ export async function waitForDeployment(
   commit: string | undefined,
   options: RepoOptions & { timeoutMs: number; intervalMs?: number; signal?: AbortSignal },
 ): Promise<Evaluation> {
-  const { store, resolveSha } = openRepo(options);
-  try {
-    const sha = await resolveSha(commit);
-    return await waitForOutcome(store, sha, options.timeoutMs, realClock, {
+  return withRepo(options, async ({ store, resolveSha }) =>
+    waitForOutcome(store, await resolveSha(commit), options.timeoutMs, realClock, {
       intervalMs: options.intervalMs,
       signal: options.signal,
-    });
-  } finally {
-    await store.close?.();
-  }
+    }),
+  );
 }
 
 /** The commits this clone's watcher follows (and stale ones), newest first. */
 export async function listMonitors(options: RepoOptions = {}): Promise<MonitorEntry[]> {
-  return (await watcherStatusIn(openRepo(options).store)).commits;
+  return withRepo(options, async ({ store }) => (await watcherStatusIn(store)).commits);
 }
 
 /** The watcher (PID, start, memory) and its commits, like `manage status --json`. */
 export async function watcherStatus(options: RepoOptions = {}): Promise<WatcherStatus> {
-  return watcherStatusIn(openRepo(options).store);
+  return withRepo(options, ({ store }) => watcherStatusIn(store));
 }
 
 /** Stops following one commit (recorded `stopped`; the others go on), like `manage stop <sha>`. */
@@ -66,15 +67,15 @@ export async function stopMonitor(
   commit: string,
   options: RepoOptions & { graceMs?: number } = {},
 ): Promise<StopResult> {
-  const { store, kill } = openRepo(options);
-  const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
-  return stopFollowing(sha, options.graceMs ?? 5000, { store, kill, ...realClock });
+  return withRepo(options, async ({ store, kill }) => {
+    const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
+    return stopFollowing(sha, options.graceMs ?? 5000, { store, kill, ...realClock });
+  });
 }
 
 /** Ends the watcher (SIGTERM, then SIGKILL after `graceMs`), every commit recorded `stopped`, like `manage stop --all`. */
 export async function stopWatcher(options: RepoOptions & { graceMs?: number } = {}): Promise<StopAllResult> {
-  const { store, kill } = openRepo(options);
-  return stopWatcherIn(options.graceMs ?? 5000, { store, kill, ...realClock });
+  return withRepo(options, ({ store, kill }) => stopWatcherIn(options.graceMs ?? 5000, { store, kill, ...realClock }));
 }
 
 export type PushResult =

@@ -136,7 +136,8 @@ export const configSchema = z
       .object({
         schema: z
           .string()
-          .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL name (letters, digits, _)')
+          // Up to 55 characters: its NOTIFY channel, `<schema>_records`, must fit PostgreSQL's 63.
+          .regex(/^[a-z_][a-z0-9_]{0,54}$/, 'must be a lower-case SQL name (letters, digits, _), up to 55 characters')
           .default('deploy_watch'),
         project: z.string().min(1).max(200).optional(),
         lease: z.number().min(1).max(600).default(30),

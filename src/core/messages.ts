@@ -296,6 +296,8 @@ export const teamStoreOffline = (detail: string) =>
   `warning: the team store (DEPLOY_WATCH_STORE_URL) cannot be reached (${printable(detail, 200)}); working on this machine's files until it can, then uploading what was recorded.`;
 export const teamQueueOffline = (detail: string) =>
   `warning: the team's push queue (DEPLOY_WATCH_STORE_URL) cannot be reached (${printable(detail, 200)}); pushing without waiting for other machines (a race is caught by git and retried).`;
+export const teamQueueRefused = (detail: string) =>
+  `warning: the team store refused the push queue (${printable(detail, 300)}); pushing without waiting for other machines. Check the role's grants (README: team mode; after an upgrade, migrate once with the owner's URL).`;
 export const teamStoreFailed = (detail: string) =>
   `The team store (DEPLOY_WATCH_STORE_URL) refused: ${printable(detail, 300)}. Check the role's grants (README: team mode), the password and the database name.`;
 export const teamPollerLine = (host: string, pid: number, epoch: number, renewed: string) =>

@@ -1,6 +1,7 @@
 // Reads a commit's record until its outcome is known, the monitor is gone, or time is up: every 200 ms on
 // files; on a team store as its record feed says (woken by NOTIFY where the connection allows it, else a
 // poll of the table). Shared by `check --wait` and the library's waitForDeployment.
+import { untilAborted } from './untilAborted.js';
 import { EXIT } from './exitCodes.js';
 import { evaluate, type Evaluation } from './outcome.js';
 import type { RecordFeed, StatusStore } from './statusStore.js';
@@ -55,7 +56,8 @@ export async function waitForOutcome(
         continue;
       }
       const ms = Math.min(opts.intervalMs ?? feed?.pollMs ?? WAIT_POLL_MS, Math.max(0, deadline - clock.now()));
-      await (feed?.next ? feed.next(ms) : clock.sleep(ms));
+      // An abort ends the wait at once, whether it sleeps on the clock or on the feed (up to its safety poll).
+      await untilAborted(feed?.next ? feed.next(ms) : clock.sleep(ms), opts.signal, undefined);
       evaluation = await evaluate(store, sha);
     }
   } finally {

@@ -49,9 +49,9 @@ export function createDiscovery(opts: DiscoveryOptions): Discovery {
     const seen = firstSeen.get(d.id) ?? opts.now();
     firstSeen.set(d.id, seen);
     if (opts.now() - seen < (opts.graceMs ?? ANNOUNCE_GRACE_MS)) return;
-    decided.add(d.id);
+    // Decided only once filed or found known: a store error leaves it to the next look, not lost for good.
     if ((await opts.store.read(d.commit)).status !== 'missing' || (await opts.store.isFollowRequested(d.commit)))
-      return;
+      return void decided.add(d.id);
     await opts.store.requestFollow({
       sha: d.commit,
       branch: opts.branch,
@@ -60,6 +60,7 @@ export function createDiscovery(opts: DiscoveryOptions): Discovery {
       pushedBy: d.by,
       host: UNANNOUNCED,
     });
+    decided.add(d.id);
     opts.log('discovered', { sha: d.commit, deploymentId: d.id, by: d.by });
   };
 

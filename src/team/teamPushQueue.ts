@@ -4,7 +4,10 @@
 // heartbeat stopped for `staleMs` (its machine died, SIGKILL, network cut) or that has held the turn
 // longer than `turnTimeoutMs` (hung) is removed by the next waiter. The queue is for throughput only:
 // git's own fast-forward check keeps two pushers that ever overlap (a lost turn, an unreachable
-// database) correct, so a store that cannot be reached lets the push go on with one warning.
+// database) correct, so a store that cannot be reached lets the push go on with one warning. For the same
+// reason a rare overlap is accepted: tickets are numbered at insert, before commit, so a later ticket that
+// commits first may see nobody ahead for the moment the earlier one's insert is in flight.
+// (Costs a retry at most.)
 import type pg from 'pg';
 import { machineName } from '../core/machine.js';
 import * as msg from '../core/messages.js';
@@ -99,10 +102,13 @@ export class TeamPushQueue implements PushQueue {
     }
   }
 
-  /** The database could not be asked: a turn without the team (git still refuses a non-fast-forward). */
+  /**
+   * The database could not be asked, or refused (a grant missing after an upgrade): a turn without the team,
+   * with one warning that names why. The queue is for throughput only; git still refuses a non-fast-forward.
+   */
   private without(error: unknown, started: number): Turn {
-    if (!isUnreachable(error)) throw new Error(msg.teamStoreFailed(cleanMessage(error, secretsOf(this.opts.url))));
-    this.opts.warn(msg.teamQueueOffline(cleanMessage(error, secretsOf(this.opts.url))));
+    const detail = cleanMessage(error, secretsOf(this.opts.url));
+    this.opts.warn(isUnreachable(error) ? msg.teamQueueOffline(detail) : msg.teamQueueRefused(detail));
     return { waitedMs: this.opts.now() - started, aheadAtStart: 0, release: async () => undefined };
   }
 }

@@ -110,3 +110,34 @@ describe('team store: least-privilege roles (README: team mode)', () => {
     await exercise(storeAt(urlAs(role, password), schema), urlAs(role, password), schema);
   });
 });
+
+describe('team push queue with a role the store refuses', () => {
+  it('pushes without the team turn, with one warning naming the grants, not an internal error', async (t) => {
+    if (skip) return t.skip(skip);
+    const role = `dw_none_${process.pid}`;
+    const password = randomBytes(9).toString('hex');
+    const schema = 'deploy_watch_refused';
+    await storeAt(pg!.url, schema).inProgress(); // migrated by the owner; this role gets no grant on it
+    await withClient(pg!.url, async (c) => {
+      const database = (await c.query('select current_database() as d')).rows[0].d as string;
+      await c.query(`create role ${role} login password '${password}'`);
+      await c.query(`grant connect on database "${database}" to ${role}`);
+    });
+    const warnings: string[] = [];
+    const queue = new TeamPushQueue({
+      url: urlAs(role, password),
+      schema,
+      host: 'refused-host',
+      now: Date.now,
+      turnTimeoutMs: 60_000,
+      warn: (m) => warnings.push(m),
+    });
+    const turn = await queue.enter({ url: '/srv/git/x.git', branch: 'main' });
+    assert.equal(turn.aheadAtStart, 0);
+    await turn.release();
+    await queue.close();
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /refused the push queue \(permission denied.*grants/);
+    assert.doesNotMatch(warnings[0]!, new RegExp(password));
+  });
+});

@@ -233,7 +233,10 @@ describe('team mode: three machines sharing one PostgreSQL through PgBouncer', (
       } finally {
         db.pg!.resume();
       }
-      await until('every outcome uploaded', () => allFinal(name, w.shas), 20_000).catch(async (error) => {
+      // PgBouncer waits server_login_retry (15 s by default) after a failed login before it tries the server
+      // again, and a machine retries the store 5 s after it went offline: the upload comes within about 20 s
+      // of the restart, later on a loaded machine.
+      await until('every outcome uploaded', () => allFinal(name, w.shas), 45_000).catch(async (error) => {
         t.diagnostic(JSON.stringify([...(await records(name)).entries()]));
         for (const m of w.machines)
           for (const line of toolLogLines(m, /./).slice(-40)) t.diagnostic(line.slice(0, 300));

@@ -158,15 +158,17 @@ async function storedLogs(sha: string, deps: Deps): Promise<LogsResult | null> {
   if (!store.shared) return null;
   const read = await store.read(sha);
   const lines = await store.tailLog(sha, Number.MAX_SAFE_INTEGER);
-  if (read.status !== 'ok' || !read.record.deploymentId || !lines) return null;
+  if (read.status !== 'ok' || !read.record.deploymentId) return null;
   const logs = read.record.logs;
+  // The poller gave up on them: say so (exit 3), rather than ask this machine for a token it need not have.
+  if (!lines && logs?.state !== 'missing') return null;
   return {
     sha,
     deploymentId: read.record.deploymentId,
     types: ['BUILD', 'DEPLOY'],
     complete: logs?.state !== 'missing',
     reason: logs?.state === 'missing' ? logs.reason : null,
-    text: `${lines.join('\n')}\n`,
+    text: lines ? `${lines.join('\n')}\n` : '',
     logFile: store.logLocation(sha),
     streamed: false,
   };

@@ -94,6 +94,13 @@ export class DoClient {
    */
   private shared<T>(key: string, url: string, signal: AbortSignal | undefined, parse: Parse<T>): Promise<Answer<T>> {
     const cache = this.opts.cache ?? noCache;
+    // A fresh shared answer costs no request, so the gate's pace (which spaces requests) must not refuse it:
+    // a second read in the same poll (serve's look, the list after the app) gets what the first one fetched.
+    const fresh = cache.peek(key);
+    if (fresh !== undefined) {
+      const parsed = parse(fresh);
+      if (parsed.success) return Promise.resolve({ ok: true, value: parsed.data });
+    }
     return this.call(
       () =>
         untilAborted(
