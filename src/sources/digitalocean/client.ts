@@ -96,7 +96,8 @@ export class DoClient {
     const cache = this.opts.cache ?? noCache;
     // A fresh shared answer costs no request, so the gate's pace (which spaces requests) must not refuse it:
     // a second read in the same poll (serve's look, the list after the app) gets what the first one fetched.
-    const fresh = cache.peek(key);
+    // (A 429 or a failure still holds everyone: then the caller hears why it waits.)
+    const fresh = this.gate.held() ? undefined : cache.peek(key);
     if (fresh !== undefined) {
       const parsed = parse(fresh);
       if (parsed.success) return Promise.resolve({ ok: true, value: parsed.data });

@@ -19,13 +19,20 @@ export interface GateOptions {
 
 export class Gate {
   private blockedUntil = 0;
+  /** The budget's pace only (paced()): it spaces new requests but does not withhold an answer already fetched. */
+  private pacedUntil = 0;
   private failures = 0;
 
   constructor(private readonly opts: GateOptions) {}
 
   /** Milliseconds to wait before a request may go out; 0 when it may go now. */
   waitMs(): number {
-    return Math.max(0, this.blockedUntil - this.opts.now());
+    return Math.max(0, this.blockedUntil - this.opts.now(), this.pacedUntil - this.opts.now());
+  }
+
+  /** True while a 429, a zero budget or a failure holds every caller (not just the pace of new requests). */
+  held(): boolean {
+    return this.blockedUntil > this.opts.now();
   }
 
   /** A request went through: forget the failures; honour `ratelimit-remaining: 0`. */
@@ -57,7 +64,7 @@ export class Gate {
     if (untilReset <= 0) return;
     const spendable = rate.remaining - Math.ceil(rate.limit * RESERVE_SHARE);
     const spacing = spendable > 0 ? untilReset / spendable : untilReset;
-    if (spacing >= PACE_FLOOR_MS) this.block(Math.ceil(spacing));
+    if (spacing >= PACE_FLOOR_MS) this.pacedUntil = Math.max(this.pacedUntil, this.opts.now() + Math.ceil(spacing));
   }
 
   block(ms: number): void {
