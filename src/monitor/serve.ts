@@ -9,13 +9,12 @@ import * as msg from '../core/messages.js';
 import { packageVersion } from '../core/packageRoot.js';
 import type { WatcherClaim } from '../core/statusStore.js';
 import { untilAborted } from '../core/untilAborted.js';
-import { buildSources } from '../sources/index.js';
 import type { Source } from '../sources/source.js';
 import { secretsOf } from '../team/connection.js';
 import { createDiscovery, LOOK_BACK_MS } from './discover.js';
 import { type HealthServer, type HealthState, healthAnswer, startHealthServer } from './health.js';
 import { LEASE_RETRY_MS, runWatcher } from './watcher.js';
-import { announcer, watcherSettings } from './watcherProcess.js';
+import { announcer, leaveWatcherRun, watcherSettings, watcherSources } from './watcherProcess.js';
 
 export interface ServeOptions {
   /** null: no probe. */
@@ -81,12 +80,7 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
     });
     claim = await claimStateFolder(deps, startedAt, controller.signal, log);
     if (!claim) return EXIT.success; // a signal came while waiting
-    sources = await buildSources(config, {
-      git: deps.git(),
-      remote: config.remote,
-      now: deps.now,
-      random: Math.random,
-    });
+    sources = await watcherSources(config, deps);
     const discovery = createDiscovery({
       store,
       sources,
@@ -135,9 +129,7 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
     throw error;
   } finally {
     await looking;
-    await Promise.all(sources.map((s) => s.close?.().catch(() => undefined)));
-    await claim?.release();
-    await store.close?.();
+    await leaveWatcherRun(sources, claim, store);
     await probe?.close();
     for (const s of SIGNALS) process.off(s, onSignal);
     // A sleep or a request's timer may still run: end once the exit code is set, with nothing left behind.

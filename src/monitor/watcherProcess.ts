@@ -9,7 +9,7 @@ import { EXIT, MONITOR_EXIT } from '../core/exitCodes.js';
 import * as msg from '../core/messages.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
 import type { StatusRecord } from '../core/statusRecord.js';
-import type { StatusStore } from '../core/statusStore.js';
+import type { StatusStore, WatcherClaim } from '../core/statusStore.js';
 import { buildSources } from '../sources/index.js';
 import type { Source } from '../sources/source.js';
 import { DEFAULT_LOG_BUDGET_MS } from './run.js';
@@ -29,12 +29,7 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
   let sources: Source[] = [];
   try {
     const config = await deps.config().catch((error) => refuseInbox(deps, store, error));
-    sources = await buildSources(config, {
-      git: deps.git(),
-      remote: config.remote,
-      now: deps.now,
-      random: Math.random,
-    }).catch((error) => refuseInbox(deps, store, error));
+    sources = await watcherSources(config, deps).catch((error) => refuseInbox(deps, store, error));
     const logger = await deps.logger();
     logger.info({ pid: process.pid }, 'watcher started');
     const summary = await runWatcher({
@@ -51,9 +46,7 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
     });
     logger.info(summary, 'watcher ended');
   } finally {
-    await Promise.all(sources.map((s) => s.close?.().catch(() => undefined)));
-    await claim.release();
-    await store.close?.();
+    await leaveWatcherRun(sources, claim, store);
     for (const s of SIGNALS) process.off(s, onSignal);
   }
   // A signal may have interrupted a sleep whose timer still runs: end now, as the signal asked.
@@ -73,6 +66,22 @@ export function watcherSettings(config: Config, deps: Pick<Deps, 'env' | 'now' |
     sleep: deps.sleep,
     logBudgetMs: config.digitalocean ? config.digitalocean.logBudget * 1000 : DEFAULT_LOG_BUDGET_MS,
   };
+}
+
+/** The sources a watcher polls, built once for all the commits it follows (the watcher and `serve`). */
+export function watcherSources(config: Config, deps: Pick<Deps, 'git' | 'now'>): Promise<Source[]> {
+  return buildSources(config, { git: deps.git(), remote: config.remote, now: deps.now, random: Math.random });
+}
+
+/** What a watcher leaves on its way out, whatever ended it: sources closed, its claim released, the store closed. */
+export async function leaveWatcherRun(
+  sources: readonly Source[],
+  claim: WatcherClaim | null,
+  store: StatusStore,
+): Promise<void> {
+  await Promise.all(sources.map((s) => s.close?.().catch(() => undefined)));
+  await claim?.release();
+  await store.close?.();
 }
 
 /** Every real outcome is announced (when anyone is to be told); a person stopping a commit needs no message. */

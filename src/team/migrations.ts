@@ -2,6 +2,7 @@
 // steps run in one transaction under a transaction-level advisory lock (released at commit, so it is safe
 // through PgBouncer in transaction mode), and a schema already at the latest version costs one query.
 import type pg from 'pg';
+import { createPool } from './connection.js';
 
 /** Each step runs once, in order; never edit a released one, add the next. `S` is the schema's quoted name. */
 const STEPS: ReadonlyArray<(s: string) => string> = [
@@ -74,7 +75,7 @@ const STEPS: ReadonlyArray<(s: string) => string> = [
 
 export const LATEST_VERSION = STEPS.length;
 
-/** The schema's name as SQL (validated by the config: lower-case letters, digits, underscores). */
+/** A name as a quoted SQL identifier: the schema (validated by the config) and its NOTIFY channel. */
 export function quoted(schema: string): string {
   return `"${schema.replace(/"/g, '""')}"`;
 }
@@ -120,6 +121,26 @@ async function migrateOnce(client: pg.PoolClient, schema: string): Promise<numbe
     return found;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * A connection pool on the schema at the latest version: what the store and the push queue both open first.
+ * A pool whose migration failed is ended, so a caller that tries again later leaves nothing open behind.
+ */
+export async function migratedPool(url: string, schema: string): Promise<pg.Pool> {
+  const pool = await createPool(url);
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, schema);
+    } finally {
+      client.release();
+    }
+    return pool;
+  } catch (error) {
+    await pool.end().catch(() => undefined);
     throw error;
   }
 }

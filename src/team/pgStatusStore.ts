@@ -23,8 +23,8 @@ import {
   type WatcherClaim,
   type WatcherInfo,
 } from '../core/statusStore.js';
-import { cleanMessage, createPool, isUnreachable, secretsOf } from './connection.js';
-import { migrate, quoted } from './migrations.js';
+import { cleanMessage, isUnreachable, secretsOf } from './connection.js';
+import { migratedPool, quoted } from './migrations.js';
 import { openRecordFeed, POLLED_FEED } from './recordFeed.js';
 
 export interface TeamSettings {
@@ -510,13 +510,7 @@ export class PgStatusStore implements StatusStore {
       this.ready = (async () => {
         const settings = await this.opts.settings();
         this.settingsSeen = settings;
-        this.pool = await createPool(settings.url);
-        const client = await this.pool.connect();
-        try {
-          await migrate(client, settings.schema);
-        } finally {
-          client.release();
-        }
+        this.pool = await migratedPool(settings.url, settings.schema);
         return { S: quoted(settings.schema), project: settings.project, secrets: secretsOf(settings.url) };
       })();
       this.ready.catch(() => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { RecordFeed } from '../core/statusStore.js';
 import { CONNECT_TIMEOUT_MS, withLibpqSsl } from './connection.js';
+import { quoted } from './migrations.js';
 
 /** Notified, the record is still read this often: a notification lost with a dropped connection costs 5 s. */
 export const NOTIFIED_POLL_MS = 5_000;
@@ -76,7 +77,7 @@ export async function openRecordFeed(opts: FeedOptions): Promise<RecordFeed> {
   };
   try {
     await client.connect();
-    await client.query(`listen "${opts.channel.replace(/"/g, '""')}"`);
+    await client.query(`listen ${quoted(opts.channel)}`);
     await opts.notify(opts.channel, probe);
   } catch {
     await client.end().catch(() => undefined);

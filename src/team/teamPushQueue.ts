@@ -11,9 +11,11 @@
 import type pg from 'pg';
 import { machineName } from '../core/machine.js';
 import * as msg from '../core/messages.js';
+import { realSleep } from '../core/clock.js';
+import { untilAborted } from '../core/untilAborted.js';
 import type { EnterOptions, PushQueue, QueueKey, Turn } from '../core/pushQueue.js';
-import { cleanMessage, createPool, isUnreachable, secretsOf } from './connection.js';
-import { migrate, quoted } from './migrations.js';
+import { cleanMessage, isUnreachable, secretsOf } from './connection.js';
+import { migratedPool, quoted } from './migrations.js';
 
 export interface TeamQueueOptions {
   url: string;
@@ -59,32 +61,14 @@ export class TeamPushQueue implements PushQueue {
   }
 
   private async db(): Promise<{ pool: pg.Pool; S: string }> {
-    if (!this.pool) {
-      const pool = await createPool(this.opts.url);
-      try {
-        const client = await pool.connect();
-        try {
-          await migrate(client, this.opts.schema);
-        } finally {
-          client.release();
-        }
-      } catch (error) {
-        await pool.end().catch(() => undefined);
-        throw error;
-      }
-      this.pool = pool;
-    }
+    this.pool ??= await migratedPool(this.opts.url, this.opts.schema);
     return { pool: this.pool, S: quoted(this.opts.schema) };
   }
 
   private async join(key: QueueKey): Promise<Ticket> {
     const { pool, S } = await this.db();
     const queue = `${key.url}\n${key.branch}`;
-    const { rows } = await pool.query<{ ticket: string }>(
-      `insert into ${S}.push_tickets (queue, host, pid) values ($1, $2, $3) returning ticket`,
-      [queue, this.opts.host, this.opts.pid ?? process.pid],
-    );
-    return new Ticket(pool, S, queue, rows[0]!.ticket, this.opts);
+    return new Ticket(pool, S, queue, await insertTicket(pool, S, queue, this.opts), this.opts);
   }
 
   /** Until no live ticket is ahead; resolves to how many were ahead when it joined. */
@@ -98,7 +82,7 @@ export class TeamPushQueue implements PushQueue {
       if (ahead === 0) return first;
       if (ahead !== last) onWait?.(ahead);
       last = ahead;
-      await pause(this.opts.pollMs ?? 250, signal);
+      await untilAborted(realSleep(this.opts.pollMs ?? 250), signal, undefined);
     }
   }
 
@@ -150,11 +134,7 @@ class Ticket {
     );
     const { mine, ahead } = rows[0]!;
     if (mine === 0) {
-      const again = await this.pool.query<{ ticket: string }>(
-        `insert into ${this.S}.push_tickets (queue, host, pid) values ($1, $2, $3) returning ticket`,
-        [this.queue, this.opts.host, this.opts.pid ?? process.pid],
-      );
-      this.ticket = again.rows[0]!.ticket;
+      this.ticket = await insertTicket(this.pool, this.S, this.queue, this.opts);
       return this.ahead();
     }
     return ahead;
@@ -189,16 +169,18 @@ class Ticket {
   }
 }
 
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+/** A ticket at the back of the line: its number. */
+async function insertTicket(
+  pool: pg.Pool,
+  S: string,
+  queue: string,
+  opts: Pick<TeamQueueOptions, 'host' | 'pid'>,
+): Promise<string> {
+  const { rows } = await pool.query<{ ticket: string }>(
+    `insert into ${S}.push_tickets (queue, host, pid) values ($1, $2, $3) returning ticket`,
+    [queue, opts.host, opts.pid ?? process.pid],
+  );
+  return rows[0]!.ticket;
 }
 
 /** The team's queue for a push, or null outside team mode (no DEPLOY_WATCH_STORE_URL). */

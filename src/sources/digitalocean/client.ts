@@ -38,10 +38,13 @@ export type Answer<T> =
 export class DoClient {
   readonly gate: Gate;
   private readonly base: string;
+  /** Where the app and list answers are shared (none: every call asks). */
+  private readonly cache: ListCache;
 
   constructor(private readonly opts: ClientOptions) {
     this.gate = opts.gate ?? new Gate({ now: opts.now, random: opts.random });
     this.base = `${opts.apiUrl}/v2/apps/${encodeURIComponent(opts.appId)}`;
+    this.cache = opts.cache ?? noCache;
   }
 
   async listPage(page: number, signal?: AbortSignal): Promise<Answer<DeploymentList>> {
@@ -51,7 +54,7 @@ export class DoClient {
 
   /** Whether a list page younger than the cache's age limit is at hand: reading it costs no request. */
   hasFreshList(page: number): boolean {
-    return (this.opts.cache ?? noCache).peek(this.listKey(page)) !== undefined;
+    return this.cache.peek(this.listKey(page)) !== undefined;
   }
 
   /**
@@ -62,7 +65,7 @@ export class DoClient {
   async app(signal?: AbortSignal, maxAgeMs?: number): Promise<Answer<App>> {
     const key = this.appKey();
     const parse = (b: unknown) => this.parsed((b as { app?: unknown } | null)?.app, appSchema);
-    const held = maxAgeMs === undefined ? undefined : (this.opts.cache ?? noCache).peek(key, maxAgeMs);
+    const held = maxAgeMs === undefined ? undefined : this.cache.peek(key, maxAgeMs);
     if (held !== undefined) {
       const parsed = parse(held);
       if (parsed.success) return { ok: true, value: parsed.data };
@@ -72,12 +75,12 @@ export class DoClient {
 
   /** Whether an app answer younger than the cache's age limit is at hand: reading it costs no request. */
   hasFreshApp(): boolean {
-    return (this.opts.cache ?? noCache).peek(this.appKey()) !== undefined;
+    return this.cache.peek(this.appKey()) !== undefined;
   }
 
   /** Whether an app answer of any age is at hand (reading it with `maxAgeMs: Infinity` costs no request). */
   hasApp(): boolean {
-    return (this.opts.cache ?? noCache).peek(this.appKey(), Number.POSITIVE_INFINITY) !== undefined;
+    return this.cache.peek(this.appKey(), Number.POSITIVE_INFINITY) !== undefined;
   }
 
   private appKey(): string {
@@ -93,11 +96,10 @@ export class DoClient {
    * it); a commit that stops following just stops waiting for it.
    */
   private shared<T>(key: string, url: string, signal: AbortSignal | undefined, parse: Parse<T>): Promise<Answer<T>> {
-    const cache = this.opts.cache ?? noCache;
     // A fresh shared answer costs no request, so the gate's pace (which spaces requests) must not refuse it:
     // a second read in the same poll (serve's look, the list after the app) gets what the first one fetched.
     // (A 429 or a failure still holds everyone: then the caller hears why it waits.)
-    const fresh = this.gate.held() ? undefined : cache.peek(key);
+    const fresh = this.gate.held() ? undefined : this.cache.peek(key);
     if (fresh !== undefined) {
       const parsed = parse(fresh);
       if (parsed.success) return Promise.resolve({ ok: true, value: parsed.data });
@@ -105,7 +107,7 @@ export class DoClient {
     return this.call(
       () =>
         untilAborted(
-          cache.get(key, () => this.get(url)),
+          this.cache.get(key, () => this.get(url)),
           signal,
           STOPPED,
         ),

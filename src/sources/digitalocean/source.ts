@@ -30,6 +30,12 @@ interface Tracking {
   noneUntil: number | null;
 }
 
+/** The commit's deployment as last seen: its replacement once superseded, else its own. */
+function track(t: Tracking, d: Deployment): void {
+  if (t.followed) t.followed = d;
+  else t.own = d;
+}
+
 const known = (t: Tracking): Known => ({ wanted: t.followed ?? t.own, noneUntil: t.noneUntil });
 
 /** One source serves every commit the watcher follows; each commit's tracking is kept apart by sha. */
@@ -97,8 +103,7 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       ? 'app'
       : 'list';
     if (!current) return waiting();
-    if (t.followed) t.followed = current;
-    else t.own = current;
+    track(t, current);
     return describe(current, list, ctx, t);
   }
 
@@ -122,8 +127,7 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       return null;
     }
     if (found.kind === 'none-yet') return waiting();
-    if (t.followed) t.followed = found.deployment;
-    else t.own = found.deployment;
+    track(t, found.deployment);
     return describe(found.deployment, snapshot.deployments, ctx, t);
   }
 
