@@ -72,15 +72,23 @@ export interface RefUpdate {
   at: number;
 }
 
-/** The newest reflog entry of `refs/remotes/<remote>/<branch>`, or null when it has none. */
-export async function lastTrackingUpdate(git: Git, remote: string, branch: string): Promise<RefUpdate | null> {
+/** How many reflog entries the post-push watcher reads: pushes that landed after this one, and more. */
+const REFLOG_DEPTH = 50;
+
+/** The newest reflog entries of `refs/remotes/<remote>/<branch>`, newest first; empty when it has none. */
+export async function trackingUpdates(git: Git, remote: string, branch: string): Promise<RefUpdate[]> {
   const r = await git.run(
-    ['log', '-g', '-1', '--format=%H%x09%gs%x09%gd', '--date=unix', `refs/remotes/${remote}/${branch}`],
+    ['log', '-g', `-${REFLOG_DEPTH}`, '--format=%H%x09%gs%x09%gd', '--date=unix', `refs/remotes/${remote}/${branch}`],
     { allowFailure: true },
   );
-  const [sha, subject, selector] = r.stdout.trim().split('\t');
-  const at = /@\{(\d+)\}$/.exec(selector ?? '');
-  return r.exitCode === 0 && sha && subject !== undefined && at ? { sha, subject, at: Number(at[1]) * 1000 } : null;
+  if (r.exitCode !== 0) return [];
+  const updates: RefUpdate[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const [sha, subject, selector] = line.split('\t');
+    const at = /@\{(\d+)\}$/.exec(selector ?? '');
+    if (sha && subject !== undefined && at) updates.push({ sha, subject, at: Number(at[1]) * 1000 });
+  }
+  return updates;
 }
 
 /** The commit the remote's branch holds now (`git ls-remote`: network), or null when unknown. */

@@ -128,12 +128,14 @@ describe('small parts', () => {
 });
 
 describe('the post-push watcher', () => {
-  type Entry = { sha: string; subject: string; at: number } | null;
+  type Entry = { sha: string; subject: string; at: number };
   function world(opts: {
     runningFor?: number;
     tracking?: (now: number) => string | null;
     remote?: string | null;
-    reflog?: Entry;
+    reflog?: (now: number) => Entry[];
+    /** The pairs [tip, sha] where tip contains sha (besides tip === sha). */
+    descends?: [string, string][];
   }) {
     let now = 0;
     const calls: string[] = [];
@@ -142,10 +144,13 @@ describe('the post-push watcher', () => {
       sleep: async (ms) => void (now += ms),
       isRunning: () => now < (opts.runningFor ?? 0),
       trackingSha: async () => (calls.push('tracking'), opts.tracking ? opts.tracking(now) : null),
-      lastTrackingUpdate: async () => (
-        calls.push('reflog'), opts.reflog === undefined ? { sha: A, subject: 'update by push', at: now } : opts.reflog
+      trackingUpdates: async () => (
+        calls.push('reflog'), opts.reflog ? opts.reflog(now) : [{ sha: A, subject: 'update by push', at: now }]
       ),
       remoteSha: async (target) => (calls.push(`ls-remote ${target}`), opts.remote ?? null),
+      contains: async (tip, sha) => (
+        calls.push('contains'), tip === sha || (opts.descends ?? []).some(([t, s]) => t === tip && s === sha)
+      ),
     };
     return { env, calls, now: () => now };
   }
@@ -163,20 +168,43 @@ describe('the post-push watcher', () => {
     const w = world({ runningFor: 2_000, tracking: () => A });
     assert.equal(await awaitPushResult(req(), w.env, 60_000), 'accepted');
     assert.equal(w.now(), 2_000);
-    assert.deepEqual(w.calls, ['tracking', 'reflog']); // no network
+    assert.deepEqual(w.calls, ['reflog']); // no network
+  });
+  it('accepts a push whose tracking ref the next push has already moved on (back-to-back pushes)', async () => {
+    const raced = world({
+      tracking: () => B,
+      reflog: () => [
+        { sha: B, subject: 'update by push', at: 0 },
+        { sha: A, subject: 'update by push', at: 0 },
+      ],
+    });
+    assert.equal(await awaitPushResult(req(), raced.env, 1_000), 'accepted');
+    assert.deepEqual(raced.calls, ['reflog']); // no network
   });
   it('asks the remote when a fetch, not this push, moved the tracking ref there', async () => {
-    const fetched = world({ tracking: () => A, reflog: { sha: A, subject: 'fetch: fast-forward', at: 0 }, remote: B });
+    const fetched = world({
+      tracking: () => A,
+      reflog: () => [{ sha: A, subject: 'fetch: fast-forward', at: 0 }],
+      remote: B,
+    });
     assert.equal(await awaitPushResult(req(), fetched.env, 1_000), 'rejected');
-    assert.deepEqual(fetched.calls, ['tracking', 'reflog', 'ls-remote origin']);
-    const older = world({ tracking: () => A, reflog: { sha: A, subject: 'update by push', at: 0 }, remote: A });
+    assert.deepEqual(fetched.calls, ['reflog', 'ls-remote origin', 'contains']);
+    const older = world({ tracking: () => A, reflog: () => [{ sha: A, subject: 'update by push', at: 0 }], remote: A });
     assert.equal(await awaitPushResult(req({ since: 60_000 }), older.env, 1_000), 'accepted');
-    assert.deepEqual(older.calls, ['tracking', 'reflog', 'ls-remote origin']);
-    const noReflog = world({ tracking: () => A, reflog: null });
+    assert.deepEqual(older.calls, ['reflog', 'ls-remote origin']);
+    const movedOn = world({ reflog: () => [{ sha: B, subject: 'fetch', at: 0 }], remote: B, descends: [[B, A]] });
+    assert.equal(await awaitPushResult(req(), movedOn.env, 1_000), 'accepted', 'the remote branch contains it');
+    const noReflog = world({ tracking: () => A, reflog: () => [] });
     assert.equal(await awaitPushResult(req(), noReflog.env, 1_000), 'accepted');
+    const noReflogMovedOn = world({ tracking: () => B, reflog: () => [], descends: [[B, A]] });
+    assert.equal(await awaitPushResult(req(), noReflogMovedOn.env, 1_000), 'accepted');
   });
   it('rejects when the tracking ref did not move', async () => {
-    const w = world({ runningFor: 500, tracking: () => B });
+    const w = world({
+      runningFor: 500,
+      tracking: () => B,
+      reflog: () => [{ sha: B, subject: 'update by push', at: 0 }],
+    });
     assert.equal(await awaitPushResult(req(), w.env, 60_000), 'rejected');
   });
   it('gives up at the deadline while the push still runs', async () => {
@@ -188,14 +216,17 @@ describe('the post-push watcher', () => {
     const url = world({ remote: A });
     assert.equal(await awaitPushResult(req({ url: '/srv/repo.git' }), url.env, 1_000), 'accepted');
     assert.deepEqual(url.calls, ['ls-remote /srv/repo.git']);
-    const none = world({ tracking: () => null, remote: B });
+    const none = world({ tracking: () => null, reflog: () => [], remote: B });
     assert.equal(await awaitPushResult(req(), none.env, 1_000), 'rejected');
-    assert.deepEqual(none.calls, ['tracking', 'ls-remote origin']);
+    assert.deepEqual(none.calls, ['reflog', 'tracking', 'ls-remote origin', 'contains']);
   });
   it('without the push process, looks again for a bounded time', async () => {
-    const w = world({ tracking: (now) => (now >= 9_000 ? A : B) });
+    const w = world({
+      reflog: (now) => [{ sha: now >= 9_000 ? A : B, subject: 'update by push', at: now }],
+    });
     assert.equal(await awaitPushResult(req({ push: null }), w.env, 600_000), 'accepted');
-    const never = world({ tracking: () => B });
+    assert.equal(w.calls.includes('ls-remote origin'), false, 'no network while the reflog can tell');
+    const never = world({ reflog: () => [{ sha: B, subject: 'update by push', at: 0 }], remote: B });
     assert.equal(await awaitPushResult(req({ push: null }), never.env, 600_000), 'timeout');
     assert.equal(never.now() >= BLIND_TIMEOUT_MS && never.now() < BLIND_TIMEOUT_MS + 5_000, true);
   });

@@ -2,7 +2,7 @@
 // It keeps no state of its own; once the push is accepted it hands the commit to the repository's watcher
 // (handOver), so one watcher follows it however many pushes asked.
 import type { Deps } from '../../core/deps.js';
-import { lastTrackingUpdate, remoteBranchSha, trackingSha } from '../../core/gitQueries.js';
+import { isAncestor, remoteBranchSha, trackingSha, trackingUpdates } from '../../core/gitQueries.js';
 import { liveness } from '../../core/pidFile.js';
 import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
 import { startedAtMs } from '../../hooks/processTree.js';
@@ -27,8 +27,9 @@ export function watchEnv(deps: Deps): WatchEnv {
     sleep: deps.sleep,
     isRunning: (p) => liveness({ pid: p.pid, startTime: p.startTime, startedAt: '' }) === 'alive',
     trackingSha: (remote, branch) => trackingSha(git, remote, branch),
-    lastTrackingUpdate: (remote, branch) => lastTrackingUpdate(git, remote, branch),
+    trackingUpdates: (remote, branch) => trackingUpdates(git, remote, branch),
     remoteSha: (remoteOrUrl, branch) => remoteBranchSha(git, remoteOrUrl, branch),
+    contains: (tip, sha) => isAncestor(git, sha, tip).catch(() => null),
   };
 }
 
