@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { HookDeps } from './commands/hook/index.js';
 import { resolveCommit } from './core/commitRef.js';
 import { realClock } from './core/clock.js';
+import { digitalOceanTokenSecrets } from './core/doToken.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './core/deps.js';
 import { useColour } from './core/format.js';
 import { createGit, type Git } from './core/git.js';
@@ -85,7 +86,12 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
       const secrets = await secretsOf(config);
       return createLogger(
         toolLogPath(stateDir()),
-        [secrets.doToken, secrets.databaseUrl, secrets.storeUrl, io.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? null],
+        [
+          ...digitalOceanTokenSecrets(io.env),
+          secrets.databaseUrl,
+          secrets.storeUrl,
+          io.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? null,
+        ],
         globals.verbose ? 'debug' : 'info',
       );
     }),

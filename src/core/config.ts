@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE } from './defaults.js';
 import { ConfigError } from './errors.js';
+import { digitalOceanToken } from './doToken.js';
 import { readRawConfig } from './rawConfig.js';
 import type { AppRef } from './statusRecord.js';
 import * as msg from './messages.js';
@@ -150,7 +151,7 @@ export const configSchema = z
 export type FileConfig = z.infer<typeof configSchema>;
 
 export interface Secrets {
-  /** DIGITALOCEAN_ACCESS_TOKEN, the variable doctl reads. */
+  /** DIGITALOCEAN_ACCESS_TOKEN, else DIGITALOCEAN_TOKEN (see digitalOceanToken). */
   doToken: string | null;
   /** DATABASE_URL. */
   databaseUrl: string | null;
@@ -215,7 +216,7 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
     origin,
     doApiUrl: doApiUrl.replace(/\/+$/, ''),
     secrets: {
-      doToken: env.DIGITALOCEAN_ACCESS_TOKEN || null,
+      doToken: digitalOceanToken(env),
       databaseUrl: env.DATABASE_URL || null,
       storeUrl: env.DEPLOY_WATCH_STORE_URL || null,
     },

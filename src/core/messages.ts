@@ -280,9 +280,9 @@ export const logsAppUnknown = (deploymentId: string) =>
 export const unknownApp = (name: string, names: string[]) =>
   `--app "${printable(name)}" names no app in digitalocean.apps; the apps are: ${names.join(', ')}.`;
 export const NO_SOURCE_CONFIGURED =
-  'No deployment source is configured, so there is nothing to watch. Set one of: DIGITALOCEAN_ACCESS_TOKEN plus digitalocean.appId in deploy-watch.config.json (or DEPLOY_WATCH_APP_ID); DATABASE_URL plus a "database" section; or health.url (or DEPLOY_WATCH_HEALTH_URL).';
+  'No deployment source is configured, so there is nothing to watch. Set one of: DIGITALOCEAN_ACCESS_TOKEN (or DIGITALOCEAN_TOKEN) plus digitalocean.appId in deploy-watch.config.json (or DEPLOY_WATCH_APP_ID); DATABASE_URL plus a "database" section; or health.url (or DEPLOY_WATCH_HEALTH_URL).';
 export const doNeedsToken =
-  'digitalocean.appId (or apps) is set but DIGITALOCEAN_ACCESS_TOKEN is not: set it (a token with app:read scope) in the environment or ~/.config/deploy-watch/env.';
+  'digitalocean.appId (or apps) is set but neither DIGITALOCEAN_ACCESS_TOKEN nor DIGITALOCEAN_TOKEN is: set one (a token with app:read scope) in the environment or ~/.config/deploy-watch/env.';
 export const alreadyWatched = (short: string, pid: number | null) =>
   pid
     ? `Commit ${short} is already watched by PID ${pid}; nothing to do.`
@@ -338,9 +338,9 @@ export const logsMissing = (short: string, reason: string | null) =>
   `The logs are missing${reason ? `: ${printable(reason, 400)}` : ''}. Fetch them later with: ${BIN} logs ${short}.`;
 export const noDeploymentKnown = (short: string) =>
   `No DigitalOcean deployment is known for ${short}: no record names one and none in the app's recent deployments was built from it. Check the sha, or wait for the deployment to appear (${BIN} check ${short} --wait 600).`;
-export const logsNeedDigitalOcean = `${BIN} logs reads DigitalOcean App Platform logs: set "digitalocean": {"appId": "<app uuid>"} (or "apps") in deploy-watch.config.json and DIGITALOCEAN_ACCESS_TOKEN in the environment.`;
+export const logsNeedDigitalOcean = `${BIN} logs reads DigitalOcean App Platform logs: set "digitalocean": {"appId": "<app uuid>"} (or "apps") in deploy-watch.config.json and DIGITALOCEAN_ACCESS_TOKEN (or DIGITALOCEAN_TOKEN) in the environment.`;
 export const logsFromTeamStore = (short: string) =>
-  `(the logs of ${short} as the team's poller stored them: DIGITALOCEAN_ACCESS_TOKEN is not set on this machine)`;
+  `(the logs of ${short} as the team's poller stored them: neither DIGITALOCEAN_ACCESS_TOKEN nor DIGITALOCEAN_TOKEN is set on this machine)`;
 export const logsNotFetched = (short: string, reason: string) =>
   `The logs of ${short} could not be fetched: ${printable(reason, 400)}. Try again later: ${BIN} logs ${short}.`;
 export const LIVE_LOG_UNSUPPORTED =

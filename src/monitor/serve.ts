@@ -3,6 +3,7 @@
 // while it holds it also files the deployments no hook announced (discover.ts). JSON lines on stdout, an
 // optional liveness probe, and a clean end on SIGTERM/SIGINT: the lease released for the next holder at once.
 import { ConfigError } from '../core/errors.js';
+import { digitalOceanTokenSecrets } from '../core/doToken.js';
 import type { Deps } from '../core/deps.js';
 import { EXIT } from '../core/exitCodes.js';
 import * as msg from '../core/messages.js';
@@ -30,10 +31,10 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
   if (!deps.env.DEPLOY_WATCH_STORE_URL) throw new ConfigError(msg.SERVE_NEEDS_TEAM);
   const config = await deps.config();
   const { createStdoutLogger } = await import('../core/log.js');
-  const { doToken, databaseUrl, storeUrl } = config.secrets;
+  const { databaseUrl, storeUrl } = config.secrets;
   const logger = createStdoutLogger(
     [
-      doToken,
+      ...digitalOceanTokenSecrets(deps.env),
       databaseUrl,
       storeUrl,
       ...secretsOf(storeUrl ?? ''),

@@ -85,7 +85,7 @@ export function checkSourcesConfigured(config: Config): CheckResult {
     : fail(
         'sources',
         'no deployment source is configured',
-        'Set digitalocean.appId or digitalocean.apps (and DIGITALOCEAN_ACCESS_TOKEN), database, or health.url in deploy-watch.config.json.',
+        'Set digitalocean.appId or digitalocean.apps (and DIGITALOCEAN_ACCESS_TOKEN or DIGITALOCEAN_TOKEN), database, or health.url in deploy-watch.config.json.',
       );
 }
 
@@ -98,8 +98,8 @@ export async function checkDigitalOcean(config: Config, fetchImpl: typeof fetch 
     return [
       fail(
         'DigitalOcean token',
-        'DIGITALOCEAN_ACCESS_TOKEN is not set',
-        'Create a read token (scope app:read) and export DIGITALOCEAN_ACCESS_TOKEN, or put it in ~/.config/deploy-watch/env.',
+        'neither DIGITALOCEAN_ACCESS_TOKEN nor DIGITALOCEAN_TOKEN is set',
+        'Create a read token (scope app:read) and export DIGITALOCEAN_ACCESS_TOKEN (DIGITALOCEAN_TOKEN, the name Terraform uses, works too), or put it in ~/.config/deploy-watch/env.',
       ),
     ];
   const results: CheckResult[] = [];
@@ -147,7 +147,7 @@ async function checkApp(
         fail(
           'DigitalOcean token',
           `rejected (HTTP ${response.status})`,
-          'The token is wrong, expired or lacks app:read: create a new one and update DIGITALOCEAN_ACCESS_TOKEN.',
+          'The token is wrong, expired or lacks app:read: create a new one and update DIGITALOCEAN_ACCESS_TOKEN (or DIGITALOCEAN_TOKEN, whichever you set; DIGITALOCEAN_ACCESS_TOKEN wins when both are).',
         ),
       ],
     };
