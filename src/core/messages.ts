@@ -51,12 +51,22 @@ export const badApiUrl = (url: string) => `DEPLOY_WATCH_DO_API_URL must be an ht
 // check
 export const noRecord = (short: string) =>
   `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${BIN} monitor ${short} --detach (or wait for it: ${BIN} check ${short} --wait 600).`;
-export const monitorStopped = (short: string) =>
-  `The monitor for ${short} was stopped before the deployment finished. Resume with: ${BIN} monitor ${short} --detach.`;
+export const monitorStopped = (short: string, why: string | null) =>
+  `The monitor for ${short} was stopped before the deployment finished${why ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
+/** A stop that resuming would only repeat: the cause and its fix come first, resuming only once it is fixed. */
+export const monitorGaveUp = (short: string, cause: string) =>
+  `Not watched to the end: ${printable(cause, 600)}. Resuming repeats this until it is fixed; once fixed: ${BIN} monitor ${short} --detach.`;
+export const deployed = (short: string, how: string[]) =>
+  `Deployed ${short}${how.length ? `: ${how.join(' · ')}` : ''}.`;
+/** A failed or running deployment in one line: the state, and what the source said (its own reason). */
+export const deploymentState = (short: string, state: string, why: string | null) =>
+  `${short} ${state}${why ? `: ${why}` : ''}`;
 export const monitorStale = (short: string, pid: number | null) =>
   `The monitor for ${short}${pid ? ` (PID ${pid})` : ''} is gone without recording an outcome (it died or was killed). Resume with: ${BIN} monitor ${short} --detach; tidy up with: ${BIN} manage cleanup.`;
 export const corruptRecord = (file: string, reason: string) =>
   `The status file ${file} is unreadable (${reason}); it was left as it is. Remove it with ${BIN} cleanup --days 0, or start a new monitor to rewrite it.`;
+export const lastLogLines = (count: number) =>
+  count === 1 ? 'Last line of the log' : `Last ${count} lines of the log`;
 export const waitTimedOut = (seconds: number) => `Still no outcome after waiting ${seconds}s.`;
 
 // manage
@@ -237,15 +247,18 @@ export const driverUnresolved = (path: string, why: string) =>
 export const doTimeout = (ms: number) => `DigitalOcean API gave no answer within ${ms} ms; will retry with backoff`;
 export const doNetwork = (detail: string) =>
   `DigitalOcean API unreachable (${printable(detail, 160)}); will retry with backoff`;
+// No "trying the next source" here: whether there is one is the poll loop's to say (the record lists every source).
 export const doDenied = (status: number, detail: string) =>
-  `DigitalOcean rejected the token (HTTP ${status}: ${detail}); set DIGITALOCEAN_ACCESS_TOKEN to a token with app:read scope. Trying the next source`;
+  status === 401
+    ? `DigitalOcean rejected the token (HTTP 401: ${detail}): it is wrong, expired or revoked. Set DIGITALOCEAN_ACCESS_TOKEN (in the environment or ~/.config/deploy-watch/env) to a valid token with app:read scope`
+    : `DigitalOcean rejected the token (HTTP ${status}: ${detail}): it lacks the scope for this app. Set DIGITALOCEAN_ACCESS_TOKEN to a token with app:read scope on the app's team`;
 export const doRateLimited = (detail: string) =>
   `DigitalOcean rate limit reached (${detail}); waiting for the reset it names`;
 export const doServerError = (status: number, detail: string) =>
   `DigitalOcean API error HTTP ${status} (${detail}); will retry with backoff`;
 export const doClientError = (status: number, detail: string) =>
   status === 404
-    ? `DigitalOcean says HTTP 404 (${detail}): check digitalocean.appId in deploy-watch.config.json (doctl apps list shows the ids)`
+    ? `DigitalOcean answered HTTP 404 (${detail}): no such app for this token. Fix digitalocean.appId in deploy-watch.config.json (or DEPLOY_WATCH_APP_ID; doctl apps list shows the ids), or use a token of the app's team`
     : `DigitalOcean API answered HTTP ${status} (${detail})`;
 export const doBadJson = (length: number) =>
   `DigitalOcean API answered with malformed JSON (${length} bytes); counted as a failed poll`;

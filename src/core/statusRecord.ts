@@ -47,6 +47,12 @@ export interface StatusRecord {
   /** Optional (added within version 1): set on a `stopped` record when no monitor could start, with the fix. */
   startFailed?: string | null;
   /**
+   * Optional (added within version 1): set on a `stopped` record when the monitor gave up because no source
+   * can ever answer as things stand (a rejected token, an unknown app id, …): why, with the fix. Resuming
+   * repeats it until that is fixed.
+   */
+  cause?: string | null;
+  /**
    * Optional (added within version 1): with several App Platform apps configured, the app this record's
    * deploymentId and phase belong to (the one that failed, or the least advanced); null once all are live.
    */
@@ -104,7 +110,7 @@ const str: Check = (v) => typeof v === 'string';
 const strOrNull: Check = (v) => v === null || typeof v === 'string';
 const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as number) > 0);
 const FIELDS: Record<
-  Exclude<keyof StatusRecord, 'logs' | 'startFailed' | 'app' | 'host' | 'pushedBy' | 'pushedFrom'>,
+  Exclude<keyof StatusRecord, 'logs' | 'startFailed' | 'cause' | 'app' | 'host' | 'pushedBy' | 'pushedFrom'>,
   Check
 > = {
   version: (v) => v === RECORD_VERSION,
@@ -133,6 +139,7 @@ const OPTIONAL: Record<string, Check> = {
       strOrNull((v as LogStatus).until ?? null) &&
       strOrNull((v as LogStatus).reason ?? null)),
   startFailed: strOrNull,
+  cause: strOrNull,
   app: (v) => v === null || (typeof v === 'object' && str((v as AppRef).id) && str((v as AppRef).name)),
   host: strOrNull,
   pushedBy: strOrNull,

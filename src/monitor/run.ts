@@ -50,7 +50,8 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
   const start = Number.isFinite(resumedStart) ? resumedStart : run.now();
   await run.store.write(record);
   await run.onStarted?.();
-  const gone = new Set<Source>();
+  /** Sources that can never answer as things stand, with why: when every one is here, the run gives up. */
+  const gone = new Map<Source, string>();
   let unchanged = 0;
   for (;;) {
     if (isHandedOff(run.signal)) return record;
@@ -91,8 +92,10 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
       const final = await finish(run, record, record.state, record.message, withLogs !== null);
       return withLogs ? fetchLogsAfter(run, final, withLogs) : final;
     }
-    if (gone.size === run.sources.length)
-      return finish(run, record, 'stopped', msg.noSourceCanAnswer(notes.join('; ')));
+    if (gone.size === run.sources.length) {
+      const cause = [...gone.values()].join('; ');
+      return finish(run, record, 'stopped', msg.noSourceCanAnswer(cause), false, { cause });
+    }
     const elapsed = run.now() - start;
     if (elapsed >= run.polling.timeout * 1000)
       return finish(run, record, 'timeout', msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state));
@@ -108,7 +111,7 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
 /** Tries each usable source in order; the first that reports a state decides this poll. */
 async function poll(
   run: MonitorRun,
-  gone: Set<Source>,
+  gone: Map<Source, string>,
   notes: string[],
   wantWait: (ms: number) => void,
 ): Promise<Decided | null> {
@@ -121,8 +124,9 @@ async function poll(
       observation = { kind: 'unavailable', reason: msg.monitorCrashed((error as Error).message) };
     }
     if (observation.kind === 'state') return { source, observation };
-    notes.push(`${source.name}: ${observation.reason}`);
-    if (observation.permanent) gone.add(source);
+    const note = `${source.name}: ${observation.reason}`;
+    notes.push(note);
+    if (observation.permanent) gone.set(source, note);
     else if (observation.retryAfterMs) wantWait(observation.retryAfterMs);
     if (run.signal.aborted) return null;
   }
@@ -135,16 +139,14 @@ async function finish(
   state: StatusRecord['state'],
   message: string | null,
   logsFollow = false,
+  extra: Partial<StatusRecord> = {},
 ): Promise<StatusRecord> {
   const nowIso = new Date(run.now()).toISOString();
   const until = logsFollow ? new Date(run.now() + budgetOf(run)).toISOString() : null;
-  const final = finalRecord(
-    record,
-    state,
-    message,
-    nowIso,
-    until ? { logs: { state: 'fetching', until, reason: null } } : {},
-  );
+  const final = finalRecord(record, state, message, nowIso, {
+    ...extra,
+    ...(until ? { logs: { state: 'fetching', until, reason: null } } : {}),
+  });
   await run.store.write(final);
   run.log?.('end', { sha: run.sha, state, message, polls: final.polls });
   await run.onFinal?.(final);

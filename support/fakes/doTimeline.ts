@@ -25,6 +25,11 @@ export interface FakeDeployment {
   logs?: { BUILD?: string; DEPLOY?: string };
   /** Where an ERROR happened (default build). */
   failedIn?: 'build' | 'deploy';
+  /**
+   * The reason DigitalOcean gives on the failed stage step itself ("Your build job failed during the build
+   * phase."); the component under it then carries none. Default: the reason on the component only.
+   */
+  stageReason?: { code: string; message: string };
   /** Until this many ms after start, `historic_urls` is empty: the logs are not archived yet. */
   archivedAt?: number;
   /** Every pre-signed log URL of this deployment answers this status (e.g. 403: expired or denied). */
@@ -112,7 +117,8 @@ export function deploymentJson(d: FakeDeployment, t: number, startMs: number): R
       component_name: 'api',
       message_base: stage === 'build' ? 'Building service' : 'Deploying service',
     };
-    if (status === 'ERROR')
+    const stageReason = status === 'ERROR' && d.stageReason ? { reason: d.stageReason } : {};
+    if (status === 'ERROR' && !d.stageReason)
       leaf.reason = {
         code: stage === 'build' ? 'BuildJobExitNonZero' : 'DeployContainerHealthChecksFailed',
         message:
@@ -123,6 +129,7 @@ export function deploymentJson(d: FakeDeployment, t: number, startMs: number): R
     return {
       name: stage,
       status,
+      ...stageReason,
       steps: [
         { name: 'initialize', status: status === 'PENDING' ? 'PENDING' : 'SUCCESS' },
         { name: 'components', status, steps: [leaf] },

@@ -19,8 +19,10 @@ describe('init --agents', () => {
     const agents = readFileSync(join(repo.dir, 'AGENTS.md'), 'utf8');
     const claude = readFileSync(join(repo.dir, 'CLAUDE.md'), 'utf8');
     for (const text of [agents, claude]) {
-      assert.match(text, /npx deploy-watch push/);
-      assert.match(text, /npx deploy-watch check --wait 30 --json/);
+      // The fast way (npx resolves the package on every call: about 3x the time of the check itself).
+      assert.match(text, /`\.\/node_modules\/\.bin\/deploy-watch push`/);
+      assert.match(text, /`\.\/node_modules\/\.bin\/deploy-watch check --wait 30 --json`/);
+      assert.doesNotMatch(text, /npx deploy-watch (check|push)/);
       assert.match(text, /- 0: deployed\. Done\.\n\s+- 1: the deployment failed/);
       assert.equal(text.split('<!-- >>> deploy-watch >>> -->').length, 2, 'one block');
     }
@@ -28,6 +30,29 @@ describe('init --agents', () => {
     init();
     assert.equal(readFileSync(join(repo.dir, 'AGENTS.md'), 'utf8'), agents, 'second run: same bytes');
     assert.equal(readFileSync(join(repo.dir, 'CLAUDE.md'), 'utf8'), claude, 'second run: same bytes');
+  });
+
+  it('gives every exit code and cause of check its next action, and never says to resume a cause that repeats', () => {
+    const text = readFileSync(join(repo.dir, 'AGENTS.md'), 'utf8').replace(/\n\s+/g, ' ');
+    const advice = (code: number) => text.match(new RegExp(`- ${code}: ([^]*?)(?= - \\d+: |3\\. Never)`))?.[1] ?? '';
+    assert.match(advice(0), /deployed\. Done\./);
+    assert.match(advice(1), /DigitalOcean's reason and `logTail`.*fix the code, commit, push again/);
+    assert.match(advice(2), /Run the same command again/);
+    assert.match(advice(78), /the config is invalid: stderr names the file and the key\. Fix it/);
+    const three = advice(3);
+    // A permanent cause (a rejected token, an unknown app, a monitor that could not start): fix or tell, no loop.
+    assert.match(
+      three,
+      /"stopped" with `record\.cause` set, or "start-failed": it repeats until fixed, so do not resume it\. Fix what `message` names .*else tell the human and stop\./,
+    );
+    // Nobody watched, or the watcher died: resume once, then hand it over.
+    assert.match(
+      three,
+      /"no-record" \(nobody watched\) or "stale".*monitor <sha> --detach` once, then the check again\. Still exit 3 after that: tell the human\./,
+    );
+    assert.match(three, /"stopped by deploy-watch manage stop" is a human's choice: leave it and tell them/);
+    assert.match(three, /"corrupt": tell the human/);
+    assert.doesNotMatch(text, /Run `[^`]*monitor --detach` \(it resumes it\)/, 'the old advice that looped');
   });
 
   it('writes no agent file without --agents, and none with --dry-run', () => {

@@ -35,7 +35,7 @@ describe('check', () => {
     assert.doesNotMatch(r.stdout, /\x1b\[/, 'no colour without a TTY');
   });
 
-  it('exits 1 on failure and prints the last 20 log lines', async () => {
+  it('exits 1 on failure and prints the last 20 lines of the log', async () => {
     const sha = fx.repo.commit('broken');
     await putRecord(fx.store, sha, {
       state: 'failed',
@@ -48,9 +48,19 @@ describe('check', () => {
     const r = check(sha.slice(0, 8));
     assert.equal(r.code, 1);
     assert.match(r.stdout, /✗ failed/);
-    assert.match(r.stdout, /Last 20 log lines/);
+    assert.match(r.stdout, /Last 20 lines of the log/);
     assert.ok(r.stdout.includes('build line 30') && r.stdout.includes('build line 11'));
     assert.ok(!r.stdout.includes('build line 10\n'), 'only the last 20 lines');
+  });
+
+  it('a one-line log is "the last line of the log", not "1 log lines"', async () => {
+    const sha = fx.repo.commit('broken in one line');
+    await putRecord(fx.store, sha, { state: 'failed', phase: 'ERROR', finishedAt: new Date().toISOString() });
+    await fx.store.writeLog(sha, 'the only line\n');
+    const r = check(sha.slice(0, 8));
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /Last line of the log \(/);
+    assert.doesNotMatch(r.stdout, /1 log lines/);
   });
 
   for (const state of ['canceled', 'timeout', 'superseded'] as const) {

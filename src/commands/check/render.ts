@@ -16,14 +16,30 @@ export interface CheckJson {
   message: string;
 }
 
+/** The one-line answer: JSON's `message`, and the first line of the human answer when there is no outcome. */
 export function describe(e: Evaluation): string {
   const short = shortSha(e.sha);
+  const r = e.record;
   if (e.unknown === 'no-record') return msg.noRecord(short);
-  if (e.unknown === 'stopped') return msg.monitorStopped(short);
-  if (e.unknown === 'start-failed') return msg.notWatched(short, e.record?.startFailed ?? '');
-  if (e.unknown === 'stale') return msg.monitorStale(short, e.record?.pid ?? null);
+  // A cause that will repeat is named with its fix; resuming is offered only past it.
+  if (e.unknown === 'stopped' && r?.cause) return msg.monitorGaveUp(short, r.cause);
+  if (e.unknown === 'stopped') return msg.monitorStopped(short, r?.message ?? null);
+  if (e.unknown === 'start-failed') return msg.notWatched(short, r?.startFailed ?? '');
+  if (e.unknown === 'stale') return msg.monitorStale(short, r?.pid ?? null);
   if (e.unknown === 'corrupt' && e.corrupt) return msg.corruptRecord(e.corrupt.file, e.corrupt.reason);
-  return e.record?.message ?? '';
+  if (e.outcome === 'success') return msg.deployed(short, facts(r));
+  return msg.deploymentState(short, r?.state ?? e.outcome, r?.message ?? null);
+}
+
+/** What the record says about where and how: the app, the deployment, its phase, the source. */
+function facts(r: Evaluation['record']): string[] {
+  return [
+    // With several apps: the one that failed (or is behind), so the line says where to look.
+    r?.app ? `app ${r.app.name}` : null,
+    r?.deploymentId ? `deployment ${r.deploymentId}` : null,
+    r?.phase ? r.phase : null,
+    r?.source ? `via ${r.source}` : null,
+  ].filter((f): f is string => f !== null);
 }
 
 export function toJson(e: Evaluation, logTail: string[] | null): CheckJson {
@@ -54,36 +70,33 @@ export function renderCheck(
   const short = shortSha(e.sha);
   const r = e.record;
   const where = r?.branch ? ` (${r.branch}${r.remote ? ` → ${r.remote}` : ''})` : '';
-  const facts = [
-    // With several apps: the one that failed (or is behind), so the line says where to look.
-    r?.app ? `app ${r.app.name}` : null,
-    r?.deploymentId ? `deployment ${r.deploymentId}` : null,
-    r?.phase ? r.phase : null,
-    r?.source ? `via ${r.source}` : null,
-  ].filter(Boolean);
-  const tail = facts.length ? ` · ${facts.join(' · ')}` : '';
+  const known = facts(r);
+  const tail = known.length ? ` · ${known.join(' · ')}` : '';
   let line: string;
+  // The record's own words under the first line; a failure's reason and a missing outcome's cause are in it.
+  let detail = r?.message ?? null;
   switch (e.outcome) {
     case 'success':
       line = `${p.green('✓ deployed')} ${short}${where}${tail} · finished ${ago(r?.finishedAt ?? r?.updatedAt ?? null, now)}`;
       break;
     case 'failed':
-      line = `${p.red(`✗ ${r?.state ?? 'failed'}`)} ${short}${where}${tail} · ${ago(r?.finishedAt ?? r?.updatedAt ?? null, now)}`;
+      line = `${p.red(`✗ ${r?.state ?? 'failed'}`)} ${short}${where}${tail} · ${ago(r?.finishedAt ?? r?.updatedAt ?? null, now)}${r?.message ? ` — ${r.message}` : ''}`;
+      detail = null;
       break;
     case 'in_progress':
       line = `${p.yellow(`… ${r?.state ?? 'in progress'}`)} ${short}${where}${tail} · ${r?.polls ?? 0} poll${r?.polls === 1 ? '' : 's'} · updated ${ago(r?.updatedAt ?? null, now)} · watcher PID ${e.monitorPid}`;
       if (ctx.waitedSeconds) line += `\n${msg.waitTimedOut(ctx.waitedSeconds)}`;
       break;
     default:
-      line = `${p.dim('? unknown')} ${short}${where}${r ? ` · last state ${r.state}` : ''}`;
+      line = `${p.dim('?')} ${describe(e)}`;
+      detail = null;
   }
   const out = [line];
-  const detail = describe(e);
   if (detail) out.push(`  ${detail}`);
   const logs = logsNote(e);
   if (logs) out.push(`  ${logs}`);
   if (logTail && logTail.length > 0 && r?.logFile !== undefined) {
-    out.push(p.bold(`  Last ${logTail.length} log lines (${deps.store().logLocation(e.sha)}):`));
+    out.push(p.bold(`  ${msg.lastLogLines(logTail.length)} (${deps.store().logLocation(e.sha)}):`));
     for (const l of logTail) out.push(`    ${l}`);
   } else if (e.outcome === 'failed' && !logs) {
     out.push(p.dim('  No build or deploy log was fetched for this deployment.'));

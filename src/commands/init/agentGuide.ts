@@ -8,20 +8,46 @@ import type { FileChange } from './plan.js';
 export const AGENT_BEGIN = '<!-- >>> deploy-watch >>> -->';
 export const AGENT_END = '<!-- <<< deploy-watch <<< -->';
 
-/** What an agent does on each exit of `check --wait` (the agent guide lists these). */
+/**
+ * How agents call deploy-watch: the project's own bin, not `npx` (npx resolves the package on every call,
+ * about 3x the time of the check itself, and agents check after every task).
+ */
+export const AGENT_BIN = './node_modules/.bin/deploy-watch';
+
+/**
+ * What an agent does on each exit of `check --wait` (the agent guide lists these). Each answer leads to an
+ * action that can end: a cause that would repeat is fixed or handed to a human, never resumed in a loop.
+ */
 const CHECK_EXIT_ADVICE: readonly (readonly [number, string])[] = [
   [EXIT.success, 'deployed. Done.'],
   [
     EXIT.failed,
-    'the deployment failed. Read `logTail` and `record.message` in the JSON, fix, push again. No `logTail` yet ' +
-      'while `record.logs.state` is "fetching": check again in a minute; when it is "missing", ' +
-      '`npx deploy-watch logs --json` fetches them.',
+    "the deployment failed. `message` has DigitalOcean's reason and `logTail` the log's last lines: fix the " +
+      'code, commit, push again. While `record.logs.state` is "fetching", run the same check again for the ' +
+      `log; when it is "missing", \`${AGENT_BIN} logs --json\` fetches it.`,
   ],
-  [EXIT.inProgress, 'still deploying after 30 s. Run the same command again; do not report the task done yet.'],
   [
-    EXIT.notFound,
-    'nobody watched this commit (or the watcher died). Run `npx deploy-watch monitor --detach` (it resumes it), then the check again. With `unknown` "start-failed", fix what `message` names first.',
+    EXIT.inProgress,
+    'still deploying when the wait ended. Run the same command again (it waits again); do not report the task done yet.',
   ],
+  [EXIT.notFound, 'no outcome is known; `unknown` and `message` say why, and what to do:'],
+  [
+    EXIT.config,
+    'the config is invalid: stderr names the file and the key. Fix it (or tell the human), then check again.',
+  ],
+];
+
+/** Exit 3, by its `unknown` (and the record's `cause`): the next step for each, none of them a loop. */
+const NOT_FOUND_ADVICE: readonly string[] = [
+  '`unknown` "stopped" with `record.cause` set, or "start-failed": it repeats until fixed, so do not resume ' +
+    'it. Fix what `message` names if it is yours to fix (the token in DIGITALOCEAN_ACCESS_TOKEN, ' +
+    '`digitalocean.appId`, the config), else tell the human and stop.',
+  `\`unknown\` "no-record" (nobody watched) or "stale" (the watcher died): run \`${AGENT_BIN} monitor <sha> ` +
+    '--detach` once, then the check again. Still exit 3 after that: tell the human.',
+  '`unknown` "stopped" without `record.cause`: something stopped the watcher, and `message` says what. ' +
+    '"stopped by deploy-watch manage stop" is a human\'s choice: leave it and tell them. A signal (the ' +
+    `machine or sandbox stopping): \`${AGENT_BIN} monitor <sha> --detach\` once, then the check again.`,
+  '`unknown` "corrupt": tell the human (`message` names the file).',
 ];
 
 /** What each exit of `deploy-watch push` means to an agent (the agent guide lists these). */
@@ -56,13 +82,29 @@ export const AGENT_SECTION = [
   `${AGENT_BEGIN}`,
   '## Pushing and deploying (deploy-watch)',
   '',
-  'Every push to `main` deploys. Do it like this:',
+  ...wrap(
+    `Every push to \`main\` deploys. Do it like this (run deploy-watch as \`${AGENT_BIN}\`: \`npx\` is 3x ` +
+      'slower; in a git worktree without `node_modules`, `npx deploy-watch` does the same):',
+    '',
+    '',
+  ),
   '',
-  '1. Push with `npx deploy-watch push` (not `git push`): it rebases onto a moved `main`, merges the',
-  '   roadmap, changelog and session files itself, retries with backoff, and never force-pushes.',
+  ...wrap(
+    `Push with \`${AGENT_BIN} push\` (not \`git push\`): it rebases onto a moved \`main\`, merges the ` +
+      'roadmap, changelog and session files itself, retries with backoff, and never force-pushes.',
+    '1. ',
+    '   ',
+  ),
   ...wrap(`Exit ${pushExits}.`, '   ', '   '),
-  '2. Before you call a task done, run `npx deploy-watch check --wait 30 --json` and act on the exit code:',
-  ...CHECK_EXIT_ADVICE.flatMap(([code, advice]) => wrap(`${code}: ${advice}`, '   - ', '     ')),
+  ...wrap(
+    `Before you call a task done, run \`${AGENT_BIN} check --wait 30 --json\` and act on the exit code:`,
+    '2. ',
+    '   ',
+  ),
+  ...CHECK_EXIT_ADVICE.flatMap(([code, advice]) => [
+    ...wrap(`${code}: ${advice}`, '   - ', '     '),
+    ...(code === EXIT.notFound ? NOT_FOUND_ADVICE.flatMap((a) => wrap(a, '     - ', '       ')) : []),
+  ]),
   '3. Never use `git push --force`, and never `git rebase -X ours/theirs` to get past a conflict.',
   AGENT_END,
 ];

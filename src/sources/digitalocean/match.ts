@@ -76,8 +76,10 @@ export function failedStep(d: Deployment): string | null {
   if (!path) return null;
   const leaf = path[path.length - 1]!;
   const label = [leaf.message_base, leaf.component_name].filter(Boolean).join(' ');
-  const reason = leaf.reason?.message ?? leaf.reason?.code;
-  return `${path.map((s) => s.name ?? '?').join(' › ')}${label ? ` (${label})` : ''}${reason ? `: ${reason}` : ''}`;
+  // DigitalOcean's own words may sit on the failed stage ("Your build job failed during the build phase.")
+  // rather than on the component under it: every distinct reason on the way down, the stage's first.
+  const reasons = [...new Set(path.map((s) => s.reason?.message ?? s.reason?.code).filter(Boolean))];
+  return `${path.map((s) => s.name ?? '?').join(' › ')}${label ? ` (${label})` : ''}${reasons.length ? `: ${reasons.join('; ')}` : ''}`;
 }
 
 function findError(steps: Step[], trail: Step[]): Step[] | null {
