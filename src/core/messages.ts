@@ -336,6 +336,8 @@ export const monitorEnded = (short: string, state: string, message: string | nul
   `${short}: ${state}${message ? ` (${message})` : ''}`;
 
 // Provider logs after a failure, and `deploy-watch logs`
+export const shortWrite = (path: string, folder: string, wrote: number, of: number) =>
+  `the disk is full (ENOSPC): ${wrote} of ${of} bytes of ${path} were written, so it was not replaced and its previous version is kept. Free space in ${folder}, then run the command again.`;
 export const logHeader = (type: string, deploymentId: string) => `=== ${type} logs of deployment ${deploymentId} ===`;
 export const logHeaderMissing = (type: string, deploymentId: string, reason: string) =>
   `=== ${type} logs of deployment ${deploymentId}: not available (${reason}) ===`;
