@@ -47,7 +47,9 @@ export async function waitForOutcome(
         }
         // A record that has not appeared yet is worth waiting for; a stopped, dead or corrupt one is not,
         // unless we just started a monitor that will rewrite it.
-        if (evaluation.unknown !== 'no-record' && !started) return evaluation;
+        // An unreachable team store is worth waiting for too: the answer comes once it is back.
+        if (evaluation.unknown !== 'no-record' && evaluation.unknown !== 'store-unreachable' && !started)
+          return evaluation;
       }
       if (clock.now() >= deadline || opts.signal?.aborted) return evaluation;
       if (!feed && store.recordFeed) {

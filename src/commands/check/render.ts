@@ -8,12 +8,16 @@ export interface CheckJson {
   sha: string;
   outcome: Evaluation['outcome'];
   exitCode: number;
-  /** Why there is no outcome: no-record, stopped, start-failed, stale, corrupt; null otherwise. */
+  /** Why there is no outcome: no-record, stopped, start-failed, stale, corrupt, store-unreachable, frozen; null otherwise. */
   unknown: Evaluation['unknown'];
   monitorPid: number | null;
   record: Evaluation['record'];
   logTail: string[] | null;
   message: string;
+  /** Present (true) when the team store could not be reached and the answer is this machine's records. */
+  storeUnreachable?: true;
+  /** Present with unknown "frozen": the watcher's PID, whether its process is stopped, how far past its next poll. */
+  stall?: NonNullable<Evaluation['stall']>;
 }
 
 export function describe(e: Evaluation): string {
@@ -23,6 +27,16 @@ export function describe(e: Evaluation): string {
   if (e.unknown === 'start-failed') return msg.notWatched(short, e.record?.startFailed ?? '');
   if (e.unknown === 'stale') return msg.monitorStale(short, e.record?.pid ?? null);
   if (e.unknown === 'corrupt' && e.corrupt) return msg.corruptRecord(e.corrupt.file, e.corrupt.reason);
+  if (e.unknown === 'store-unreachable') return msg.storeUnreachableUnknown(short);
+  if (e.unknown === 'frozen' && e.stall) {
+    const overdue = e.stall.overdueMs === null ? null : Math.round(e.stall.overdueMs / 1000);
+    return msg.watcherFrozen(short, e.stall.pid, e.stall.stopped, overdue);
+  }
+  if (e.storeUnreachable) {
+    const offline =
+      e.outcome === 'in_progress' ? msg.storeUnreachableFollowing(short, e.monitorPid) : msg.storeUnreachableAnswer;
+    return e.record?.message ? `${e.record.message}\n  ${offline}` : offline;
+  }
   return e.record?.message ?? '';
 }
 
@@ -36,6 +50,8 @@ export function toJson(e: Evaluation, logTail: string[] | null): CheckJson {
     record: e.record,
     logTail,
     message: describe(e),
+    ...(e.storeUnreachable ? { storeUnreachable: true } : {}),
+    ...(e.stall ? { stall: e.stall } : {}),
   };
 }
 
