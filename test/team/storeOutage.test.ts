@@ -4,7 +4,10 @@
 // then the outcome), never "died or was killed"; and the outcome lands in the team store exactly once.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { finalRecord, isFinal, newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
+import { PgStatusStore } from '../../src/team/pgStatusStore.js';
 import { bouncedPostgres } from '../helpers/pgbouncer.js';
+import { makeTempDir } from '../helpers/repo.js';
 import { withClient } from '../helpers/postgres.js';
 import { isAlive } from '../helpers/state.js';
 import { teamWorld, toolLogLines, until } from './teamWorld.js';
@@ -152,5 +155,57 @@ describe('team mode: the store down under a live lease holder', () => {
   it('PostgreSQL stopped past the lease: the watcher goes on offline, the outcome uploaded once when it is back', async (t) => {
     if (db.skip) return t.skip(db.skip);
     await outage(t, { lease: 3, pastLease: true });
+  });
+});
+
+describe('team store: what a machine recorded offline, uploaded after the lease moved', () => {
+  const PROJECT = 'do:app-1';
+  const storeOn = (schema: string, stateDir: string, host: string) =>
+    new PgStatusStore({
+      stateDir,
+      warn: () => undefined,
+      host,
+      pushedBy: 'agent',
+      settings: async () => ({ url: db.bouncer!.url, schema, project: PROJECT }),
+    });
+  const record = (sha: string, state: StatusRecord['state'], host: string) => {
+    const r = newRecord({ sha, branch: 'main', remote: 'origin', state, pid: process.pid, host }, new Date().toISOString());
+    return isFinal(state) ? finalRecord(r, state, null, new Date().toISOString()) : r;
+  };
+
+  it("an outcome reached offline lands once even under the new holder's lease; a stale in-progress record is dropped", async (t) => {
+    if (db.skip) return t.skip(db.skip);
+    const schema = freshSchema();
+    const [x, y, z] = ['a', 'b', 'c'].map((c) => c.repeat(40)) as [string, string, string];
+    // B holds the lease now (A's ran out while A could not reach the store) and follows y and z.
+    const b = storeOn(schema, makeTempDir('dw-b-'), 'machine-1');
+    const lease = await b.acquirePolling({ pid: process.pid, host: 'machine-1', startedAt: 'now' }, 60_000);
+    assert.ok(lease);
+    await b.write(record(x, 'building', 'machine-0')); // from before the outage
+    await b.write(record(y, 'deploying', 'machine-1'));
+    await b.write(record(z, 'success', 'machine-1'));
+    await audit(schema);
+    // A recorded offline, under the epoch it had: x went live, y and z still building as A last saw them.
+    const aDir = makeTempDir('dw-a-');
+    const offline = storeOn(schema, aDir, 'machine-0').offline;
+    await offline.write(record(x, 'success', 'machine-0'));
+    await offline.write(record(y, 'building', 'machine-0'));
+    await offline.write(record(z, 'failed', 'machine-0'));
+    // Two processes of A find the store back at once (its watcher and a check): each uploads.
+    const [a1, a2] = [storeOn(schema, aDir, 'machine-0'), storeOn(schema, aDir, 'machine-0')];
+    try {
+      await Promise.all([a1.read(x), a2.read(x)]);
+      const states = await Promise.all([x, y, z].map((sha) => stateInStore(schema, sha)));
+      assert.deepEqual(states, ['success', 'deploying', 'success'], "x's outcome landed; B's records of y and z stand");
+      assert.deepEqual(await writes(schema, x), ['success'], 'written once');
+      assert.deepEqual(await writes(schema, y), [], "A's stale in-progress record of y dropped");
+      assert.deepEqual(await writes(schema, z), [], "z's outcome on record is not replaced");
+      assert.deepEqual(await offline.listShas(), [], 'the offline folder emptied once uploaded');
+      // B, the holder, still writes under its lease.
+      await b.write(record(y, 'success', 'machine-1'));
+      assert.equal(await stateInStore(schema, y), 'success');
+    } finally {
+      await Promise.all([a1.close(), a2.close(), b.close()]);
+    }
   });
 });
