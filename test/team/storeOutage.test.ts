@@ -169,7 +169,10 @@ describe('team store: what a machine recorded offline, uploaded after the lease 
       settings: async () => ({ url: db.bouncer!.url, schema, project: PROJECT }),
     });
   const record = (sha: string, state: StatusRecord['state'], host: string) => {
-    const r = newRecord({ sha, branch: 'main', remote: 'origin', state, pid: process.pid, host }, new Date().toISOString());
+    const r = newRecord(
+      { sha, branch: 'main', remote: 'origin', state, pid: process.pid, host },
+      new Date().toISOString(),
+    );
     return isFinal(state) ? finalRecord(r, state, null, new Date().toISOString()) : r;
   };
 
