@@ -63,6 +63,18 @@ export const deploymentState = (short: string, state: string, why: string | null
   `${short} ${state}${why ? `: ${why}` : ''}`;
 export const monitorStale = (short: string, pid: number | null) =>
   `The monitor for ${short}${pid ? ` (PID ${pid})` : ''} is gone without recording an outcome (it died or was killed). Resume with: ${BIN} monitor ${short} --detach; tidy up with: ${BIN} manage cleanup.`;
+export const storeUnreachableFollowing = (short: string, pid: number | null) =>
+  `The team store cannot be reached, so this answer is this machine's: its watcher${pid ? ` (PID ${pid})` : ''} follows ${short} offline and uploads what it records once the store is back.`;
+export const storeUnreachableAnswer =
+  "The team store cannot be reached, so this answer is this machine's own record; the store gets it once it is back.";
+export const storeUnreachableUnknown = (short: string) =>
+  `The team store cannot be reached and this machine has no live record of ${short} (another machine may follow it). Ask again once the store is back, or wait for it: ${BIN} check ${short} --wait 600.`;
+export const watcherFrozen = (short: string, pid: number, stopped: boolean, overdueSeconds: number | null) =>
+  `The watcher for ${short} (PID ${pid}) is alive but makes no progress: ${
+    stopped
+      ? 'it is stopped (process state T: SIGSTOP, Ctrl-Z or a debugger)'
+      : `its record is ${overdueSeconds}s past its next poll, longer than a poll takes: it is probably frozen`
+  }. Resume it with: kill -CONT ${pid}; or restart it: ${BIN} manage stop ${short}, then ${BIN} monitor ${short} --detach.`;
 export const corruptRecord = (file: string, reason: string) =>
   `The status file ${file} is unreadable (${reason}); it was left as it is. Remove it with ${BIN} cleanup --days 0, or start a new monitor to rewrite it.`;
 export const lastLogLines = (count: number) =>
@@ -72,6 +84,8 @@ export const waitTimedOut = (seconds: number) => `Still no outcome after waiting
 // manage
 export const NO_HISTORY = 'No deployments recorded in this clone yet.';
 export const NO_TEAM_HISTORY = 'No deployments recorded by the team yet (team store: DEPLOY_WATCH_STORE_URL).';
+export const STATUS_STORE_UNREACHABLE =
+  "The team store cannot be reached: this is what this machine's watcher follows offline (uploaded once the store is back).";
 export const NO_MONITORS = 'No watcher is running and no commit is in flight.';
 export const watcherLine = (pid: number, age: string, memory: string | null, count: number) =>
   `Watcher PID ${pid}, up ${age}${memory ? `, ${memory} resident` : ''}, following ${count} commit${count === 1 ? '' : 's'}.`;

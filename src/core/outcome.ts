@@ -1,11 +1,34 @@
 // What a commit's state means for the person asking: check's exit codes in one function.
 import { EXIT } from './exitCodes.js';
+import { processState } from './pidFile.js';
 import { isFinal, type StatusRecord } from './statusRecord.js';
 import type { PollerInfo, ReadResult, StatusStore } from './statusStore.js';
 
 export type Outcome = 'success' | 'failed' | 'in_progress' | 'not_found';
 /** Why there is no outcome, when there is none. */
-export type Unknown = 'no-record' | 'stopped' | 'start-failed' | 'stale' | 'corrupt';
+export type Unknown =
+  | 'no-record'
+  | 'stopped'
+  | 'start-failed'
+  | 'stale'
+  | 'corrupt'
+  /** The team store cannot be reached and this machine has no answer of its own (no record, or no live follower). */
+  | 'store-unreachable'
+  /** The watcher that follows the commit is alive but makes no progress (stopped by a signal or a debugger, or hung). */
+  | 'frozen';
+
+/** A watcher alive but not polling: why check thinks so. */
+export interface Stall {
+  pid: number;
+  /** Linux: the process is in state T/t (SIGSTOP, SIGTSTP, a debugger). */
+  stopped: boolean;
+  /** How long past its next poll's time the record is (ms), when the record says when that was. */
+  overdueMs: number | null;
+}
+
+/** How long a record may be past its next poll before check calls its watcher frozen: a poll's requests (a few
+ * DigitalOcean requests of up to 10 s each) and a busy machine. */
+export const STALL_SLACK_MS = 60_000;
 
 export interface Evaluation {
   sha: string;
@@ -18,14 +41,47 @@ export interface Evaluation {
   monitorPid: number | null;
   /** For a corrupt record: the file and why. */
   corrupt: { file: string; reason: string } | null;
+  /** Team store: the store could not be reached, so the answer is this machine's own records (additive). */
+  storeUnreachable?: boolean;
+  /** Set when unknown is frozen. */
+  stall?: Stall | null;
 }
 
 const FAILED_STATES = new Set(['failed', 'canceled', 'timeout', 'superseded']);
 
-export async function evaluate(store: StatusStore, sha: string): Promise<Evaluation> {
+export async function evaluate(store: StatusStore, sha: string, nowMs = Date.now()): Promise<Evaluation> {
   const read = await store.read(sha);
   const inProgress = read.status === 'ok' && !isFinal(read.record.state);
-  return evaluateRead(sha, read, inProgress ? await followerOf(store, sha, read.record) : null);
+  const e = evaluateRead(sha, read, inProgress ? await followerOf(store, sha, read.record) : null);
+  const unreachable = store.unreachable?.() ?? false;
+  // A team poller's lease tells its liveness to every machine; a watcher on this machine's files (or followed
+  // offline) is judged here, by its process and its record.
+  if (!store.shared || unreachable) {
+    const stall = e.outcome === 'in_progress' ? stalled(e.monitorPid!, e.record!, nowMs) : null;
+    if (stall) return withUnreachable({ ...e, ...NOT_FOUND, unknown: 'frozen', stall }, unreachable);
+  }
+  return withUnreachable(e, unreachable);
+}
+
+const NOT_FOUND = { outcome: 'not_found', exitCode: EXIT.notFound } as const;
+
+/** Offline, a commit this machine has no answer for is unknown because of the store, not because a watcher died. */
+function withUnreachable(e: Evaluation, unreachable: boolean): Evaluation {
+  if (!unreachable) return e;
+  const unknown = e.unknown === 'no-record' || e.unknown === 'stale' ? 'store-unreachable' : e.unknown;
+  return { ...e, unknown, storeUnreachable: true };
+}
+
+/**
+ * The live watcher of an in-progress record makes no progress: on Linux its process is stopped (state T), or
+ * anywhere its record is more than STALL_SLACK_MS past the time it said it would poll next.
+ */
+export function stalled(pid: number, record: StatusRecord, nowMs: number): Stall | null {
+  const stopped = /^[Tt]/.test(processState(pid) ?? '');
+  const due = Date.parse(record.nextPollBy ?? '');
+  const overdueMs = Number.isFinite(due) ? Math.max(0, nowMs - due) : null;
+  if (stopped || (overdueMs !== null && overdueMs > STALL_SLACK_MS)) return { pid, stopped, overdueMs };
+  return null;
 }
 
 /**

@@ -80,13 +80,18 @@ export function liveness(info: PidInfo): Liveness {
   const now = processStartTime(info.pid);
   if (info.startTime !== null && now !== null && now !== info.startTime) return 'reused';
   // A zombie (exited, not yet reaped by its parent) is not a live monitor.
-  try {
-    const stat = readFileSync(`/proc/${info.pid}/stat`, 'utf8');
-    if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return 'dead';
-  } catch {
-    /* no /proc: trust kill(0) */
-  }
+  if (processState(info.pid) === 'Z') return 'dead';
   return 'alive';
+}
+
+/** The process's state letter from /proc/<pid>/stat (R, S, D, T stopped, t traced, Z zombie); null without /proc. */
+export function processState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || null;
+  } catch {
+    return null; // no /proc, or the process is gone: trust kill(0)
+  }
 }
 
 /** Resident memory of a process in bytes (Linux /proc); null where it cannot be read. */

@@ -62,6 +62,11 @@ export interface StatusRecord {
   /** Optional (added within version 1): who handed the commit over first (git's user.name), and from where. */
   pushedBy?: string | null;
   pushedFrom?: string | null;
+  /**
+   * Optional (added within version 1): while in progress, when the watcher polls and writes this record next
+   * at the latest (ISO); `check` calls a live watcher frozen once its record is well past it.
+   */
+  nextPollBy?: string | null;
 }
 
 export interface AppRef {
@@ -110,7 +115,10 @@ const str: Check = (v) => typeof v === 'string';
 const strOrNull: Check = (v) => v === null || typeof v === 'string';
 const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as number) > 0);
 const FIELDS: Record<
-  Exclude<keyof StatusRecord, 'logs' | 'startFailed' | 'cause' | 'app' | 'host' | 'pushedBy' | 'pushedFrom'>,
+  Exclude<
+    keyof StatusRecord,
+    'logs' | 'startFailed' | 'cause' | 'app' | 'host' | 'pushedBy' | 'pushedFrom' | 'nextPollBy'
+  >,
   Check
 > = {
   version: (v) => v === RECORD_VERSION,
@@ -144,6 +152,7 @@ const OPTIONAL: Record<string, Check> = {
   host: strOrNull,
   pushedBy: strOrNull,
   pushedFrom: strOrNull,
+  nextPollBy: strOrNull,
 };
 
 /** Parses a record's text; returns the reason when it is not a valid record of this version. */
@@ -177,5 +186,6 @@ export function finalRecord(
   nowIso: string,
   extra: Partial<StatusRecord> = {},
 ): StatusRecord {
-  return { ...record, state, message, updatedAt: nowIso, finishedAt: nowIso, pid: null, ...extra };
+  const { nextPollBy: _polled, ...rest } = record;
+  return { ...rest, state, message, updatedAt: nowIso, finishedAt: nowIso, pid: null, ...extra };
 }

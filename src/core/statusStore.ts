@@ -151,6 +151,8 @@ export interface StatusStore {
 
   /** A team store: what tells a waiter that the commit's record changed (files: none, the caller polls). */
   recordFeed?(sha: string): Promise<RecordFeed>;
+  /** A team store answering from this machine's offline folder because its database cannot be reached now. */
+  unreachable?(): boolean;
   /** A team store that recorded while its database was unreachable and has not uploaded it yet. */
   uploadPending?(): boolean;
   /** Lets go of connections (a team store's pool); the store is not used after. */

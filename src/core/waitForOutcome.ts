@@ -48,7 +48,13 @@ export async function waitForOutcome(
         // A record that has not appeared yet is worth waiting for, and so is a dead monitor's when we just
         // started one that resumes it. A final record (stopped, with its cause or by a user, or a start that
         // failed) is the answer, even one the monitor we started wrote a moment ago; a corrupt one is the user's.
-        if (evaluation.unknown !== 'no-record' && !(started && evaluation.unknown === 'stale')) return evaluation;
+        // An unreachable team store is worth waiting for too: the answer comes once it is back.
+        if (
+          evaluation.unknown !== 'no-record' &&
+          evaluation.unknown !== 'store-unreachable' &&
+          !(started && evaluation.unknown === 'stale')
+        )
+          return evaluation;
       }
       if (clock.now() >= deadline || opts.signal?.aborted) return evaluation;
       if (!feed && store.recordFeed) {

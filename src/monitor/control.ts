@@ -24,6 +24,8 @@ export interface WatcherStatus {
   /** Team store only: the lease holder that polls for the whole team (maybe on another machine). */
   poller?: PollerInfo | null;
   commits: MonitorEntry[];
+  /** Team store, present (true) when it could not be reached: listed from this machine's own records. */
+  storeUnreachable?: true;
 }
 
 /** This machine's watcher, the team's poller, and every commit in flight or in the inbox, newest first. */
@@ -60,7 +62,8 @@ export async function watcherStatus(store: StatusStore): Promise<WatcherStatus> 
   commits.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
   const live = watcher?.liveness === 'alive' ? watcher.pid : null;
   const local = watcher && { ...watcher, rssBytes: live === null ? null : residentBytes(live) };
-  return team ? { watcher: local, poller, commits } : { watcher: local, commits };
+  const offline = store.unreachable?.() ? { storeUnreachable: true as const } : {};
+  return team ? { watcher: local, poller, commits, ...offline } : { watcher: local, commits };
 }
 
 export interface StopDeps {

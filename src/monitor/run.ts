@@ -43,9 +43,13 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
   const iso = () => new Date(run.now()).toISOString();
   const host = run.host ? { host: run.host } : {};
   const pushed = run.pushed ? { pushedBy: run.pushed.by, pushedFrom: run.pushed.from } : {};
+  // Every record in progress says when the next one comes at the latest (check tells a frozen watcher by it).
   let record: StatusRecord = run.resume
-    ? { ...run.resume, pid: run.pid, ...host, updatedAt: iso() }
-    : newRecord({ sha: run.sha, branch: run.branch, remote: run.remote, pid: run.pid, ...host, ...pushed }, iso());
+    ? { ...run.resume, pid: run.pid, ...host, updatedAt: iso(), nextPollBy: iso() }
+    : newRecord(
+        { sha: run.sha, branch: run.branch, remote: run.remote, pid: run.pid, ...host, ...pushed, nextPollBy: iso() },
+        iso(),
+      );
   const resumedStart = run.resume ? Date.parse(run.resume.startedAt) : Number.NaN;
   const start = Number.isFinite(resumedStart) ? resumedStart : run.now();
   await run.store.write(record);
@@ -99,11 +103,12 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
     const elapsed = run.now() - start;
     if (elapsed >= run.polling.timeout * 1000)
       return finish(run, record, 'timeout', msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state));
-    await run.store.write(record);
     let sleepMs = planSleep(run.polling, run.now(), start, unchanged);
     // The source that answered may want its next request later than the schedule (its token's budget).
     if (decided) waitMs = decided.source.paceMs?.() ?? 0;
     if (waitMs > sleepMs) sleepMs = Math.min(waitMs, start + run.polling.timeout * 1000 - run.now());
+    record = { ...record, nextPollBy: new Date(run.now() + Math.max(0, sleepMs)).toISOString() };
+    await run.store.write(record);
     await untilAborted(run.sleep(Math.max(0, sleepMs)), run.signal, undefined);
   }
 }

@@ -63,7 +63,9 @@ export function isUnreachable(error: unknown): boolean {
   const err = error as { code?: unknown; message?: unknown };
   if (typeof err.code === 'string' && UNREACHABLE_CODES.has(err.code)) return true;
   const text = typeof err.message === 'string' ? err.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connect ECONNREFUSED|server closed the connection|the database system is (starting up|shutting down)|no more connections allowed|pgbouncer cannot connect/i.test(
+  // PgBouncer answers for a server it cannot reach: while it waits server_login_retry after a failed login,
+  // and when a query waited query_wait_timeout for a server connection.
+  return /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connect ECONNREFUSED|server closed the connection|the database system is (starting up|shutting down)|no more connections allowed|pgbouncer cannot connect|server login has been failing|query_wait_timeout/i.test(
     text,
   );
 }

@@ -10,6 +10,7 @@ import { FileStatusStore } from '../core/fileStatusStore.js';
 import { ConfigError, InternalError } from '../core/errors.js';
 import { everyRead } from '../core/history.js';
 import * as msg from '../core/messages.js';
+import { removeFile } from '../core/pidFile.js';
 import { isFinal, parseRecord, type StatusRecord } from '../core/statusRecord.js';
 import {
   type CleanupResult,
@@ -69,6 +70,8 @@ export class PgStatusStore implements StatusStore {
   /** The epoch of the lease this process holds: its record writes are fenced by it. */
   private heldEpoch: number | null = null;
   private settingsSeen: TeamSettings | null = null;
+  /** The records this process wrote that are still in progress: copied to the offline folder when it goes offline. */
+  private readonly following = new Map<string, StatusRecord>();
 
   constructor(private readonly opts: PgStatusStoreOptions) {
     this.local = new FileStatusStore(opts.stateDir, opts.clock);
@@ -104,6 +107,8 @@ export class PgStatusStore implements StatusStore {
 
   write(record: StatusRecord): Promise<void> {
     const epoch = this.heldEpoch;
+    if (isFinal(record.state)) this.following.delete(record.sha);
+    else this.following.set(record.sha, record);
     return this.either(
       async (db, S, project) => {
         const written =
@@ -312,15 +317,21 @@ export class PgStatusStore implements StatusStore {
       renew: async () => {
         if (this.now() < this.offlineUntil) return true;
         try {
+          // A query, not only a connection: PgBouncer takes connections while its server is down.
           const { db } = await this.connected();
-          db.release();
+          try {
+            await db.query('select 1');
+          } finally {
+            db.release();
+          }
         } catch (error) {
           if (!isUnreachable(error)) throw error;
           this.goOffline(error);
           return true;
         }
         await this.uploadIfDue();
-        return false;
+        // Uploaded: the team's lease rules again (this watcher takes it, or follows nothing another holds).
+        return this.uploadDue;
       },
       release: async () => undefined,
     };
@@ -468,6 +479,11 @@ export class PgStatusStore implements StatusStore {
     return this.uploadDue;
   }
 
+  /** True while calls are answered from this machine's offline folder (the database could not be reached). */
+  unreachable(): boolean {
+    return this.now() < this.offlineUntil;
+  }
+
   /** Closes the pool (the watcher and `serve` call it on the way out). */
   async close(): Promise<void> {
     const pool = this.pool;
@@ -524,6 +540,16 @@ export class PgStatusStore implements StatusStore {
   private goOffline(error: unknown): void {
     this.offlineUntil = this.now() + (this.opts.retryOfflineMs ?? 5_000);
     this.uploadDue = true;
+    // What this process follows is on this machine from now on, not only from its next poll: `check` here
+    // answers from the offline folder while the database is down.
+    // (A record the offline folder has already is newer: written by the call that found the database gone.)
+    for (const record of this.following.values())
+      void this.offline
+        .read(record.sha)
+        .then(async (read) => {
+          if (read.status === 'missing') await this.offline.write(record);
+        })
+        .catch(() => undefined);
     if (this.warned) return;
     this.warned = true;
     this.opts.warn(
@@ -539,7 +565,12 @@ export class PgStatusStore implements StatusStore {
     return SETUP_ERRORS.has(String(code)) ? new ConfigError(text) : new InternalError(text);
   }
 
-  /** Uploads what was recorded offline: outcomes never lost, an outcome never replaced by a stale in-progress. */
+  /**
+   * Uploads what was recorded offline, whoever holds the lease now: an outcome lands unless the commit has one
+   * already (an outcome is a fact about the deployment, not a lease holder's opinion, and is recorded once);
+   * a record still in progress lands only for a commit the store has no record of (otherwise the current
+   * holder's record stands, and the holder follows the commit on).
+   */
   private async uploadIfDue(): Promise<void> {
     if (!this.uploadDue) return;
     this.uploadDue = false;
@@ -547,16 +578,19 @@ export class PgStatusStore implements StatusStore {
     try {
       for (const sha of await this.offline.listShas()) {
         const read = await this.offline.read(sha);
-        if (read.status === 'ok') await upsert(conn.db, conn.S, conn.project, read.record, null);
+        if (read.status === 'ok') await uploadRecord(conn.db, conn.S, conn.project, read.record);
         const log = await this.offline.tailLog(sha, Number.MAX_SAFE_INTEGER);
         if (log)
           await conn.db.query(
             `insert into ${conn.S}.logs (project, sha, text) values ($1, $2, $3) on conflict (project, sha) do nothing`,
             [conn.project, sha, `${log.join('\n')}\n`],
           );
+        // Uploaded: its files go, unless a watcher still offline wrote a newer record meanwhile (uploaded next time).
+        const now = await this.offline.read(sha);
+        if (read.status !== 'ok' || (now.status === 'ok' && JSON.stringify(now.record) === JSON.stringify(read.record)))
+          for (const file of Object.values(this.offline.paths(sha))) removeFile(file);
+        else this.uploadDue = true;
       }
-      // Uploaded: the offline folder's records and logs go (its inbox entries below, one by one).
-      await this.offline.removeOlderThan(-1, this.now(), false);
       for (const request of await this.offline.followRequests()) {
         await conn.db.query(
           `insert into ${conn.S}.follow_requests (project, sha, request) values ($1, $2, $3) on conflict (project, sha) do nothing`,
@@ -582,6 +616,28 @@ function readOf(S: string, sha: string, value: unknown): ReadResult {
   const parsed = parseRecord(JSON.stringify(value));
   if (!parsed.ok) return { status: 'corrupt', file: `${S}.records ${sha}`, reason: parsed.reason };
   return { status: 'ok', record: parsed.record };
+}
+
+/** An offline record into the store (see uploadIfDue): an outcome where none is; in progress where nothing is. */
+async function uploadRecord(db: pg.PoolClient, S: string, project: string, record: StatusRecord): Promise<void> {
+  const columns = '(project, sha, state, record, pushed_by, pushed_from, started_at, updated_at, finished_at, epoch)';
+  const where = isFinal(record.state) ? `where r.state in ${IN_PROGRESS}` : 'where false';
+  await db.query(
+    `insert into ${S}.records as r ${columns} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null)
+     on conflict (project, sha) do update set state = excluded.state, record = excluded.record,
+       updated_at = excluded.updated_at, finished_at = excluded.finished_at ${where}`,
+    [
+      project,
+      record.sha,
+      record.state,
+      JSON.stringify(record),
+      record.pushedBy ?? null,
+      record.pushedFrom ?? null,
+      record.startedAt,
+      record.updatedAt,
+      record.finishedAt,
+    ],
+  );
 }
 
 /**

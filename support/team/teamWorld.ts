@@ -44,6 +44,8 @@ export interface TeamOptions {
   /** Seconds a poller's lease lasts (short in tests, so a takeover is seen quickly). */
   lease?: number;
   env?: NodeJS.ProcessEnv;
+  /** The deployments' timeline clock in ms (default: time since go()), for a test that decides when a phase comes. */
+  timeline?: () => number;
 }
 
 export async function teamWorld(opts: TeamOptions): Promise<TeamWorld> {
@@ -92,7 +94,7 @@ export async function teamWorld(opts: TeamOptions): Promise<TeamWorld> {
   }
   // The timeline's offsets count from go(): setting up the machines takes seconds on a busy machine.
   let startedAt: number | null = null;
-  const clock = () => (startedAt === null ? 0 : Date.now() - startedAt);
+  const clock = opts.timeline ?? (() => (startedAt === null ? 0 : Date.now() - startedAt));
   const api = await start(
     { appId: 'app-1', token: 'dop_v1_good', deployments: opts.deployments(shas) },
     // Dated from go(), as DigitalOcean dates them: `serve` takes on only deployments made since it started.

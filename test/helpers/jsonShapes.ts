@@ -57,6 +57,8 @@ const RECORD: Shape = {
   'host?': 'string?',
   'pushedBy?': 'string?',
   'pushedFrom?': 'string?',
+  // While in progress: when the watcher polls next at the latest (check tells a frozen watcher by it).
+  'nextPollBy?': 'string?',
 };
 export const SHAPES: Record<string, Shape> = {
   'check --json': {
@@ -68,6 +70,10 @@ export const SHAPES: Record<string, Shape> = {
     record: nullable(RECORD),
     logTail: nullable(['string']),
     message: 'string',
+    // Team mode, the store unreachable: the answer is this machine's own records.
+    'storeUnreachable?': 'boolean',
+    // unknown "frozen": the live watcher that makes no progress.
+    'stall?': nullable({ pid: 'number', stopped: 'boolean', overdueMs: 'number?' }),
   },
   'check --all --json': [
     {
@@ -87,6 +93,8 @@ export const SHAPES: Record<string, Shape> = {
   ],
   'manage status --json': {
     watcher: nullable({ pid: 'number', startedAt: 'string', liveness: 'string', rssBytes: 'number?' }),
+    // Team mode, the store unreachable: listed from this machine's own records.
+    'storeUnreachable?': 'boolean',
     // Team mode only: the lease holder that polls for the team, or null while nobody holds it.
     'poller?': nullable({
       pid: 'number',

@@ -19,7 +19,7 @@ export async function runCheck(options: CheckOptions, deps: Deps, ensureWatched?
   const repo = deps.repo();
   const store = deps.store();
   const sha = await resolveCommit(options.commit, { git: deps.git(), store, head: repo.head });
-  let evaluation = await evaluate(store, sha);
+  let evaluation = await evaluate(store, sha, deps.now());
   if (options.wait !== undefined && options.wait > 0) {
     evaluation = await waitForOutcome(store, sha, options.wait * 1000, deps, { first: evaluation, ensureWatched });
   }

@@ -8,12 +8,16 @@ export interface CheckJson {
   sha: string;
   outcome: Evaluation['outcome'];
   exitCode: number;
-  /** Why there is no outcome: no-record, stopped, start-failed, stale, corrupt; null otherwise. */
+  /** Why there is no outcome: no-record, stopped, start-failed, stale, corrupt, store-unreachable, frozen; null otherwise. */
   unknown: Evaluation['unknown'];
   monitorPid: number | null;
   record: Evaluation['record'];
   logTail: string[] | null;
   message: string;
+  /** Present (true) when the team store could not be reached and the answer is this machine's records. */
+  storeUnreachable?: true;
+  /** Present with unknown "frozen": the watcher's PID, whether its process is stopped, how far past its next poll. */
+  stall?: NonNullable<Evaluation['stall']>;
 }
 
 /** The one-line answer: JSON's `message`, and the first line of the human answer when there is no outcome. */
@@ -27,8 +31,20 @@ export function describe(e: Evaluation): string {
   if (e.unknown === 'start-failed') return msg.notWatched(short, r?.startFailed ?? '');
   if (e.unknown === 'stale') return msg.monitorStale(short, r?.pid ?? null);
   if (e.unknown === 'corrupt' && e.corrupt) return msg.corruptRecord(e.corrupt.file, e.corrupt.reason);
-  if (e.outcome === 'success') return msg.deployed(short, facts(r));
-  return msg.deploymentState(short, r?.state ?? e.outcome, r?.message ?? null);
+  if (e.unknown === 'store-unreachable') return msg.storeUnreachableUnknown(short);
+  if (e.unknown === 'frozen' && e.stall) {
+    const overdue = e.stall.overdueMs === null ? null : Math.round(e.stall.overdueMs / 1000);
+    return msg.watcherFrozen(short, e.stall.pid, e.stall.stopped, overdue);
+  }
+  const answer =
+    e.outcome === 'success'
+      ? msg.deployed(short, facts(r))
+      : msg.deploymentState(short, r?.state ?? e.outcome, r?.message ?? null);
+  if (!e.storeUnreachable) return answer;
+  // The team store is down: this machine's own records answer, and the line says so.
+  const offline =
+    e.outcome === 'in_progress' ? msg.storeUnreachableFollowing(short, e.monitorPid) : msg.storeUnreachableAnswer;
+  return `${answer}\n  ${offline}`;
 }
 
 /** What the record says about where and how: the app, the deployment, its phase, the source. */
@@ -52,6 +68,8 @@ export function toJson(e: Evaluation, logTail: string[] | null): CheckJson {
     record: e.record,
     logTail,
     message: describe(e),
+    ...(e.storeUnreachable ? { storeUnreachable: true } : {}),
+    ...(e.stall ? { stall: e.stall } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ export async function runManageStatus(deps: Deps): Promise<number> {
     out.push(p.yellow(msg.watcherGone(watcher.pid, watcher.liveness === 'reused' ? 'PID reused' : 'not running')));
   }
   if (team) out.push(status.poller ? pollerLine(status.poller, now) : msg.NO_TEAM_POLLER);
+  if (status.storeUnreachable) out.push(p.yellow(msg.STATUS_STORE_UNREACHABLE));
   if (commits.length > 0) {
     const rows = [['SHA', 'BRANCH', 'AGE', 'STATE', 'PHASE', '']];
     for (const c of commits) {
