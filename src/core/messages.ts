@@ -22,6 +22,11 @@ export const noStateForCommit = (input: string) =>
   `No monitor or status record here matches "${printable(input)}". List them with: ${BIN} manage status.`;
 export const badNumber = (flag: string, value: string, what: string) =>
   `${flag} must be ${what}; got "${printable(value)}".`;
+export const limitWithoutAll = `--limit sets how many commits check --all lists: give it with --all (${BIN} check --all --limit 5), or leave it out.`;
+export const cwdMissing = (dir: string) =>
+  `--cwd ${printable(dir, 300)}: no such folder. Give the path of your project's folder (or a folder inside it).`;
+export const cwdNotFolder = (dir: string) =>
+  `--cwd ${printable(dir, 300)} is not a folder. Give the path of your project's folder.`;
 
 // State folder
 export const stateDirUnusable = (dir: string, code: string, detail: string) =>
@@ -196,8 +201,9 @@ export const pushDirty = (files: string[]) =>
 export const pushInProgress = (what: string) =>
   `A ${what} is already in progress; nothing was changed. Finish it (git ${what} --continue) or abandon it (git ${what} --abort), then run ${BIN} push again.`;
 export const PUSH_DETACHED = `HEAD is detached (not on a branch); nothing was changed. Check out the branch to push (git switch main), or create one here (git switch -c <name>), then run ${BIN} push again.`;
-export const pushNoUpstream = (branch: string) =>
-  `The branch ${printable(branch)} has no upstream, so there is nowhere to push; nothing was changed. Name it (${BIN} push origin main) or set one (git branch --set-upstream-to origin/main).`;
+export const pushNoUpstream = (branch: string, remote: string) =>
+  `The branch ${printable(branch)} has no upstream, so there is nowhere to push; nothing was changed. Push it to a branch of its own name (${BIN} push ${printable(remote)} ${printable(branch)}), or publish it once with git push -u ${printable(remote)} ${printable(branch)} and run ${BIN} push from then on.`;
+export const PUSH_NO_COMMITS = `Nothing to push yet: this repository has no commit. Make a first commit (git add, then git commit), then run ${BIN} push.`;
 export const unknownRemote = (remote: string, known: string[]) =>
   `No remote named "${printable(remote)}" in this repository (${known.length ? `known: ${known.join(', ')}` : 'it has none'}). Give one of those, or add it: git remote add ${printable(remote)} <url>.`;
 export const badBranchName = (branch: string) =>
