@@ -35,14 +35,26 @@ export const stateDirUnusable = (dir: string, code: string, detail: string) =>
 // Config
 export const configUnreadable = (file: string, detail: string) =>
   `Cannot read ${file}: ${detail}. Fix its permissions or remove it.`;
-export const configNotJson = (file: string, detail: string) =>
-  `${file} is not valid JSON (${detail}). Fix the syntax; an empty config is {}.`;
+export const configNotJson = (file: string, spot: { line: number; column: number; text: string; reason: string }) =>
+  `${file}:${spot.line}:${spot.column}: this file is not valid JSON (${spot.reason}). Fix the syntax; an empty config is {}.\n  ${printable(spot.text, 200)}\n  ${spot.text
+    .slice(0, spot.column - 1)
+    .replace(/[^\t]/g, ' ')}^`;
 export const configNotObject = (origin: string) =>
   `${origin} must hold a JSON object of deploy-watch settings, for example {"branch": "main"}.`;
 export const configHoldsSecret = (origin: string, key: string) =>
   `${origin} has a secret-looking key "${key}". Secrets never go in the config file: set DIGITALOCEAN_ACCESS_TOKEN or DATABASE_URL in the environment (or ~/.config/deploy-watch/env) and remove the key.`;
-export const configInvalid = (origin: string, key: string, problem: string, allowed: string | null) =>
-  `${origin}: "${key}" ${problem.replace(/^./, (c) => c.toLowerCase())}.${allowed ? ` Allowed here: ${allowed}.` : ''} See the README's Configuration section.`;
+export interface ConfigProblem {
+  key: string;
+  problem: string;
+  allowed: string | null;
+}
+const configProblem = ({ key, problem, allowed }: ConfigProblem) =>
+  `"${key}" ${problem.replace(/^./, (c) => c.toLowerCase())}.${allowed ? ` Allowed here: ${allowed}.` : ''}`;
+/** One problem on one line as before; several listed one a line, all in the same run. */
+export const configInvalid = (origin: string, problems: readonly ConfigProblem[]) =>
+  problems.length === 1
+    ? `${origin}: ${configProblem(problems[0]!)} See the README's Configuration section.`
+    : `${origin} has ${problems.length} problems:\n${problems.map((p) => `  - ${configProblem(p)}`).join('\n')}\nSee the README's Configuration section.`;
 export const doAppKeys = (count: number) =>
   count === 0
     ? 'needs "appId" (one app) or "apps" (several apps, each {"id": "<app uuid>", "name": "<short-name>"})'
@@ -56,6 +68,8 @@ export const badApiUrl = (url: string) => `DEPLOY_WATCH_DO_API_URL must be an ht
 // check
 export const noRecord = (short: string) =>
   `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${BIN} monitor ${short} --detach (or wait for it: ${BIN} check ${short} --wait 600).`;
+export const monitorStarting = (short: string) =>
+  `A monitor is starting for ${short} (the push's watcher is handing it over); no record yet. Ask again in a few seconds, or wait for the outcome: ${BIN} check ${short} --wait 600.`;
 export const monitorStopped = (short: string) =>
   `The monitor for ${short} was stopped before the deployment finished. Resume with: ${BIN} monitor ${short} --detach.`;
 export const monitorStale = (short: string, pid: number | null) =>

@@ -132,3 +132,55 @@ describe('small truths (issue 19, item 8)', () => {
     assert.equal(statSync(join(other.dir, '.husky', 'pre-push')).mode & 0o777, 0o755);
   });
 });
+
+describe('config errors (issue 19, item 8)', () => {
+  let repo: TestRepo;
+  const dw = (args: string[]) => cli(args, { cwd: repo.dir, env: repo.env });
+  const config = (text: string) => writeFileSync(join(repo.dir, 'deploy-watch.config.json'), text);
+  after(() => repo?.cleanup());
+
+  it('doctor names every unknown key and every invalid value in one run', () => {
+    repo = makeRepo({ withRemote: false });
+    config(
+      JSON.stringify(
+        { branch: 'main', bogus: 1, polling: { fast: 2, slowInterval: -1 }, notify: { mail: 'x' } },
+        null,
+        2,
+      ),
+    );
+    const r = dw(['doctor']);
+    assert.equal(r.code, 1, r.stderr);
+    const out = r.stdout + r.stderr;
+    assert.match(out, /has 4 problems/);
+    for (const key of [
+      '"bogus" is not a known key',
+      '"polling.fast" is not a known key',
+      '"notify.mail" is not a known key',
+    ])
+      assert.ok(out.includes(key), `doctor names ${key}:\n${out}`);
+    assert.match(out, /"polling\.slowInterval" number must be greater than 0/);
+    const cleanup = dw(['cleanup']);
+    assert.equal(cleanup.code, 78);
+    for (const key of ['"bogus"', '"polling.fast"', '"notify.mail"', '"polling.slowInterval"'])
+      assert.ok(cleanup.stderr.includes(key), `every command lists them all: ${key}`);
+  });
+
+  it('a JSON syntax error is given as file:line:column with the line and a caret under the spot', () => {
+    repo ??= makeRepo({ withRemote: false });
+    config('{\n  "branch": "main"\n  "remote": "origin"\n}\n');
+    const r = dw(['cleanup']);
+    assert.equal(r.code, 78, r.stderr);
+    assert.match(
+      r.stderr,
+      /deploy-watch\.config\.json:3:3: this file is not valid JSON \(Expected ',' or '\}' after property value\)/,
+    );
+    assert.match(r.stderr, /\n {4}"remote": "origin"\n {4}\^/);
+    assert.doesNotMatch(r.stderr, /position \d+/);
+    config('{ "branch": "main"');
+    assert.match(
+      dw(['cleanup']).stderr,
+      /deploy-watch\.config\.json:1:19: this file is not valid JSON/,
+      'the end of the file',
+    );
+  });
+});

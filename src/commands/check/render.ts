@@ -19,6 +19,7 @@ export interface CheckJson {
 export function describe(e: Evaluation): string {
   const short = shortSha(e.sha);
   if (e.unknown === 'no-record') return msg.noRecord(short);
+  if (e.outcome === 'in_progress' && !e.record) return msg.monitorStarting(short);
   if (e.unknown === 'stopped') return msg.monitorStopped(short);
   if (e.unknown === 'start-failed') return msg.notWatched(short, e.record?.startFailed ?? '');
   if (e.unknown === 'stale') return msg.monitorStale(short, e.record?.pid ?? null);
@@ -71,6 +72,10 @@ export function renderCheck(
       line = `${p.red(`✗ ${r?.state ?? 'failed'}`)} ${short}${where}${tail} · ${ago(r?.finishedAt ?? r?.updatedAt ?? null, now)}`;
       break;
     case 'in_progress':
+      if (!r) {
+        line = `${p.yellow('… starting')} ${short}${e.monitorPid ? ` · PID ${e.monitorPid}` : ''}`;
+        break;
+      }
       line = `${p.yellow(`… ${r?.state ?? 'in progress'}`)} ${short}${where}${tail} · ${r?.polls ?? 0} poll${r?.polls === 1 ? '' : 's'} · updated ${ago(r?.updatedAt ?? null, now)} · watcher PID ${e.monitorPid}`;
       if (ctx.waitedSeconds) line += `\n${msg.waitTimedOut(ctx.waitedSeconds)}`;
       break;
