@@ -29,7 +29,7 @@ export function buildProgram(version: string, runner: Runner): Command {
     .option('-v, --verbose', 'print more, and stack traces on internal errors', false)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true }); // every command's --help lists --json, --cwd, -q, -v
 
   registerCheck(program, runner);
   registerWatch(program, runner);

@@ -1,11 +1,14 @@
 // Entry point: runs the command table with the real dependencies (runtime.ts), maps errors to exit codes.
 // The only place that decides the process's exit code.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Deps, GlobalOptions } from './core/deps.js';
 import { buildProgram, CommanderError, globalsOf } from './cli.js';
 import type { Runner } from './commands/runner.js';
-import { DeployWatchError } from './core/errors.js';
+import { DeployWatchError, isErrno, UsageError } from './core/errors.js';
 import { EXIT } from './core/exitCodes.js';
+import * as msg from './core/messages.js';
 import { packageVersion } from './core/packageRoot.js';
 import { createDeps as createDepsWith, processIo, type Io, type Loaders } from './runtime.js';
 
@@ -23,6 +26,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   const runner: Runner = async (command: Command, body) => {
     const globals = globalsOf(command, '.');
     verbose = globals.verbose;
+    assertFolder(io.cwd, globals.cwd);
     exitCode = await body(createDeps(globals, io));
   };
   const program = buildProgram(packageVersion(), runner);
@@ -33,6 +37,16 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     exitCode = reportError(error, io, verbose);
   }
   return exitCode;
+}
+
+/** A --cwd that is not a folder is the user's typo, not a missing git (which is what git's spawn would say). */
+function assertFolder(base: string, dir: string): void {
+  try {
+    if (!statSync(resolve(base, dir)).isDirectory()) throw new UsageError(msg.cwdNotFolder(dir));
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) throw new UsageError(msg.cwdMissing(dir));
+    throw error;
+  }
 }
 
 function reportError(error: unknown, io: Io, verbose: boolean): number {

@@ -17,11 +17,15 @@ const refuse = (exitCode: number, message: string): Precondition => ({ ok: false
 export function checkPreconditions(state: RepoState, args: { remote?: string; branch?: string }): Precondition {
   if (state.inProgress) return refuse(PUSH_EXIT.inProgress, msg.pushInProgress(state.inProgress));
   if (!state.branch) return refuse(PUSH_EXIT.detachedHead, msg.PUSH_DETACHED);
+  // The contract's "nothing to push" is exit 0; the message says why and what to do.
+  if (!state.head) return refuse(PUSH_EXIT.pushed, msg.PUSH_NO_COMMITS);
   const remote = args.remote ?? state.upstream?.remote;
-  if (!remote) return refuse(PUSH_EXIT.noUpstream, msg.pushNoUpstream(state.branch));
+  // The branch's own name on the remote: pushing a feature branch to main is never the suggestion.
+  const suggested = remote ?? (state.remotes.includes('origin') ? 'origin' : (state.remotes[0] ?? 'origin'));
+  if (!remote) return refuse(PUSH_EXIT.noUpstream, msg.pushNoUpstream(state.branch, suggested));
   if (!state.remotes.includes(remote)) return refuse(PUSH_EXIT.usage, msg.unknownRemote(remote, state.remotes));
   const branch = args.branch ?? (state.upstream?.remote === remote ? state.upstream.branch : undefined);
-  if (!branch) return refuse(PUSH_EXIT.noUpstream, msg.pushNoUpstream(state.branch));
+  if (!branch) return refuse(PUSH_EXIT.noUpstream, msg.pushNoUpstream(state.branch, remote));
   if (!isBranchName(branch)) return refuse(PUSH_EXIT.usage, msg.badBranchName(branch));
   if (state.dirty.length > 0) return refuse(PUSH_EXIT.dirtyTree, msg.pushDirty(state.dirty));
   return { ok: true, target: { remote, branch, localBranch: state.branch } };

@@ -6,9 +6,10 @@ import type { Git } from '../core/git.js';
 export interface RepoState {
   /** The checked-out branch, or null on a detached HEAD. */
   branch: string | null;
-  head: string;
   /** Tracked files with changes, staged or not. */
   dirty: string[];
+  /** '' before the first commit (an unborn branch). */
+  head: string;
   /** rebase, merge, cherry-pick or revert when one is in progress. */
   inProgress: string | null;
   remotes: string[];
@@ -32,7 +33,7 @@ export async function readRepoState(git: Git): Promise<RepoState> {
   const found = paths.stdout.split('\n').findIndex((p) => p !== '' && existsSync(p));
   const symbolic = await git.run(['symbolic-ref', '-q', '--short', 'HEAD'], { allowFailure: true });
   const branch = symbolic.exitCode === 0 ? symbolic.stdout.trim() : null;
-  const head = (await git.run(['rev-parse', 'HEAD'])).stdout.trim();
+  const head = (await git.run(['rev-parse', '-q', '--verify', 'HEAD'], { allowFailure: true })).stdout.trim();
   const status = await git.run(['--no-optional-locks', 'status', '--porcelain', '-z', '--untracked-files=no']);
   const dirty = status.stdout
     .split('\0')

@@ -196,19 +196,8 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(msg.configNotObject(origin));
   for (const key of secretKeysIn(raw)) throw new ConfigError(msg.configHoldsSecret(origin, key));
   const result = configSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const key = issue.path.join('.') || '(top level)';
-    const unknown = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : null;
-    throw new ConfigError(
-      msg.configInvalid(
-        origin,
-        unknown ? `${key === '(top level)' ? '' : `${key}.`}${unknown}` : key,
-        unknown ? 'is not a known key' : issue.message,
-        allowedFor(issue.path),
-      ),
-    );
-  }
+  // Every problem in one run, so fixing the file takes one round, not one per key.
+  if (!result.success) throw new ConfigError(msg.configInvalid(origin, result.error.issues.flatMap(problemsOf)));
   const doApiUrl = env.DEPLOY_WATCH_DO_API_URL || DEFAULT_DO_API_URL;
   if (!/^https?:\/\//.test(doApiUrl)) throw new ConfigError(msg.badApiUrl(doApiUrl));
   return {
@@ -221,6 +210,15 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
       storeUrl: env.DEPLOY_WATCH_STORE_URL || null,
     },
   };
+}
+
+/** One line per key: an unrecognized_keys issue names each unknown key of its object on a line of its own. */
+function problemsOf(issue: z.ZodIssue): msg.ConfigProblem[] {
+  const key = issue.path.join('.');
+  const allowed = allowedFor(issue.path);
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((k) => ({ key: key ? `${key}.${k}` : k, problem: 'is not a known key', allowed }));
+  return [{ key: key || '(top level)', problem: issue.message, allowed }];
 }
 
 function secretKeysIn(value: unknown, prefix = ''): string[] {

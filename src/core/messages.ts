@@ -22,6 +22,11 @@ export const noStateForCommit = (input: string) =>
   `No monitor or status record here matches "${printable(input)}". List them with: ${BIN} manage status.`;
 export const badNumber = (flag: string, value: string, what: string) =>
   `${flag} must be ${what}; got "${printable(value)}".`;
+export const limitWithoutAll = `--limit sets how many commits check --all lists: give it with --all (${BIN} check --all --limit 5), or leave it out.`;
+export const cwdMissing = (dir: string) =>
+  `--cwd ${printable(dir, 300)}: no such folder. Give the path of your project's folder (or a folder inside it).`;
+export const cwdNotFolder = (dir: string) =>
+  `--cwd ${printable(dir, 300)} is not a folder. Give the path of your project's folder.`;
 
 // State folder
 export const stateDirUnusable = (dir: string, code: string, detail: string) =>
@@ -30,14 +35,26 @@ export const stateDirUnusable = (dir: string, code: string, detail: string) =>
 // Config
 export const configUnreadable = (file: string, detail: string) =>
   `Cannot read ${file}: ${detail}. Fix its permissions or remove it.`;
-export const configNotJson = (file: string, detail: string) =>
-  `${file} is not valid JSON (${detail}). Fix the syntax; an empty config is {}.`;
+export const configNotJson = (file: string, spot: { line: number; column: number; text: string; reason: string }) =>
+  `${file}:${spot.line}:${spot.column}: this file is not valid JSON (${spot.reason}). Fix the syntax; an empty config is {}.\n  ${printable(spot.text, 200)}\n  ${spot.text
+    .slice(0, spot.column - 1)
+    .replace(/[^\t]/g, ' ')}^`;
 export const configNotObject = (origin: string) =>
   `${origin} must hold a JSON object of deploy-watch settings, for example {"branch": "main"}.`;
 export const configHoldsSecret = (origin: string, key: string) =>
   `${origin} has a secret-looking key "${key}". Secrets never go in the config file: set DIGITALOCEAN_ACCESS_TOKEN or DATABASE_URL in the environment (or ~/.config/deploy-watch/env) and remove the key.`;
-export const configInvalid = (origin: string, key: string, problem: string, allowed: string | null) =>
-  `${origin}: "${key}" ${problem.replace(/^./, (c) => c.toLowerCase())}.${allowed ? ` Allowed here: ${allowed}.` : ''} See the README's Configuration section.`;
+export interface ConfigProblem {
+  key: string;
+  problem: string;
+  allowed: string | null;
+}
+const configProblem = ({ key, problem, allowed }: ConfigProblem) =>
+  `"${key}" ${problem.replace(/^./, (c) => c.toLowerCase())}.${allowed ? ` Allowed here: ${allowed}.` : ''}`;
+/** One problem on one line as before; several listed one a line, all in the same run. */
+export const configInvalid = (origin: string, problems: readonly ConfigProblem[]) =>
+  problems.length === 1
+    ? `${origin}: ${configProblem(problems[0]!)} See the README's Configuration section.`
+    : `${origin} has ${problems.length} problems:\n${problems.map((p) => `  - ${configProblem(p)}`).join('\n')}\nSee the README's Configuration section.`;
 export const doAppKeys = (count: number) =>
   count === 0
     ? 'needs "appId" (one app) or "apps" (several apps, each {"id": "<app uuid>", "name": "<short-name>"})'
@@ -51,6 +68,8 @@ export const badApiUrl = (url: string) => `DEPLOY_WATCH_DO_API_URL must be an ht
 // check
 export const noRecord = (short: string) =>
   `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${BIN} monitor ${short} --detach (or wait for it: ${BIN} check ${short} --wait 600).`;
+export const monitorStarting = (short: string) =>
+  `A monitor is starting for ${short} (the push's watcher is handing it over); no record yet. Ask again in a few seconds, or wait for the outcome: ${BIN} check ${short} --wait 600.`;
 export const monitorStopped = (short: string, why: string | null) =>
   `The monitor for ${short} was stopped before the deployment finished${why ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
 /** A stop that resuming would only repeat: the cause and its fix come first, resuming only once it is fixed. */
@@ -220,8 +239,9 @@ export const pushDirty = (files: string[]) =>
 export const pushInProgress = (what: string) =>
   `A ${what} is already in progress; nothing was changed. Finish it (git ${what} --continue) or abandon it (git ${what} --abort), then run ${BIN} push again.`;
 export const PUSH_DETACHED = `HEAD is detached (not on a branch); nothing was changed. Check out the branch to push (git switch main), or create one here (git switch -c <name>), then run ${BIN} push again.`;
-export const pushNoUpstream = (branch: string) =>
-  `The branch ${printable(branch)} has no upstream, so there is nowhere to push; nothing was changed. Name it (${BIN} push origin main) or set one (git branch --set-upstream-to origin/main).`;
+export const pushNoUpstream = (branch: string, remote: string) =>
+  `The branch ${printable(branch)} has no upstream, so there is nowhere to push; nothing was changed. Push it to a branch of its own name (${BIN} push ${printable(remote)} ${printable(branch)}), or publish it once with git push -u ${printable(remote)} ${printable(branch)} and run ${BIN} push from then on.`;
+export const PUSH_NO_COMMITS = `Nothing to push yet: this repository has no commit. Make a first commit (git add, then git commit), then run ${BIN} push.`;
 export const unknownRemote = (remote: string, known: string[]) =>
   `No remote named "${printable(remote)}" in this repository (${known.length ? `known: ${known.join(', ')}` : 'it has none'}). Give one of those, or add it: git remote add ${printable(remote)} <url>.`;
 export const badBranchName = (branch: string) =>

@@ -9,3 +9,12 @@ export function parseNonNegative(flag: string, value: string, max = Number.MAX_S
   }
   return n;
 }
+
+/** A whole count from 1 to max: `--limit 0` would show nothing and say so as if nothing were recorded. */
+export function parseCount(flag: string, value: string, max: number): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(msg.badNumber(flag, value, `a whole number from 1 to ${max}`));
+  }
+  return n;
+}

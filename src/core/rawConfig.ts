@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, isErrno } from './errors.js';
+import { locateJsonError } from './jsonSyntaxError.js';
 import * as msg from './messages.js';
 
 export const CONFIG_FILE = 'deploy-watch.config.json';
@@ -31,6 +32,6 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(msg.configNotJson(file, (error as Error).message));
+    throw new ConfigError(msg.configNotJson(file, locateJsonError(text, error as Error)));
   }
 }

@@ -81,7 +81,7 @@ describe('push refusals leave the repository exactly unchanged', () => {
     repo = makeRepo();
     repo.git('switch', '-q', '-c', 'feature');
     repo.commit('feature work');
-    refused([], 13, /has no upstream.*deploy-watch push origin main/s);
+    refused([], 13, /has no upstream.*deploy-watch push origin feature/s);
     refused(['origin'], 13, /has no upstream/);
   });
 

@@ -3,7 +3,9 @@ import type { Deps } from '../../core/deps.js';
 import { resolveCommit } from '../../core/commitRef.js';
 import { ConfigError } from '../../core/errors.js';
 import * as msg from '../../core/messages.js';
-import { evaluate } from '../../core/outcome.js';
+import { EXIT } from '../../core/exitCodes.js';
+import { monitorStarting } from '../../core/monitorStarting.js';
+import { evaluate, type Evaluation } from '../../core/outcome.js';
 import { waitForOutcome, type EnsureWatched } from '../../core/waitForOutcome.js';
 import { renderCheck } from './render.js';
 
@@ -23,6 +25,7 @@ export async function runCheck(options: CheckOptions, deps: Deps, ensureWatched?
   if (options.wait !== undefined && options.wait > 0) {
     evaluation = await waitForOutcome(store, sha, options.wait * 1000, deps, { first: evaluation, ensureWatched });
   }
+  if (evaluation.unknown === 'no-record') evaluation = await startingOr(evaluation, deps);
   // Without an outcome the config may be why: with no record it is the answer (78, the file and key);
   // with one, the record answers and the config problem is a warning. Outcomes never load the config.
   if (evaluation.outcome === 'not_found' && evaluation.unknown !== 'corrupt') {
@@ -33,6 +36,13 @@ export async function runCheck(options: CheckOptions, deps: Deps, ensureWatched?
   const logTail = evaluation.outcome === 'failed' ? await store.tailLog(sha, LOG_TAIL_LINES) : null;
   renderCheck(evaluation, logTail, { deps, waitedSeconds: options.wait ?? null });
   return evaluation.exitCode;
+}
+
+/** No record yet, but a monitor on its way (the second after a push): in progress, exit 2, with no record. */
+async function startingOr(evaluation: Evaluation, deps: Deps): Promise<Evaluation> {
+  const starting = await monitorStarting(deps.store(), evaluation.sha, deps.now());
+  if (!starting) return evaluation;
+  return { ...evaluation, outcome: 'in_progress', exitCode: EXIT.inProgress, unknown: null, monitorPid: starting.pid };
 }
 
 async function configProblem(deps: Deps): Promise<ConfigError | null> {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { UsageError } from '../../core/errors.js';
-import { parseNonNegative } from '../../core/parse.js';
+import { parseCount, parseNonNegative } from '../../core/parse.js';
+import * as msg from '../../core/messages.js';
 // Static, unlike the other commands: check is the hot path (hooks and agents call it constantly), and
 // its code in the CLI's main bundle saves loading a chain of chunks on every call.
 import { runCheck } from './index.js';
@@ -17,10 +18,11 @@ export function registerCheck(program: Command, runner: Runner): void {
     .action(
       async (sha: string | undefined, opts: { wait?: string; all?: boolean; limit: string }, command: Command) => {
         const wait = opts.wait === undefined ? undefined : parseNonNegative('--wait', opts.wait, 86_400);
+        if (!opts.all && command.getOptionValueSource('limit') === 'cli') throw new UsageError(msg.limitWithoutAll);
         if (opts.all) {
           if (sha !== undefined || wait !== undefined)
             throw new UsageError('--all lists every commit: give it without a sha and without --wait.');
-          const limit = parseNonNegative('--limit', opts.limit, 10_000);
+          const limit = parseCount('--limit', opts.limit, 10_000);
           await runner(command, async (deps) => (await import('./history.js')).runCheckAll(limit, deps));
           return;
         }

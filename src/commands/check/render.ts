@@ -25,6 +25,7 @@ export function describe(e: Evaluation): string {
   const short = shortSha(e.sha);
   const r = e.record;
   if (e.unknown === 'no-record') return msg.noRecord(short);
+  if (e.outcome === 'in_progress' && !e.record) return msg.monitorStarting(short);
   // A cause that will repeat is named with its fix; resuming is offered only past it.
   if (e.unknown === 'stopped' && r?.cause) return msg.monitorGaveUp(short, r.cause);
   if (e.unknown === 'stopped') return msg.monitorStopped(short, r?.message ?? null);
@@ -102,6 +103,10 @@ export function renderCheck(
       detail = null;
       break;
     case 'in_progress':
+      if (!r) {
+        line = `${p.yellow('… starting')} ${short}${e.monitorPid ? ` · PID ${e.monitorPid}` : ''}`;
+        break;
+      }
       line = `${p.yellow(`… ${r?.state ?? 'in progress'}`)} ${short}${where}${tail} · ${r?.polls ?? 0} poll${r?.polls === 1 ? '' : 's'} · updated ${ago(r?.updatedAt ?? null, now)} · watcher PID ${e.monitorPid}`;
       if (ctx.waitedSeconds) line += `\n${msg.waitTimedOut(ctx.waitedSeconds)}`;
       break;

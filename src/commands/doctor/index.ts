@@ -31,7 +31,7 @@ export async function runDoctor(deps: Deps): Promise<number> {
       name: 'config',
       verdict: 'fail',
       detail: error.message,
-      fix: "Fix the key it names; see the README's Configuration section.",
+      fix: "Fix each problem it names (all are listed); see the README's Configuration section.",
     });
   }
   if (config) {

@@ -1,7 +1,7 @@
 // `deploy-watch init [--dry-run]`: installs deploy-watch into the current repository (Husky, the
 // pre-push hook, a config template). Idempotent: a second run writes nothing and changes no byte.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Deps } from '../../core/deps.js';
 import { EXIT } from '../../core/exitCodes.js';
@@ -24,6 +24,7 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
   const changes = [...planInit(top, config.conflicts.rules), ...(o.agents ? planAgentGuides(top, readText) : [])];
   if (!o.dryRun) {
     for (const c of changes) if (actionOf(c) !== 'unchanged') write(join(top, c.path), c.after);
+    makeExecutable(join(top, '.husky', 'pre-push'));
     await installMergeDrivers(deps.git()); // merge.deploy-watch-*.driver in .git/config: same values every run
   }
   const husky = activateHusky(top, o.dryRun, deps.env);
@@ -39,13 +40,14 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
     );
     return EXIT.success;
   }
+  if (deps.globals.quiet) return EXIT.success; // quiet: only errors, and init's errors are thrown
   for (const c of changes) {
     deps.stdout.write(`${msg.initFileLine(c.path, actionOf(c), c.what, o.dryRun)}\n`);
     if (o.dryRun && actionOf(c) !== 'unchanged') deps.stdout.write(indent(c.after));
   }
   deps.stdout.write(`${msg.initHusky(husky)}\n`);
   deps.stdout.write(`${msg.initMergeDrivers(o.dryRun)}\n`);
-  if (!deps.globals.quiet && changes.some((c) => c.path === 'deploy-watch.config.json' && actionOf(c) === 'create')) {
+  if (changes.some((c) => c.path === 'deploy-watch.config.json' && actionOf(c) === 'create')) {
     deps.stdout.write(`${msg.INIT_ADD_SOURCE}\n`);
   }
   return EXIT.success;
@@ -54,6 +56,12 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
 function write(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
+}
+
+/** git runs only an executable hook, and doctor fails one that is not: r bits gain their x bits (644 → 755). */
+function makeExecutable(file: string): void {
+  const mode = statSync(file).mode & 0o777;
+  if ((mode & 0o111) === 0) chmodSync(file, mode | ((mode & 0o444) >> 2));
 }
 
 const indent = (text: string) =>

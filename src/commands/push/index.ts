@@ -39,9 +39,12 @@ export async function runPush(
   const git = createGit(topLevel, withoutAutoMaintenance(deps.env));
   const pre = checkPreconditions(await readRepoState(git), options);
   if (!pre.ok) {
-    if (deps.globals.json)
-      deps.stdout.write(`${JSON.stringify({ outcome: 'refused', exitCode: pre.exitCode, message: pre.message })}\n`);
-    deps.stderr.write(`deploy-watch: ${pre.message}\n`);
+    const nothing = pre.exitCode === PUSH_EXIT.pushed; // no commit yet: nothing to push, not a refusal
+    if (deps.globals.json) {
+      const outcome = nothing ? 'up-to-date' : 'refused';
+      deps.stdout.write(`${JSON.stringify({ outcome, exitCode: pre.exitCode, message: pre.message })}\n`);
+    }
+    if (!(nothing && deps.globals.quiet)) deps.stderr.write(`deploy-watch: ${pre.message}\n`);
     return pre.exitCode;
   }
   const config = await deps.config();

@@ -20,9 +20,14 @@ export async function runWatch(options: WatchOptions, deps: Deps): Promise<numbe
   const view = createWatchView(sha, deps);
   const appearDeadline = deps.now() + options.appearTimeout * 1000;
   let evaluation: Evaluation = await evaluate(store, sha);
+  // As check --wait does: a pushed commit nobody watches (hooks skipped, a monitor that died) gets a monitor.
+  const started =
+    evaluation.outcome === 'not_found' &&
+    (await (await import('../../hooks/ensureWatched.js')).makeEnsureWatched(deps)(sha, evaluation));
+  if (evaluation.outcome === 'not_found') evaluation = await evaluate(store, sha); // started, or a start failure recorded
   for (;;) {
     view.update(evaluation);
-    if (isSettled(evaluation, deps.now() >= appearDeadline)) break;
+    if (isSettled(evaluation, deps.now() >= appearDeadline, started)) break;
     await deps.sleep(options.intervalMs);
     evaluation = await evaluate(store, sha);
   }
@@ -32,8 +37,10 @@ export async function runWatch(options: WatchOptions, deps: Deps): Promise<numbe
   return evaluation.exitCode;
 }
 
-function isSettled(e: Evaluation, appearTimeUp: boolean): boolean {
+/** `started`: the monitor just started will replace a missing or dead one's record; wait for it as for a new one. */
+function isSettled(e: Evaluation, appearTimeUp: boolean, started: boolean): boolean {
   if (e.outcome === 'success' || e.outcome === 'failed') return true;
-  if (e.outcome === 'not_found') return e.unknown !== 'no-record' || appearTimeUp;
+  const replaced = e.unknown === 'no-record' || (started && e.unknown === 'stale');
+  if (e.outcome === 'not_found') return !replaced || appearTimeUp;
   return false;
 }
