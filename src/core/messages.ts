@@ -38,6 +38,13 @@ export const configHoldsSecret = (origin: string, key: string) =>
   `${origin} has a secret-looking key "${key}". Secrets never go in the config file: set DIGITALOCEAN_ACCESS_TOKEN or DATABASE_URL in the environment (or ~/.config/deploy-watch/env) and remove the key.`;
 export const configInvalid = (origin: string, key: string, problem: string, allowed: string | null) =>
   `${origin}: "${key}" ${problem.replace(/^./, (c) => c.toLowerCase())}.${allowed ? ` Allowed here: ${allowed}.` : ''} See the README's Configuration section.`;
+/** A number config key's bounds, named in its error so a typo (1e-9, 1e10, 1e400) says what is allowed. */
+export const atLeast = (min: number, unit: string) => `must be at least ${min} ${unit}`;
+export const atMost = (max: number, unit: string) => `must be at most ${max} ${unit}`;
+export const moreThan = (min: number, unit: string) => `must be more than ${min} ${unit}`;
+export const slowBelowFast = 'must be at least "fastInterval": the slow polling may not be faster than the fast one';
+export const pollFloor = (value: number, floor: number) =>
+  `is ${value} seconds; it must be at least ${floor} against DigitalOcean's API, whose token allows 5,000 requests an hour for the whole team (shorter intervals are only for a test API on this machine: DEPLOY_WATCH_DO_API_URL on 127.0.0.1)`;
 export const doAppKeys = (count: number) =>
   count === 0
     ? 'needs "appId" (one app) or "apps" (several apps, each {"id": "<app uuid>", "name": "<short-name>"})'
