@@ -11,7 +11,16 @@ import * as msg from './messages.js';
 export { CONFIG_FILE, readRawConfig } from './rawConfig.js';
 export const DEFAULT_DO_API_URL = 'https://api.digitalocean.com';
 
-const positive = z.number().positive();
+// Every number is bounded, both ends named in its error: a tiny interval spends the team's DigitalOcean
+// budget in seconds, a huge one overflows a timer (Node fires anything over 2^31-1 ms after 1 ms), and JSON's
+// 1e400 is Infinity. Seconds up to a day keep every timer far below 2^31-1 ms (24.8 days).
+const DAY = 86_400;
+const HOUR = 3_600;
+const within = (min: number, max: number, unit = 'seconds') =>
+  z.number().min(min, msg.atLeast(min, unit)).max(max, msg.atMost(max, unit));
+const aboveZero = (max: number) => z.number().gt(0, msg.moreThan(0, 'seconds')).max(max, msg.atMost(max, 'seconds'));
+/** Polling below this many seconds is for a test API on this machine only (see pollingFloor). */
+export const POLL_FLOOR_SECONDS = 1;
 const globList = z.array(z.string().min(1)).min(1);
 
 /** One App Platform app of several that a push deploys; the name labels it in records and messages. */
@@ -66,7 +75,7 @@ export const configSchema = z
         .object({
           appId: z.string().min(1).optional(),
           apps: z.array(appSchema).min(1).optional(),
-          logBudget: positive.max(3600).default(120),
+          logBudget: aboveZero(HOUR).default(120),
         })
         .strict(),
       ['appId', 'apps'],
@@ -87,32 +96,36 @@ export const configSchema = z
           })
           .strict()
           .default({}),
-        timeout: positive.default(2),
+        timeout: aboveZero(300).default(2),
       })
       .strict()
       .optional(),
     health: z
-      .object({ url: z.string().url(), commit: z.string().min(1).optional(), timeout: positive.default(5) })
+      .object({ url: z.string().url(), commit: z.string().min(1).optional(), timeout: aboveZero(300).default(5) })
       .strict()
       .optional(),
     polling: z
       .object({
-        fastInterval: positive.default(5),
-        fastFor: z.number().nonnegative().default(60),
-        slowInterval: positive.default(15),
-        timeout: positive.default(1800),
+        fastInterval: within(0.01, HOUR).default(5),
+        fastFor: within(0, DAY).default(60),
+        slowInterval: within(0.01, HOUR).default(15),
+        timeout: aboveZero(DAY).default(1800),
         // Seconds the watcher stays after its last commit ended, so the next push finds it running.
-        linger: z.number().nonnegative().max(3600).default(30),
+        linger: within(0, HOUR).default(30),
       })
       .strict()
+      .superRefine((polling, ctx) => {
+        if (polling.slowInterval < polling.fastInterval)
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['slowInterval'], message: msg.slowBelowFast });
+      })
       .default({}),
     conflicts: z
       .object({
         maxAttempts: z.number().int().min(1).max(50).default(5),
-        backoffBase: positive.default(1),
-        backoffCap: positive.default(30),
+        backoffBase: aboveZero(600).default(1),
+        backoffCap: aboveZero(HOUR).default(30),
         /** Seconds a push may hold the local queue's turn before the next in line takes over. */
-        turnTimeout: positive.default(120),
+        turnTimeout: within(1, HOUR).default(120),
         rules: z.array(z.object({ paths: globList, strategy: z.enum(['union', 'checklist']) }).strict()).default([
           { paths: ['ROADMAP.md', 'TODO.md', 'TASKS.md', 'docs/roadmap/**', '**/roadmap*.md'], strategy: 'checklist' },
           { paths: ['CHANGELOG.md', 'sessions/**', 'docs/sessions/**', '**/session-*.md'], strategy: 'union' },
@@ -128,7 +141,7 @@ export const configSchema = z
       .strict()
       .default({}),
     cleanup: z
-      .object({ days: z.number().nonnegative().default(7) })
+      .object({ days: within(0, 3650, 'days').default(7) })
       .strict()
       .default({}),
     // Team mode (DEPLOY_WATCH_STORE_URL set): the PostgreSQL schema deploy-watch owns, the key that groups a
@@ -141,7 +154,7 @@ export const configSchema = z
           .regex(/^[a-z_][a-z0-9_]{0,54}$/, 'must be a lower-case SQL name (letters, digits, _), up to 55 characters')
           .default('deploy_watch'),
         project: z.string().min(1).max(200).optional(),
-        lease: z.number().min(1).max(600).default(30),
+        lease: within(1, 600).default(30),
       })
       .strict()
       .default({}),
@@ -200,6 +213,17 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
   if (!result.success) throw new ConfigError(msg.configInvalid(origin, result.error.issues.flatMap(problemsOf)));
   const doApiUrl = env.DEPLOY_WATCH_DO_API_URL || DEFAULT_DO_API_URL;
   if (!/^https?:\/\//.test(doApiUrl)) throw new ConfigError(msg.badApiUrl(doApiUrl));
+  const tooFast = pollingFloor(result.data.polling, doApiUrl);
+  if (tooFast)
+    throw new ConfigError(
+      msg.configInvalid(origin, [
+        {
+          key: `polling.${tooFast}`,
+          problem: msg.pollFloor(result.data.polling[tooFast], POLL_FLOOR_SECONDS),
+          allowed: null,
+        },
+      ]),
+    );
   return {
     ...result.data,
     origin,
@@ -219,6 +243,17 @@ function problemsOf(issue: z.ZodIssue): msg.ConfigProblem[] {
   if (issue.code === 'unrecognized_keys')
     return issue.keys.map((k) => ({ key: key ? `${key}.${k}` : k, problem: 'is not a known key', allowed }));
   return [{ key: key || '(top level)', problem: issue.message, allowed }];
+}
+
+/**
+ * The polling interval below the floor, if any: sub-second polling only against an API on this machine (the
+ * tests' fake DigitalOcean), never against the real one, whose hourly budget the whole team shares.
+ */
+function pollingFloor(polling: FileConfig['polling'], doApiUrl: string): 'fastInterval' | 'slowInterval' | null {
+  if (/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(doApiUrl)) return null;
+  if (polling.fastInterval < POLL_FLOOR_SECONDS) return 'fastInterval';
+  if (polling.slowInterval < POLL_FLOOR_SECONDS) return 'slowInterval';
+  return null;
 }
 
 function secretKeysIn(value: unknown, prefix = ''): string[] {

@@ -55,6 +55,13 @@ export const configInvalid = (origin: string, problems: readonly ConfigProblem[]
   problems.length === 1
     ? `${origin}: ${configProblem(problems[0]!)} See the README's Configuration section.`
     : `${origin} has ${problems.length} problems:\n${problems.map((p) => `  - ${configProblem(p)}`).join('\n')}\nSee the README's Configuration section.`;
+/** A number config key's bounds, named in its error so a typo (1e-9, 1e10, 1e400) says what is allowed. */
+export const atLeast = (min: number, unit: string) => `must be at least ${min} ${unit}`;
+export const atMost = (max: number, unit: string) => `must be at most ${max} ${unit}`;
+export const moreThan = (min: number, unit: string) => `must be more than ${min} ${unit}`;
+export const slowBelowFast = 'must be at least "fastInterval": the slow polling may not be faster than the fast one';
+export const pollFloor = (value: number, floor: number) =>
+  `is ${value} seconds; it must be at least ${floor} against DigitalOcean's API, whose token allows 5,000 requests an hour for the whole team (shorter intervals are only for a test API on this machine: DEPLOY_WATCH_DO_API_URL on 127.0.0.1)`;
 export const doAppKeys = (count: number) =>
   count === 0
     ? 'needs "appId" (one app) or "apps" (several apps, each {"id": "<app uuid>", "name": "<short-name>"})'
@@ -202,6 +209,8 @@ export const behindUpstream = (branch: string, upstream: string, count: number) 
   `${BIN}: warning: ${branch} is ${count} commit${count === 1 ? '' : 's'} behind ${upstream} (as last fetched); the push goes on. To catch up: git pull --rebase (or ${BIN} push).`;
 export const willWatch = (short: string) =>
   `${BIN}: will watch the deployment of ${short} once the push is accepted (${BIN} check ${short} --wait 600).`;
+export const patternTooSlow = (pattern: string, branch: string, ms: number) =>
+  `${BIN}: "branchPattern" ${printable(pattern)} ran over ${ms} ms on the branch name "${printable(branch)}" and was stopped: it backtracks catastrophically (a repeated group that can match the same text in many ways, such as (a+)+, doubles its work with each character). The push goes on without branch checks or a monitor. Rewrite the pattern without a quantifier inside a quantified group, for example ^(a+)+$ as ^a+$.`;
 export const hookFailed = (detail: string) =>
   `${BIN}: the pre-push check failed (${detail}); the push goes on without a monitor. Start one later with: ${BIN} check --wait 600.`;
 export const initFileLine = (

@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { shortSha } from './format.js';
 import { redactText } from './redact.js';
 import type { StatusRecord } from './statusRecord.js';
+import { timerMs } from './clock.js';
 
 export interface NotifyConfig {
   command: string | null;
@@ -66,7 +67,7 @@ async function runCommand(command: string, record: StatusRecord, deps: NotifyDep
     timedOut = true;
     killGroup(subprocess.pid);
     subprocess.kill('SIGKILL');
-  }, timeoutMs);
+  }, timerMs(timeoutMs));
   const result = await subprocess;
   clearTimeout(timer);
   if (timedOut) deps.warn(`notify command timed out after ${timeoutMs} ms and was killed: ${command}`);

@@ -1,5 +1,6 @@
 // What the pre-push hook decides, as a pure function of git's input and the config:
 // which pushes to refuse (branch names), which local branches to check for "behind", which commit to watch.
+import { type BranchMatcher, boundedMatcher, PatternTooSlow } from './boundedPattern.js';
 import type { HookConfig } from './hookConfig.js';
 import { branchName, refKind, type PushedRef } from './refLines.js';
 
@@ -25,11 +26,14 @@ export interface PrePushPlan {
 
 const PREFIXES = ['feat', 'fix', 'chore', 'docs', 'agent'];
 
-/** `applies` is false for pushes to other remotes: those are left alone entirely. */
+/**
+ * `applies` is false for pushes to other remotes: those are left alone entirely. Throws PatternTooSlow
+ * when `branchPattern` backtracks past its time budget.
+ */
 export function planPrePush(refs: readonly PushedRef[], config: HookConfig, applies: boolean): PrePushPlan {
   const plan: PrePushPlan = { refusals: [], behindChecks: [], watch: null };
   if (!applies) return plan;
-  const pattern = new RegExp(config.branchPattern);
+  const pattern = boundedMatcher(config.branchPattern);
   for (const ref of refs) {
     if (refKind(ref) !== 'branch') continue; // tags, deletions, notes and other namespaces pass untouched
     const branch = branchName(ref.remoteRef)!;
@@ -48,12 +52,18 @@ export function planPrePush(refs: readonly PushedRef[], config: HookConfig, appl
 }
 
 /** A name close to `branch` that the pattern accepts, e.g. `My Fix` → `feat/my-fix`; null if none is found. */
-export function suggestName(branch: string, pattern: RegExp): string | null {
+export function suggestName(branch: string, pattern: BranchMatcher): string | null {
   const slug = branch
     .toLowerCase()
     .replace(/[^a-z0-9._/-]+/g, '-')
     .replace(/^[-/.]+|[-/.]+$/g, '');
   const leaf = slug.split('/').filter(Boolean).join('-') || 'change';
   const candidates = [slug, ...PREFIXES.map((p) => `${p}/${leaf}`)];
-  return candidates.find((c) => c && pattern.test(c)) ?? null;
+  try {
+    return candidates.find((c) => c && pattern.test(c)) ?? null;
+  } catch (error) {
+    // The branch is refused either way; a pattern too slow on a candidate only costs the suggestion.
+    if (error instanceof PatternTooSlow) return null;
+    throw error;
+  }
 }

@@ -9,6 +9,7 @@ import type pg from 'pg';
 import type { RecordFeed } from '../core/statusStore.js';
 import { CONNECT_TIMEOUT_MS, withLibpqSsl } from './connection.js';
 import { quoted } from './migrations.js';
+import { timerMs } from '../core/clock.js';
 
 /** Notified, the record is still read this often: a notification lost with a dropped connection costs 5 s. */
 export const NOTIFIED_POLL_MS = 5_000;
@@ -102,7 +103,7 @@ export async function openRecordFeed(opts: FeedOptions): Promise<RecordFeed> {
           missed = false;
           return resolve();
         }
-        const timer = setTimeout(done, ms);
+        const timer = setTimeout(done, timerMs(ms));
         function done() {
           clearTimeout(timer);
           wake = null;

@@ -11,7 +11,7 @@
 import type pg from 'pg';
 import { machineName } from '../core/machine.js';
 import * as msg from '../core/messages.js';
-import { realSleep } from '../core/clock.js';
+import { realSleep, timerMs } from '../core/clock.js';
 import { untilAborted } from '../core/untilAborted.js';
 import type { EnterOptions, PushQueue, QueueKey, Turn } from '../core/pushQueue.js';
 import { cleanMessage, isUnreachable, secretsOf } from './connection.js';
@@ -148,7 +148,7 @@ class Ticket {
       this.pool
         .query(`update ${this.S}.push_tickets set heartbeat_at = now() where ticket = $1`, [this.ticket])
         .catch(() => undefined);
-    }, every);
+    }, timerMs(every));
     this.heartbeat.unref();
     let released = false;
     return {

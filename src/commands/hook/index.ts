@@ -7,6 +7,7 @@ import { isPushUrlOf, refFacts } from '../../core/gitQueries.js';
 import { refreshHookCache, SHA_MARK, type SourceStamp, stampConfigSource } from '../../hooks/hookCache.js';
 import { readHookConfig, type HookConfig } from '../../hooks/hookConfig.js';
 import { REFUSED } from '../../hooks/huskyHook.js';
+import { PatternTooSlow } from '../../hooks/boundedPattern.js';
 import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
@@ -104,6 +105,10 @@ export async function runPrePush(
     }
     return 0;
   } catch (error) {
+    if (error instanceof PatternTooSlow) {
+      say(msg.patternTooSlow(error.pattern, error.input, error.budgetMs));
+      return 0;
+    }
     say(msg.hookFailed((error as Error).message.split('\n')[0] ?? 'unknown error'));
     return 0;
   }

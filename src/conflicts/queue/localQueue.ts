@@ -11,6 +11,7 @@ import { isErrno } from '../../core/errors.js';
 import { liveness, processStartTime } from '../../core/pidFile.js';
 import type { EnterOptions, PushQueue, QueueKey, Turn } from '../../core/pushQueue.js';
 import { queueFolder } from './queueDir.js';
+import { timerMs } from '../../core/clock.js';
 
 export interface LocalQueueOptions {
   cacheDir: string;
@@ -163,7 +164,7 @@ class Waker {
         this.pending = null;
         reject(signal!.reason);
       };
-      const timer = setTimeout(done, this.pollMs);
+      const timer = setTimeout(done, timerMs(this.pollMs));
       this.pending = done;
       signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -5,6 +5,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import * as msg from '../../core/messages.js';
+import { timerMs } from '../../core/clock.js';
 
 export type LiveResult = { ok: true } | { ok: false; reason: string; unsupported?: boolean };
 
@@ -44,7 +45,7 @@ export function followLiveLog(
       res.on('end', () => finish({ ok: true }));
       res.on('error', (error) => finish({ ok: false, reason: error.message }));
     });
-    req.setTimeout(idleMs, () => req.destroy(new Error(`no log line within ${idleMs} ms`)));
+    req.setTimeout(timerMs(idleMs), () => req.destroy(new Error(`no log line within ${idleMs} ms`)));
     const onAbort = () => req.destroy(new Error('aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (error) => finish({ ok: false, reason: error.message }));

@@ -2,6 +2,7 @@
 // which matters for ten monitors idling for half an hour. Timeout and abort included; no redirects.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { timerMs } from '../../core/clock.js';
 
 export interface HttpAnswer {
   status: number;
@@ -55,7 +56,10 @@ export function get(
       });
       res.on('error', fail);
     });
-    const timer = setTimeout(() => req.destroy(new RequestFailed(`no answer within ${timeoutMs} ms`, true)), timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(new RequestFailed(`no answer within ${timeoutMs} ms`, true)),
+      timerMs(timeoutMs),
+    );
     const onAbort = () => req.destroy(new RequestFailed('aborted', false));
     signal?.addEventListener('abort', onAbort, { once: true });
     function finish(): void {
