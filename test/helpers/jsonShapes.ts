@@ -52,6 +52,7 @@ const RECORD: Shape = {
   logFile: 'string?',
   'logs?': nullable({ state: 'string', 'until?': 'string?', 'reason?': 'string?' }),
   'startFailed?': 'string?',
+  'cause?': 'string?',
   'app?': nullable({ id: 'string', name: 'string' }),
   // Team mode: the poller's machine, and who handed the commit over from which machine.
   'host?': 'string?',

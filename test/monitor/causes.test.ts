@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { CheckJson } from '../../src/commands/check/render.js';
+import { holds, SHAPES } from '../helpers/jsonShapes.js';
 import { cliWorld, strayProcesses } from './cliWorld.js';
 
 const SLOW = { fastInterval: 0.05, fastFor: 0, slowInterval: 0.05, timeout: 60 };
@@ -37,6 +38,7 @@ describe('check names a permanent cause and its fix, and --wait ends at it', () 
       t.diagnostic(`returned ${returnedAt - stoppedAt} ms after the stopped record, ${returnedAt - begun} ms in all`);
       assert.equal(waited.code, 3);
       const json = JSON.parse(waited.stdout) as CheckJson;
+      holds(json, SHAPES['check --json']!); // the record's new `cause` is part of the contract
       assert.equal(json.unknown, 'stopped');
       assert.match(record.cause ?? '', /^digitalocean: DigitalOcean rejected the token \(HTTP 401/);
       assert.match(

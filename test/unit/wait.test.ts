@@ -103,4 +103,33 @@ describe('check --wait (driven clock)', () => {
       done();
     }
   });
+
+  it('a monitor it started that stops for good (a 401): ends at the stopped record, not at the deadline', async () => {
+    const dir = makeTempDir();
+    const deps = fakeDeps(dir);
+    const store = deps.store() as FileStatusStore;
+    store.ensure();
+    try {
+      const start = deps.now();
+      let stoppedAt = 0;
+      deps.onTick = async (now) => {
+        if (!stoppedAt && now - start >= 700) {
+          stoppedAt = now;
+          const reason = 'digitalocean: DigitalOcean rejected the token (HTTP 401: Unable to authenticate you.)';
+          await store.write({
+            ...newRecord({ sha: SHA, state: 'stopped', finishedAt: 'x' }, 'x'),
+            message: `no source can answer: ${reason}`,
+            cause: reason,
+          });
+        }
+      };
+      // No record yet: check --wait hands the commit over, and the monitor it started writes `stopped`.
+      const result = await waitForOutcome(store, SHA, 60_000, deps, { ensureWatched: async () => true });
+      assert.equal(result.unknown, 'stopped');
+      assert.equal(result.exitCode, 3);
+      assert.ok(stoppedAt > 0 && deps.now() - stoppedAt <= 200, `answered ${deps.now() - stoppedAt} ms after the stop`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
