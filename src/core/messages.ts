@@ -232,6 +232,8 @@ export const initHusky = (state: 'activated' | 'would-activate' | 'not-installed
     : state === 'would-activate'
       ? 'Would run husky to activate the hooks (core.hooksPath .husky/_).'
       : 'Hooks not active yet: run npm install (its prepare script runs husky), then push as usual.';
+export const initInstallSelf = (root: string) =>
+  `package.json does not list deploy-watch, and this copy (${root}) was not installed from a package, so init cannot say where it comes from. Add it, or the hook finds no deploy-watch after a fresh clone: npm install --save-dev <its git URL or tarball> (see the README's Install section).`;
 export const INIT_ADD_SOURCE =
   'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';
 export const initMergeDrivers = (dryRun: boolean) =>
@@ -255,7 +257,8 @@ export const unknownRemote = (remote: string, known: string[]) =>
   `No remote named "${printable(remote)}" in this repository (${known.length ? `known: ${known.join(', ')}` : 'it has none'}). Give one of those, or add it: git remote add ${printable(remote)} <url>.`;
 export const badBranchName = (branch: string) =>
   `"${printable(branch)}" is not a valid branch name. Give one such as main.`;
-export const pushConflict = (files: string[], remote: string, branch: string) =>
+/** `lists`: the files a merge rule could be right for (notes, lists, changelogs); the rest is code, for a human. */
+export const pushConflict = (files: string[], remote: string, branch: string, lists: readonly string[]) =>
   [
     `Conflicts that no merge rule covers, in: ${files.map((f) => printable(f, 200)).join(', ')}.`,
     'The rebase was aborted: your branch, index and work tree are as they were before this command.',
@@ -264,7 +267,14 @@ export const pushConflict = (files: string[], remote: string, branch: string) =>
     `  git rebase ${remote}/${branch}`,
     `  # edit ${files.join(' ')}, then: git add <files> && git rebase --continue`,
     `  ${BIN} push ${remote} ${branch}`,
-    `(To merge such files automatically, add their globs to conflicts.rules in deploy-watch.config.json.)`,
+    ...(lists.length < files.length
+      ? ["(Code is resolved by hand, as above: a merge rule keeps both sides' lines, which is never right for code.)"]
+      : []),
+    ...(lists.length > 0
+      ? [
+          `(If ${lists.map((f) => printable(f, 200)).join(', ')} ${lists.length === 1 ? 'is a list or log' : 'are lists or logs'} where each line stands alone, add ${lists.length === 1 ? 'it' : 'them'} to conflicts.rules in deploy-watch.config.json to merge ${lists.length === 1 ? 'it' : 'them'} automatically next time.)`,
+        ]
+      : []),
   ].join('\n');
 export const pushRejected = (remote: string, branch: string, reason: string) =>
   `${remote} refused the push to ${branch}: ${reason}. This is not a race, so it was not retried. Your branch is as it was before this command.`;

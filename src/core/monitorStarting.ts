@@ -13,14 +13,16 @@ export interface Starting {
 }
 
 export async function monitorStarting(store: StatusStore, sha: string, now: number): Promise<Starting | null> {
+  // The inbox first: a file's existence is cheaper than reading every process's command line.
+  if (await store.isFollowRequested(sha)) {
+    const poller = await store.poller();
+    if (poller?.liveness === 'alive') return { pid: poller.pid };
+    const request = (await store.followRequests()).find((r) => r.sha === sha);
+    const at = Date.parse(request?.requestedAt ?? '');
+    if (Number.isFinite(at) && now - at < FRESH_REQUEST_MS) return { pid: null };
+  }
   const hook = postPushWatcherOf(sha);
-  if (hook !== null) return { pid: hook };
-  if (!(await store.isFollowRequested(sha))) return null;
-  const poller = await store.poller();
-  if (poller?.liveness === 'alive') return { pid: poller.pid };
-  const request = (await store.followRequests()).find((r) => r.sha === sha);
-  const at = Date.parse(request?.requestedAt ?? '');
-  return Number.isFinite(at) && now - at < FRESH_REQUEST_MS ? { pid: null } : null;
+  return hook === null ? null : { pid: hook };
 }
 
 /** The PID of a live `deploy-watch hook watch <sha>` (the pre-push hook's detached watcher); Linux's /proc only. */

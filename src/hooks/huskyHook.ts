@@ -72,7 +72,7 @@ export function prePushBlock(
     '  if dw_fast "$@"; then :',
     `  else printf '%s' "$dw_in" | ${command} hook pre-push "$@" || { [ $? != ${REFUSED} ] || exit 1; }`,
     '  fi',
-    'else echo "deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor." >&2',
+    'else echo "deploy-watch: node or deploy-watch not found; the push goes on without a monitor. Fix: npm install (deploy-watch is in package.json), else npm install --save-dev <its git URL or tarball>." >&2',
     'fi',
     BLOCK_END,
   ];

@@ -251,7 +251,9 @@ describe('hooks: pushes through husky', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(
       r.stderr.split('\n').filter((l) => l.startsWith('deploy-watch')),
-      ['deploy-watch: node or deploy-watch not found (run npm install); the push goes on without a monitor.'],
+      [
+        'deploy-watch: node or deploy-watch not found; the push goes on without a monitor. Fix: npm install (deploy-watch is in package.json), else npm install --save-dev <its git URL or tarball>.',
+      ],
     );
     assert.equal(git(repo.remote, ['rev-parse', 'main']), sha);
     assert.deepEqual(processesUnder(repo.root), []);

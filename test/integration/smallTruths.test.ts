@@ -1,7 +1,9 @@
 // Issue 19 item 8: small answers that were a lie or a trap, each through the built CLI as a user sees it.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
 import { git, makeRepo, makeTempDir, testEnv, type TestRepo } from '../helpers/repo.js';
@@ -182,5 +184,113 @@ describe('config errors (issue 19, item 8)', () => {
       /deploy-watch\.config\.json:1:19: this file is not valid JSON/,
       'the end of the file',
     );
+  });
+});
+
+describe("a conflict's hint (issue 19, item 8)", () => {
+  let repo: TestRepo;
+  after(() => repo?.cleanup());
+
+  /** Another clone changes the same lines of `files` first; then ours conflict on push. */
+  const conflictOn = (theirs: Record<string, string>, mine: Record<string, string>) => {
+    repo?.cleanup();
+    repo = makeRepo();
+    repo.commit('base', Object.fromEntries(Object.keys(theirs).map((f) => [f, 'base\n'])));
+    repo.git('push', '-q');
+    const other = join(repo.root, 'other');
+    repo.git('clone', '-q', repo.remote, other);
+    for (const [name, text] of Object.entries(theirs)) {
+      writeFileSync(join(other, name), text);
+      repo.git('-C', other, 'add', name);
+    }
+    repo.git('-C', other, 'commit', '-q', '-m', 'theirs');
+    repo.git('-C', other, 'push', '-q', 'origin', 'main');
+    repo.commit('mine', mine);
+    return cli(['push'], { cwd: repo.dir, env: repo.env });
+  };
+
+  it('a code conflict says to resolve it by hand and never suggests a merge rule for code', () => {
+    const r = conflictOn({ 'src/app.ts': 'export const x = 2;\n' }, { 'src/app.ts': 'export const x = 3;\n' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /Conflicts that no merge rule covers, in: src\/app\.ts\./);
+    assert.match(r.stderr, /git rebase --continue/);
+    assert.match(r.stderr, /Code is resolved by hand/);
+    assert.doesNotMatch(r.stderr, /add (their globs|it|them) to conflicts\.rules/);
+  });
+
+  it('with notes and code in conflict, a rule is suggested for the notes only', () => {
+    const r = conflictOn(
+      { 'NOTES.md': '- theirs\n', 'lib/db.py': 'x = 2\n' },
+      { 'NOTES.md': '- mine\n', 'lib/db.py': 'x = 3\n' },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /\(If NOTES\.md is a list or log where each line stands alone, add it to conflicts\.rules/);
+    assert.doesNotMatch(r.stderr, /If [^\n]*db\.py[^\n]*conflicts\.rules/);
+    assert.match(r.stderr, /Code is resolved by hand/);
+  });
+});
+
+describe('init and the deploy-watch dependency (issue 19, item 8)', () => {
+  const temps: string[] = [];
+  after(() => {
+    for (const t of temps) rmSync(t, { recursive: true, force: true });
+  });
+  const PACKAGE = fileURLToPath(new URL('../../../', import.meta.url));
+
+  /** A copy of this package installed the way npm/npx leave it: <owner>/node_modules/deploy-watch, the spec in <owner>/package.json. */
+  const installedCopy = (spec: string): string => {
+    const owner = makeTempDir('dw-owner-');
+    temps.push(owner);
+    const root = join(owner, 'node_modules', 'deploy-watch');
+    mkdirSync(join(root, 'build'), { recursive: true });
+    for (const part of ['package.json', 'bin', 'build/cli'])
+      cpSync(join(PACKAGE, part), join(root, part), { recursive: true });
+    symlinkSync(join(PACKAGE, 'node_modules'), join(root, 'node_modules')); // its own dependencies
+    writeFileSync(join(owner, 'package.json'), JSON.stringify({ dependencies: { 'deploy-watch': spec } }));
+    return join(root, 'bin', 'deploy-watch.js');
+  };
+
+  it('init without a package.json lists deploy-watch with the spec it was installed from', () => {
+    const repo = makeRepo({ withRemote: false });
+    temps.push(repo.root);
+    const tarball = join(repo.root, 'deploy-watch-0.1.0.tgz');
+    const bin = installedCopy(`file:${tarball}`);
+    const r = spawnSync(process.execPath, [bin, 'init'], { cwd: repo.dir, env: repo.env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const pkg = JSON.parse(readFileSync(join(repo.dir, 'package.json'), 'utf8'));
+    assert.equal(pkg.devDependencies['deploy-watch'], 'file:../deploy-watch-0.1.0.tgz', 'relative to the project');
+    assert.match(r.stdout, /devDependencies\.deploy-watch file:\.\.\/deploy-watch-0\.1\.0\.tgz/);
+    assert.doesNotMatch(r.stdout, /does not list deploy-watch/);
+    // An existing package.json gains it too; one that lists it already is left as it is.
+    const gitInstalled = installedCopy('git+https://example.test/o/deploy-watch.git');
+    writeFileSync(
+      join(repo.dir, 'package.json'),
+      '{\n  "name": "app",\n  "devDependencies": { "husky": "^9.1.7" }\n}\n',
+    );
+    spawnSync(process.execPath, [gitInstalled, 'init'], { cwd: repo.dir, env: repo.env });
+    const again = JSON.parse(readFileSync(join(repo.dir, 'package.json'), 'utf8'));
+    assert.equal(again.devDependencies['deploy-watch'], 'git+https://example.test/o/deploy-watch.git');
+    spawnSync(process.execPath, [bin, 'init'], { cwd: repo.dir, env: repo.env });
+    assert.equal(
+      JSON.parse(readFileSync(join(repo.dir, 'package.json'), 'utf8')).devDependencies['deploy-watch'],
+      'git+https://example.test/o/deploy-watch.git',
+      'a listed spec is never replaced',
+    );
+  });
+
+  it('run from a clone (no spec to tell), init says at its end what to install; the hook names the fix', () => {
+    const repo = makeRepo({ withRemote: false });
+    temps.push(repo.root);
+    const r = cli(['init'], { cwd: repo.dir, env: repo.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /package\.json does not list deploy-watch.*npm install --save-dev <its git URL or tarball>/s,
+    );
+    assert.equal(
+      JSON.parse(readFileSync(join(repo.dir, 'package.json'), 'utf8')).devDependencies['deploy-watch'],
+      undefined,
+    );
+    assert.match(readFileSync(join(repo.dir, '.husky', 'pre-push'), 'utf8'), /not found; .*Fix: npm install/);
   });
 });

@@ -75,7 +75,8 @@ describe('watch', () => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | null>((r) => child.on('close', r));
-    await pause(200);
+    // As above: the deployment plays once watch shows it is waiting, not after a pause that may be too short.
+    for (let i = 0; i < 200 && !out.includes('waiting for a monitor'); i++) await pause(50);
     await play(sha, 'success');
     const code = await exited;
     assert.equal(code, 0, out);

@@ -7,7 +7,10 @@ import type { Deps } from '../../core/deps.js';
 import { EXIT } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
 import { installMergeDrivers } from '../../conflicts/mergeDrivers.js';
+import { packageRoot } from '../../core/packageRoot.js';
 import { planAgentGuides } from './agentGuide.js';
+import { listsDeployWatch } from './packageJson.js';
+import { installedSpec } from './selfSpec.js';
 import { actionOf, planInit, readText, type FileChange } from './plan.js';
 
 export interface InitOptions {
@@ -21,7 +24,12 @@ export type HuskyState = 'activated' | 'would-activate' | 'not-installed';
 export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
   const top = deps.repo().topLevel;
   const config = await deps.config(); // an invalid existing config stops init here, with the key named
-  const changes = [...planInit(top, config.conflicts.rules), ...(o.agents ? planAgentGuides(top, readText) : [])];
+  const changes = [
+    ...planInit(top, config.conflicts.rules, installedSpec(packageRoot(), top)),
+    ...(o.agents ? planAgentGuides(top, readText) : []),
+  ];
+  // Not listed and its spec unknown (this copy runs from a clone): the hook would find no deploy-watch.
+  const unlisted = !listsDeployWatch(changes.find((c) => c.path === 'package.json')!.after);
   if (!o.dryRun) {
     for (const c of changes) if (actionOf(c) !== 'unchanged') write(join(top, c.path), c.after);
     makeExecutable(join(top, '.husky', 'pre-push'));
@@ -50,6 +58,7 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
   if (changes.some((c) => c.path === 'deploy-watch.config.json' && actionOf(c) === 'create')) {
     deps.stdout.write(`${msg.INIT_ADD_SOURCE}\n`);
   }
+  if (unlisted) deps.stdout.write(`${msg.initInstallSelf(packageRoot())}\n`);
   return EXIT.success;
 }
 

@@ -36,6 +36,25 @@ export function addHusky(text: string | null): PackageEdit {
   return { text: stringifyLike(pkg, text), added };
 }
 
+/** True when package.json lists deploy-watch (the hook runs the copy npm installs from it). */
+export function listsDeployWatch(text: string): boolean {
+  const pkg = JSON.parse(text) as Json;
+  return [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies].some(
+    (deps) => typeof deps === 'object' && deps !== null && 'deploy-watch' in deps,
+  );
+}
+
+/**
+ * Adds deploy-watch to devDependencies with the spec it was installed from, so `npm install` in any clone
+ * puts the hook's deploy-watch in place; unchanged when it is listed already or the spec is unknown.
+ */
+export function addDeployWatch(edit: PackageEdit, spec: string | null): PackageEdit {
+  if (spec === null || listsDeployWatch(edit.text)) return edit;
+  const pkg = JSON.parse(edit.text) as Json;
+  pkg.devDependencies = { ...((pkg.devDependencies ?? {}) as Json), 'deploy-watch': spec };
+  return { text: stringifyLike(pkg, edit.text), added: [...edit.added, `devDependencies.deploy-watch ${spec}`] };
+}
+
 /** JSON.stringify with the indentation and line ending the file already uses. */
 function stringifyLike(value: unknown, original: string): string {
   const indent = /^([ \t]+)"/m.exec(original)?.[1] ?? '  ';

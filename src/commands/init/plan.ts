@@ -7,7 +7,7 @@ import { gitattributesLines } from '../../conflicts/mergeDrivers.js';
 import type { MergeRule } from '../../conflicts/rules.js';
 import { BLOCK_BEGIN, BLOCK_END, PRE_PUSH_BLOCK, upsertBlock } from '../../hooks/huskyHook.js';
 import { configTemplateText } from './configTemplate.js';
-import { addHusky } from './packageJson.js';
+import { addDeployWatch, addHusky } from './packageJson.js';
 
 export interface FileChange {
   /** Relative to the work tree's top. */
@@ -32,10 +32,11 @@ export function readText(file: string): string | null {
   }
 }
 
-export function planInit(top: string, rules: readonly MergeRule[]): FileChange[] {
+/** `selfSpec`: where this deploy-watch was installed from (installedSpec), added to devDependencies when missing. */
+export function planInit(top: string, rules: readonly MergeRule[], selfSpec: string | null = null): FileChange[] {
   const changes: FileChange[] = [];
   const pkgBefore = readText(join(top, 'package.json'));
-  const pkg = addHusky(pkgBefore);
+  const pkg = addDeployWatch(addHusky(pkgBefore), selfSpec);
   changes.push({
     path: 'package.json',
     before: pkgBefore,

@@ -2,6 +2,7 @@
 import type { Deps } from '../../core/deps.js';
 import type { PushTarget } from '../../conflicts/preconditions.js';
 import type { PushReport } from '../../conflicts/pushWithRetry.js';
+import { isLineMergeable } from '../../conflicts/lineMergeable.js';
 import { exitCodeOf } from '../../conflicts/pushExitCode.js';
 import * as msg from '../../core/messages.js';
 
@@ -42,7 +43,7 @@ export function renderHuman(target: PushTarget, report: PushReport, deps: Deps):
       if (!deps.globals.quiet) say(msg.nothingToPush(remote, branch));
       return;
     case 'conflict':
-      return fail(msg.pushConflict(report.files, remote, branch));
+      return fail(msg.pushConflict(report.files, remote, branch, report.files.filter(isLineMergeable)));
     case 'rejected':
       return fail(msg.pushRejected(remote, branch, report.reason ?? 'no reason given'));
     case 'gave-up':

@@ -21,20 +21,30 @@ export async function runWatch(options: WatchOptions, deps: Deps): Promise<numbe
   const appearDeadline = deps.now() + options.appearTimeout * 1000;
   let evaluation: Evaluation = await evaluate(store, sha);
   // As check --wait does: a pushed commit nobody watches (hooks skipped, a monitor that died) gets a monitor.
-  const started =
-    evaluation.outcome === 'not_found' &&
-    (await (await import('../../hooks/ensureWatched.js')).makeEnsureWatched(deps)(sha, evaluation));
-  if (evaluation.outcome === 'not_found') evaluation = await evaluate(store, sha); // started, or a start failure recorded
+  // Alongside the view, not before it: loading the config and asking git must not delay what it shows.
+  const ensuring = evaluation.outcome === 'not_found' ? ensureWatched(deps, sha, evaluation) : null;
   for (;;) {
     view.update(evaluation);
-    if (isSettled(evaluation, deps.now() >= appearDeadline, started)) break;
+    const started = ensuring ? ensuring.settled() : false;
+    if (started !== null && isSettled(evaluation, deps.now() >= appearDeadline, started)) break;
     await deps.sleep(options.intervalMs);
     evaluation = await evaluate(store, sha);
   }
+  await ensuring?.done; // its error, if any, is the command's
   view.end();
   const logTail = evaluation.outcome === 'failed' ? await store.tailLog(sha, LOG_TAIL_LINES) : null;
   renderCheck(evaluation, logTail, { deps, waitedSeconds: null });
   return evaluation.exitCode;
+}
+
+/** Starts the monitor in the background; `settled()` answers at once: null while it is still deciding. */
+function ensureWatched(deps: Deps, sha: string, first: Evaluation) {
+  let started: boolean | null = null;
+  const done = import('../../hooks/ensureWatched.js')
+    .then((m) => m.makeEnsureWatched(deps)(sha, first))
+    .then((s) => void (started = s));
+  done.catch(() => (started = false)); // settles the loop; the error itself comes out of `done` after it
+  return { done, settled: (): boolean | null => started };
 }
 
 /** `started`: the monitor just started will replace a missing or dead one's record; wait for it as for a new one. */
