@@ -50,7 +50,13 @@ const RECORD: Shape = {
   polls: 'number',
   message: 'string?',
   logFile: 'string?',
-  'logs?': nullable({ state: 'string', 'until?': 'string?', 'reason?': 'string?' }),
+  'logs?': nullable({
+    state: 'string',
+    'until?': 'string?',
+    'reason?': 'string?',
+    'parts?': nullable(['string']),
+    'pending?': nullable(['string']),
+  }),
   'startFailed?': 'string?',
   'app?': nullable({ id: 'string', name: 'string' }),
   // Team mode: the poller's machine, and who handed the commit over from which machine.
@@ -133,6 +139,7 @@ export const SHAPES: Record<string, Shape> = {
     reason: 'string?',
     logFile: 'string?',
     outcome: 'string',
+    parts: ['string'],
     lines: ['string'],
   },
   'logs --json (no logs to show)': { sha: 'string', deploymentId: 'string?', outcome: 'string', message: 'string' },
