@@ -20,6 +20,8 @@ export interface SavedLog {
   logFile: string | null;
   /** Where the logs stand now, for the record. */
   logs: LogStatus;
+  /** Whether the fetch added anything (then the saved log was rewritten). */
+  written: boolean;
 }
 
 /**
@@ -33,9 +35,11 @@ export async function saveLog(
 ): Promise<SavedLog> {
   const saved = await readSavedLog(store, sha);
   const parts = mergeLogs(saved, fetched.parts);
-  if (gained(parts, saved)) await store.writeLog(sha, logText(parts));
+  const written = gained(parts, saved);
+  if (written) await store.writeLog(sha, logText(parts));
   return {
     parts,
+    written,
     logFile: parts.some((p) => p.text !== null) ? store.logLocation(sha) : null,
     logs: statusOf(parts, fetched),
   };

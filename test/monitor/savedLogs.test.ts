@@ -95,6 +95,21 @@ describe('a saved log is only ever replaced by a more complete one', () => {
         assert.match(check.stdout, /npm ERR! the real build error/);
         assert.doesNotMatch(check.stdout, /logs are missing/);
       }
+      // A record an older version wrote (it does not name the saved parts): `logs` fetches every stage again.
+      // A 401 then replaces nothing; and a log that version cut on a full disk gives way to the whole one.
+      const legacy = w.record(sha)!;
+      const legacyLogs = { state: 'fetched', until: null, reason: null };
+      writeFileSync(w.store.paths(sha).record, JSON.stringify({ ...legacy, logs: legacyLogs }));
+      const expired = await logsWith(w, { DIGITALOCEAN_ACCESS_TOKEN: 'expired' }, sha);
+      assert.equal(expired.code, 0, expired.stderr);
+      assert.match(expired.stdout, /npm ERR! the real build error/);
+      assert.equal(readFileSync(file, 'utf8'), saved, "the old record's log survives a 401 too");
+      assert.equal(w.record(sha)?.logs?.state, 'fetched', 'and its record still says fetched');
+      writeFileSync(file, saved.split('\n').slice(0, 10).join('\n'));
+      const refetched = await w.dw('logs', sha);
+      assert.equal(refetched.code, 0, refetched.stderr);
+      assert.equal(readFileSync(file, 'utf8'), saved, 'the whole log is back');
+      assert.deepEqual(w.record(sha)?.logs?.parts, ['BUILD']);
     } finally {
       await w.close();
     }

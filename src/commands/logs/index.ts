@@ -112,13 +112,19 @@ async function fetchWhatIsMissing(ctx: Fetching, record: StatusRecord | null): P
   const { deps, sha, deploymentId, types } = ctx;
   const store = deps.store();
   const saved = ctx.ours
-    ? (await readSavedLog(store, sha)).filter((p) => p.deploymentId === deploymentId && p.text !== null)
+    ? (await readSavedLog(store, sha)).filter(
+        (p) => p.deploymentId === deploymentId && p.text !== null && (types as string[]).includes(p.type),
+      )
     : [];
-  // A record whose logs were fetched has every stage that ran: one it lacks never ran.
-  const complete = ctx.ours && record?.deploymentId === deploymentId && record.logs?.state === 'fetched';
-  const need = complete ? [] : types.filter((t) => !saved.some((p) => p.type === t));
+  // A record that names the saved stages (`logs.parts`) was written whole by this version: those are
+  // trusted, and with `fetched` a stage it lacks never ran. An older record's log may have been cut on a
+  // full disk: every stage is fetched again, and the longer one kept.
+  const ourRecord = ctx.ours && record?.deploymentId === deploymentId;
+  const trusted = ourRecord && Array.isArray(record.logs?.parts);
+  const complete = trusted && record.logs?.state === 'fetched';
+  const need = complete ? [] : types.filter((t) => !trusted || !saved.some((p) => p.type === t));
   if (need.length > 0 && (await stillRunning(ctx))) return 'running';
-  const streaming = !deps.globals.json && ctx.tail === null;
+  const streaming = trusted && !deps.globals.json && ctx.tail === null;
   const print = (parts: readonly LogPart[]) => {
     if (streaming && parts.length > 0) deps.stdout.write(logText(parts));
   };
@@ -126,7 +132,7 @@ async function fetchWhatIsMissing(ctx: Fetching, record: StatusRecord | null): P
   let fetched: FetchedLogs = { parts: [], complete: true, reason: null };
   if (need.length > 0) {
     const until = new Date(ctx.budget.now() + ctx.budget.budgetMs).toISOString();
-    const have = saved.map((p) => p.type);
+    const have = trusted ? saved.map((p) => p.type) : [];
     if (!deps.globals.json) deps.stderr.write(`${msg.logsWaiting(shortSha(sha), deploymentId, need, have, until)}\n`);
     let printed = 0;
     fetched = await fetchLogsWithin(ctx.client, deploymentId, need, {
@@ -137,8 +143,7 @@ async function fetchWhatIsMissing(ctx: Fetching, record: StatusRecord | null): P
       },
     });
   }
-  const shown = mergeLogs(saved, fetched.parts);
-  const result = resultOf(ctx, shown, fetched, true);
+  const result = resultOf(ctx, mergeLogs(saved, fetched.parts), fetched, streaming);
   if (ctx.ours && need.length > 0) await keep(ctx, record, fetched, result);
   return result;
 }
@@ -174,13 +179,17 @@ async function keep(
   result: LogsResult,
 ): Promise<void> {
   const store = ctx.deps.store();
-  const saved = await saveLog(store, ctx.sha, fetched);
+  // After a complete fetch a stage that cannot be had now never ran: no "not available" line joins the log.
+  const parts = record?.logs?.state === 'fetched' ? fetched.parts.filter((p) => p.text !== null) : fetched.parts;
+  const saved = await saveLog(store, ctx.sha, { ...fetched, parts });
   result.logFile = saved.logFile;
   if (!record) return;
   const logs = record.logs;
-  // A live monitor's fetch writes its own end (from the same saved log); a fetch past its time died.
-  if (logs?.state === 'fetching' && !logFetchInterrupted(logs, ctx.deps.now())) return;
-  if (logs?.state === 'fetched' && saved.logs.state !== 'fetched') return; // never a worse word for a log
+  // A live monitor's fetch writes its own end (from the same saved log); a fetch past its time died and is
+  // repaired; otherwise the record changes only with the log.
+  const interrupted = logFetchInterrupted(logs, ctx.deps.now());
+  if (logs?.state === 'fetching' && !interrupted) return;
+  if (!saved.written && !interrupted) return;
   await store.write({
     ...record,
     logFile: saved.logFile ?? record.logFile,
