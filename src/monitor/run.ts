@@ -174,10 +174,12 @@ async function fetchLogsAfter(
   let logs: StatusRecord['logs'];
   let logFile = final.logFile;
   let current = final;
+  // The budget counts from the `until` on record, not from now: announcing the outcome (onFinal) took some.
+  const until = Date.parse(final.logs?.until ?? '');
   try {
     const got = await fetchLogs({
       deploymentId: final.deploymentId ?? '',
-      budgetMs: budgetOf(run),
+      budgetMs: Number.isFinite(until) ? Math.max(0, until - run.now()) : budgetOf(run),
       sleep: (ms) => untilAborted(run.sleep(ms), run.signal, undefined),
       signal: run.signal,
       onPart: async (parts, pending) => {

@@ -81,7 +81,7 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
   const ctx: Fetching = { client, sha, deploymentId, types, deps, budget, ours, tail: options.tail };
   let result: LogsResult;
   if (options.follow) {
-    result = await follow(ctx);
+    result = await follow(ctx, record);
   } else {
     const got = await fetchWhatIsMissing(ctx, record);
     if (got === 'running') return EXIT.inProgress;
@@ -199,7 +199,7 @@ async function keep(
 }
 
 /** Each stage in turn: its live log while it runs, else its archived log; printed as it comes. */
-async function follow(ctx: Fetching): Promise<LogsResult> {
+async function follow(ctx: Fetching, record: StatusRecord | null): Promise<LogsResult> {
   const { client, sha, deploymentId: id, deps } = ctx;
   const parts: LogPart[] = [];
   const reasons: string[] = [];
@@ -229,7 +229,7 @@ async function follow(ctx: Fetching): Promise<LogsResult> {
   }
   const fetched = { parts, complete: reasons.length === 0, reason: reasons.join('; ') || null };
   const result = resultOf({ ...ctx, tail: null }, parts, fetched, true);
-  if (ctx.ours) result.logFile = (await saveLog(deps.store(), sha, fetched)).logFile;
+  if (ctx.ours) await keep(ctx, record, fetched, result);
   return result;
 }
 
