@@ -402,6 +402,12 @@ export const logsBudgetSpent = (last: string) =>
 export const logUrlFailed = (detail: string) => `the pre-signed log URL answered ${printable(detail, 120)}`;
 export const logsBeingFetched = (until: string | null) =>
   `The build and deploy logs are being fetched${until ? ` (until ${until.slice(11, 19)} UTC at the latest)` : ''}; run check again for them.`;
+export const logsPartialFetching = (present: readonly string[], pending: readonly string[], until: string | null) =>
+  `Partial log: the ${present.join(' and ')} log is below; the ${pending.join(' and ')} log is still being fetched${until ? ` (until ${until.slice(11, 19)} UTC at the latest)` : ''}; run check again for it.`;
+export const logsFetchInterrupted = (short: string, until: string | null, present: readonly string[]) =>
+  `The log fetch was interrupted: it was to end by ${until ? `${until.slice(11, 19)} UTC` : 'now'}, but the monitor stopped or died before it wrote how it went${present.length > 0 ? `, so the ${present.join(' and ')} log below is partial` : ''}. Fetch the logs with: ${BIN} logs ${short}.`;
+export const logsPartialMissing = (short: string, present: readonly string[], reason: string | null) =>
+  `Partial log: only the ${present.join(' and ')} log is below; the rest is missing${reason ? `: ${printable(reason, 400)}` : ''}. Fetch it later with: ${BIN} logs ${short}.`;
 export const logsMissing = (short: string, reason: string | null) =>
   `The logs are missing${reason ? `: ${printable(reason, 400)}` : ''}. Fetch them later with: ${BIN} logs ${short}.`;
 export const noDeploymentKnown = (short: string) =>
@@ -411,6 +417,16 @@ export const logsFromTeamStore = (short: string) =>
   `(the logs of ${short} as the team's poller stored them: neither DIGITALOCEAN_ACCESS_TOKEN nor DIGITALOCEAN_TOKEN is set on this machine)`;
 export const logsNotFetched = (short: string, reason: string) =>
   `The logs of ${short} could not be fetched: ${printable(reason, 400)}. Try again later: ${BIN} logs ${short}.`;
+export const logsPartial = (short: string, present: readonly string[], reason: string) =>
+  `Only the ${present.join(' and ')} log of ${short} is here; the rest could not be fetched: ${printable(reason, 400)}. Try again later: ${BIN} logs ${short}.`;
+export const logsWaiting = (
+  short: string,
+  deploymentId: string,
+  need: readonly string[],
+  have: readonly string[],
+  until: string,
+) =>
+  `${have.length > 0 ? `The ${have.join(' and ')} log of ${short} is saved; waiting` : 'Waiting'} for the ${need.join(' and ')} log of deployment ${deploymentId} from DigitalOcean (giving up at ${until.slice(11, 19)} UTC, digitalocean.logBudget)…`;
 export const LIVE_LOG_UNSUPPORTED =
   'the live log URL is a websocket (wss://), which this version cannot follow; showing the archived logs instead';
 

@@ -80,6 +80,22 @@ export interface LogStatus {
   until: string | null;
   /** When missing: why. */
   reason: string | null;
+  /** Optional (added within version 1): the stages whose text the saved log holds (BUILD, DEPLOY), in order. */
+  parts?: string[] | null;
+  /** Optional (added within version 1): while fetching, the stages still to come; the saved log has the rest. */
+  pending?: string[] | null;
+}
+
+/**
+ * A fetch still `fetching` this long after its `until` was cut short: its process died (SIGKILL, a crash,
+ * a reboot) before writing how it ended. The margin covers the last record write on a busy machine.
+ */
+export const LOG_FETCH_GRACE_MS = 5_000;
+
+export function logFetchInterrupted(logs: LogStatus | null | undefined, now: number): boolean {
+  if (logs?.state !== 'fetching') return false;
+  const until = Date.parse(logs.until ?? '');
+  return Number.isFinite(until) && now > until + LOG_FETCH_GRACE_MS;
 }
 
 export const LOG_STATES = ['fetching', 'fetched', 'missing'] as const;
@@ -113,6 +129,7 @@ export function newRecord(fields: Pick<StatusRecord, 'sha'> & Partial<StatusReco
 type Check = (value: unknown) => boolean;
 const str: Check = (v) => typeof v === 'string';
 const strOrNull: Check = (v) => v === null || typeof v === 'string';
+const strListOrNull: Check = (v) => v === null || (Array.isArray(v) && v.every(str));
 const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as number) > 0);
 const FIELDS: Record<
   Exclude<
@@ -145,7 +162,9 @@ const OPTIONAL: Record<string, Check> = {
     (typeof v === 'object' &&
       (LOG_STATES as readonly unknown[]).includes((v as LogStatus).state) &&
       strOrNull((v as LogStatus).until ?? null) &&
-      strOrNull((v as LogStatus).reason ?? null)),
+      strOrNull((v as LogStatus).reason ?? null) &&
+      strListOrNull((v as LogStatus).parts ?? null) &&
+      strListOrNull((v as LogStatus).pending ?? null)),
   startFailed: strOrNull,
   cause: strOrNull,
   app: (v) => v === null || (typeof v === 'object' && str((v as AppRef).id) && str((v as AppRef).name)),

@@ -2,6 +2,7 @@
 // says, sleep as the schedule says, stop at a final state, the deadline, or the abort signal. The watcher
 // runs one of these per commit in flight, all in one process, sharing the sources (and their requests).
 import * as msg from '../core/messages.js';
+import { saveLog } from '../core/savedLog.js';
 import { finalRecord, isFinal, newRecord, type StatusRecord } from '../core/statusRecord.js';
 import type { StatusStore } from '../core/statusStore.js';
 import type { Observation, Source } from '../sources/source.js';
@@ -167,7 +168,11 @@ function wantsLogs(record: StatusRecord): boolean {
   return (record.state === 'failed' || record.state === 'canceled') && record.deploymentId !== null;
 }
 
-/** The outcome is on record already; now the logs, within the budget, then the record says how that went. */
+/**
+ * The outcome is on record already; now the logs, within the budget. Each stage is saved as it comes, and the
+ * record says which are still to come, so `check` shows the BUILD log while the DEPLOY log is awaited; then
+ * the record says how it went. The saved log only ever grows (saveLog): a failed fetch keeps what is there.
+ */
 async function fetchLogsAfter(
   run: MonitorRun,
   final: StatusRecord,
@@ -175,24 +180,35 @@ async function fetchLogsAfter(
 ): Promise<StatusRecord> {
   let logs: StatusRecord['logs'];
   let logFile = final.logFile;
+  let current = final;
+  // The budget counts from the `until` on record, not from now: announcing the outcome (onFinal) took some.
+  const until = Date.parse(final.logs?.until ?? '');
   try {
     const got = await fetchLogs({
       deploymentId: final.deploymentId ?? '',
-      budgetMs: budgetOf(run),
+      budgetMs: Number.isFinite(until) ? Math.max(0, until - run.now()) : budgetOf(run),
       sleep: (ms) => untilAborted(run.sleep(ms), run.signal, undefined),
       signal: run.signal,
+      onPart: async (parts, pending) => {
+        if (pending.length === 0 || !parts.some((p) => p.text !== null)) return; // the end is written below
+        const saved = await saveLog(run.store, run.sha, { parts, complete: false, reason: null });
+        const fetching = { ...(current.logs ?? { state: 'fetching', until: null, reason: null }) };
+        current = {
+          ...current,
+          logFile: saved.logFile ?? current.logFile,
+          logs: { ...fetching, state: 'fetching', parts: saved.logs.parts ?? [], pending: [...pending] },
+          updatedAt: new Date(run.now()).toISOString(),
+        };
+        await run.store.write(current);
+      },
     });
-    if (got.text) {
-      await run.store.writeLog(run.sha, got.text);
-      logFile = run.store.logLocation(run.sha);
-    }
-    logs = got.complete
-      ? { state: 'fetched', until: null, reason: null }
-      : { state: 'missing', until: null, reason: got.reason };
+    const saved = await saveLog(run.store, run.sha, got);
+    logFile = saved.logFile ?? logFile;
+    logs = saved.logs;
   } catch (error) {
     logs = { state: 'missing', until: null, reason: msg.monitorCrashed((error as Error).message) };
   }
-  const record: StatusRecord = { ...final, logs, logFile, updatedAt: new Date(run.now()).toISOString() };
+  const record: StatusRecord = { ...current, logs, logFile, updatedAt: new Date(run.now()).toISOString() };
   await run.store.write(record);
   run.log?.('logs', { sha: run.sha, logs: logs.state, reason: logs.reason });
   return record;

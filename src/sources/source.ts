@@ -1,5 +1,6 @@
 // One interface for every way of learning a deployment's fate: DigitalOcean, a database, a health URL.
 import type { AppRef, DeployState, SourceName } from '../core/statusRecord.js';
+import type { LogPart } from '../core/logParts.js';
 
 export interface ObserveContext {
   /** The full sha being watched. */
@@ -36,8 +37,8 @@ export type Observation =
 
 /** A finished deployment's logs, as far as they could be fetched. */
 export interface FetchedLogs {
-  /** Every stage that ran, each under a header; a stage that could not be fetched says why. */
-  text: string;
+  /** Every stage that ran, in order; a stage that could not be fetched says why. */
+  parts: LogPart[];
   /** False when some stage's log is missing; then `reason` says why. */
   complete: boolean;
   reason: string | null;
@@ -48,7 +49,11 @@ export interface LogRequest {
   budgetMs: number;
   sleep(ms: number): Promise<void>;
   signal?: AbortSignal;
+  /** Each stage as it ends (its text or why not), with the stages still to come: partial logs are shown at once. */
+  onPart?: OnLogPart;
 }
+
+export type OnLogPart = (parts: readonly LogPart[], pending: readonly string[]) => Promise<void>;
 
 /** A deployment as the list shows it, for `serve` to find the ones no hook announced. */
 export interface SeenDeployment {

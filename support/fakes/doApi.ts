@@ -128,6 +128,7 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     );
     if (fault) {
       fault.left -= 1;
+      if (fault.hold) return; // answered never: close() ends the connection
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault.status !== undefined) {
         record.status = fault.status;
@@ -172,8 +173,8 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     const text = type === 'BUILD' || type === 'DEPLOY' ? d.logs?.[type] : undefined;
     if (text === undefined)
       return reply(400, { id: 'bad_request', message: `no ${type} logs: that stage did not run` });
-    if (running || (d.archivedAt !== undefined && t < d.archivedAt))
-      return reply(200, { live_url: '', historic_urls: [] });
+    const archivedAt = d.archivedAtByType?.[type as 'BUILD' | 'DEPLOY'] ?? d.archivedAt;
+    if (running || (archivedAt !== undefined && t < archivedAt)) return reply(200, { live_url: '', historic_urls: [] });
     const urls = [0, 1].map((part) => `${base}/historic/${d.id}/${type}/${part}?${SIGNATURE}`);
     return reply(200, { live_url: '', historic_urls: urls });
   }

@@ -32,6 +32,8 @@ export interface FakeDeployment {
   stageReason?: { code: string; message: string };
   /** Until this many ms after start, `historic_urls` is empty: the logs are not archived yet. */
   archivedAt?: number;
+  /** The same per stage (e.g. a DEPLOY log slow to archive while the BUILD log is there). */
+  archivedAtByType?: { BUILD?: number; DEPLOY?: number };
   /** Every pre-signed log URL of this deployment answers this status (e.g. 403: expired or denied). */
   logUrlStatus?: number;
   /** The live BUILD log: [ms after start, line]; served at `live_url` while the deployment runs. */
@@ -49,6 +51,8 @@ export interface Fault {
   body?: string;
   /** Wait this long before answering (with status unset: then answer normally). */
   delayMs?: number;
+  /** Never answer: the request stays open until the server closes (a hung API; the test sees it in `requests`). */
+  hold?: boolean;
   /** Active only before this many ms after start (default: always). */
   until?: number;
   /** Active only from this many ms after start (default: from the start). */

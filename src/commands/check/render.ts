@@ -3,6 +3,7 @@ import type { Deps } from '../../core/deps.js';
 import { ago, paint, shortSha } from '../../core/format.js';
 import * as msg from '../../core/messages.js';
 import type { Evaluation } from '../../core/outcome.js';
+import { logFetchInterrupted } from '../../core/statusRecord.js';
 
 export interface CheckJson {
   sha: string;
@@ -116,7 +117,7 @@ export function renderCheck(
   }
   const out = [line];
   if (detail) out.push(`  ${detail}`);
-  const logs = logsNote(e);
+  const logs = logsNote(e, now);
   if (logs) out.push(`  ${logs}`);
   if (logTail && logTail.length > 0 && r?.logFile !== undefined) {
     out.push(p.bold(`  ${msg.lastLogLines(logTail.length)} (${deps.store().logLocation(e.sha)}):`));
@@ -127,11 +128,23 @@ export function renderCheck(
   if (!deps.globals.quiet || e.outcome !== 'success') deps.stdout.write(`${out.join('\n')}\n`);
 }
 
-/** Where the failed deployment's logs stand, when the record says (older records do not). */
-export function logsNote(e: Evaluation): string | null {
+/**
+ * Where the failed deployment's logs stand, when the record says (older records do not): a log shown while a
+ * part is still awaited or missing is marked partial, and a fetch whose process died is said to be cut short.
+ */
+export function logsNote(e: Evaluation, now: number): string | null {
   const logs = e.record?.logs;
   if (!logs) return null;
-  if (logs.state === 'fetching') return msg.logsBeingFetched(logs.until);
-  if (logs.state === 'missing') return msg.logsMissing(shortSha(e.sha), logs.reason);
+  const short = shortSha(e.sha);
+  const present = logs.parts ?? [];
+  if (logFetchInterrupted(logs, now)) return msg.logsFetchInterrupted(short, logs.until, present);
+  if (logs.state === 'fetching')
+    return present.length > 0 && logs.pending?.length
+      ? msg.logsPartialFetching(present, logs.pending, logs.until)
+      : msg.logsBeingFetched(logs.until);
+  if (logs.state === 'missing')
+    return present.length > 0
+      ? msg.logsPartialMissing(short, present, logs.reason)
+      : msg.logsMissing(short, logs.reason);
   return null;
 }

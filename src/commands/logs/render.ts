@@ -1,6 +1,7 @@
 // logs' output: the log text (or its last lines) on stdout, a missing stage's reason on stderr; --json one object.
 import type { Deps } from '../../core/deps.js';
 import { shortSha } from '../../core/format.js';
+import { type LogPart, logText, presentTypes } from '../../core/logParts.js';
 import * as msg from '../../core/messages.js';
 
 export interface LogsResult {
@@ -9,24 +10,32 @@ export interface LogsResult {
   types: string[];
   complete: boolean;
   reason: string | null;
-  text: string;
+  /** Each stage's log, or why it could not be had, in order. */
+  parts: LogPart[];
   /** runs/<sha>.log when the text was written there. */
   logFile: string | null;
-  /** True when --follow already printed the text as it came. */
-  streamed: boolean;
+  /** True when the parts were already printed as they came. */
+  printed: boolean;
 }
 
 export function renderLogs(r: LogsResult, tail: number | null, deps: Deps): void {
-  const lines = r.text.split('\n');
+  const lines = logText(r.parts).split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   const shown = tail === null ? lines : lines.slice(lines.length - Math.min(tail, lines.length));
+  const present = presentTypes(r.parts);
+  // partial: some stage's log is here, another's is not (its reason says why).
+  const outcome = r.complete ? 'fetched' : present.length > 0 ? 'partial' : 'missing';
   if (deps.globals.json) {
-    const { text: _text, streamed: _streamed, ...rest } = r;
-    deps.stdout.write(`${JSON.stringify({ ...rest, outcome: r.complete ? 'fetched' : 'missing', lines: shown })}\n`);
+    const { parts: _parts, printed: _printed, ...rest } = r;
+    deps.stdout.write(`${JSON.stringify({ ...rest, outcome, parts: present, lines: shown })}\n`);
     return;
   }
-  if (!r.streamed && shown.length > 0) deps.stdout.write(`${shown.join('\n')}\n`);
-  if (!r.complete && r.reason) deps.stderr.write(`${msg.logsNotFetched(shortSha(r.sha), r.reason)}\n`);
+  if (!r.printed && shown.length > 0) deps.stdout.write(`${shown.join('\n')}\n`);
+  if (r.complete || !r.reason) return;
+  const short = shortSha(r.sha);
+  deps.stderr.write(
+    `${outcome === 'partial' ? msg.logsPartial(short, present, r.reason) : msg.logsNotFetched(short, r.reason)}\n`,
+  );
 }
 
 export function renderNoDeployment(sha: string, deps: Deps): void {

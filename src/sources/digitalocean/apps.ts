@@ -112,7 +112,7 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
 
   async function fetchLogs(req: LogRequest): Promise<FetchedLogs> {
     const m = appOf.get(req.deploymentId);
-    if (!m?.source.fetchLogs) return { text: '', complete: false, reason: msg.logsAppUnknown(req.deploymentId) };
+    if (!m?.source.fetchLogs) return { parts: [], complete: false, reason: msg.logsAppUnknown(req.deploymentId) };
     return m.source.fetchLogs(req);
   }
 

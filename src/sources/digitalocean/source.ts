@@ -203,6 +203,7 @@ export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Sourc
       sleep: req.sleep,
       signal: req.signal,
       timeoutMs: opts.timeoutMs,
+      onPart: req.onPart,
     });
   }
 
