@@ -19,7 +19,13 @@ export interface CheckJson {
 export function describe(e: Evaluation): string {
   const short = shortSha(e.sha);
   if (e.unknown === 'no-record') return msg.noRecord(short);
-  if (e.unknown === 'stopped') return msg.monitorStopped(short);
+  if (e.unknown === 'stopped') {
+    // Stopped because no source could tell (a health endpoint naming no commit): the cause, not a resume loop.
+    const cause = e.record?.message;
+    return cause?.startsWith(msg.NO_SOURCE_CAN_ANSWER)
+      ? msg.nothingCouldTell(short, cause.slice(msg.NO_SOURCE_CAN_ANSWER.length))
+      : msg.monitorStopped(short);
+  }
   if (e.unknown === 'start-failed') return msg.notWatched(short, e.record?.startFailed ?? '');
   if (e.unknown === 'stale') return msg.monitorStale(short, e.record?.pid ?? null);
   if (e.unknown === 'corrupt' && e.corrupt) return msg.corruptRecord(e.corrupt.file, e.corrupt.reason);
