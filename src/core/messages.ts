@@ -138,6 +138,8 @@ export const healthCommitMissing = (path: string) =>
 export const healthHeaderMissing = (name: string) =>
   `The health endpoint's answer has no ${printable(name)} header. Fix health.commit or make the endpoint send it.`;
 export const healthReports = (short: string, where: string) => `the health endpoint reports commit ${short} (${where})`;
+export const healthServesDescendant = (short: string, where: string) =>
+  `the health endpoint reports commit ${short} (${where}), a later commit that contains this one`;
 export const healthNamesNoCommit = (status: number) =>
   `The health endpoint is up (HTTP ${status}) but names no commit, so it cannot tell whether this commit deployed. Set health.commit to where the endpoint reports its commit (a JSON path such as $.version.commit, or header:<name>), or make it report the commit in a field such as "commit" or a header such as x-commit-sha (the places looked in: deploy-watch doctor, or the README's "Database and health sources").`;
 export const healthNoCommitFix = (headers: readonly string[], fields: readonly string[]) =>

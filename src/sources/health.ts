@@ -5,7 +5,7 @@
 import * as msg from '../core/messages.js';
 import { redactText } from '../core/redact.js';
 import { untilAborted } from '../core/untilAborted.js';
-import { commitInBody, commitInHeaders } from './commitFinder.js';
+import { commitInBody, commitInHeaders, looksLikeSha } from './commitFinder.js';
 import { parseJsonPath, readJsonPath, type PathStep } from './jsonPath.js';
 import type { Observation, ObserveContext, Source } from './source.js';
 
@@ -16,6 +16,11 @@ export interface HealthSourceOptions {
   timeoutMs: number;
   /** For sharing one GET among the commits that ask at once (default Date.now). */
   now?(): number;
+  /**
+   * Whether `ancestor` is in `descendant`'s history (null: unknown): a later push serving that contains this
+   * commit deployed it too. Without it, only this very commit counts.
+   */
+  isAncestor?(ancestor: string, descendant: string, remote: string | null): Promise<boolean | null>;
 }
 
 export type CommitLocator =
@@ -90,6 +95,15 @@ export function createHealthSource(opts: HealthSourceOptions): Source {
     const message = msg.healthReports(short(reported), reading.where);
     if (commitMatches(reported, ctx.sha))
       return { kind: 'state', state: 'success', phase: reading.phase, deploymentId: null, message };
+    // A later push serving, built on this one (the next push landed first): this commit is deployed in it.
+    if (looksLikeSha(reported) && (await opts.isAncestor?.(ctx.sha, reported, ctx.remote ?? null)) === true)
+      return {
+        kind: 'state',
+        state: 'success',
+        phase: reading.phase,
+        deploymentId: null,
+        message: msg.healthServesDescendant(short(reported), reading.where),
+      };
     // Another commit: the old version still serves, so this one is in progress until it shows or the deadline.
     return { kind: 'state', state: 'deploying', phase: `serving ${short(reported)}`, deploymentId: null, message };
   }

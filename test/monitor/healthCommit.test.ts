@@ -98,6 +98,23 @@ describe('health: deployed only when the endpoint reports the commit', () => {
     await until('the watcher to leave', () => processesUnder(repo.root).length === 0);
   });
 
+  it('a later push serving that contains this commit (the next push landed first) deploys it too', async () => {
+    const { repo, dw } = healthOnlyRepo();
+    const sha = repo.commit('pushed first');
+    const next = repo.commit('pushed right after, deployed in its place');
+    repo.git('push', '-q', 'origin', 'main');
+    answer = { commit: next };
+    const r = await dw('monitor', sha);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const record = recordOf(repo, sha)!;
+    assert.equal(record.state, 'success');
+    assert.equal(
+      record.message,
+      `the health endpoint reports commit ${next.slice(0, 7)} ($.commit), a later commit that contains this one`,
+    );
+    await until('the watcher to leave', () => processesUnder(repo.root).length === 0);
+  });
+
   it('an endpoint that names no commit never says deployed: the record ends stopped with the cause, check exits 3', async () => {
     const { repo, dw } = healthOnlyRepo();
     const sha = repo.commit('the new version');

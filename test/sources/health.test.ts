@@ -116,6 +116,25 @@ describe('health source', () => {
     );
   });
 
+  test('another commit that contains this one (a later push serving) is success; unknown ancestry is not', async () => {
+    const asked: string[][] = [];
+    const withAncestry = (answer: boolean | null) =>
+      createHealthSource({
+        url: `${base}/auto-old`,
+        timeoutMs: 2000,
+        isAncestor: async (a, b, remote) => {
+          asked.push([a, b, String(remote)]);
+          return answer;
+        },
+      }).observe({ sha: SHA, branch: 'main', remote: 'origin' });
+    const contains = await withAncestry(true);
+    assert.deepEqual(brief(contains), ['success', 'HTTP 200']);
+    assert.match(contains.kind === 'state' ? String(contains.message) : '', /fedcba9 \(\$\.commit\), a later commit/);
+    assert.deepEqual(asked[0], [SHA, OTHER, 'origin']);
+    assert.deepEqual(brief(await withAncestry(null)), ['deploying', 'serving fedcba9']);
+    assert.deepEqual(brief(await withAncestry(false)), ['deploying', 'serving fedcba9']);
+  });
+
   test('a 2xx that names no commit says the app is up, never success: permanent, with the fix', async () => {
     for (const path of ['/nocommit', '/empty', '/html', '/auto-semver']) {
       const seen = await observe(path);
