@@ -30,7 +30,7 @@ const hungStore = await blackHole();
 // A configured source, as in a real repository: without one the hook says so on every push instead of
 // arming a watcher, and never hands the push to the shell path.
 const health = await startHealth();
-setConfig(repo, { health: { url: health.url } });
+setConfig(repo, { health: { url: health.urlFor(repo) } });
 repo.git('commit', '-q', '-am', 'bench: a health source');
 try {
   let n = 0;

@@ -187,6 +187,16 @@ export const healthCommitMissing = (path: string) =>
   `The health endpoint's JSON has no commit at ${path} (missing, null or not text). Fix health.commit or make the endpoint report its commit there.`;
 export const healthHeaderMissing = (name: string) =>
   `The health endpoint's answer has no ${printable(name)} header. Fix health.commit or make the endpoint send it.`;
+export const healthReports = (short: string, where: string) => `the health endpoint reports commit ${short} (${where})`;
+export const healthServesDescendant = (short: string, where: string) =>
+  `the health endpoint reports commit ${short} (${where}), a later commit that contains this one`;
+export const healthNamesNoCommit = (status: number) =>
+  `The health endpoint is up (HTTP ${status}) but names no commit, so it cannot tell whether this commit deployed. Set health.commit to where the endpoint reports its commit (a JSON path such as $.version.commit, or header:<name>), or make it report the commit in a field such as "commit" or a header such as x-commit-sha (the places looked in: deploy-watch doctor, or the README's "Database and health sources").`;
+export const healthNoCommitFix = (headers: readonly string[], fields: readonly string[]) =>
+  `Set health.commit to where the endpoint reports its commit: a JSON path such as $.version.commit, or header:<name>. Or make the endpoint report it (a full or abbreviated sha) in one of the places deploy-watch looks without health.commit: the headers ${headers.join(', ')}; the JSON fields ${fields.join(', ')}. On App Platform, bind an env var to \${_self.COMMIT_HASH} and return it.`;
+export const HEALTH_URL_FIX = 'Set health.url to a URL that answers 2xx once the app is up.';
+export const HEALTH_ONLY_UP =
+  'the health source alone can say the app is up, never that a commit deployed: every push would end with no outcome (exit 3).';
 
 // Hooks and init
 export const hookSkippedProblem = (problem: string) =>
@@ -235,7 +245,7 @@ export const initHusky = (state: 'activated' | 'would-activate' | 'not-installed
 export const initInstallSelf = (root: string) =>
   `package.json does not list deploy-watch, and this copy (${root}) was not installed from a package, so init cannot say where it comes from. Add it, or the hook finds no deploy-watch after a fresh clone: npm install --save-dev <its git URL or tarball> (see the README's Install section).`;
 export const INIT_ADD_SOURCE =
-  'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';
+  'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url for an endpoint that reports the commit it serves) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';
 export const initMergeDrivers = (dryRun: boolean) =>
   `${dryRun ? 'Would set' : 'Set'} the merge drivers deploy-watch-union and deploy-watch-checklist in .git/config (each clone runs init once, or deploy-watch push resolves those files itself).`;
 
@@ -346,7 +356,7 @@ export const logsAppUnknown = (deploymentId: string) =>
 export const unknownApp = (name: string, names: string[]) =>
   `--app "${printable(name)}" names no app in digitalocean.apps; the apps are: ${names.join(', ')}.`;
 export const NO_SOURCE_CONFIGURED =
-  'No deployment source is configured, so there is nothing to watch. Set one of: DIGITALOCEAN_ACCESS_TOKEN (or DIGITALOCEAN_TOKEN) plus digitalocean.appId in deploy-watch.config.json (or DEPLOY_WATCH_APP_ID); DATABASE_URL plus a "database" section; or health.url (or DEPLOY_WATCH_HEALTH_URL).';
+  'No deployment source is configured, so there is nothing to watch. Set one of: DIGITALOCEAN_ACCESS_TOKEN (or DIGITALOCEAN_TOKEN) plus digitalocean.appId in deploy-watch.config.json (or DEPLOY_WATCH_APP_ID); DATABASE_URL plus a "database" section; or health.url (or DEPLOY_WATCH_HEALTH_URL) for an endpoint that reports the commit it serves.';
 export const doNeedsToken =
   'digitalocean.appId (or apps) is set but neither DIGITALOCEAN_ACCESS_TOKEN nor DIGITALOCEAN_TOKEN is: set one (a token with app:read scope) in the environment or ~/.config/deploy-watch/env.';
 export const alreadyWatched = (short: string, pid: number | null) =>
@@ -382,7 +392,8 @@ export const badHealthHost = (value: string) =>
 export const healthListenFailed = (host: string, port: number, detail: string) =>
   `--health-port: cannot listen on ${host}:${port} (${printable(detail, 120)}). Choose another port, or 0 for any free one.`;
 export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
-export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;
+export const NO_SOURCE_CAN_ANSWER = 'no source can answer: ';
+export const noSourceCanAnswer = (notes: string) => `${NO_SOURCE_CAN_ANSWER}${notes}`;
 export const monitorTimedOut = (seconds: number, last: string | null) =>
   `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}`;
 export const monitorEnded = (short: string, state: string, message: string | null) =>

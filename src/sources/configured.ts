@@ -3,9 +3,15 @@
 import type { Config } from '../core/config.js';
 import * as msg from '../core/messages.js';
 
+/** Whether DigitalOcean or the database can be asked: a source that can decide without the health endpoint. */
+export function decidingSourceConfigured(config: Config): boolean {
+  const { doToken, databaseUrl } = config.secrets;
+  return Boolean((config.digitalocean && doToken) || (config.database && databaseUrl));
+}
+
 /** Why no source can be built, or null when at least one can. */
 export function noSourceReason(config: Config): string | null {
-  const { doToken, databaseUrl } = config.secrets;
-  if ((config.digitalocean && doToken) || (config.database && databaseUrl) || config.health) return null;
+  const { doToken } = config.secrets;
+  if (decidingSourceConfigured(config) || config.health) return null;
   return config.digitalocean && !doToken ? `${msg.doNeedsToken} ${msg.NO_SOURCE_CONFIGURED}` : msg.NO_SOURCE_CONFIGURED;
 }

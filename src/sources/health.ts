@@ -1,19 +1,26 @@
-// The health source: a GET on the app's health URL; 2xx is success, and when `commit` is set only
-// when the app reports this commit (from a JSON path into the body, or `header:<name>`). One GET answers
-// for every commit in flight.
+// The health source: a GET on the app's health URL; success only when it answers 2xx *and* reports this
+// commit, read where `commit` says (a JSON path into the body, or `header:<name>`) or, when it is not set,
+// where apps commonly put it (commitFinder.ts). An endpoint that names no commit shows the app is up, never
+// that a commit deployed. One GET answers for every commit in flight.
 import * as msg from '../core/messages.js';
 import { redactText } from '../core/redact.js';
 import { untilAborted } from '../core/untilAborted.js';
+import { commitInBody, commitInHeaders, looksLikeSha } from './commitFinder.js';
 import { parseJsonPath, readJsonPath, type PathStep } from './jsonPath.js';
 import type { Observation, ObserveContext, Source } from './source.js';
 
 export interface HealthSourceOptions {
   url: string;
-  /** `$.version.commit` (JSON path) or `header:x-commit`; unset means any 2xx is success. */
+  /** `$.version.commit` (JSON path) or `header:x-commit`; unset: looked for where apps commonly put it. */
   commit?: string;
   timeoutMs: number;
   /** For sharing one GET among the commits that ask at once (default Date.now). */
   now?(): number;
+  /**
+   * Whether `ancestor` is in `descendant`'s history (null: unknown): a later push serving that contains this
+   * commit deployed it too. Without it, only this very commit counts.
+   */
+  isAncestor?(ancestor: string, descendant: string, remote: string | null): Promise<boolean | null>;
 }
 
 export type CommitLocator =
@@ -48,7 +55,9 @@ export function commitMatches(reported: string, sha: string): boolean {
 }
 
 /** What one GET of the health URL said: what every commit in flight is judged against. */
-type Reading = { kind: 'unavailable'; reason: string } | { kind: 'reported'; phase: string; reported: string | null };
+type Reading =
+  | { kind: 'unavailable'; reason: string; permanent?: boolean; up?: boolean }
+  | { kind: 'reported'; phase: string; reported: string; where: string };
 
 const STOPPED: Reading = { kind: 'unavailable', reason: 'stopped' };
 
@@ -82,14 +91,21 @@ export function createHealthSource(opts: HealthSourceOptions): Source {
     // The shared GET goes on for the others; a commit that stops following does not wait for it.
     const reading = await untilAborted(shared.reading, ctx.signal, STOPPED);
     if (reading.kind === 'unavailable') return reading;
-    if (reading.reported === null || commitMatches(reading.reported, ctx.sha))
-      return { kind: 'state', state: 'success', phase: reading.phase, deploymentId: null };
-    return {
-      kind: 'state',
-      state: 'deploying',
-      phase: `serving ${short(reading.reported.trim())}`,
-      deploymentId: null,
-    };
+    const reported = reading.reported.trim();
+    const message = msg.healthReports(short(reported), reading.where);
+    if (commitMatches(reported, ctx.sha))
+      return { kind: 'state', state: 'success', phase: reading.phase, deploymentId: null, message };
+    // A later push serving, built on this one (the next push landed first): this commit is deployed in it.
+    if (looksLikeSha(reported) && (await opts.isAncestor?.(ctx.sha, reported, ctx.remote ?? null)) === true)
+      return {
+        kind: 'state',
+        state: 'success',
+        phase: reading.phase,
+        deploymentId: null,
+        message: msg.healthServesDescendant(short(reported), reading.where),
+      };
+    // Another commit: the old version still serves, so this one is in progress until it shows or the deadline.
+    return { kind: 'state', state: 'deploying', phase: `serving ${short(reported)}`, deploymentId: null, message };
   }
 
   return { name: 'health', observe };
@@ -141,36 +157,56 @@ async function get(target: Target, signal: AbortSignal): Promise<Response | stri
   return msg.HEALTH_TOO_MANY_REDIRECTS;
 }
 
-/** The commit the app reports (null: any 2xx counts, no commit asked for), or why there is none. */
+/** The commit the app reports and where it was read, or why there is none. */
 async function readReport(res: Response, locator: CommitLocator): Promise<Reading> {
   const phase = `HTTP ${res.status}`;
   if (res.status < 200 || res.status > 299) {
     await res.body?.cancel();
     return { kind: 'unavailable', reason: msg.healthStatus(res.status) };
   }
-  if (locator.kind === 'none') {
-    await res.body?.cancel();
-    return { kind: 'reported', phase, reported: null };
-  }
-  let reported: string | null;
+  if (locator.kind === 'none') return readCommonPlaces(res, phase);
   if (locator.kind === 'header') {
     await res.body?.cancel();
-    reported = res.headers.get(locator.name);
+    const reported = res.headers.get(locator.name);
     if (!reported?.trim()) return { kind: 'unavailable', reason: msg.healthHeaderMissing(locator.name) };
-  } else {
-    const text = await readCapped(res);
-    if (text === null) return { kind: 'unavailable', reason: msg.healthBodyTooLarge(MAX_BODY) };
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return { kind: 'unavailable', reason: msg.healthNotJson(locator.path) };
-    }
-    const value = readJsonPath(body, locator.steps);
-    reported = typeof value === 'string' || typeof value === 'number' ? String(value) : null;
-    if (!reported?.trim()) return { kind: 'unavailable', reason: msg.healthCommitMissing(locator.path) };
+    return { kind: 'reported', phase, reported, where: `header ${locator.name}` };
   }
-  return { kind: 'reported', phase, reported };
+  const text = await readCapped(res);
+  if (text === null) return { kind: 'unavailable', reason: msg.healthBodyTooLarge(MAX_BODY) };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { kind: 'unavailable', reason: msg.healthNotJson(locator.path) };
+  }
+  const value = readJsonPath(body, locator.steps);
+  const reported = typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+  if (!reported?.trim()) return { kind: 'unavailable', reason: msg.healthCommitMissing(locator.path) };
+  return { kind: 'reported', phase, reported, where: locator.path };
+}
+
+/**
+ * Without `health.commit`: the commit from the headers, else the JSON body, where apps commonly put it. None
+ * there means the app is up but cannot say which commit serves: permanent, since asking again tells no more.
+ */
+async function readCommonPlaces(res: Response, phase: string): Promise<Reading> {
+  const inHeaders = commitInHeaders(res.headers);
+  if (inHeaders) {
+    await res.body?.cancel();
+    return { kind: 'reported', phase, reported: inHeaders.commit, where: inHeaders.where };
+  }
+  const text = await readCapped(res);
+  const inBody = text === null ? null : commitInBody(parseOrNull(text));
+  if (inBody) return { kind: 'reported', phase, reported: inBody.commit, where: inBody.where };
+  return { kind: 'unavailable', reason: msg.healthNamesNoCommit(res.status), permanent: true, up: true };
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** A short sha as git shows it, or a bounded printable version string. */

@@ -9,6 +9,7 @@ import { noSourceReason } from './configured.js';
 import { memoryListCache } from './digitalocean/cache.js';
 import { createAppsSource } from './digitalocean/apps.js';
 import { createDigitalOceanSource } from './digitalocean/source.js';
+import type { HealthSourceOptions } from './health.js';
 import type { Source } from './source.js';
 
 export interface SourceDeps {
@@ -26,6 +27,9 @@ export const DO_PER_PAGE = 50;
 export async function buildSources(config: Config, deps: SourceDeps): Promise<Source[]> {
   const sources: Source[] = [];
   const { doToken } = config.secrets;
+  // The commit's own remote (a push to another remote than the config's names it); else the config's.
+  const isAncestor = (a: string, b: string, remote: string | null) =>
+    isAncestorFetchingOnce(deps.git, remote ?? deps.remote, a, b);
   if (config.digitalocean && doToken) {
     // Shorter than the fastest poll, so a monitor never reads an answer older than its own interval.
     const ttlMs = Math.max(1, Math.min(config.polling.fastInterval * 1000 * 0.8, 4_000));
@@ -37,9 +41,7 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
       now: deps.now,
       random: deps.random,
       cache: memoryListCache(ttlMs, deps.now),
-      // The commit's own remote (a push to another remote than the config's names it); else the config's.
-      isAncestor: (a: string, b: string, remote: string | null) =>
-        isAncestorFetchingOnce(deps.git, remote ?? deps.remote, a, b),
+      isAncestor,
     };
     const { apps, appId } = config.digitalocean;
     // One app id is watched as it always was; a list of apps through one source that combines them.
@@ -48,7 +50,7 @@ export async function buildSources(config: Config, deps: SourceDeps): Promise<So
   }
   const database = await buildDatabaseSource(config);
   if (database) sources.push(database);
-  const health = await buildHealthSource(config, deps.now);
+  const health = await buildHealthSource(config, deps.now, isAncestor);
   if (health) sources.push(health);
   if (sources.length === 0) throw new ConfigError(noSourceReason(config) ?? msg.NO_SOURCE_CONFIGURED);
   return sources;
@@ -68,7 +70,11 @@ export async function buildDatabaseSource(config: Config): Promise<Source | null
 }
 
 /** The health source, or null when health.url is not set. */
-export async function buildHealthSource(config: Config, now?: () => number): Promise<Source | null> {
+export async function buildHealthSource(
+  config: Config,
+  now?: () => number,
+  isAncestor?: HealthSourceOptions['isAncestor'],
+): Promise<Source | null> {
   if (!config.health) return null;
   const { createHealthSource } = await import('./health.js');
   return createHealthSource({
@@ -76,5 +82,6 @@ export async function buildHealthSource(config: Config, now?: () => number): Pro
     ...(config.health.commit ? { commit: config.health.commit } : {}),
     timeoutMs: config.health.timeout * 1000,
     ...(now ? { now } : {}),
+    ...(isAncestor ? { isAncestor } : {}),
   });
 }

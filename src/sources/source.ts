@@ -33,6 +33,8 @@ export type Observation =
       permanent?: boolean;
       /** The server asked us to wait this long before the next request (429, ratelimit-reset). */
       retryAfterMs?: number;
+      /** The source saw the app up but cannot say which commit it serves (a health endpoint naming none). */
+      up?: boolean;
     };
 
 /** A finished deployment's logs, as far as they could be fetched. */

@@ -1,5 +1,6 @@
 // Shared by the hook tests and bench/hooks.ts. A real repository set up the way a user's is after `npm install` + `deploy-watch init`: husky's
 // runner in .husky/_ (core.hooksPath), node_modules/.bin/deploy-watch pointing at this package's bin.
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,22 +65,37 @@ export async function waitFor<T>(
 }
 
 export interface HealthServer {
-  url: string;
+  /**
+   * The endpoint for one repository: it answers 200 with the tip of `branch` on the repository's bare remote
+   * in `x-commit-sha`, as an app deployed on push reports the commit it serves.
+   */
+  urlFor(repo: { remote: string }, branch?: string): string;
   hits: () => number;
   close: () => Promise<void>;
 }
 
-/** A 127.0.0.1 health endpoint that answers 200 and counts requests (one per monitor poll). */
+/** A 127.0.0.1 health endpoint that reports the deployed commit and counts requests (one per monitor poll). */
 export async function startHealth(): Promise<HealthServer> {
   let hits = 0;
-  const server: Server = createServer((_req, res) => {
+  const server: Server = createServer((req, res) => {
     hits++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    // Asynchronous, so the server keeps answering while a test waits on a child process.
+    execFile(
+      'git',
+      ['--git-dir', query.get('remote') ?? '', 'rev-parse', '--verify', '-q', `refs/heads/${query.get('branch')}`],
+      (_error, stdout) => {
+        const tip = stdout.trim();
+        res.writeHead(200, { 'content-type': 'application/json', ...(tip ? { 'x-commit-sha': tip } : {}) });
+        res.end('{"ok":true}');
+      },
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {
-    url: `http://127.0.0.1:${port}/health`,
+    urlFor: (repo, branch = 'main') =>
+      `http://127.0.0.1:${port}/health?remote=${encodeURIComponent(repo.remote)}&branch=${encodeURIComponent(branch)}`,
     hits: () => hits,
     close: () => new Promise((r) => server.close(() => r())),
   };

@@ -96,7 +96,7 @@ describe('install from where deploy-watch lives', () => {
     assert.ok(existsSync(join(project, config.$schema as string)), '$schema resolves in the project');
     writeFileSync(
       join(project, 'deploy-watch.config.json'),
-      `${JSON.stringify({ ...config, health: { url: health.url } }, null, 2)}\n`,
+      `${JSON.stringify({ ...config, health: { url: health.urlFor({ remote }) } }, null, 2)}\n`,
     );
     const activate = run('npm', ['install'], project, env); // init added husky; its prepare points git at .husky/_
     assert.equal(activate.code, 0, activate.out);

@@ -43,11 +43,11 @@ describe('hooks: concurrent pushes of one commit', () => {
     health = await startHealth();
     repo = makeHookedRepo();
     setConfig(repo, {
-      health: { url: health.url },
+      health: { url: health.urlFor(repo) },
       polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
     });
     const sha = repo.commit('configure and deploy', {
-      'deploy-watch.config.json': `${JSON.stringify({ health: { url: health.url }, polling: { linger: 0 } })}\n`,
+      'deploy-watch.config.json': `${JSON.stringify({ health: { url: health.urlFor(repo) }, polling: { linger: 0 } })}\n`,
     });
     const trees: string[] = [];
     for (let i = 0; i < PUSHES; i++) {

@@ -38,7 +38,7 @@ describe('hooks: pushes through husky', () => {
     const repo = makeHookedRepo();
     repos.push(repo);
     setConfig(repo, {
-      health: { url: health().url },
+      health: { url: health().urlFor(repo) },
       polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
     });
     return repo;

@@ -55,7 +55,7 @@ describe('hooks: back-to-back pushes', () => {
     const repo = makeHookedRepo();
     repos.push(repo);
     setConfig(repo, {
-      health: { url: health().url },
+      health: { url: health().urlFor(repo) },
       polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
     });
     holdFirstPush(repo);

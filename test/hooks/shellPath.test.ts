@@ -20,8 +20,8 @@ import {
 
 const CONFIG = 'deploy-watch.config.json';
 /** Same length, different deploy branch: only the mtime's fraction of a second tells them apart. */
-const configText = (branch: string, health: HealthServer) =>
-  `${JSON.stringify({ branch, health: { url: health.url }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 } })}\n`;
+const configText = (branch: string, health: HealthServer, repo: TestRepo) =>
+  `${JSON.stringify({ branch, health: { url: health.urlFor(repo, branch) }, polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 } })}\n`;
 
 function push(repo: TestRepo, args: string[]) {
   const r = spawnSync('git', ['push', ...args], { cwd: repo.dir, env: repo.env, encoding: 'utf8', timeout: 30_000 });
@@ -45,7 +45,7 @@ describe('hooks: the shell-only deploy-branch push', () => {
   const hooked = () => {
     const repo = makeHookedRepo();
     repos.push(repo);
-    writeFileSync(join(repo.dir, CONFIG), configText('main', health()));
+    writeFileSync(join(repo.dir, CONFIG), configText('main', health(), repo));
     utimesSync(join(repo.dir, CONFIG), 1_700_000_000.25, 1_700_000_000.25);
     return { repo, nodeStarts: countingShim(repo) };
   };
@@ -97,7 +97,7 @@ describe('hooks: the shell-only deploy-branch push', () => {
     repo.commit('warm');
     assert.equal(push(repo, ['origin', 'main']).code, 0);
     const before = statSync(join(repo.dir, CONFIG));
-    writeFileSync(join(repo.dir, CONFIG), configText('prod', health()));
+    writeFileSync(join(repo.dir, CONFIG), configText('prod', health(), repo));
     utimesSync(join(repo.dir, CONFIG), 1_700_000_000.75, 1_700_000_000.75);
     const after = statSync(join(repo.dir, CONFIG));
     assert.equal(after.size, before.size);
@@ -129,7 +129,7 @@ describe('hooks: the shell-only deploy-branch push', () => {
     const { repo, nodeStarts } = hooked();
     repo.commit('warm');
     assert.equal(push(repo, ['origin', 'main']).code, 0);
-    writeFileSync(join(repo.dir, CONFIG), configText('prod', health()));
+    writeFileSync(join(repo.dir, CONFIG), configText('prod', health(), repo));
     utimesSync(join(repo.dir, CONFIG), 1_600_000_000, 1_600_000_000);
     repo.commit('main is no longer the deploy branch');
     const r = push(repo, ['origin', 'main']);
@@ -141,7 +141,7 @@ describe('hooks: the shell-only deploy-branch push', () => {
     const { repo, nodeStarts } = hooked();
     rmSync(join(repo.dir, CONFIG));
     const pkg = JSON.parse(readFileSync(join(repo.dir, 'package.json'), 'utf8'));
-    const fromPkg = JSON.parse(configText('main', health()));
+    const fromPkg = JSON.parse(configText('main', health(), repo));
     writeFileSync(join(repo.dir, 'package.json'), `${JSON.stringify({ ...pkg, deployWatch: fromPkg })}\n`);
     for (const n of [1, 2]) {
       repo.commit(`from package.json ${n}`);
@@ -151,7 +151,7 @@ describe('hooks: the shell-only deploy-branch push', () => {
       assert.equal(nodeStarts(), 1, n === 1 ? 'the first push went through Node' : 'the second did not');
     }
     // A config file takes precedence over package.json, even with an mtime older than the cache.
-    writeFileSync(join(repo.dir, CONFIG), configText('prod', health()));
+    writeFileSync(join(repo.dir, CONFIG), configText('prod', health(), repo));
     utimesSync(join(repo.dir, CONFIG), 1_600_000_000, 1_600_000_000);
     repo.commit('a config file now');
     const r = push(repo, ['origin', 'main']);
@@ -184,7 +184,7 @@ describe('hooks: the shell-only deploy-branch push', () => {
     const { repo, nodeStarts } = hooked();
     writeFileSync(
       join(repo.dir, CONFIG),
-      `${JSON.stringify({ branch: 'main', health: { url: health().url }, polling: { fastInterval: 'x' } })}\n`,
+      `${JSON.stringify({ branch: 'main', health: { url: health().urlFor(repo) }, polling: { fastInterval: 'x' } })}\n`,
     );
     for (const n of [1, 2]) {
       const sha = repo.commit(`invalid config ${n}`);

@@ -32,7 +32,10 @@ describe('doctor', () => {
   before(async () => {
     repo = makeRepo();
     server = createServer((req, res) => {
-      if (req.url === '/health') return void res.writeHead(200).end('ok');
+      // Serving HEAD, named where apps commonly put it; /up answers 200 without naming any commit.
+      if (req.url === '/health')
+        return void res.writeHead(200, { 'x-commit-sha': repo.git('rev-parse', 'HEAD') }).end('ok');
+      if (req.url === '/up') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       if (req.url === '/down') return void res.writeHead(503).end('down');
       if (req.headers.authorization !== `Bearer ${TOKEN}`) {
         return void res
@@ -94,7 +97,7 @@ describe('doctor', () => {
       '✓ DigitalOcean token: accepted',
       '✓ DigitalOcean app: found: shop',
       '✓ deploy on push: on for web (branch main)',
-      '✓ health endpoint',
+      '✓ health endpoint: answering (for HEAD: success, HTTP 200); the health endpoint reports commit',
       '✓ state folder',
     ]) {
       assert.ok(r.stdout.includes(line), `${line}\n${r.stdout}`);
@@ -130,5 +133,37 @@ describe('doctor', () => {
         .stdout,
     ) as Array<{ name: string; verdict: string }>;
     assert.equal(json.find((c) => c.name === 'DigitalOcean token')?.verdict, 'fail');
+  });
+
+  it('a health endpoint that names no commit fails alone and warns beside DigitalOcean, the fix naming where to report it', async () => {
+    const write = (config: object) => writeFileSync(join(repo.dir, 'deploy-watch.config.json'), JSON.stringify(config));
+    write({ health: { url: `${base}/up`, timeout: 2 } });
+    const alone = await doctor({});
+    assert.equal(alone.code, 1);
+    assert.match(
+      alone.stdout,
+      /✗ health endpoint: up, but names no commit: the health source alone can say the app is up, never that a commit deployed/,
+    );
+    const fix = /✗ health endpoint: .*\n {4}fix: (.*)/.exec(alone.stdout)?.[1] ?? '';
+    assert.match(fix, /^Set health\.commit to where the endpoint reports its commit/);
+    for (const place of [
+      'x-commit-sha',
+      'x-app-version',
+      '$.commit',
+      '$.git.commit.id',
+      '$.version.commit',
+      '_self.COMMIT_HASH',
+    ])
+      assert.ok(fix.includes(place), `the fix names ${place}: ${fix}`);
+    write({ digitalocean: { appId: APP_ID }, health: { url: `${base}/up`, timeout: 2 } });
+    const beside = await cliAsync(['--json', 'doctor'], {
+      cwd: repo.dir,
+      env: { ...repo.env, DEPLOY_WATCH_DO_API_URL: base, DIGITALOCEAN_ACCESS_TOKEN: TOKEN },
+    });
+    const health = (JSON.parse(beside.stdout) as Array<{ name: string; verdict: string; detail: string }>).find(
+      (c) => c.name === 'health endpoint',
+    );
+    assert.equal(health?.verdict, 'warn', beside.stdout);
+    assert.match(health?.detail ?? '', /^up, but names no commit/);
   });
 });

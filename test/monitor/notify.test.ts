@@ -14,8 +14,9 @@ describe('monitor notifications', () => {
 
   it('posts the outcome to the webhook and runs the command, once, when the deployment succeeds', async () => {
     const posts: string[] = [];
+    const sha = repo.git('rev-parse', 'HEAD');
     const server = createServer((req, res) => {
-      if (req.url === '/health') return void res.writeHead(200).end('{"ok":true}');
+      if (req.url === '/health') return void res.writeHead(200).end(JSON.stringify({ ok: true, commit: sha }));
       let body = '';
       req
         .setEncoding('utf8')
@@ -36,7 +37,6 @@ describe('monitor notifications', () => {
       }),
     );
     try {
-      const sha = repo.git('rev-parse', 'HEAD');
       const r = await cliAsync(['monitor'], { cwd: repo.dir, env: repo.env });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       // The watcher announces right after it records the outcome, which is when `monitor` returned.

@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import {
+  COMMIT_FIELDS,
+  COMMIT_HEADERS,
+  commitInBody,
+  commitInHeaders,
+  looksLikeSha,
+} from '../../src/sources/commitFinder.js';
 import { commitMatches, createHealthSource, parseCommitLocator } from '../../src/sources/health.js';
 import { parseJsonPath, readJsonPath } from '../../src/sources/jsonPath.js';
 import type { Observation } from '../../src/sources/source.js';
@@ -26,6 +34,10 @@ const routes: Record<string, Handler> = {
   '/nested': json(200, { builds: [{ 'git-sha': SHA.toUpperCase() }] }),
   '/nocommit': json(200, { status: 'ok' }),
   '/header': json(200, { status: 'ok' }, { 'X-Commit': SHA }),
+  '/auto-header': json(200, { status: 'ok', version: '1.4.2' }, { 'X-Commit-Sha': SHA.slice(0, 12) }),
+  '/auto-old': json(200, { status: 'ok', commit: OTHER }),
+  '/auto-semver': json(200, { status: 'ok', version: '1.4.2', commit: 'unknown' }),
+  '/auto-spring': json(200, { git: { branch: 'main', commit: { id: SHA.slice(0, 7) } } }),
   '/down': json(503, { status: 'down', version: { commit: SHA } }),
   '/empty': (_req, res) => res.writeHead(204).end(),
   '/html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>ok</html>'),
@@ -91,10 +103,49 @@ describe('health source', () => {
     assert.match(String(missing[2]), /no X-Deployed-Sha header/);
   });
 
-  test('without a commit configured any 2xx is success', async () => {
-    assert.deepEqual(brief(await observe('/nocommit')), ['success', 'HTTP 200']);
-    assert.deepEqual(brief(await observe('/empty')), ['success', 'HTTP 204']);
+  test('without health.commit the commit is found where apps commonly put it: success only for this commit', async () => {
+    assert.deepEqual(brief(await observe('/ok')), ['success', 'HTTP 200'], '$.version.commit');
+    assert.deepEqual(brief(await observe('/auto-header')), ['success', 'HTTP 200'], 'x-commit-sha, abbreviated');
+    assert.deepEqual(brief(await observe('/auto-spring')), ['success', 'HTTP 200'], '$.git.commit.id');
     assert.deepEqual(brief(await observe('/to-ok')), ['success', 'HTTP 200'], 'an http redirect is followed');
+    assert.deepEqual(brief(await observe('/auto-old')), ['deploying', 'serving fedcba9'], 'the old version serves');
+    const seen = await observe('/auto-header');
+    assert.equal(
+      seen.kind === 'state' && seen.message,
+      'the health endpoint reports commit 0123456 (header x-commit-sha)',
+    );
+  });
+
+  test('another commit that contains this one (a later push serving) is success; unknown ancestry is not', async () => {
+    const asked: string[][] = [];
+    const withAncestry = (answer: boolean | null) =>
+      createHealthSource({
+        url: `${base}/auto-old`,
+        timeoutMs: 2000,
+        isAncestor: async (a, b, remote) => {
+          asked.push([a, b, String(remote)]);
+          return answer;
+        },
+      }).observe({ sha: SHA, branch: 'main', remote: 'origin' });
+    const contains = await withAncestry(true);
+    assert.deepEqual(brief(contains), ['success', 'HTTP 200']);
+    assert.match(contains.kind === 'state' ? String(contains.message) : '', /fedcba9 \(\$\.commit\), a later commit/);
+    assert.deepEqual(asked[0], [SHA, OTHER, 'origin']);
+    assert.deepEqual(brief(await withAncestry(null)), ['deploying', 'serving fedcba9']);
+    assert.deepEqual(brief(await withAncestry(false)), ['deploying', 'serving fedcba9']);
+  });
+
+  test('a 2xx that names no commit says the app is up, never success: permanent, with the fix', async () => {
+    for (const path of ['/nocommit', '/empty', '/html', '/auto-semver']) {
+      const seen = await observe(path);
+      assert.equal(seen.kind, 'unavailable', path);
+      assert.ok(seen.kind === 'unavailable' && seen.permanent && seen.up, path);
+      assert.match(
+        String(brief(seen)[2]),
+        /^The health endpoint is up \(HTTP 20[04]\) but names no commit, so it cannot tell whether this commit deployed\. Set health\.commit/,
+        path,
+      );
+    }
   });
 
   test('non-2xx is unavailable and worth retrying, even when it reports this commit', async () => {
@@ -227,5 +278,48 @@ describe('JSON path and commit matching', () => {
     assert.ok(!commitMatches(SHA.slice(0, 6), SHA));
     assert.ok(!commitMatches(OTHER.slice(0, 12), SHA));
     assert.ok(!commitMatches('', SHA));
+  });
+});
+
+describe('the commit finder (no health.commit)', () => {
+  test('a sha-like value is 7 to 64 hex digits; versions and words are not', () => {
+    for (const yes of [SHA, SHA.slice(0, 7), ` ${SHA.toUpperCase()} `, 'a'.repeat(64)])
+      assert.ok(looksLikeSha(yes), yes);
+    for (const no of ['1.4.2', 'v1.2.3', 'unknown', SHA.slice(0, 6), 'a'.repeat(65), 'g1234567', 1234567, null])
+      assert.ok(!looksLikeSha(no), String(no));
+  });
+
+  test('each documented field is read, in order; one that is not a sha is passed over', () => {
+    for (const path of COMMIT_FIELDS) {
+      const steps = path.slice(2).split('.');
+      const body = steps.reduceRight<unknown>((inner, key) => ({ [key]: inner }), SHA);
+      assert.deepEqual(commitInBody(body), { commit: SHA, where: path }, path);
+    }
+    assert.deepEqual(commitInBody({ version: '2.0.1', build: { commit: SHA } }), {
+      commit: SHA,
+      where: '$.build.commit',
+    });
+    assert.deepEqual(commitInBody({ commit: OTHER, sha: SHA }), { commit: OTHER, where: '$.commit' }, 'first wins');
+    for (const none of [null, 'text', [SHA], { status: 'ok' }, { commit: 42 }, { version: { commit: 'dev' } }])
+      assert.equal(commitInBody(none), null, JSON.stringify(none));
+  });
+
+  test('each documented header is read, case-insensitively; a version number is passed over', () => {
+    for (const name of COMMIT_HEADERS)
+      assert.deepEqual(commitInHeaders(new Headers({ [name.toUpperCase()]: ` ${SHA} ` })), {
+        commit: SHA,
+        where: `header ${name}`,
+      });
+    assert.equal(commitInHeaders(new Headers({ 'x-app-version': '3.1.0', 'x-commit': 'main' })), null);
+  });
+
+  test('the README names exactly the fields and headers looked in', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('**Health**'), readme.indexOf('## Development'));
+    const named = (list: string) => [...list.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const fields = /JSON fields, in this order: (.*?`)[.;]\s/s.exec(section)?.[1] ?? '';
+    const headers = /headers, in this order: (.*?`)[.;]\s/s.exec(section)?.[1] ?? '';
+    assert.deepEqual(named(fields), [...COMMIT_FIELDS]);
+    assert.deepEqual(named(headers), [...COMMIT_HEADERS]);
   });
 });

@@ -3,7 +3,7 @@ import type { Deps } from '../../core/deps.js';
 import { DeployWatchError } from '../../core/errors.js';
 import { EXIT } from '../../core/exitCodes.js';
 import type { Config } from '../../core/config.js';
-import { buildDatabaseSource, buildHealthSource } from '../../sources/index.js';
+import { buildDatabaseSource } from '../../sources/index.js';
 import type { Source } from '../../sources/source.js';
 import {
   checkDigitalOcean,
@@ -13,6 +13,7 @@ import {
   checkStateDir,
   type CheckResult,
 } from './checks.js';
+import { checkHealth } from './health.js';
 import { renderDoctor } from './render.js';
 
 export async function runDoctor(deps: Deps): Promise<number> {
@@ -37,14 +38,7 @@ export async function runDoctor(deps: Deps): Promise<number> {
   if (config) {
     results.push(checkSourcesConfigured(config));
     results.push(...(await checkDigitalOcean(config)));
-    results.push(
-      await checkSource(
-        'health endpoint',
-        await buildHealthSource(config),
-        repo.head,
-        'Set health.url to a URL that answers 2xx once the app is up.',
-      ),
-    );
+    results.push(await checkHealth(config, repo.head));
     results.push(
       await checkSource(
         'database',
