@@ -213,7 +213,7 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
   if (!result.success) throw new ConfigError(msg.configInvalid(origin, result.error.issues.flatMap(problemsOf)));
   const doApiUrl = env.DEPLOY_WATCH_DO_API_URL || DEFAULT_DO_API_URL;
   if (!/^https?:\/\//.test(doApiUrl)) throw new ConfigError(msg.badApiUrl(doApiUrl));
-  const tooFast = pollingFloor(result.data.polling, doApiUrl);
+  const tooFast = result.data.digitalocean ? pollingFloor(result.data.polling, doApiUrl) : null;
   if (tooFast)
     throw new ConfigError(
       msg.configInvalid(origin, [
@@ -246,8 +246,9 @@ function problemsOf(issue: z.ZodIssue): msg.ConfigProblem[] {
 }
 
 /**
- * The polling interval below the floor, if any: sub-second polling only against an API on this machine (the
- * tests' fake DigitalOcean), never against the real one, whose hourly budget the whole team shares.
+ * The polling interval below the floor, if any, when DigitalOcean is asked: sub-second polling only against an
+ * API on this machine (the tests' fake DigitalOcean), never against the real one, whose hourly budget the whole
+ * team shares. A database or health endpoint is the team's own, bounded by the schema's minimum alone.
  */
 function pollingFloor(polling: FileConfig['polling'], doApiUrl: string): 'fastInterval' | 'slowInterval' | null {
   if (/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(doApiUrl)) return null;

@@ -81,7 +81,7 @@ export const monitorStopped = (short: string, why: string | null) =>
   `The monitor for ${short} was stopped before the deployment finished${why ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
 /** A stop that resuming would only repeat: the cause and its fix come first, resuming only once it is fixed. */
 export const monitorGaveUp = (short: string, cause: string) =>
-  `Not watched to the end: ${printable(cause, 600)}. Resuming repeats this until it is fixed; once fixed: ${BIN} monitor ${short} --detach.`;
+  `Not watched to the end: ${printable(cause, 600).replace(/\.+$/, '')}. Resuming repeats this until it is fixed; once fixed: ${BIN} monitor ${short} --detach.`;
 export const deployed = (short: string, how: string[]) =>
   `Deployed ${short}${how.length ? `: ${how.join(' · ')}` : ''}.`;
 /** A failed or running deployment in one line: the state, and what the source said (its own reason). */
