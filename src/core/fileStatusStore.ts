@@ -13,13 +13,14 @@ import {
   readFileSync,
   statSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
 import { realClock } from './clock.js';
 import { InternalError, isErrno } from './errors.js';
 import { cleanupOlderThan, removeLegacyMonitorFiles } from './fileCleanup.js';
 import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
+import { ownFolder } from './noFollow.js';
 import { liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
 import { isFinal, parseRecord, type StatusRecord } from './statusRecord.js';
 import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
@@ -320,6 +321,9 @@ export class FileStatusStore implements StatusStore {
     try {
       for (const dir of [runsDir(this.stateDir), this.w.follow, this.w.stop, this.w.turns])
         mkdirSync(dir, { recursive: true, mode: 0o755 });
+      // mkdir is content with a link to a folder: refuse one, or records would be written where it points.
+      for (const dir of [runsDir(this.stateDir), dirname(this.w.follow), this.w.follow, this.w.stop, this.w.turns])
+        ownFolder(dir);
     } catch (error) {
       throw this.unusable(error);
     }
@@ -327,6 +331,7 @@ export class FileStatusStore implements StatusStore {
 
   private names(dir: string): string[] {
     try {
+      if (!ownFolder(dir)) return [];
       return readdirSync(dir);
     } catch (error) {
       if (isErrno(error, 'ENOENT')) return [];

@@ -27,6 +27,11 @@ export const badNumber = (flag: string, value: string, what: string) =>
 export const stateDirUnusable = (dir: string, code: string, detail: string) =>
   `The state folder ${dir} cannot be used (${code}: ${detail}). Make it a folder you can read and write (for example: chmod u+rwx "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
 
+export const linkRefused = (path: string, target: string | null) =>
+  target === null
+    ? `${path} is not a folder or file that deploy-watch made; it never writes or deletes through something planted in its state folder. Move it away and run the command again.`
+    : `${path} is a symbolic link (to ${target}); deploy-watch never writes or deletes through a link in its state folder. Remove the link (rm "${path}") and run the command again.`;
+
 // Config
 export const configUnreadable = (file: string, detail: string) =>
   `Cannot read ${file}: ${detail}. Fix its permissions or remove it.`;
