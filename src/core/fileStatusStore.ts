@@ -319,11 +319,14 @@ export class FileStatusStore implements StatusStore {
   /** Creates the state folders (0755) on first write. */
   ensure(): void {
     try {
-      for (const dir of [runsDir(this.stateDir), this.w.follow, this.w.stop, this.w.turns])
-        mkdirSync(dir, { recursive: true, mode: 0o755 });
-      // mkdir is content with a link to a folder: refuse one, or records would be written where it points.
-      for (const dir of [runsDir(this.stateDir), dirname(this.w.follow), this.w.follow, this.w.stop, this.w.turns])
+      mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
+      // One level at a time: a recursive mkdir reports a read-only disk as ENOENT, and the fix named
+      // depends on the cause. mkdir is content with a link to a folder: refuse one, or records would be
+      // written where it points.
+      for (const dir of [runsDir(this.stateDir), dirname(this.w.follow), this.w.follow, this.w.stop, this.w.turns]) {
+        makeFolder(dir);
         ownFolder(dir);
+      }
     } catch (error) {
       throw this.unusable(error);
     }
@@ -343,6 +346,15 @@ export class FileStatusStore implements StatusStore {
     if (isErrno(error))
       return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
     return error as Error;
+  }
+}
+
+/** Makes one folder (0755); one that exists already, made meanwhile by another process too, is fine. */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o755 });
+  } catch (error) {
+    if (!isErrno(error, 'EEXIST')) throw error;
   }
 }
 

@@ -25,7 +25,17 @@ export const badNumber = (flag: string, value: string, what: string) =>
 
 // State folder
 export const stateDirUnusable = (dir: string, code: string, detail: string) =>
-  `The state folder ${dir} cannot be used (${code}: ${detail}). Make it a folder you can read and write (for example: chmod u+rwx "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+  `The state folder ${dir} cannot be used (${detail.startsWith(code) ? detail : `${code}: ${detail}`}). ${stateDirFix(dir, code)}`;
+/** The fix for a file error in the state folder, by its cause: a full disk is not fixed by chmod. */
+export function stateDirFix(dir: string, code: string | undefined): string {
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return `The disk (or your quota) is full: free space on the file system holding ${dir} (see: df -h "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+  if (code === 'EROFS')
+    return `The file system holding ${dir} is mounted read-only: remount it read-write, or point DEPLOY_WATCH_STATE_DIR at a writable folder.`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `Make it a folder you can read and write (for example: chmod u+rwx "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+  return `Make it a folder you can read and write, or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+}
 
 export const linkRefused = (path: string, target: string | null) =>
   target === null
