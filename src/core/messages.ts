@@ -275,8 +275,14 @@ export const doBadJson = (length: number) =>
   `DigitalOcean API answered with malformed JSON (${length} bytes); counted as a failed poll`;
 export const doUnexpectedShape = (detail: string) =>
   `DigitalOcean API answer has an unexpected shape (${printable(detail, 160)}); counted as a failed poll`;
-export const doWaiting = (ms: number) =>
-  `waiting ${Math.ceil(ms / 1000)}s before the next DigitalOcean request (rate limit or backoff)`;
+export const doWaiting = (ms: number, cause: 'rate limit' | 'failures' | 'pace') =>
+  `waiting ${Math.ceil(ms / 1000)}s before the next DigitalOcean request (${
+    cause === 'rate limit'
+      ? 'rate-limited: HTTP 429 or no requests left in the hour'
+      : cause === 'failures'
+        ? 'backing off after failed requests'
+        : "spacing requests so the token's hourly budget lasts"
+  })`;
 export const DO_WAITING_FOR_DEPLOYMENT = 'waiting for DigitalOcean to start a deployment of this commit';
 export const doSupersededBy = (own: string, next: string) =>
   `superseded by ${next} which contains this commit (own deployment ${own})`;
@@ -341,8 +347,16 @@ export const healthListenFailed = (host: string, port: number, detail: string) =
   `--health-port: cannot listen on ${host}:${port} (${printable(detail, 120)}). Choose another port, or 0 for any free one.`;
 export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
 export const noSourceCanAnswer = (notes: string) => `no source can answer: ${notes}`;
-export const monitorTimedOut = (seconds: number, last: string | null) =>
-  `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}`;
+export const monitorTimedOut = (
+  seconds: number,
+  last: string | null,
+  spent: { polls: number; unanswered: number; lastReason: string | null },
+) =>
+  `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}${
+    spent.unanswered > 0 && spent.lastReason
+      ? `; ${spent.unanswered} of ${spent.polls} polls got no answer, the last: ${printable(spent.lastReason, 300)}`
+      : ''
+  }`;
 export const monitorEnded = (short: string, state: string, message: string | null) =>
   `${short}: ${state}${message ? ` (${message})` : ''}`;
 
