@@ -16,6 +16,11 @@ export interface ResolveOptions {
   head: string | null;
   /** When true, only commits that have state in the store are candidates (manage stop). */
   storeOnly?: boolean;
+  /**
+   * When true, git must know the name as a commit, even a full sha (monitor: following a sha that is no
+   * commit here would poll for a deployment that cannot be matched). Not pushed is fine.
+   */
+  commitOnly?: boolean;
 }
 
 export function validateCommitArg(input: string): void {
@@ -29,7 +34,7 @@ export async function resolveCommit(input: string | undefined, opts: ResolveOpti
     return opts.head;
   }
   validateCommitArg(input);
-  if (HEX_PREFIX.test(input)) {
+  if (HEX_PREFIX.test(input) && !opts.commitOnly) {
     const prefix = input.toLowerCase();
     if (prefix.length === 40 && !opts.storeOnly) return prefix;
     const matches = (await opts.store.listShas()).filter((sha) => sha.startsWith(prefix));

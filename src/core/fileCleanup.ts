@@ -3,6 +3,7 @@
 import { lstatSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from './errors.js';
+import { ownFolder } from './noFollow.js';
 import { liveness, readPidFile, removeFile } from './pidFile.js';
 import type { CleanupResult } from './statusStore.js';
 
@@ -84,8 +85,10 @@ function legacyMonitorAlive(dir: string, sha: string): boolean {
   return info !== null && liveness(info) === 'alive';
 }
 
+/** The folder's names; LinkRefused when runs/ is a link, so nothing in the folder it points to is touched. */
 function listNames(dir: string): string[] {
   try {
+    if (!ownFolder(dir)) return [];
     return readdirSync(dir);
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return [];

@@ -13,13 +13,14 @@ import {
   readFileSync,
   statSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
 import { realClock } from './clock.js';
 import { InternalError, isErrno } from './errors.js';
 import { cleanupOlderThan, removeLegacyMonitorFiles } from './fileCleanup.js';
 import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
+import { ownFolder } from './noFollow.js';
 import { liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
 import { isFinal, parseRecord, type StatusRecord } from './statusRecord.js';
 import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
@@ -318,8 +319,14 @@ export class FileStatusStore implements StatusStore {
   /** Creates the state folders (0755) on first write. */
   ensure(): void {
     try {
-      for (const dir of [runsDir(this.stateDir), this.w.follow, this.w.stop, this.w.turns])
-        mkdirSync(dir, { recursive: true, mode: 0o755 });
+      mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
+      // One level at a time: a recursive mkdir reports a read-only disk as ENOENT, and the fix named
+      // depends on the cause. mkdir is content with a link to a folder: refuse one, or records would be
+      // written where it points.
+      for (const dir of [runsDir(this.stateDir), dirname(this.w.follow), this.w.follow, this.w.stop, this.w.turns]) {
+        makeFolder(dir);
+        ownFolder(dir);
+      }
     } catch (error) {
       throw this.unusable(error);
     }
@@ -327,6 +334,7 @@ export class FileStatusStore implements StatusStore {
 
   private names(dir: string): string[] {
     try {
+      if (!ownFolder(dir)) return [];
       return readdirSync(dir);
     } catch (error) {
       if (isErrno(error, 'ENOENT')) return [];
@@ -338,6 +346,15 @@ export class FileStatusStore implements StatusStore {
     if (isErrno(error))
       return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
     return error as Error;
+  }
+}
+
+/** Makes one folder (0755); one that exists already, made meanwhile by another process too, is fine. */
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o755 });
+  } catch (error) {
+    if (!isErrno(error, 'EEXIST')) throw error;
   }
 }
 

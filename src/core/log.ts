@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { openAppendNoFollow } from './noFollow.js';
 import { redactDeep } from './redact.js';
 
 export type { Logger };
@@ -24,9 +25,10 @@ export const REDACT_PATHS = [
   '*.storeUrl',
 ];
 
+/** Appends to `file`, opened here without following a link (LinkRefused names one planted at its name). */
 export function createLogger(file: string, secrets: readonly (string | null)[], level = 'info'): Logger {
   mkdirSync(dirname(file), { recursive: true });
-  return pino(options(secrets, level), pino.destination({ dest: file, sync: true, mkdir: true }));
+  return pino(options(secrets, level), pino.destination({ dest: openAppendNoFollow(file), sync: true }));
 }
 
 /** The same JSON lines on stdout (`serve`: a supervisor or container runtime collects them). */

@@ -30,7 +30,22 @@ export const cwdNotFolder = (dir: string) =>
 
 // State folder
 export const stateDirUnusable = (dir: string, code: string, detail: string) =>
-  `The state folder ${dir} cannot be used (${code}: ${detail}). Make it a folder you can read and write (for example: chmod u+rwx "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+  `The state folder ${dir} cannot be used (${detail.startsWith(code) ? detail : `${code}: ${detail}`}). ${stateDirFix(dir, code)}`;
+/** The fix for a file error in the state folder, by its cause: a full disk is not fixed by chmod. */
+export function stateDirFix(dir: string, code: string | undefined): string {
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return `The disk (or your quota) is full: free space on the file system holding ${dir} (see: df -h "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+  if (code === 'EROFS')
+    return `The file system holding ${dir} is mounted read-only: remount it read-write, or point DEPLOY_WATCH_STATE_DIR at a writable folder.`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `Make it a folder you can read and write (for example: chmod u+rwx "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+  return `Make it a folder you can read and write, or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+}
+
+export const linkRefused = (path: string, target: string | null) =>
+  target === null
+    ? `${path} is not a folder or file that deploy-watch made; it never writes or deletes through something planted in its state folder. Move it away and run the command again.`
+    : `${path} is a symbolic link (to ${target}); deploy-watch never writes or deletes through a link in its state folder. Remove the link (rm "${path}") and run the command again.`;
 
 // Config
 export const configUnreadable = (file: string, detail: string) =>
@@ -327,8 +342,14 @@ export const doBadJson = (length: number) =>
   `DigitalOcean API answered with malformed JSON (${length} bytes); counted as a failed poll`;
 export const doUnexpectedShape = (detail: string) =>
   `DigitalOcean API answer has an unexpected shape (${printable(detail, 160)}); counted as a failed poll`;
-export const doWaiting = (ms: number) =>
-  `waiting ${Math.ceil(ms / 1000)}s before the next DigitalOcean request (rate limit or backoff)`;
+export const doWaiting = (ms: number, cause: 'rate limit' | 'failures' | 'pace') =>
+  `waiting ${Math.ceil(ms / 1000)}s before the next DigitalOcean request (${
+    cause === 'rate limit'
+      ? 'rate-limited: HTTP 429 or no requests left in the hour'
+      : cause === 'failures'
+        ? 'backing off after failed requests'
+        : "spacing requests so the token's hourly budget lasts"
+  })`;
 export const DO_WAITING_FOR_DEPLOYMENT = 'waiting for DigitalOcean to start a deployment of this commit';
 export const doSupersededBy = (own: string, next: string) =>
   `superseded by ${next} which contains this commit (own deployment ${own})`;
@@ -394,8 +415,16 @@ export const healthListenFailed = (host: string, port: number, detail: string) =
 export const monitorCrashed = (detail: string) => `monitor failed: ${printable(detail, 300)}`;
 export const NO_SOURCE_CAN_ANSWER = 'no source can answer: ';
 export const noSourceCanAnswer = (notes: string) => `${NO_SOURCE_CAN_ANSWER}${notes}`;
-export const monitorTimedOut = (seconds: number, last: string | null) =>
-  `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}`;
+export const monitorTimedOut = (
+  seconds: number,
+  last: string | null,
+  spent: { polls: number; unanswered: number; lastReason: string | null },
+) =>
+  `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}${
+    spent.unanswered > 0 && spent.lastReason
+      ? `; ${spent.unanswered} of ${spent.polls} polls got no answer, the last: ${printable(spent.lastReason, 300)}`
+      : ''
+  }`;
 export const monitorEnded = (short: string, state: string, message: string | null) =>
   `${short}: ${state}${message ? ` (${message})` : ''}`;
 

@@ -58,6 +58,9 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
   /** Sources that can never answer as things stand, with why: when every one is here, the run gives up. */
   const gone = new Map<Source, string>();
   let unchanged = 0;
+  // What the time went on, for a timeout's message: polls no source answered, and the last reason why
+  // (the sources say it: a 429, an API that gave no answer in time, a network error).
+  const spent = { polls: 0, unanswered: 0, lastReason: null as string | null };
   for (;;) {
     if (isHandedOff(run.signal)) return record;
     if (run.signal.aborted) return finish(run, record, 'stopped', stopMessage(run.signal));
@@ -82,6 +85,11 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
     } else {
       record = { ...record, message: notes.join('; ') || null };
     }
+    spent.polls += 1;
+    if (!decided && notes.length > 0) {
+      spent.unanswered += 1;
+      spent.lastReason = notes.join('; ');
+    }
     unchanged = before === `${record.state}/${record.phase}/${record.deploymentId}` ? unchanged + 1 : 0;
     run.log?.('poll', {
       sha: run.sha,
@@ -103,7 +111,12 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
     }
     const elapsed = run.now() - start;
     if (elapsed >= run.polling.timeout * 1000)
-      return finish(run, record, 'timeout', msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state));
+      return finish(
+        run,
+        record,
+        'timeout',
+        msg.monitorTimedOut(run.polling.timeout, record.phase ?? record.state, spent),
+      );
     let sleepMs = planSleep(run.polling, run.now(), start, unchanged);
     // The source that answered may want its next request later than the schedule (its token's budget).
     if (decided) waitMs = decided.source.paceMs?.() ?? 0;

@@ -30,7 +30,8 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
   try {
     const config = await deps.config().catch((error) => refuseInbox(deps, store, error));
     sources = await watcherSources(config, deps).catch((error) => refuseInbox(deps, store, error));
-    const logger = await deps.logger();
+    // A log it may not open (a link planted at its name) fails the commits in the inbox, saying why.
+    const logger = await deps.logger().catch((error) => refuseInbox(deps, store, error));
     logger.info({ pid: process.pid }, 'watcher started');
     const summary = await runWatcher({
       ...watcherSettings(config, deps),

@@ -105,7 +105,7 @@ describe('hostile input', () => {
     const cfg = join(repo.dir, 'deploy-watch.config.json');
     const cases: Array<[unknown, RegExp]> = [
       ['{not json', /is not valid JSON/],
-      [{ polling: { fastInterval: -5 } }, /"polling\.fastInterval" number must be greater than 0/],
+      [{ polling: { fastInterval: -5 } }, /"polling\.fastInterval" must be at least 0\.01 seconds/],
       [
         { polling: { fast: 5 } },
         /"polling\.fast" is not a known key\. Allowed here: fastInterval, fastFor, slowInterval, timeout, linger/,

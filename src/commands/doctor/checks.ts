@@ -61,15 +61,19 @@ export function checkStateDir(stateDir: string): CheckResult {
   try {
     mkdirSync(join(stateDir, 'runs'), { recursive: true });
     const probe = join(stateDir, 'runs', `.doctor.${process.pid}.tmp`);
-    writeFileSync(probe, 'ok');
-    rmSync(probe);
+    try {
+      writeFileSync(probe, 'ok');
+    } finally {
+      // A full disk creates the file and then fails the write: the probe goes either way.
+      rmSync(probe, { force: true });
+    }
     accessSync(stateDir, constants.R_OK | constants.W_OK);
     return pass(name, `${stateDir} is writable`);
   } catch (error) {
     return fail(
       name,
       `${stateDir}: ${(error as Error).message}`,
-      `Make it a folder you can write (chmod u+rwx "${stateDir}") or set DEPLOY_WATCH_STATE_DIR.`,
+      msg.stateDirFix(stateDir, (error as NodeJS.ErrnoException).code),
     );
   }
 }

@@ -31,7 +31,12 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Promise<number> {
   const store = deps.store();
-  const sha = await resolveCommit(options.commit, { git: deps.git(), store, head: deps.repo().head });
+  const sha = await resolveCommit(options.commit, {
+    git: deps.git(),
+    store,
+    head: deps.repo().head,
+    commitOnly: true,
+  });
   // Checked here, so a missing source is an error in the terminal (78), not only in the watcher's log;
   // and on the record, because the hooks start monitors where nobody sees a terminal.
   const config = await startOrRecord(deps, sha, options, async () => {

@@ -148,7 +148,8 @@ export class DoClient {
 
   private async call<T>(request: () => Promise<HttpResult>, parse: Parse<T>): Promise<Answer<T>> {
     const wait = this.gate.waitMs();
-    if (wait > 0) return { ok: false, reason: msg.doWaiting(wait), permanent: false, retryAfterMs: wait };
+    if (wait > 0)
+      return { ok: false, reason: msg.doWaiting(wait, this.gate.cause()), permanent: false, retryAfterMs: wait };
     const result: HttpResult & { cached?: boolean } = await request();
     // Every answer states the budget; one shared with other commits was read by the request that got it.
     if (!result.cached) this.gate.paced(result.rate);

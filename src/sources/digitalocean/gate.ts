@@ -9,6 +9,8 @@ export const RESERVE_SHARE = 0.1;
 /** Spacing below this is no constraint at all (polls are 5 s apart at the fastest): requests go at once. */
 export const PACE_FLOOR_MS = 1_000;
 
+export type GateCause = 'rate limit' | 'failures' | 'pace';
+
 export interface GateOptions {
   now(): number;
   /** 0 ≤ x < 1; injected so tests get the same jitter every run. */
@@ -22,12 +24,19 @@ export class Gate {
   /** The budget's pace only (paced()): it spaces new requests but does not withhold an answer already fetched. */
   private pacedUntil = 0;
   private failures = 0;
+  /** Why requests are held, for the message a held poll records (and a timeout repeats). */
+  private heldFor: GateCause = 'rate limit';
 
   constructor(private readonly opts: GateOptions) {}
 
   /** Milliseconds to wait before a request may go out; 0 when it may go now. */
   waitMs(): number {
     return Math.max(0, this.blockedUntil - this.opts.now(), this.pacedUntil - this.opts.now());
+  }
+
+  /** What the current wait is for: a rate limit (429, no budget left), failures in a row, or the budget's pace. */
+  cause(): GateCause {
+    return this.blockedUntil > this.opts.now() ? this.heldFor : 'pace';
   }
 
   /** True while a 429, a zero budget or a failure holds every caller (not just the pace of new requests). */
@@ -38,19 +47,19 @@ export class Gate {
   /** A request went through: forget the failures; honour `ratelimit-remaining: 0`. */
   succeeded(waitMs: number): void {
     this.failures = 0;
-    this.block(waitMs);
+    this.block(waitMs, 'rate limit');
   }
 
   /** The server named the wait (429 retry-after or ratelimit-reset). */
   rateLimited(waitMs: number | null): void {
-    this.block(waitMs ?? this.backoff());
+    this.block(waitMs ?? this.backoff(), 'rate limit');
   }
 
   /** 5xx, network error, bad JSON: exponential backoff with "equal jitter" (half fixed, half random). */
   failed(): number {
     this.failures += 1;
     const ms = this.backoff();
-    this.block(ms);
+    this.block(ms, 'failures');
     return ms;
   }
 
@@ -67,8 +76,10 @@ export class Gate {
     if (spacing >= PACE_FLOOR_MS) this.pacedUntil = Math.max(this.pacedUntil, this.opts.now() + Math.ceil(spacing));
   }
 
-  block(ms: number): void {
-    if (ms > 0) this.blockedUntil = Math.max(this.blockedUntil, this.opts.now() + ms);
+  block(ms: number, cause: GateCause = 'rate limit'): void {
+    if (ms <= 0) return;
+    this.blockedUntil = Math.max(this.blockedUntil, this.opts.now() + ms);
+    this.heldFor = cause;
   }
 
   private backoff(): number {
