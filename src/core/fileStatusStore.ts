@@ -18,6 +18,15 @@ import { writeFileAtomic } from './atomicWrite.js';
 import { realClock } from './clock.js';
 import { InternalError, isErrno } from './errors.js';
 import { cleanupOlderThan, removeLegacyMonitorFiles } from './fileCleanup.js';
+import {
+  type Cause,
+  dropLastWords,
+  lastWordsPath,
+  readLastWords,
+  sayLastWords,
+  setAsideLastWords,
+  writeProblem,
+} from './lastWords.js';
 import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
 import { liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
@@ -158,8 +167,18 @@ export class FileStatusStore implements StatusStore {
     this.ensure();
     const deadline = this.clock.now() + CLAIM_WAIT_MS;
     for (;;) {
-      // proper-lockfile notices within its 2 s refresh when the lock folder was replaced under it.
-      const lock = await tryLock(this.w.lock, this.w.lock, onLost);
+      const words = lastWordsPath(this.stateDir, pid);
+      let said = false; // then the words outlive the watcher, for check to read
+      const say = (cause: Omit<Cause, 'at'>) => {
+        said = sayLastWords(words, { ...cause, at: new Date(this.clock.now()).toISOString() }) || said;
+      };
+      // proper-lockfile notices within its 2 s refresh when the lock folder was replaced under it: the
+      // watcher leaves, saying who holds the lock now, so that `check` does not call it killed.
+      const lock = await tryLock(this.w.lock, this.w.lock, () => {
+        const holder = readPidFile(this.w.pid)?.pid ?? null;
+        say({ code: 'lock-lost', sha: null, holder: holder === pid ? null : holder });
+        onLost();
+      });
       if (lock.acquired) {
         const register = () => writePidFile(this.w.pid, { pid, startedAt });
         const unregister = () => {
@@ -167,13 +186,20 @@ export class FileStatusStore implements StatusStore {
         };
         register();
         removeFile(this.w.starting);
+        try {
+          setAsideLastWords(words);
+        } catch {
+          /* a folder that takes no file now: check diagnoses it (writeProblem) */
+        }
         return {
           retire: async () => unregister(),
           reinstate: async () => void register(),
           release: async () => {
             unregister();
+            if (!said) dropLastWords(words);
             await lock.release();
           },
+          say,
         };
       }
       const holder = readPidFile(this.w.pid);
@@ -283,6 +309,17 @@ export class FileStatusStore implements StatusStore {
     removeFile(join(this.w.stop, sha));
   }
 
+  lastWords(pid: number): Cause | null {
+    return readLastWords(lastWordsPath(this.stateDir, pid));
+  }
+
+  writeProblem(): Cause | null {
+    return writeProblem(
+      existsSync(runsDir(this.stateDir)) ? runsDir(this.stateDir) : this.stateDir,
+      new Date(this.clock.now()).toISOString(),
+    );
+  }
+
   async removeStale(nowMs: number): Promise<string[]> {
     const removed = removeLegacyMonitorFiles(runsDir(this.stateDir));
     const holder = readPidFile(this.w.pid);
@@ -336,7 +373,13 @@ export class FileStatusStore implements StatusStore {
 
   private unusable(error: unknown): Error {
     if (isErrno(error))
-      return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
+      // The errno stays on the error: a watcher that cannot write says why in its last words.
+      return Object.assign(
+        new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message)),
+        {
+          code: error.code,
+        },
+      );
     return error as Error;
   }
 }

@@ -18,6 +18,8 @@ export interface CheckJson {
   storeUnreachable?: true;
   /** Present with unknown "frozen": the watcher's PID, whether its process is stopped, how far past its next poll. */
   stall?: NonNullable<Evaluation['stall']>;
+  /** Present when check knows why the watcher could not record (code ENOSPC, EROFS, lock-lost…, and details). */
+  cause?: NonNullable<Evaluation['cause']>;
 }
 
 export function describe(e: Evaluation): string {
@@ -25,6 +27,7 @@ export function describe(e: Evaluation): string {
   if (e.unknown === 'no-record') return msg.noRecord(short);
   if (e.unknown === 'stopped') return msg.monitorStopped(short);
   if (e.unknown === 'start-failed') return msg.notWatched(short, e.record?.startFailed ?? '');
+  if (e.cause) return msg.watcherCause(short, e.stall?.pid ?? e.record?.pid ?? null, e.cause);
   if (e.unknown === 'stale') return msg.monitorStale(short, e.record?.pid ?? null);
   if (e.unknown === 'corrupt' && e.corrupt) return msg.corruptRecord(e.corrupt.file, e.corrupt.reason);
   if (e.unknown === 'store-unreachable') return msg.storeUnreachableUnknown(short);
@@ -52,6 +55,7 @@ export function toJson(e: Evaluation, logTail: string[] | null): CheckJson {
     message: describe(e),
     ...(e.storeUnreachable ? { storeUnreachable: true } : {}),
     ...(e.stall ? { stall: e.stall } : {}),
+    ...(e.cause ? { cause: e.cause } : {}),
   };
 }
 
