@@ -7,7 +7,10 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lastWordsPath, readLastWords } from '../../src/core/lastWords.js';
+import { tryLock } from '../../src/core/lock.js';
 import { STALL_SLACK_MS, stalled } from '../../src/core/outcome.js';
+import { writePidFile } from '../../src/core/pidFile.js';
+import { watcherPaths } from '../../src/core/stateDir.js';
 import { newRecord } from '../../src/core/statusRecord.js';
 import { cliWorld, type CliWorld } from '../monitor/cliWorld.js';
 
@@ -217,6 +220,44 @@ describe('check: a watcher that cannot write its record', () => {
       assert.equal(resumed.cause, undefined);
     } finally {
       await close();
+    }
+  });
+});
+
+describe('check: a watcher whose lock was taken', () => {
+  it('the lock folder replaced by another process: the watcher leaves saying who holds it, and check names that PID', async () => {
+    const w = await cliWorld(
+      (repo) => {
+        const sha = repo.commit('slow build');
+        repo.git('push', '-q', '--no-verify', 'origin', 'main');
+        return { deployments: [{ id: 'd1', sha, phases: [[0, 'BUILDING']] }] };
+      },
+      { config: { polling: { fastInterval: 0.2, slowInterval: 0.2, timeout: 120 } } },
+    );
+    let taken: { release(): Promise<void> } | null = null;
+    try {
+      const sha = w.repo.git('rev-parse', 'HEAD');
+      assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
+      await w.waitFor('the deployment building on record', () => w.record(sha)?.state === 'building');
+      const pid = w.watcherPid()!;
+      // Another process (this test) removes the lock folder, takes the lock and registers itself.
+      const paths = watcherPaths(w.store.stateDir);
+      rmSync(paths.lock, { recursive: true, force: true });
+      const lock = await tryLock(paths.lock, paths.lock);
+      assert.ok(lock.acquired);
+      taken = lock;
+      writePidFile(paths.pid, { pid: process.pid, startedAt: new Date().toISOString() });
+      await w.waitFor('the watcher to leave', () => !isRunning(pid), 15_000);
+      const r = await w.dw('check', sha, '--json');
+      const answer = JSON.parse(r.stdout) as CheckJson;
+      assert.equal(answer.exitCode, 3);
+      assert.equal(answer.cause?.code, 'lock-lost');
+      assert.match(answer.message, new RegExp(`lost its lock on the state folder to another process \\(PID ${process.pid}\\)`));
+      assert.doesNotMatch(answer.message, /died or was killed/);
+    } finally {
+      rmSync(watcherPaths(w.store.stateDir).pid, { force: true }); // close() kills the registered PID: this test's
+      await taken?.release();
+      await w.close();
     }
   });
 });
