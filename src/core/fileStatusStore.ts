@@ -29,7 +29,7 @@ import {
 } from './lastWords.js';
 import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
-import { liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
+import { isPidRunning, liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
 import { isFinal, parseRecord, type StatusRecord } from './statusRecord.js';
 import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
 import type {
@@ -331,6 +331,12 @@ export class FileStatusStore implements StatusStore {
         if (removeLock(this.w.lock)) removed.push(this.w.lock);
       if (existsSync(this.w.starting) && nowMs - mtimeOf(this.w.starting) > STARTING_FRESH_MS)
         if (removeFile(this.w.starting)) removed.push(this.w.starting);
+    }
+    // Last words of watchers that are gone (blank ones of killed watchers, said ones the user has seen).
+    for (const name of this.names(join(this.stateDir, 'watcher'))) {
+      const pid = Number(/^last-words\.(\d+)$/.exec(name)?.[1]);
+      const words = join(this.stateDir, 'watcher', name);
+      if (pid > 0 && !isPidRunning(pid) && removeFile(words)) removed.push(words);
     }
     // Turns of askers that were killed while handing a commit over (a live turn is refreshed every 2 s).
     for (const name of this.names(this.w.turns)) {

@@ -7,7 +7,6 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lastWordsPath, readLastWords } from '../../src/core/lastWords.js';
-import { tryLock } from '../../src/core/lock.js';
 import { STALL_SLACK_MS, stalled } from '../../src/core/outcome.js';
 import { writePidFile } from '../../src/core/pidFile.js';
 import { watcherPaths } from '../../src/core/stateDir.js';
@@ -188,6 +187,9 @@ describe('check: a watcher that cannot write its record', () => {
       const after = await check();
       assert.equal(after.cause?.code, 'ENOSPC', after.message);
       assert.match(after.message, new RegExp(`monitor ${sha.slice(0, 7)} --detach`));
+      // Seen: manage cleanup takes the last words of a watcher that is gone.
+      const cleanup = await w.dw('manage', 'cleanup', '--json');
+      assert.ok((JSON.parse(cleanup.stdout) as { removed: string[] }).removed.includes(lastWordsPath(stateDir, pid)));
     } finally {
       await close();
     }
@@ -234,29 +236,28 @@ describe('check: a watcher whose lock was taken', () => {
       },
       { config: { polling: { fastInterval: 0.2, slowInterval: 0.2, timeout: 120 } } },
     );
-    let taken: { release(): Promise<void> } | null = null;
     try {
       const sha = w.repo.git('rev-parse', 'HEAD');
       assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
       await w.waitFor('the deployment building on record', () => w.record(sha)?.state === 'building');
       const pid = w.watcherPid()!;
-      // Another process (this test) removes the lock folder, takes the lock and registers itself.
+      // Another process (this test) registers itself and takes the lock folder away (taking it over at once
+      // would race proper-lockfile's refresh, which may set its time on the new folder and never notice).
       const paths = watcherPaths(w.store.stateDir);
-      rmSync(paths.lock, { recursive: true, force: true });
-      const lock = await tryLock(paths.lock, paths.lock);
-      assert.ok(lock.acquired);
-      taken = lock;
       writePidFile(paths.pid, { pid: process.pid, startedAt: new Date().toISOString() });
+      rmSync(paths.lock, { recursive: true, force: true });
       await w.waitFor('the watcher to leave', () => !isRunning(pid), 15_000);
       const r = await w.dw('check', sha, '--json');
       const answer = JSON.parse(r.stdout) as CheckJson;
       assert.equal(answer.exitCode, 3);
       assert.equal(answer.cause?.code, 'lock-lost');
-      assert.match(answer.message, new RegExp(`lost its lock on the state folder to another process \\(PID ${process.pid}\\)`));
+      assert.match(
+        answer.message,
+        new RegExp(`lost its lock on the state folder to another process \\(PID ${process.pid}\\)`),
+      );
       assert.doesNotMatch(answer.message, /died or was killed/);
     } finally {
       rmSync(watcherPaths(w.store.stateDir).pid, { force: true }); // close() kills the registered PID: this test's
-      await taken?.release();
       await w.close();
     }
   });
