@@ -59,7 +59,8 @@ export async function evaluate(store: StatusStore, sha: string, nowMs = Date.now
   const unreachable = store.unreachable?.() ?? false;
   // A team poller's lease tells its liveness to every machine; a watcher on this machine's files (or followed
   // offline) is judged here, by its process and its record.
-  if (!store.shared || unreachable) {
+  const local = !store.shared || unreachable;
+  if (local) {
     // A live watcher that said it cannot write this commit's record (or a folder that takes no record now)
     // follows it no more: the answer is the cause, not "in progress".
     const blocked = e.outcome === 'in_progress' ? causeFor(store, e.record!, e.monitorPid!) : null;
@@ -68,7 +69,7 @@ export async function evaluate(store: StatusStore, sha: string, nowMs = Date.now
     const stall = e.outcome === 'in_progress' ? stalled(e.monitorPid!, e.record!, nowMs) : null;
     if (stall) return withUnreachable(withCause(store, { ...e, ...NOT_FOUND, unknown: 'frozen', stall }), unreachable);
   }
-  return withUnreachable(e.unknown === 'stale' ? withCause(store, e) : e, unreachable);
+  return withUnreachable(local && e.unknown === 'stale' ? withCause(store, e) : e, unreachable);
 }
 
 /** What the watcher said on its way out, else what is wrong with the state folder now: the cause check names. */
