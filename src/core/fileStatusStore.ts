@@ -18,10 +18,19 @@ import { writeFileAtomic } from './atomicWrite.js';
 import { realClock } from './clock.js';
 import { InternalError, isErrno } from './errors.js';
 import { cleanupOlderThan, removeLegacyMonitorFiles } from './fileCleanup.js';
+import {
+  type Cause,
+  dropLastWords,
+  lastWordsPath,
+  readLastWords,
+  sayLastWords,
+  setAsideLastWords,
+  writeProblem,
+} from './lastWords.js';
 import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
 import { ownFolder } from './noFollow.js';
-import { liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
+import { isPidRunning, liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
 import { isFinal, parseRecord, type StatusRecord } from './statusRecord.js';
 import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
 import type {
@@ -159,8 +168,18 @@ export class FileStatusStore implements StatusStore {
     this.ensure();
     const deadline = this.clock.now() + CLAIM_WAIT_MS;
     for (;;) {
-      // proper-lockfile notices within its 2 s refresh when the lock folder was replaced under it.
-      const lock = await tryLock(this.w.lock, this.w.lock, onLost);
+      const words = lastWordsPath(this.stateDir, pid);
+      let said = false; // then the words outlive the watcher, for check to read
+      const say = (cause: Omit<Cause, 'at'>) => {
+        said = sayLastWords(words, { ...cause, at: new Date(this.clock.now()).toISOString() }) || said;
+      };
+      // proper-lockfile notices within its 2 s refresh when the lock folder was replaced under it: the
+      // watcher leaves, saying who holds the lock now, so that `check` does not call it killed.
+      const lock = await tryLock(this.w.lock, this.w.lock, () => {
+        const holder = readPidFile(this.w.pid)?.pid ?? null;
+        say({ code: 'lock-lost', sha: null, holder: holder === pid ? null : holder });
+        onLost();
+      });
       if (lock.acquired) {
         const register = () => writePidFile(this.w.pid, { pid, startedAt });
         const unregister = () => {
@@ -168,13 +187,20 @@ export class FileStatusStore implements StatusStore {
         };
         register();
         removeFile(this.w.starting);
+        try {
+          setAsideLastWords(words);
+        } catch {
+          /* a folder that takes no file now: check diagnoses it (writeProblem) */
+        }
         return {
           retire: async () => unregister(),
           reinstate: async () => void register(),
           release: async () => {
             unregister();
+            if (!said) dropLastWords(words);
             await lock.release();
           },
+          say,
         };
       }
       const holder = readPidFile(this.w.pid);
@@ -284,6 +310,17 @@ export class FileStatusStore implements StatusStore {
     removeFile(join(this.w.stop, sha));
   }
 
+  lastWords(pid: number): Cause | null {
+    return readLastWords(lastWordsPath(this.stateDir, pid));
+  }
+
+  writeProblem(): Cause | null {
+    return writeProblem(
+      existsSync(runsDir(this.stateDir)) ? runsDir(this.stateDir) : this.stateDir,
+      new Date(this.clock.now()).toISOString(),
+    );
+  }
+
   async removeStale(nowMs: number): Promise<string[]> {
     const removed = removeLegacyMonitorFiles(runsDir(this.stateDir));
     const holder = readPidFile(this.w.pid);
@@ -295,6 +332,12 @@ export class FileStatusStore implements StatusStore {
         if (removeLock(this.w.lock)) removed.push(this.w.lock);
       if (existsSync(this.w.starting) && nowMs - mtimeOf(this.w.starting) > STARTING_FRESH_MS)
         if (removeFile(this.w.starting)) removed.push(this.w.starting);
+    }
+    // Last words of watchers that are gone (blank ones of killed watchers, said ones the user has seen).
+    for (const name of this.names(join(this.stateDir, 'watcher'))) {
+      const pid = Number(/^last-words\.(\d+)$/.exec(name)?.[1]);
+      const words = join(this.stateDir, 'watcher', name);
+      if (pid > 0 && !isPidRunning(pid) && removeFile(words)) removed.push(words);
     }
     // Turns of askers that were killed while handing a commit over (a live turn is refreshed every 2 s).
     for (const name of this.names(this.w.turns)) {
@@ -344,7 +387,13 @@ export class FileStatusStore implements StatusStore {
 
   private unusable(error: unknown): Error {
     if (isErrno(error))
-      return new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message));
+      // The errno stays on the error: a watcher that cannot write says why in its last words.
+      return Object.assign(
+        new InternalError(msg.stateDirUnusable(this.stateDir, error.code ?? 'error', error.message)),
+        {
+          code: error.code,
+        },
+      );
     return error as Error;
   }
 }

@@ -116,6 +116,26 @@ export const watcherFrozen = (short: string, pid: number, stopped: boolean, over
       ? 'it is stopped (process state T: SIGSTOP, Ctrl-Z or a debugger)'
       : `its record is ${overdueSeconds}s past its next poll, longer than a poll takes: it is probably frozen`
   }. Resume it with: kill -CONT ${pid}; or restart it: ${BIN} manage stop ${short}, then ${BIN} monitor ${short} --detach.`;
+export const watcherCause = (
+  short: string,
+  pid: number | null,
+  cause: { code: string; holder: number | null; dir?: string },
+) => {
+  const dir = cause.dir ?? 'the state folder';
+  const who = `The watcher for ${short}${pid ? ` (PID ${pid})` : ''}`;
+  const resume = `then resume with: ${BIN} monitor ${short} --detach.`;
+  if (cause.code === 'lock-lost')
+    return `${who} lost its lock on the state folder to another process${cause.holder ? ` (PID ${cause.holder})` : ''} and left without recording an outcome (two watchers took over at once, or the lock folder was removed). Resume with: ${BIN} monitor ${short} --detach.`;
+  const why =
+    cause.code === 'ENOSPC' || cause.code === 'EDQUOT'
+      ? `no space is left on the disk holding ${dir} (${cause.code}). Free space there (${BIN} cleanup removes old records), ${resume}`
+      : cause.code === 'EROFS'
+        ? `the file system holding ${dir} is read-only (EROFS). Make it writable (for example: mount -o remount,rw), or point DEPLOY_WATCH_STATE_DIR at a writable folder, ${resume}`
+        : cause.code === 'EACCES' || cause.code === 'EPERM'
+          ? `this user may not write in ${dir} (${cause.code}). Make it writable (for example: chmod u+rwx "${dir}"), ${resume}`
+          : `writing in ${dir} failed (${cause.code}). Check the disk, ${resume}`;
+  return `${who} cannot record the deployment: ${why}`;
+};
 export const corruptRecord = (file: string, reason: string) =>
   `The status file ${file} is unreadable (${reason}); it was left as it is. Remove it with ${BIN} cleanup --days 0, or start a new monitor to rewrite it.`;
 export const lastLogLines = (count: number) =>

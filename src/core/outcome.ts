@@ -1,5 +1,6 @@
 // What a commit's state means for the person asking: check's exit codes in one function.
 import { EXIT } from './exitCodes.js';
+import type { Cause } from './lastWords.js';
 import { processState } from './pidFile.js';
 import { isFinal, type StatusRecord } from './statusRecord.js';
 import type { PollerInfo, ReadResult, StatusStore } from './statusStore.js';
@@ -45,6 +46,8 @@ export interface Evaluation {
   storeUnreachable?: boolean;
   /** Set when unknown is frozen. */
   stall?: Stall | null;
+  /** Stale, or frozen past its next poll: why the watcher could not go on recording, when that is known. */
+  cause?: Cause | null;
 }
 
 const FAILED_STATES = new Set(['failed', 'canceled', 'timeout', 'superseded']);
@@ -56,11 +59,38 @@ export async function evaluate(store: StatusStore, sha: string, nowMs = Date.now
   const unreachable = store.unreachable?.() ?? false;
   // A team poller's lease tells its liveness to every machine; a watcher on this machine's files (or followed
   // offline) is judged here, by its process and its record.
-  if (!store.shared || unreachable) {
+  const local = !store.shared || unreachable;
+  if (local) {
+    // A live watcher that said it cannot write this commit's record (or a folder that takes no record now)
+    // follows it no more: the answer is the cause, not "in progress".
+    const blocked = e.outcome === 'in_progress' ? causeFor(store, e.record!, e.monitorPid!) : null;
+    if (blocked)
+      return withUnreachable({ ...e, ...NOT_FOUND, unknown: 'stale', monitorPid: null, cause: blocked }, unreachable);
     const stall = e.outcome === 'in_progress' ? stalled(e.monitorPid!, e.record!, nowMs) : null;
-    if (stall) return withUnreachable({ ...e, ...NOT_FOUND, unknown: 'frozen', stall }, unreachable);
+    if (stall) return withUnreachable(withCause(store, { ...e, ...NOT_FOUND, unknown: 'frozen', stall }), unreachable);
   }
-  return withUnreachable(e, unreachable);
+  return withUnreachable(local && e.unknown === 'stale' ? withCause(store, e) : e, unreachable);
+}
+
+/** What the watcher said on its way out, else what is wrong with the state folder now: the cause check names. */
+function withCause(store: StatusStore, e: Evaluation): Evaluation {
+  if (e.stall?.stopped) return e; // a stopped process is the cause
+  const pid = e.stall?.pid ?? e.record?.pid ?? null;
+  const cause = (pid !== null && e.record ? saidAbout(store, e.record, pid) : null) ?? store.writeProblem?.() ?? null;
+  return cause ? { ...e, cause: { ...cause, dir: store.location } } : e;
+}
+
+/** The cause a live watcher gave for not recording this commit (or all), or the folder's problem now. */
+function causeFor(store: StatusStore, record: StatusRecord, pid: number): Cause | null {
+  const cause = saidAbout(store, record, pid) ?? store.writeProblem?.() ?? null;
+  return cause ? { ...cause, dir: store.location } : null;
+}
+
+/** The watcher's last words when they concern this record: its commit (or all), said after the record's last write. */
+function saidAbout(store: StatusStore, record: StatusRecord, pid: number): Cause | null {
+  const said = store.lastWords?.(pid);
+  if (!said || (said.sha !== null && said.sha !== record.sha)) return null;
+  return Date.parse(said.at) >= Date.parse(record.updatedAt) ? said : null; // written since: it records again
 }
 
 const NOT_FOUND = { outcome: 'not_found', exitCode: EXIT.notFound } as const;

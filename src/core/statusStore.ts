@@ -1,6 +1,7 @@
 // The status store: the one seam through which records, logs, the watcher's registration, its inboxes and
 // housekeeping go. Files today (fileStatusStore.ts); a team store (PostgreSQL) is another class behind it.
 // Nothing hands out paths: callers ask the store, so a store without files fits the same callers.
+import type { Cause } from './lastWords.js';
 import type { Liveness } from './pidFile.js';
 import type { StatusRecord } from './statusRecord.js';
 
@@ -70,6 +71,8 @@ export interface WatcherClaim {
   reinstate(): Promise<void>;
   /** Off the register and the lock released. */
   release(): Promise<void>;
+  /** Leaves why this watcher cannot go on recording where `check` finds it after the watcher is gone. */
+  say?(cause: Omit<Cause, 'at'>): void;
 }
 
 /** How a waiter learns that a commit's record was written (see waitForOutcome). */
@@ -157,6 +160,10 @@ export interface StatusStore {
   uploadPending?(): boolean;
   /** Lets go of connections (a team store's pool); the store is not used after. */
   close?(): Promise<void>;
+  /** What the watcher with this PID said on its way out (why it could not go on recording), if anything. */
+  lastWords?(pid: number): Cause | null;
+  /** Why the state folder cannot take a record now (read-only, full), found without the watcher; null if none. */
+  writeProblem?(): Cause | null;
   /** Removes what a dead watcher left (its registration and lock, files of older versions); returns what went. */
   removeStale(nowMs: number): Promise<string[]>;
   /** Removes commits whose newest entry is older than `maxAgeMs`, never one the live watcher follows. */

@@ -3,6 +3,7 @@
 // shared sources, a stop request ends one of them, a signal ends them all, and the watcher leaves by itself
 // once nothing has been in flight for the linger time.
 import * as msg from '../core/messages.js';
+import { errnoOf } from '../core/lastWords.js';
 import { recordStopped } from '../core/recordStopped.js';
 import { isFinal, type StatusRecord } from '../core/statusRecord.js';
 import {
@@ -83,6 +84,9 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     const loop = followOne(run, request, resume, controller.signal)
       .catch((error) => {
         if (error instanceof LeaseLostError || isHandedOff(controller.signal)) return; // the new holder writes
+        // A record that cannot be written (a full disk, a read-only folder): said where check finds it.
+        const code = errnoOf(error);
+        if (code) run.claim.say?.({ code, sha: request.sha, holder: null });
         return recordCrash(run, request.sha, (error as Error).message);
       })
       .finally(() => {
@@ -170,6 +174,8 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     }
   } catch (error) {
     crashed = msg.monitorCrashed((error as Error).message);
+    const code = errnoOf(error);
+    if (code) run.claim.say?.({ code, sha: null, holder: null });
     throw error;
   } finally {
     // However the loop ended (a signal, idle, or a store error), no commit's loop outlives the watcher. A team

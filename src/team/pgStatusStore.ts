@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { FileStatusStore } from '../core/fileStatusStore.js';
+import type { Cause } from '../core/lastWords.js';
 import { ConfigError, InternalError } from '../core/errors.js';
 import { everyRead } from '../core/history.js';
 import * as msg from '../core/messages.js';
@@ -446,6 +447,10 @@ export class PgStatusStore implements StatusStore {
 
   beginWatcherStart(): Promise<boolean> {
     return this.local.beginWatcherStart();
+  }
+
+  lastWords(pid: number): Cause | null {
+    return this.local.lastWords(pid);
   }
 
   handOverTurn(sha: string, waitMs: number): Promise<{ release(): Promise<void> } | null> {

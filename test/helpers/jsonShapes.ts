@@ -81,6 +81,8 @@ export const SHAPES: Record<string, Shape> = {
     'storeUnreachable?': 'boolean',
     // unknown "frozen": the live watcher that makes no progress.
     'stall?': nullable({ pid: 'number', stopped: 'boolean', overdueMs: 'number?' }),
+    // Why the watcher could not record: ENOSPC, EROFS, lock-lost… (the commit, the lock's holder, when, where).
+    'cause?': nullable({ code: 'string', sha: 'string?', holder: 'number?', at: 'string', 'dir?': 'string' }),
   },
   'check --all --json': [
     {
@@ -100,8 +102,6 @@ export const SHAPES: Record<string, Shape> = {
   ],
   'manage status --json': {
     watcher: nullable({ pid: 'number', startedAt: 'string', liveness: 'string', rssBytes: 'number?' }),
-    // Team mode, the store unreachable: listed from this machine's own records.
-    'storeUnreachable?': 'boolean',
     // Team mode only: the lease holder that polls for the team, or null while nobody holds it.
     'poller?': nullable({
       pid: 'number',
@@ -123,6 +123,8 @@ export const SHAPES: Record<string, Shape> = {
         record: nullable(RECORD),
       },
     ],
+    // Team mode, the store unreachable: listed from this machine's own records.
+    'storeUnreachable?': 'boolean',
   },
   'push --json': {
     outcome: 'string',

@@ -2,9 +2,14 @@
 // watcher stopped with SIGSTOP, asked through the built CLI, then resumed with SIGCONT; and the record's
 // next-poll time, overdue by more than a poll can take, on a process that is not stopped.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { lastWordsPath, readLastWords } from '../../src/core/lastWords.js';
 import { STALL_SLACK_MS, stalled } from '../../src/core/outcome.js';
+import { writePidFile } from '../../src/core/pidFile.js';
+import { watcherPaths } from '../../src/core/stateDir.js';
 import { newRecord } from '../../src/core/statusRecord.js';
 import { cliWorld, type CliWorld } from '../monitor/cliWorld.js';
 
@@ -15,6 +20,7 @@ interface CheckJson {
   monitorPid: number | null;
   message: string;
   stall?: { pid: number; stopped: boolean; overdueMs: number | null };
+  cause?: { code: string; sha: string | null; dir: string };
 }
 
 const stateOf = (pid: number) => {
@@ -83,5 +89,176 @@ describe('check: a frozen watcher', () => {
       stopped: false,
       overdueMs: STALL_SLACK_MS + 1_000,
     });
+  });
+});
+
+/** Mounts a small tmpfs at `dir` (root with CAP_SYS_ADMIN); the reason when it cannot. */
+function mountTmpfs(dir: string, size: string): string | null {
+  mkdirSync(dir, { recursive: true });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
+    return null;
+  } catch (error) {
+    return `needs a tmpfs mount (root with CAP_SYS_ADMIN): ${(error as Error).message.split('\n')[0]}`;
+  }
+}
+
+/**
+ * A real watcher following a build that never ends, with its state folder (or only its records' folder, which
+ * nothing holds open, so it can be remounted read-only under a running watcher) on a 256 KB tmpfs of its own.
+ */
+async function watcherOnTmpfs(t: { skip(why: string): void }, under = '') {
+  const w = await cliWorld(
+    (repo) => {
+      const sha = repo.commit('slow build');
+      repo.git('push', '-q', '--no-verify', 'origin', 'main');
+      return { deployments: [{ id: 'd1', sha, phases: [[0, 'BUILDING']] }] };
+    },
+    { config: { polling: { fastInterval: 0.2, slowInterval: 0.2, timeout: 120 } } },
+  );
+  const stateDir = w.store.stateDir;
+  const mounted = join(stateDir, under);
+  const skip = mountTmpfs(mounted, '256k');
+  if (skip) {
+    await w.close();
+    t.skip(skip);
+    return null;
+  }
+  const sha = w.repo.git('rev-parse', 'HEAD');
+  const check = async () => {
+    const r = await w.dw('check', sha, '--json');
+    return { ...(JSON.parse(r.stdout) as CheckJson), stdout: r.stdout };
+  };
+  const close = async () => {
+    const pid = w.watcherPid();
+    if (pid && isRunning(pid)) process.kill(pid, 'SIGKILL');
+    await w.waitFor('the watcher gone', () => !pid || !isRunning(pid)).catch(() => undefined);
+    execFileSync('umount', ['-l', mounted], { stdio: 'pipe' });
+    await w.close();
+  };
+  try {
+    assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
+    await w.waitFor('the deployment building on record', () => w.record(sha)?.state === 'building');
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { w, sha, stateDir, mounted, pid: w.watcherPid()!, check, close };
+}
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return stateOf(pid) !== 'Z';
+  } catch {
+    return false;
+  }
+};
+
+describe('check: a watcher that cannot write its record', () => {
+  it('the disk full (ENOSPC): the watcher leaves its cause in the space it set aside; check names it and the fix', async (t) => {
+    const world = await watcherOnTmpfs(t);
+    if (!world) return;
+    const { w, sha, stateDir, pid, check, close } = world;
+    try {
+      const filler = join(stateDir, 'filler');
+      try {
+        for (;;) appendFileSync(filler, Buffer.alloc(4096, 1));
+      } catch (error) {
+        assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
+      }
+      await w.waitFor('the watcher to say why it stopped', () => readLastWords(lastWordsPath(stateDir, pid)) !== null);
+      assert.deepEqual(
+        { ...readLastWords(lastWordsPath(stateDir, pid)), at: '' },
+        { code: 'ENOSPC', sha, holder: null, at: '' },
+      );
+      const full = await check();
+      assert.equal(full.exitCode, 3, full.message);
+      assert.equal(full.unknown, 'stale');
+      assert.equal(full.cause?.code, 'ENOSPC');
+      assert.match(
+        full.message,
+        /cannot record the deployment: no space is left on the disk holding .* Free space there/,
+      );
+      assert.doesNotMatch(full.message, /died or was killed/);
+      // Space freed, the watcher gone on its own (nothing left to follow): the cause stays the answer.
+      rmSync(filler);
+      await w.waitFor('the watcher to leave', () => !isRunning(pid), 15_000);
+      const after = await check();
+      assert.equal(after.cause?.code, 'ENOSPC', after.message);
+      assert.match(after.message, new RegExp(`monitor ${sha.slice(0, 7)} --detach`));
+      // Seen: manage cleanup takes the last words of a watcher that is gone.
+      const cleanup = await w.dw('manage', 'cleanup', '--json');
+      assert.ok((JSON.parse(cleanup.stdout) as { removed: string[] }).removed.includes(lastWordsPath(stateDir, pid)));
+    } finally {
+      await close();
+    }
+  });
+
+  it('the file system read-only (EROFS, which stops root too): check says so and how to make it writable', async (t) => {
+    const world = await watcherOnTmpfs(t, 'runs');
+    if (!world) return;
+    const { w, sha, pid, mounted, check, close } = world;
+    try {
+      execFileSync('mount', ['-o', 'remount,ro', mounted], { stdio: 'pipe' });
+      const ro = await check();
+      assert.equal(ro.exitCode, 3, ro.message);
+      assert.equal(ro.cause?.code, 'EROFS');
+      assert.match(
+        ro.message,
+        /the file system holding .* is read-only \(EROFS\)\. Make it writable \(for example: mount -o remount,rw\)/,
+      );
+      assert.doesNotMatch(ro.message, /chmod|died or was killed/);
+      execFileSync('mount', ['-o', 'remount,rw', mounted], { stdio: 'pipe' });
+      // Writable again: the watcher gave the commit up (the cause stays the answer) until asked to resume it.
+      await w.waitFor(
+        'the watcher to give the commit up',
+        () => readLastWords(lastWordsPath(w.store.stateDir, pid)) !== null,
+      );
+      assert.equal((await check()).cause?.code, 'EROFS');
+      assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
+      const resumed = await check();
+      assert.equal(resumed.exitCode, 2, resumed.message);
+      assert.equal(resumed.cause, undefined);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('check: a watcher whose lock was taken', () => {
+  it('the lock folder replaced by another process: the watcher leaves saying who holds it, and check names that PID', async () => {
+    const w = await cliWorld(
+      (repo) => {
+        const sha = repo.commit('slow build');
+        repo.git('push', '-q', '--no-verify', 'origin', 'main');
+        return { deployments: [{ id: 'd1', sha, phases: [[0, 'BUILDING']] }] };
+      },
+      { config: { polling: { fastInterval: 0.2, slowInterval: 0.2, timeout: 120 } } },
+    );
+    try {
+      const sha = w.repo.git('rev-parse', 'HEAD');
+      assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
+      await w.waitFor('the deployment building on record', () => w.record(sha)?.state === 'building');
+      const pid = w.watcherPid()!;
+      // Another process (this test) registers itself and takes the lock folder away (taking it over at once
+      // would race proper-lockfile's refresh, which may set its time on the new folder and never notice).
+      const paths = watcherPaths(w.store.stateDir);
+      writePidFile(paths.pid, { pid: process.pid, startedAt: new Date().toISOString() });
+      rmSync(paths.lock, { recursive: true, force: true });
+      await w.waitFor('the watcher to leave', () => !isRunning(pid), 15_000);
+      const r = await w.dw('check', sha, '--json');
+      const answer = JSON.parse(r.stdout) as CheckJson;
+      assert.equal(answer.exitCode, 3);
+      assert.equal(answer.cause?.code, 'lock-lost');
+      assert.match(
+        answer.message,
+        new RegExp(`lost its lock on the state folder to another process \\(PID ${process.pid}\\)`),
+      );
+      assert.doesNotMatch(answer.message, /died or was killed/);
+    } finally {
+      rmSync(watcherPaths(w.store.stateDir).pid, { force: true }); // close() kills the registered PID: this test's
+      await w.close();
+    }
   });
 });

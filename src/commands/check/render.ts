@@ -19,6 +19,8 @@ export interface CheckJson {
   storeUnreachable?: true;
   /** Present with unknown "frozen": the watcher's PID, whether its process is stopped, how far past its next poll. */
   stall?: NonNullable<Evaluation['stall']>;
+  /** Present when check knows why the watcher could not record (code ENOSPC, EROFS, lock-lost…, and details). */
+  cause?: NonNullable<Evaluation['cause']>;
 }
 
 /** The one-line answer: JSON's `message`, and the first line of the human answer when there is no outcome. */
@@ -31,6 +33,7 @@ export function describe(e: Evaluation): string {
   if (e.unknown === 'stopped' && r?.cause) return msg.monitorGaveUp(short, r.cause);
   if (e.unknown === 'stopped') return msg.monitorStopped(short, r?.message ?? null);
   if (e.unknown === 'start-failed') return msg.notWatched(short, r?.startFailed ?? '');
+  if (e.cause) return msg.watcherCause(short, e.stall?.pid ?? r?.pid ?? null, e.cause);
   if (e.unknown === 'stale') return msg.monitorStale(short, r?.pid ?? null);
   if (e.unknown === 'corrupt' && e.corrupt) return msg.corruptRecord(e.corrupt.file, e.corrupt.reason);
   if (e.unknown === 'store-unreachable') return msg.storeUnreachableUnknown(short);
@@ -72,6 +75,7 @@ export function toJson(e: Evaluation, logTail: string[] | null): CheckJson {
     message: describe(e),
     ...(e.storeUnreachable ? { storeUnreachable: true } : {}),
     ...(e.stall ? { stall: e.stall } : {}),
+    ...(e.cause ? { cause: e.cause } : {}),
   };
 }
 
