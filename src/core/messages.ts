@@ -51,8 +51,8 @@ export const badApiUrl = (url: string) => `DEPLOY_WATCH_DO_API_URL must be an ht
 // check
 export const noRecord = (short: string) =>
   `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${BIN} monitor ${short} --detach (or wait for it: ${BIN} check ${short} --wait 600).`;
-export const monitorStopped = (short: string) =>
-  `The monitor for ${short} was stopped before the deployment finished. Resume with: ${BIN} monitor ${short} --detach.`;
+export const monitorStopped = (short: string, by?: string | null) =>
+  `The monitor for ${short} was ${stoppedHow(by)} before the deployment finished. Resume with: ${BIN} monitor ${short} --detach.`;
 export const monitorStale = (short: string, pid: number | null) =>
   `The monitor for ${short}${pid ? ` (PID ${pid})` : ''} is gone without recording an outcome (it died or was killed). Resume with: ${BIN} monitor ${short} --detach; tidy up with: ${BIN} manage cleanup.`;
 export const corruptRecord = (file: string, reason: string) =>
@@ -72,14 +72,22 @@ export const stoppedFollowing = (short: string, pid: number) =>
   `Stopped following ${short}; the watcher (PID ${pid}) goes on with the other commits.`;
 export const stopNotConfirmed = (short: string, pid: number, seconds: number) =>
   `The watcher (PID ${pid}) did not stop following ${short} within ${seconds}s. Stop the watcher itself with: ${BIN} manage stop --all.`;
-export const stopped = (pid: number, how: 'SIGTERM' | 'SIGKILL', count: number) =>
-  `Stopped the watcher (PID ${pid}, ${how === 'SIGTERM' ? 'ended on SIGTERM' : 'did not end on SIGTERM, killed'}); ${count} commit${count === 1 ? '' : 's'} recorded stopped.`;
+export const stopped = (pid: number, how: 'SIGTERM' | 'SIGKILL', count: number, waiting = 0) =>
+  `Stopped the watcher (PID ${pid}, ${how === 'SIGTERM' ? 'ended on SIGTERM' : 'did not end on SIGTERM, killed'}); ${commitsStopped(count, waiting)}.`;
+/** `stop --all` with no watcher running, but commits handed over that none had taken yet. */
+export const stoppedWaiting = (count: number, waiting: number) =>
+  `No watcher was running; ${commitsStopped(count, waiting)}.`;
+const commitsStopped = (count: number, waiting: number) =>
+  `${count} commit${count === 1 ? '' : 's'} recorded stopped${waiting > 0 ? ` (${waiting} ${waiting === 1 ? 'was' : 'were'} waiting to be handed over)` : ''}`;
+export const stoppedBeforeTaken = (short: string) =>
+  `Stopped ${short} before the watcher took it: recorded stopped, its hand-over ends there.`;
 export const STALE_HINT = `Stale commits: resume them with ${BIN} monitor <sha> --detach (or ${BIN} check <sha> --wait); remove a dead watcher's files with ${BIN} manage cleanup.`;
 export const NO_WATCHER = 'No watcher is running; nothing to stop.';
 export const stopFailed = (pid: number) =>
   `The watcher (PID ${pid}) is still running after SIGKILL; it may belong to another user. Stop it by hand: kill -9 ${pid}.`;
 export const STOP_NEEDS_COMMIT = `Name the commit to stop following (${BIN} manage stop <sha>), or stop the watcher and every commit with ${BIN} manage stop --all.`;
 export const STOPPED_BY_USER = 'stopped by deploy-watch manage stop';
+export const STOPPED_BY_ALL = 'stopped by deploy-watch manage stop --all';
 
 // cleanup
 export const removedCount = (count: number, dryRun: boolean) =>
@@ -321,6 +329,8 @@ export const monitorTimedOut = (seconds: number, last: string | null) =>
   `no outcome within ${seconds}s (polling.timeout)${last ? `; last seen: ${last}` : ''}`;
 export const monitorEnded = (short: string, state: string, message: string | null) =>
   `${short}: ${state}${message ? ` (${message})` : ''}`;
+/** "stopped by deploy-watch manage stop --all by alice@laptop" when the record says who; else "stopped". */
+export const stoppedHow = (by: string | null | undefined) => (by ? `stopped by ${BIN} ${by}` : 'stopped');
 
 // Provider logs after a failure, and `deploy-watch logs`
 export const logHeader = (type: string, deploymentId: string) => `=== ${type} logs of deployment ${deploymentId} ===`;

@@ -56,6 +56,11 @@ export interface StatusRecord {
   /** Optional (added within version 1): who handed the commit over first (git's user.name), and from where. */
   pushedBy?: string | null;
   pushedFrom?: string | null;
+  /**
+   * Optional (added within version 1): on a `stopped` record that a person or agent stopped, who and how
+   * (`manage stop --all by alice@laptop`).
+   */
+  stoppedBy?: string | null;
 }
 
 export interface AppRef {
@@ -104,7 +109,7 @@ const str: Check = (v) => typeof v === 'string';
 const strOrNull: Check = (v) => v === null || typeof v === 'string';
 const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as number) > 0);
 const FIELDS: Record<
-  Exclude<keyof StatusRecord, 'logs' | 'startFailed' | 'app' | 'host' | 'pushedBy' | 'pushedFrom'>,
+  Exclude<keyof StatusRecord, 'logs' | 'startFailed' | 'app' | 'host' | 'pushedBy' | 'pushedFrom' | 'stoppedBy'>,
   Check
 > = {
   version: (v) => v === RECORD_VERSION,
@@ -137,6 +142,7 @@ const OPTIONAL: Record<string, Check> = {
   host: strOrNull,
   pushedBy: strOrNull,
   pushedFrom: strOrNull,
+  stoppedBy: strOrNull,
 };
 
 /** Parses a record's text; returns the reason when it is not a valid record of this version. */

@@ -49,7 +49,8 @@ export async function handOver(
     const before = await evaluate(store, req.sha);
     if (before.outcome === 'in_progress') return { status: 'following', pid: before.monitorPid!, already: true };
     if (!opts.force && !nobodyWatches(before)) return { status: 'answered', evaluation: before };
-    await store.requestFollow({ ...req, requestedAt: new Date(deps.now()).toISOString() });
+    const requestedAt = deps.now();
+    await store.requestFollow({ ...req, requestedAt: new Date(requestedAt).toISOString() });
     const seenBy = deps.now() + STARTUP_WAIT_MS;
     for (;;) {
       const pending = await store.isFollowRequested(req.sha);
@@ -63,9 +64,10 @@ export async function handOver(
       const standby = pending ? await teamStandby(deps) : null;
       if (standby !== null) return { status: 'following', pid: standby, already: false };
       if (!pending) {
-        // Taken and already ended, or a watcher that could not start recorded why (config, sources).
+        // Taken and already ended, stopped (`manage stop`) before or after it was taken, or a watcher that
+        // could not start recorded why (config, sources).
         const after = await evaluate(store, req.sha);
-        return after.outcome === 'success' || after.outcome === 'failed'
+        return after.outcome === 'success' || after.outcome === 'failed' || stoppedSince(after, requestedAt)
           ? { status: 'answered', evaluation: after }
           : { status: 'not-started' };
       }
@@ -80,6 +82,12 @@ export async function handOver(
   } finally {
     await turn.release();
   }
+}
+
+/** A `stopped` record written since the hand-over (a person's stop, not a start failure): the caller's answer. */
+function stoppedSince(evaluation: Evaluation, sinceMs: number): boolean {
+  const record = evaluation.record;
+  return evaluation.unknown === 'stopped' && Date.parse(record?.finishedAt ?? '') >= sinceMs;
 }
 
 /** The live poller's PID once the commit's record names it. */

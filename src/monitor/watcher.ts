@@ -3,7 +3,7 @@
 // shared sources, a stop request ends one of them, a signal ends them all, and the watcher leaves by itself
 // once nothing has been in flight for the linger time.
 import * as msg from '../core/messages.js';
-import { recordStopped } from '../core/recordStopped.js';
+import { recordStop, recordStopped } from '../core/recordStopped.js';
 import { isFinal, type StatusRecord } from '../core/statusRecord.js';
 import {
   type FollowRequest,
@@ -271,7 +271,16 @@ async function recordCrash(run: WatcherRun, sha: string, detail: string): Promis
 
 /** A stop for a commit still in the inbox (not followed yet): it is never taken, and its record says so. */
 async function stopWaiting(run: WatcherRun, sha: string, reason: string): Promise<void> {
-  if (await run.store.isFollowRequested(sha)) await endUnfollowed(run, sha, reason);
+  const request = (await run.store.followRequests()).find((r) => r.sha === sha);
+  if (!request) return;
+  try {
+    // Stopped before any record: the record is made `stopped`, so whoever handed it over says so (never "nobody").
+    await recordStop(run.store, sha, { reason, by: null, sinceMs: run.now() }, run.now(), request);
+  } catch {
+    /* the store itself failed: nothing more can be recorded */
+  } finally {
+    await run.store.dropFollowRequest(sha).catch(() => undefined);
+  }
 }
 
 /** Out of the inbox (whatever else fails, so it is not taken again and again), and `stopped` if in progress. */

@@ -19,7 +19,7 @@ export interface CheckJson {
 export function describe(e: Evaluation): string {
   const short = shortSha(e.sha);
   if (e.unknown === 'no-record') return msg.noRecord(short);
-  if (e.unknown === 'stopped') return msg.monitorStopped(short);
+  if (e.unknown === 'stopped') return msg.monitorStopped(short, e.record?.stoppedBy);
   if (e.unknown === 'start-failed') return msg.notWatched(short, e.record?.startFailed ?? '');
   if (e.unknown === 'stale') return msg.monitorStale(short, e.record?.pid ?? null);
   if (e.unknown === 'corrupt' && e.corrupt) return msg.corruptRecord(e.corrupt.file, e.corrupt.reason);

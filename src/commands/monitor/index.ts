@@ -98,7 +98,8 @@ async function followToEnd(
 
 function ended(record: StatusRecord | null, say: (text: string, json: unknown) => void): number {
   if (!record) return MONITOR_EXIT.stopped;
-  say(msg.monitorEnded(shortSha(record.sha), record.state, record.message), record);
+  const message = record.stoppedBy ? msg.stoppedHow(record.stoppedBy) : record.message;
+  say(msg.monitorEnded(shortSha(record.sha), record.state, message), record);
   // A record still in progress here means its watcher died: no outcome, like a stop.
   return EXIT_OF[record.state] ?? (isFinal(record.state) ? MONITOR_EXIT.failed : MONITOR_EXIT.stopped);
 }
