@@ -88,6 +88,8 @@ export const stopFailed = (pid: number) =>
 export const STOP_NEEDS_COMMIT = `Name the commit to stop following (${BIN} manage stop <sha>), or stop the watcher and every commit with ${BIN} manage stop --all.`;
 export const STOPPED_BY_USER = 'stopped by deploy-watch manage stop';
 export const STOPPED_BY_ALL = 'stopped by deploy-watch manage stop --all';
+export const SETTINGS_CHANGED =
+  'a commit was handed over with other settings (config or environment): a fresh watcher goes on with this one';
 
 // cleanup
 export const removedCount = (count: number, dryRun: boolean) =>

@@ -5,6 +5,7 @@
 import type { Deps } from '../core/deps.js';
 import * as msg from '../core/messages.js';
 import { evaluate, type Evaluation, writtenBy } from '../core/outcome.js';
+import { type SettingsPrint, settingsPrint } from '../core/settingsPrint.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
 import { toolLogPath } from '../core/stateDir.js';
 
@@ -12,7 +13,7 @@ export const TURN_WAIT_MS = 30_000;
 export const STARTUP_WAIT_MS = 15_000;
 const POLL_MS = 50;
 
-type Needs = Pick<Deps, 'store' | 'stateDir' | 'now' | 'sleep' | 'spawnDetached' | 'logger'>;
+type Needs = Pick<Deps, 'store' | 'stateDir' | 'now' | 'sleep' | 'spawnDetached' | 'logger' | 'config'>;
 
 export interface HandOverRequest {
   sha: string;
@@ -50,7 +51,12 @@ export async function handOver(
     if (before.outcome === 'in_progress') return { status: 'following', pid: before.monitorPid!, already: true };
     if (!opts.force && !nobodyWatches(before)) return { status: 'answered', evaluation: before };
     const requestedAt = deps.now();
-    await store.requestFollow({ ...req, requestedAt: new Date(requestedAt).toISOString() });
+    const settings = await askerSettings(deps);
+    await store.requestFollow({
+      ...req,
+      requestedAt: new Date(requestedAt).toISOString(),
+      ...(settings && { settings }),
+    });
     const seenBy = deps.now() + STARTUP_WAIT_MS;
     for (;;) {
       const pending = await store.isFollowRequested(req.sha);
@@ -81,6 +87,21 @@ export async function handOver(
     return { status: 'not-started' };
   } finally {
     await turn.release();
+  }
+}
+
+/**
+ * The settings this commit is to be judged by: this process's config and environment (a lingering watcher
+ * started with others makes way for one started from here). None on a team store, or when the config cannot
+ * be read (the watcher then says why on the record).
+ */
+async function askerSettings(deps: Needs): Promise<SettingsPrint | null> {
+  const store = deps.store();
+  if (!store.settingsKey) return null;
+  try {
+    return settingsPrint(await deps.config(), store.settingsKey());
+  } catch {
+    return null;
   }
 }
 

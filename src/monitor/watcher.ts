@@ -4,6 +4,7 @@
 // once nothing has been in flight for the linger time.
 import * as msg from '../core/messages.js';
 import { recordStop, recordStopped } from '../core/recordStopped.js';
+import { mustMakeWay, type SettingsPrint } from '../core/settingsPrint.js';
 import { isFinal, type StatusRecord } from '../core/statusRecord.js';
 import {
   type FollowRequest,
@@ -42,6 +43,13 @@ export interface WatcherRun {
   signal: AbortSignal;
   /** Leave after this long with nothing in flight. */
   lingerMs: number;
+  /**
+   * The settings this watcher judges commits by. A commit handed over with settings it cannot honour (the
+   * config edited since it started, another app id, a token it lacks) makes it leave: it takes no new commit,
+   * hands those in flight to the next watcher (their records stay in progress), and the asker starts a fresh
+   * one with its own settings, which takes them all. Absent: every commit is taken (`serve`, a team store).
+   */
+  settings?: SettingsPrint | null;
   logBudgetMs?: number;
   /** How often the inbox is read (default 250 ms): a new commit or a stop waits at most this long. */
   tickMs?: number;
@@ -59,8 +67,8 @@ export const DEFAULT_LEASE_MS = 30_000;
 export interface WatcherSummary {
   /** Commits followed over the watcher's life. */
   followed: number;
-  /** Why it ended: nothing left to follow, or a signal. */
-  ended: 'idle' | 'signal';
+  /** Why it ended: nothing left to follow, a signal, or a commit handed over with other settings. */
+  ended: 'idle' | 'signal' | 'settings';
 }
 
 export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
@@ -147,7 +155,14 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
       if (lease) await keepLease(lease);
       else if (run.now() >= nextTry) await takeLease();
       if (lease) {
-        for (const request of await run.store.followRequests()) {
+        const requests = await run.store.followRequests();
+        const other = requests.find((r) => cannotJudge(run, r, me.startedAt));
+        if (other) {
+          run.log?.('settings changed', { sha: other.sha, inFlight: following.size });
+          ended = 'settings';
+          break;
+        }
+        for (const request of requests) {
           if (following.has(request.sha)) await run.store.dropFollowRequest(request.sha);
           else await follow(request, await readInProgress(run.store, request.sha, run));
         }
@@ -175,6 +190,7 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     // However the loop ended (a signal, idle, or a store error), no commit's loop outlives the watcher. A team
     // poller leaving on a signal hands its commits to the next holder instead of ending them.
     if (run.team && crashed === null && ended === 'signal') handOffAll(msg.pollerLeft(stopMessage(run.signal)));
+    else if (crashed === null && ended === 'settings') handOffAll(msg.SETTINGS_CHANGED);
     else {
       const reason = crashed ?? stopMessage(run.signal);
       for (const controller of following.values()) controller.abort(reason);
@@ -183,6 +199,16 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     await (lease as PollingLease | null)?.release().catch(() => undefined);
   }
   return { followed, ended };
+}
+
+/**
+ * A commit handed over, since this watcher started, with settings it cannot honour (see WatcherRun.settings).
+ * One handed over before it started is its own to take: whoever started it did so with the settings in force
+ * (and two askers with different settings at once cannot chase each other's watchers away).
+ */
+function cannotJudge(run: WatcherRun, request: FollowRequest, startedAt: string): boolean {
+  if (!run.settings || !request.settings || !mustMakeWay(run.settings, request.settings)) return false;
+  return Date.parse(request.requestedAt) > Date.parse(startedAt);
 }
 
 /**

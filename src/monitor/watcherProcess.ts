@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { machineName } from '../core/machine.js';
 import { EXIT, MONITOR_EXIT } from '../core/exitCodes.js';
 import * as msg from '../core/messages.js';
+import { settingsPrint } from '../core/settingsPrint.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
 import type { StatusRecord } from '../core/statusRecord.js';
 import type { StatusStore, WatcherClaim } from '../core/statusStore.js';
@@ -41,6 +42,7 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
       startedAt,
       signal: controller.signal,
       lingerMs: config.polling.linger * 1000,
+      settings: store.settingsKey ? settingsPrint(config, store.settingsKey()) : null,
       log: (event, fields) => logger.info(fields, `watcher ${event}`),
       onFinal: announcer(config, deps, (sha, m) => logger.warn({ sha }, m)),
     });
