@@ -196,9 +196,31 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
       for (const controller of following.values()) controller.abort(reason);
     }
     await Promise.all(loops);
+    if (crashed === null && ended === 'settings') await requeueHandedOn(run);
     await (lease as PollingLease | null)?.release().catch(() => undefined);
   }
   return { followed, ended };
+}
+
+/**
+ * Back in the inbox, the commits this watcher handed on (their records still in progress, naming it): the
+ * next watcher takes them from there at once, and until it does they read as waiting to be taken, not as
+ * followed by a watcher that is gone. Best effort: the next watcher also resumes any it finds on record.
+ */
+async function requeueHandedOn(run: WatcherRun): Promise<void> {
+  try {
+    const at = new Date(run.now()).toISOString();
+    for (const record of await run.store.inProgress())
+      if (record.pid === run.pid)
+        await run.store.requestFollow({
+          sha: record.sha,
+          branch: record.branch,
+          remote: record.remote,
+          requestedAt: at,
+        });
+  } catch {
+    /* the store failed: the next watcher resumes them from their records */
+  }
 }
 
 /**

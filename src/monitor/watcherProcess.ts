@@ -28,6 +28,7 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => controller.abort(msg.monitorStoppedBySignal(signal));
   for (const s of SIGNALS) process.on(s, onSignal);
   let sources: Source[] = [];
+  let madeWay = false;
   try {
     const config = await deps.config().catch((error) => refuseInbox(deps, store, error));
     sources = await watcherSources(config, deps).catch((error) => refuseInbox(deps, store, error));
@@ -47,12 +48,15 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
       onFinal: announcer(config, deps, (sha, m) => logger.warn({ sha }, m)),
     });
     logger.info(summary, 'watcher ended');
+    madeWay = summary.ended === 'settings';
   } finally {
     await leaveWatcherRun(sources, claim, store);
     for (const s of SIGNALS) process.off(s, onSignal);
   }
   // A signal may have interrupted a sleep whose timer still runs: end now, as the signal asked.
   if (controller.signal.aborted) setImmediate(() => process.exit(MONITOR_EXIT.stopped));
+  // Made way for a fresh watcher: its commits are handed on, so nothing (a timer, a kept-alive socket) holds it.
+  else if (madeWay) setImmediate(() => process.exit(EXIT.success));
   return EXIT.success;
 }
 

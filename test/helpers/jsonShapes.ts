@@ -57,6 +57,8 @@ const RECORD: Shape = {
   'host?': 'string?',
   'pushedBy?': 'string?',
   'pushedFrom?': 'string?',
+  // Who stopped a `stopped` record (`manage stop --all by alice@laptop`).
+  'stoppedBy?': 'string?',
 };
 export const SHAPES: Record<string, Shape> = {
   'check --json': {

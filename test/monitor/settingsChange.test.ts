@@ -60,7 +60,8 @@ function monitorIn(w: CliWorld, env: NodeJS.ProcessEnv, ...args: string[]) {
 
 /**
  * A followed to success and C handed over under the old settings (`old`), the watcher left lingering; then B
- * handed over under the new ones (`fresh`): judged by them, monitor exits 0, and C goes on under them too.
+ * handed over under the new ones (`fresh`): judged by them, monitor exits 0, and C goes on under them too
+ * (its foreground monitor exits 0).
  */
 async function settingsChangeWhileLingering(
   w: CliWorld,
@@ -71,7 +72,8 @@ async function settingsChangeWhileLingering(
 ): Promise<void> {
   const first = await monitorIn(w, old, shas.a);
   assert.equal(first.code, 0, first.stdout + first.stderr);
-  assert.equal((await monitorIn(w, old, shas.c, '--detach')).code, 0);
+  // C followed in the foreground, as an agent's `monitor <sha>` does: it must see C through the hand-on.
+  const followC = monitorIn(w, old, shas.c);
   await w.waitFor('C followed under the old settings', () => (w.record(shas.c)?.polls ?? 0) > 0);
   const lingering = w.watcherPid();
   assert.ok(lingering && isAlive(lingering), 'the watcher lingers');
@@ -85,10 +87,12 @@ async function settingsChangeWhileLingering(
   assert.ok(appsAsked(w, asked).has('app-1'), 'the new settings app was asked');
   const fresher = w.watcherPid();
   assert.notEqual(fresher, lingering, 'a fresh watcher, started with the new settings');
-  assert.ok(!isAlive(lingering), 'the lingering watcher made way');
+  await w.waitFor('the lingering watcher to make way', () => !isAlive(lingering));
   // The commit the old watcher followed was handed on, not lost: the fresh watcher finds it on the right app.
   await w.waitFor('C deployed', () => w.record(shas.c)?.state === 'success', 15_000);
   assert.equal(w.record(shas.c)?.deploymentId, 'dC');
+  const c = await followC;
+  assert.equal(c.code, 0, `the foreground monitor of C saw it deployed: ${c.stdout}${c.stderr}`);
   const log = readFileSync(join(w.store.stateDir, 'deploy-watch.log'), 'utf8');
   assert.match(log, /"msg":"watcher settings changed"/);
 }
