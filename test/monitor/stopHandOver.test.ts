@@ -89,12 +89,15 @@ async function assertAllStopped(w: CliWorld, shas: string[]): Promise<void> {
 }
 
 describe('manage stop --all during hand-over (built CLI, real processes)', () => {
-  it('with the watcher still starting: every commit recorded stopped naming who, every caller exits 3 saying so, check says stopped (3 rounds)', async () => {
+  it('with the watcher still starting: every commit recorded stopped naming who, every caller (monitor --detach, check --wait) exits 3 saying so, check says stopped (3 rounds)', async () => {
     for (let round = 0; round < 3; round++) {
       const { w, shas } = await tenBuilding();
       try {
         await watcherHeldBack(w, shas, async () => {
-          const callers = shas.map((sha) => w.dw('monitor', sha, '--detach'));
+          // Nine agents hand their commit over with monitor --detach, the tenth with check --wait.
+          const callers = shas.map((sha, i) =>
+            i === 9 ? w.dw('check', sha, '--wait', '30') : w.dw('monitor', sha, '--detach'),
+          );
           await w.waitFor('all ten hand-overs in the inbox', () => shas.every((sha) => inInbox(w, sha)), 20_000);
           const json = round < 2;
           const stop = await stopAll(w, json);
@@ -102,7 +105,12 @@ describe('manage stop --all during hand-over (built CLI, real processes)', () =>
           const results = await Promise.all(callers);
           for (const [i, r] of results.entries()) {
             assert.equal(r.code, 3, `caller ${i}: ${r.stdout}${r.stderr}`);
-            assert.match(r.stdout, /: stopped \(stopped by deploy-watch manage stop --all by tester@box-1\)/);
+            assert.match(
+              r.stdout,
+              i === 9
+                ? /was stopped by deploy-watch manage stop --all by tester@box-1 before/
+                : /: stopped \(stopped by deploy-watch manage stop --all by tester@box-1\)/,
+            );
           }
           if (json) {
             const result = JSON.parse(stop.stdout) as { status: string; stopped: string[]; waiting: string[] };
