@@ -9,6 +9,7 @@ import { readRepoState } from './conflicts/repoState.js';
 import { realClock, realSleep } from './core/clock.js';
 import { resolveCommit } from './core/commitRef.js';
 import { loadConfig } from './core/config.js';
+import { askerName } from './core/machine.js';
 import { createGit } from './core/git.js';
 import {
   stopFollowing,
@@ -67,15 +68,17 @@ export async function stopMonitor(
   commit: string,
   options: RepoOptions & { graceMs?: number } = {},
 ): Promise<StopResult> {
-  return withRepo(options, async ({ store, kill }) => {
+  return withRepo(options, async ({ store, kill, env }) => {
     const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
-    return stopFollowing(sha, options.graceMs ?? 5000, { store, kill, ...realClock });
+    return stopFollowing(sha, options.graceMs ?? 5000, { store, kill, ...realClock, by: askerName(env) });
   });
 }
 
 /** Ends the watcher (SIGTERM, then SIGKILL after `graceMs`), every commit recorded `stopped`, like `manage stop --all`. */
 export async function stopWatcher(options: RepoOptions & { graceMs?: number } = {}): Promise<StopAllResult> {
-  return withRepo(options, ({ store, kill }) => stopWatcherIn(options.graceMs ?? 5000, { store, kill, ...realClock }));
+  return withRepo(options, ({ store, kill, env }) =>
+    stopWatcherIn(options.graceMs ?? 5000, { store, kill, ...realClock, by: askerName(env) }),
+  );
 }
 
 export type PushResult =

@@ -14,7 +14,7 @@ export interface ResolveOptions {
   git?: Git;
   store: StatusStore;
   head: string | null;
-  /** When true, only commits that have state in the store are candidates (manage stop). */
+  /** When true, only commits that have state in the store (a record, or an inbox entry) are candidates (manage stop). */
   storeOnly?: boolean;
   /**
    * When true, git must know the name as a commit, even a full sha (monitor: following a sha that is no
@@ -37,7 +37,10 @@ export async function resolveCommit(input: string | undefined, opts: ResolveOpti
   if (HEX_PREFIX.test(input) && !opts.commitOnly) {
     const prefix = input.toLowerCase();
     if (prefix.length === 40 && !opts.storeOnly) return prefix;
-    const matches = (await opts.store.listShas()).filter((sha) => sha.startsWith(prefix));
+    // A commit still being handed over has no record yet, only its entry in the watcher's inbox (manage stop).
+    const waiting = opts.storeOnly ? (await opts.store.followRequests()).map((r) => r.sha) : [];
+    const known = new Set([...(await opts.store.listShas()), ...waiting]);
+    const matches = [...known].filter((sha) => sha.startsWith(prefix));
     if (matches.length === 1) return matches[0]!;
     if (matches.length > 1) throw new UsageError(msg.ambiguousPrefix(prefix, matches));
   }

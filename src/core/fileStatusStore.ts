@@ -6,13 +6,16 @@ import {
   closeSync,
   constants,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
 import { realClock } from './clock.js';
@@ -31,6 +34,7 @@ import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
 import { ownFolder } from './noFollow.js';
 import { isPidRunning, liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
+import { asSettingsPrint } from './settingsPrint.js';
 import { isFinal, parseRecord, type StatusRecord } from './statusRecord.js';
 import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
 import type {
@@ -247,6 +251,28 @@ export class FileStatusStore implements StatusStore {
     }
   }
 
+  settingsKey(): Buffer {
+    this.ensure();
+    const file = this.w.settingsKey;
+    for (;;) {
+      try {
+        return Buffer.from(readNoFollow(file).trim(), 'hex');
+      } catch (error) {
+        if (!isErrno(error, 'ENOENT')) throw this.unusable(error);
+      }
+      // Made once, whole (written aside, then linked in: two at once agree on the first), for this user only.
+      const aside = `${file}.${process.pid}.tmp`;
+      try {
+        writeFileSync(aside, randomBytes(32).toString('hex'), { mode: 0o600 });
+        linkSync(aside, file);
+      } catch (error) {
+        if (!isErrno(error, 'EEXIST')) throw this.unusable(error);
+      } finally {
+        removeFile(aside);
+      }
+    }
+  }
+
   async requestFollow(request: FollowRequest): Promise<void> {
     this.ensure();
     try {
@@ -270,6 +296,7 @@ export class FileStatusStore implements StatusStore {
           requestedAt: typeof value.requestedAt === 'string' ? value.requestedAt : '',
           pushedBy: typeof value.pushedBy === 'string' ? value.pushedBy : null,
           host: typeof value.host === 'string' ? value.host : null,
+          settings: asSettingsPrint(value.settings),
         });
       } catch {
         out.push({ sha, branch: null, remote: null, requestedAt: '' }); // half-written or odd: the sha is enough

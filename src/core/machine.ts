@@ -15,3 +15,8 @@ export function pusherName(env: NodeJS.ProcessEnv): string {
     return env.USER || 'unknown';
   }
 }
+
+/** Who asks for something on this machine, as `alice@laptop` (a stop names its asker on the records). */
+export function askerName(env: NodeJS.ProcessEnv): string {
+  return `${pusherName(env)}@${machineName(env)}`;
+}

@@ -92,8 +92,8 @@ export const noRecord = (short: string) =>
   `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${BIN} monitor ${short} --detach (or wait for it: ${BIN} check ${short} --wait 600).`;
 export const monitorStarting = (short: string) =>
   `A monitor is starting for ${short} (the push's watcher is handing it over); no record yet. Ask again in a few seconds, or wait for the outcome: ${BIN} check ${short} --wait 600.`;
-export const monitorStopped = (short: string, why: string | null) =>
-  `The monitor for ${short} was stopped before the deployment finished${why ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
+export const monitorStopped = (short: string, by: string | null | undefined, why: string | null) =>
+  `The monitor for ${short} was ${stoppedHow(by)} before the deployment finished${why && !by ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
 /** A stop that resuming would only repeat: the cause and its fix come first, resuming only once it is fixed. */
 export const monitorGaveUp = (short: string, cause: string) =>
   `Not watched to the end: ${printable(cause, 600).replace(/\.+$/, '')}. Resuming repeats this until it is fixed; once fixed: ${BIN} monitor ${short} --detach.`;
@@ -157,14 +157,24 @@ export const stoppedFollowing = (short: string, pid: number) =>
   `Stopped following ${short}; the watcher (PID ${pid}) goes on with the other commits.`;
 export const stopNotConfirmed = (short: string, pid: number, seconds: number) =>
   `The watcher (PID ${pid}) did not stop following ${short} within ${seconds}s. Stop the watcher itself with: ${BIN} manage stop --all.`;
-export const stopped = (pid: number, how: 'SIGTERM' | 'SIGKILL', count: number) =>
-  `Stopped the watcher (PID ${pid}, ${how === 'SIGTERM' ? 'ended on SIGTERM' : 'did not end on SIGTERM, killed'}); ${count} commit${count === 1 ? '' : 's'} recorded stopped.`;
+export const stopped = (pid: number, how: 'SIGTERM' | 'SIGKILL', count: number, waiting = 0) =>
+  `Stopped the watcher (PID ${pid}, ${how === 'SIGTERM' ? 'ended on SIGTERM' : 'did not end on SIGTERM, killed'}); ${commitsStopped(count, waiting)}.`;
+/** `stop --all` with no watcher running, but commits handed over that none had taken yet. */
+export const stoppedWaiting = (count: number, waiting: number) =>
+  `No watcher was running; ${commitsStopped(count, waiting)}.`;
+const commitsStopped = (count: number, waiting: number) =>
+  `${count} commit${count === 1 ? '' : 's'} recorded stopped${waiting > 0 ? ` (${waiting} ${waiting === 1 ? 'was' : 'were'} waiting to be handed over)` : ''}`;
+export const stoppedBeforeTaken = (short: string) =>
+  `Stopped ${short} before the watcher took it: recorded stopped, its hand-over ends there.`;
 export const STALE_HINT = `Stale commits: resume them with ${BIN} monitor <sha> --detach (or ${BIN} check <sha> --wait); remove a dead watcher's files with ${BIN} manage cleanup.`;
 export const NO_WATCHER = 'No watcher is running; nothing to stop.';
 export const stopFailed = (pid: number) =>
   `The watcher (PID ${pid}) is still running after SIGKILL; it may belong to another user. Stop it by hand: kill -9 ${pid}.`;
 export const STOP_NEEDS_COMMIT = `Name the commit to stop following (${BIN} manage stop <sha>), or stop the watcher and every commit with ${BIN} manage stop --all.`;
 export const STOPPED_BY_USER = 'stopped by deploy-watch manage stop';
+export const STOPPED_BY_ALL = 'stopped by deploy-watch manage stop --all';
+export const SETTINGS_CHANGED =
+  'a commit was handed over with other settings (config or environment): a fresh watcher goes on with this one';
 
 // cleanup
 export const removedCount = (count: number, dryRun: boolean) =>
@@ -447,6 +457,8 @@ export const monitorTimedOut = (
   }`;
 export const monitorEnded = (short: string, state: string, message: string | null) =>
   `${short}: ${state}${message ? ` (${message})` : ''}`;
+/** "stopped by deploy-watch manage stop --all by alice@laptop" when the record says who; else "stopped". */
+export const stoppedHow = (by: string | null | undefined) => (by ? `stopped by ${BIN} ${by}` : 'stopped');
 
 // Provider logs after a failure, and `deploy-watch logs`
 export const shortWrite = (path: string, folder: string, wrote: number, of: number) =>

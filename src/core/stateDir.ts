@@ -32,6 +32,8 @@ export interface WatcherPaths {
   follow: string;
   stop: string;
   turns: string;
+  /** The key that hashes secrets in the settings a hand-over carries (0600, made once). */
+  settingsKey: string;
 }
 
 export function watcherPaths(stateDir: string): WatcherPaths {
@@ -43,6 +45,7 @@ export function watcherPaths(stateDir: string): WatcherPaths {
     follow: join(dir, 'follow'),
     stop: join(dir, 'stop'),
     turns: join(dir, 'turns'),
+    settingsKey: join(dir, 'settings.key'),
   };
 }
 

@@ -67,6 +67,11 @@ export interface StatusRecord {
    * at the latest (ISO); `check` calls a live watcher frozen once its record is well past it.
    */
   nextPollBy?: string | null;
+  /**
+   * Optional (added within version 1): on a `stopped` record that a person or agent stopped, who and how
+   * (`manage stop --all by alice@laptop`).
+   */
+  stoppedBy?: string | null;
 }
 
 export interface AppRef {
@@ -134,7 +139,7 @@ const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as numb
 const FIELDS: Record<
   Exclude<
     keyof StatusRecord,
-    'logs' | 'startFailed' | 'cause' | 'app' | 'host' | 'pushedBy' | 'pushedFrom' | 'nextPollBy'
+    'logs' | 'startFailed' | 'cause' | 'app' | 'host' | 'pushedBy' | 'pushedFrom' | 'nextPollBy' | 'stoppedBy'
   >,
   Check
 > = {
@@ -172,6 +177,7 @@ const OPTIONAL: Record<string, Check> = {
   pushedBy: strOrNull,
   pushedFrom: strOrNull,
   nextPollBy: strOrNull,
+  stoppedBy: strOrNull,
 };
 
 /** Parses a record's text; returns the reason when it is not a valid record of this version. */

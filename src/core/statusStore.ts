@@ -3,6 +3,7 @@
 // Nothing hands out paths: callers ask the store, so a store without files fits the same callers.
 import type { Cause } from './lastWords.js';
 import type { Liveness } from './pidFile.js';
+import type { SettingsPrint } from './settingsPrint.js';
 import type { StatusRecord } from './statusRecord.js';
 
 export type ReadResult =
@@ -19,6 +20,8 @@ export interface FollowRequest {
   /** Who handed it over and from which machine (team mode shows it in `check --all`). */
   pushedBy?: string | null;
   host?: string | null;
+  /** The asker's settings (a fingerprint, no secret): a watcher started with other ones makes way for a fresh one. */
+  settings?: SettingsPrint | null;
 }
 
 /** The watcher registered for the store, as last seen. */
@@ -143,6 +146,12 @@ export interface StatusStore {
   /** One asker at a time hands a commit over (so twenty askers hand it over once); null when the turn did not come within `waitMs`. */
   handOverTurn(sha: string, waitMs: number): Promise<{ release(): Promise<void> } | null>;
 
+  /**
+   * The key that hashes secrets in a settings fingerprint, the same for every process of this state folder and
+   * never written beside the hashes' readers' reach (files: `watcher/settings.key`, 0600). A team store has
+   * none: its poller serves the whole team, whatever each machine's settings.
+   */
+  settingsKey?(): Buffer;
   requestFollow(request: FollowRequest): Promise<void>;
   followRequests(): Promise<FollowRequest[]>;
   isFollowRequested(sha: string): Promise<boolean>;

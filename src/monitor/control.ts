@@ -2,9 +2,9 @@
 import * as msg from '../core/messages.js';
 import { residentBytes, type Liveness } from '../core/pidFile.js';
 import { evaluate, writtenBy } from '../core/outcome.js';
-import { recordStopped } from '../core/recordStopped.js';
+import { recordStop } from '../core/recordStopped.js';
 import { isFinal, type StatusRecord } from '../core/statusRecord.js';
-import type { PollerInfo, StatusStore, WatcherInfo } from '../core/statusStore.js';
+import type { FollowRequest, PollerInfo, StatusStore, WatcherInfo } from '../core/statusStore.js';
 
 export interface MonitorEntry {
   sha: string;
@@ -71,62 +71,114 @@ export interface StopDeps {
   kill(pid: number, signal: NodeJS.Signals): void;
   now(): number;
   sleep(ms: number): Promise<void>;
+  /** Who asks, for the records' `stoppedBy` (`alice@laptop`); null leaves it out. */
+  by?: string | null;
 }
 
 export type StopResult =
   | { status: 'not-running'; sha: string }
-  | { status: 'stopped'; sha: string; pid: number }
+  | { status: 'stopped'; sha: string; pid: number; waiting?: boolean }
   | { status: 'not-confirmed'; sha: string; pid: number };
 
-/** Stops following one commit (the watcher records `stopped`), or records a stale one `stopped`; the others go on. */
+/**
+ * Stops following one commit (the watcher records `stopped`), or records a stale one `stopped`; the others go
+ * on. A commit still being handed over (in the inbox, no watcher has taken it) is recorded `stopped` too
+ * (`waiting`), so whoever handed it over says it was stopped. `not-confirmed` when the watcher did not answer.
+ */
 export async function stopFollowing(sha: string, waitMs: number, deps: StopDeps): Promise<StopResult> {
+  const stop = { reason: msg.STOPPED_BY_USER, by: stoppedBy('manage stop', deps), sinceMs: deps.now() };
   const before = await evaluate(deps.store, sha);
   const waiting = before.unknown === 'no-record' && (await deps.store.isFollowRequested(sha));
   if (before.outcome !== 'in_progress' && !waiting) {
-    await recordStopped(deps.store, sha, msg.STOPPED_BY_USER, deps.now()); // a stale record: nobody will end it otherwise
+    // A stale record: nobody will end it otherwise.
+    await recordStop(deps.store, sha, { ...stop, sinceMs: Number.POSITIVE_INFINITY }, deps.now(), null);
     return { status: 'not-running', sha };
   }
   // Handed over but not taken yet: the watcher drops it from its inbox instead of following it.
   const pid = before.monitorPid ?? (await deps.store.watcher())?.pid ?? 0;
-  await deps.store.requestStop(sha, msg.STOPPED_BY_USER);
+  const request = await followRequestOf(deps.store, sha);
+  await deps.store.requestStop(sha, stop.reason);
   const deadline = deps.now() + waitMs;
   for (;;) {
-    // With no watcher to read it, a commit waiting in the inbox is simply taken out of it.
-    if ((await deps.store.poller())?.liveness !== 'alive') await deps.store.dropFollowRequest(sha);
+    // With no watcher to read it, a commit waiting in the inbox is recorded stopped, then taken out of it (in
+    // that order: whoever handed it over reads the record once the entry is gone).
+    if ((await deps.store.poller())?.liveness !== 'alive' && (await deps.store.isFollowRequested(sha))) {
+      await recordStop(deps.store, sha, stop, deps.now(), request);
+      await deps.store.dropFollowRequest(sha);
+    }
     const now = await evaluate(deps.store, sha);
     if (now.outcome !== 'in_progress' && !(await deps.store.isFollowRequested(sha))) {
-      await recordStopped(deps.store, sha, msg.STOPPED_BY_USER, deps.now()); // the watcher died meanwhile: say so on the record
+      // The watcher ended it (who stopped it goes on its record), or died meanwhile, or never took it.
+      await recordStop(deps.store, sha, stop, deps.now(), request);
       await deps.store.dropFollowRequest(sha);
-      return { status: 'stopped', sha, pid };
+      await deps.store.dropStopRequest(sha);
+      // Stopped in the inbox, or taken and stopped before its first poll: no watcher followed it.
+      const after = await deps.store.read(sha);
+      const untaken = waiting && after.status === 'ok' && after.record.polls === 0;
+      return { status: 'stopped', sha, pid, ...(untaken ? { waiting: true } : {}) };
     }
+    // A watcher starting this moment drops the stop requests older than itself: ask again.
+    if (!(await deps.store.stopRequests()).some((s) => s.sha === sha)) await deps.store.requestStop(sha, stop.reason);
     if (deps.now() >= deadline) return { status: 'not-confirmed', sha, pid };
     await deps.sleep(50);
   }
 }
 
 export type StopAllResult =
-  | { status: 'not-running'; stopped: string[] }
-  | { status: 'stopped'; pid: number; signal: 'SIGTERM' | 'SIGKILL'; stopped: string[] }
-  | { status: 'survived'; pid: number; stopped: string[] };
+  | { status: 'not-running'; stopped: string[]; waiting: string[] }
+  | { status: 'stopped'; pid: number; signal: 'SIGTERM' | 'SIGKILL'; stopped: string[]; waiting: string[] }
+  | { status: 'survived'; pid: number; stopped: string[]; waiting: string[] };
 
-/** Ends the watcher: SIGTERM (it records every followed commit `stopped`), SIGKILL after `graceMs`. */
+/** How many times `stop --all` looks again for a watcher that registered while it was stopping one. */
+const STOP_ROUNDS = 3;
+
+/**
+ * Ends the watcher: SIGTERM (it records every followed commit `stopped`), SIGKILL after `graceMs`; then every
+ * commit in flight or waiting in its inbox is recorded `stopped`, with who stopped it (`waiting`: those no
+ * watcher had taken yet). A watcher that registers meanwhile (one being started for those very commits) may
+ * have taken some from the inbox before it was emptied: it is ended too, and its commits recorded the same.
+ */
 export async function stopWatcher(graceMs: number, deps: StopDeps): Promise<StopAllResult> {
-  const { watcher, poller, commits } = await watcherStatus(deps.store);
-  // A team's commits are not this machine's to end: the next lease holder goes on with them.
-  const shas = poller ? [] : commits.map((c) => c.sha);
-  let result: StopAllResult = { status: 'not-running', stopped: [] };
-  if (watcher?.liveness === 'alive') {
-    const signal = await terminate(watcher.pid, graceMs, deps);
-    if (!signal) return { status: 'survived', pid: watcher.pid, stopped: [] };
-    result = { status: 'stopped', pid: watcher.pid, signal, stopped: [] };
+  const stop = { reason: msg.STOPPED_BY_ALL, by: stoppedBy('manage stop --all', deps), sinceMs: deps.now() };
+  let result: StopAllResult = { status: 'not-running', stopped: [], waiting: [] };
+  const ended = new Set<number>();
+  const shas = new Set<string>();
+  for (let round = 0; round < STOP_ROUNDS; round++) {
+    const { watcher, poller, commits } = await watcherStatus(deps.store);
+    // A team's commits are not this machine's to end: the next lease holder goes on with them.
+    if (!poller) for (const c of commits) shas.add(c.sha);
+    if (watcher?.liveness === 'alive' && !ended.has(watcher.pid)) {
+      const signal = await terminate(watcher.pid, graceMs, deps);
+      if (!signal) return { status: 'survived', pid: watcher.pid, stopped: [], waiting: [] };
+      ended.add(watcher.pid);
+      result = { status: 'stopped', pid: watcher.pid, signal, stopped: [], waiting: [] };
+    }
+    const requests = new Map((await deps.store.followRequests()).map((r) => [r.sha, r]));
+    for (const sha of shas) {
+      // Recorded first, then out of the inbox: whoever handed it over reads the record once the entry is gone.
+      const done = await recordStop(deps.store, sha, stop, deps.now(), requests.get(sha) ?? null);
+      await deps.store.dropFollowRequest(sha);
+      if (done === 'waiting' && !result.waiting.includes(sha)) result.waiting.push(sha);
+    }
+    const now = await deps.store.watcher();
+    if (now?.liveness !== 'alive' || ended.has(now.pid)) break;
   }
   for (const sha of shas) {
-    await deps.store.dropFollowRequest(sha);
-    await recordStopped(deps.store, sha, msg.STOPPED_BY_USER, deps.now());
-    result.stopped.push(sha);
+    const read = await deps.store.read(sha);
+    if (read.status === 'ok' && read.record.state === 'stopped') result.stopped.push(sha);
   }
   await deps.store.removeStale(deps.now());
   return result;
+}
+
+/** `manage stop --all by alice@laptop`: the command and the asker, when the asker is known. */
+function stoppedBy(command: string, deps: StopDeps): string | null {
+  return deps.by ? `${command} by ${deps.by}` : null;
+}
+
+/** The commit's entry in the watcher's inbox, if it is there. */
+async function followRequestOf(store: StatusStore, sha: string): Promise<FollowRequest | null> {
+  return (await store.followRequests()).find((r) => r.sha === sha) ?? null;
 }
 
 async function terminate(pid: number, graceMs: number, deps: StopDeps): Promise<'SIGTERM' | 'SIGKILL' | null> {

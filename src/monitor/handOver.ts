@@ -5,6 +5,7 @@
 import type { Deps } from '../core/deps.js';
 import * as msg from '../core/messages.js';
 import { evaluate, type Evaluation, writtenBy } from '../core/outcome.js';
+import { type SettingsPrint, settingsPrint } from '../core/settingsPrint.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
 import { toolLogPath } from '../core/stateDir.js';
 
@@ -12,7 +13,7 @@ export const TURN_WAIT_MS = 30_000;
 export const STARTUP_WAIT_MS = 15_000;
 const POLL_MS = 50;
 
-type Needs = Pick<Deps, 'store' | 'stateDir' | 'now' | 'sleep' | 'spawnDetached' | 'logger'>;
+type Needs = Pick<Deps, 'store' | 'stateDir' | 'now' | 'sleep' | 'spawnDetached' | 'logger' | 'config'>;
 
 export interface HandOverRequest {
   sha: string;
@@ -49,7 +50,13 @@ export async function handOver(
     const before = await evaluate(store, req.sha);
     if (before.outcome === 'in_progress') return { status: 'following', pid: before.monitorPid!, already: true };
     if (!opts.force && !nobodyWatches(before)) return { status: 'answered', evaluation: before };
-    await store.requestFollow({ ...req, requestedAt: new Date(deps.now()).toISOString() });
+    const requestedAt = deps.now();
+    const settings = await askerSettings(deps);
+    await store.requestFollow({
+      ...req,
+      requestedAt: new Date(requestedAt).toISOString(),
+      ...(settings && { settings }),
+    });
     const seenBy = deps.now() + STARTUP_WAIT_MS;
     for (;;) {
       const pending = await store.isFollowRequested(req.sha);
@@ -63,9 +70,10 @@ export async function handOver(
       const standby = pending ? await teamStandby(deps) : null;
       if (standby !== null) return { status: 'following', pid: standby, already: false };
       if (!pending) {
-        // Taken and already ended, or a watcher that could not start recorded why (config, sources).
+        // Taken and already ended, stopped (`manage stop`) before or after it was taken, or a watcher that
+        // could not start recorded why (config, sources).
         const after = await evaluate(store, req.sha);
-        return after.outcome === 'success' || after.outcome === 'failed'
+        return after.outcome === 'success' || after.outcome === 'failed' || stoppedSince(after, requestedAt)
           ? { status: 'answered', evaluation: after }
           : { status: 'not-started' };
       }
@@ -80,6 +88,27 @@ export async function handOver(
   } finally {
     await turn.release();
   }
+}
+
+/**
+ * The settings this commit is to be judged by: this process's config and environment (a lingering watcher
+ * started with others makes way for one started from here). None on a team store, or when the config cannot
+ * be read (the watcher then says why on the record).
+ */
+async function askerSettings(deps: Needs): Promise<SettingsPrint | null> {
+  const store = deps.store();
+  if (!store.settingsKey) return null;
+  try {
+    return settingsPrint(await deps.config(), store.settingsKey());
+  } catch {
+    return null;
+  }
+}
+
+/** A `stopped` record written since the hand-over (a person's stop, not a start failure): the caller's answer. */
+function stoppedSince(evaluation: Evaluation, sinceMs: number): boolean {
+  const record = evaluation.record;
+  return evaluation.unknown === 'stopped' && Date.parse(record?.finishedAt ?? '') >= sinceMs;
 }
 
 /** The live poller's PID once the commit's record names it. */

@@ -4,7 +4,8 @@
 // once nothing has been in flight for the linger time.
 import * as msg from '../core/messages.js';
 import { errnoOf } from '../core/lastWords.js';
-import { recordStopped } from '../core/recordStopped.js';
+import { recordStop, recordStopped } from '../core/recordStopped.js';
+import { mustMakeWay, type SettingsPrint } from '../core/settingsPrint.js';
 import { isFinal, type StatusRecord } from '../core/statusRecord.js';
 import {
   type FollowRequest,
@@ -43,6 +44,13 @@ export interface WatcherRun {
   signal: AbortSignal;
   /** Leave after this long with nothing in flight. */
   lingerMs: number;
+  /**
+   * The settings this watcher judges commits by. A commit handed over with settings it cannot honour (the
+   * config edited since it started, another app id, a token it lacks) makes it leave: it takes no new commit,
+   * hands those in flight to the next watcher (their records stay in progress), and the asker starts a fresh
+   * one with its own settings, which takes them all. Absent: every commit is taken (`serve`, a team store).
+   */
+  settings?: SettingsPrint | null;
   logBudgetMs?: number;
   /** How often the inbox is read (default 250 ms): a new commit or a stop waits at most this long. */
   tickMs?: number;
@@ -60,8 +68,8 @@ export const DEFAULT_LEASE_MS = 30_000;
 export interface WatcherSummary {
   /** Commits followed over the watcher's life. */
   followed: number;
-  /** Why it ended: nothing left to follow, or a signal. */
-  ended: 'idle' | 'signal';
+  /** Why it ended: nothing left to follow, a signal, or a commit handed over with other settings. */
+  ended: 'idle' | 'signal' | 'settings';
 }
 
 export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
@@ -151,7 +159,14 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
       if (lease) await keepLease(lease);
       else if (run.now() >= nextTry) await takeLease();
       if (lease) {
-        for (const request of await run.store.followRequests()) {
+        const requests = await run.store.followRequests();
+        const other = requests.find((r) => cannotJudge(run, r, me.startedAt));
+        if (other) {
+          run.log?.('settings changed', { sha: other.sha, inFlight: following.size });
+          ended = 'settings';
+          break;
+        }
+        for (const request of requests) {
           if (following.has(request.sha)) await run.store.dropFollowRequest(request.sha);
           else await follow(request, await readInProgress(run.store, request.sha, run));
         }
@@ -181,14 +196,47 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     // However the loop ended (a signal, idle, or a store error), no commit's loop outlives the watcher. A team
     // poller leaving on a signal hands its commits to the next holder instead of ending them.
     if (run.team && crashed === null && ended === 'signal') handOffAll(msg.pollerLeft(stopMessage(run.signal)));
+    else if (crashed === null && ended === 'settings') handOffAll(msg.SETTINGS_CHANGED);
     else {
       const reason = crashed ?? stopMessage(run.signal);
       for (const controller of following.values()) controller.abort(reason);
     }
     await Promise.all(loops);
+    if (crashed === null && ended === 'settings') await requeueHandedOn(run);
     await (lease as PollingLease | null)?.release().catch(() => undefined);
   }
   return { followed, ended };
+}
+
+/**
+ * Back in the inbox, the commits this watcher handed on (their records still in progress, naming it): the
+ * next watcher takes them from there at once, and until it does they read as waiting to be taken, not as
+ * followed by a watcher that is gone. Best effort: the next watcher also resumes any it finds on record.
+ */
+async function requeueHandedOn(run: WatcherRun): Promise<void> {
+  try {
+    const at = new Date(run.now()).toISOString();
+    for (const record of await run.store.inProgress())
+      if (record.pid === run.pid)
+        await run.store.requestFollow({
+          sha: record.sha,
+          branch: record.branch,
+          remote: record.remote,
+          requestedAt: at,
+        });
+  } catch {
+    /* the store failed: the next watcher resumes them from their records */
+  }
+}
+
+/**
+ * A commit handed over, since this watcher started, with settings it cannot honour (see WatcherRun.settings).
+ * One handed over before it started is its own to take: whoever started it did so with the settings in force
+ * (and two askers with different settings at once cannot chase each other's watchers away).
+ */
+function cannotJudge(run: WatcherRun, request: FollowRequest, startedAt: string): boolean {
+  if (!run.settings || !request.settings || !mustMakeWay(run.settings, request.settings)) return false;
+  return Date.parse(request.requestedAt) > Date.parse(startedAt);
 }
 
 /**
@@ -277,7 +325,16 @@ async function recordCrash(run: WatcherRun, sha: string, detail: string): Promis
 
 /** A stop for a commit still in the inbox (not followed yet): it is never taken, and its record says so. */
 async function stopWaiting(run: WatcherRun, sha: string, reason: string): Promise<void> {
-  if (await run.store.isFollowRequested(sha)) await endUnfollowed(run, sha, reason);
+  const request = (await run.store.followRequests()).find((r) => r.sha === sha);
+  if (!request) return;
+  try {
+    // Stopped before any record: the record is made `stopped`, so whoever handed it over says so (never "nobody").
+    await recordStop(run.store, sha, { reason, by: null, sinceMs: run.now() }, run.now(), request);
+  } catch {
+    /* the store itself failed: nothing more can be recorded */
+  } finally {
+    await run.store.dropFollowRequest(sha).catch(() => undefined);
+  }
 }
 
 /** Out of the inbox (whatever else fails, so it is not taken again and again), and `stopped` if in progress. */

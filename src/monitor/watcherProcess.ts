@@ -7,6 +7,7 @@ import { ConfigError } from '../core/errors.js';
 import { machineName } from '../core/machine.js';
 import { EXIT, MONITOR_EXIT } from '../core/exitCodes.js';
 import * as msg from '../core/messages.js';
+import { settingsPrint } from '../core/settingsPrint.js';
 import { recordStartFailure, toolLog } from '../core/startFailure.js';
 import type { StatusRecord } from '../core/statusRecord.js';
 import type { StatusStore, WatcherClaim } from '../core/statusStore.js';
@@ -27,6 +28,7 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => controller.abort(msg.monitorStoppedBySignal(signal));
   for (const s of SIGNALS) process.on(s, onSignal);
   let sources: Source[] = [];
+  let madeWay = false;
   try {
     const config = await deps.config().catch((error) => refuseInbox(deps, store, error));
     sources = await watcherSources(config, deps).catch((error) => refuseInbox(deps, store, error));
@@ -42,16 +44,20 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
       startedAt,
       signal: controller.signal,
       lingerMs: config.polling.linger * 1000,
+      settings: store.settingsKey ? settingsPrint(config, store.settingsKey()) : null,
       log: (event, fields) => logger.info(fields, `watcher ${event}`),
       onFinal: announcer(config, deps, (sha, m) => logger.warn({ sha }, m)),
     });
     logger.info(summary, 'watcher ended');
+    madeWay = summary.ended === 'settings';
   } finally {
     await leaveWatcherRun(sources, claim, store);
     for (const s of SIGNALS) process.off(s, onSignal);
   }
   // A signal may have interrupted a sleep whose timer still runs: end now, as the signal asked.
   if (controller.signal.aborted) setImmediate(() => process.exit(MONITOR_EXIT.stopped));
+  // Made way for a fresh watcher: its commits are handed on, so nothing (a timer, a kept-alive socket) holds it.
+  else if (madeWay) setImmediate(() => process.exit(EXIT.success));
   return EXIT.success;
 }
 

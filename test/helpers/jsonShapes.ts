@@ -66,6 +66,8 @@ const RECORD: Shape = {
   'pushedFrom?': 'string?',
   // While in progress: when the watcher polls next at the latest (check tells a frozen watcher by it).
   'nextPollBy?': 'string?',
+  // Who stopped a `stopped` record (`manage stop --all by alice@laptop`).
+  'stoppedBy?': 'string?',
 };
 export const SHAPES: Record<string, Shape> = {
   'check --json': {

@@ -31,7 +31,7 @@ export function describe(e: Evaluation): string {
   if (e.outcome === 'in_progress' && !e.record) return msg.monitorStarting(short);
   // A cause that will repeat is named with its fix; resuming is offered only past it.
   if (e.unknown === 'stopped' && r?.cause) return msg.monitorGaveUp(short, r.cause);
-  if (e.unknown === 'stopped') return msg.monitorStopped(short, r?.message ?? null);
+  if (e.unknown === 'stopped') return msg.monitorStopped(short, r?.stoppedBy, r?.message ?? null);
   if (e.unknown === 'start-failed') return msg.notWatched(short, r?.startFailed ?? '');
   if (e.cause) return msg.watcherCause(short, e.stall?.pid ?? r?.pid ?? null, e.cause);
   if (e.unknown === 'stale') return msg.monitorStale(short, r?.pid ?? null);

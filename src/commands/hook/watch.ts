@@ -3,6 +3,7 @@
 // (handOver), so one watcher follows it however many pushes asked.
 import type { Deps } from '../../core/deps.js';
 import { isAncestor, remoteBranchSha, trackingSha, trackingUpdates } from '../../core/gitQueries.js';
+import * as msg from '../../core/messages.js';
 import { liveness } from '../../core/pidFile.js';
 import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
 import { startedAtMs } from '../../hooks/processTree.js';
@@ -16,7 +17,9 @@ export async function runPushWatcher(given: WatchRequest, timeoutSeconds: number
   // handOver looks at the commit itself, under its turn: followed already, or with an outcome, it starts nothing.
   const handed = verdict === 'accepted' ? await handOver(deps, req) : null;
   const start = handed?.status === 'following' && !handed.already;
-  await note(deps, req, verdict, start);
+  // Stopped while being handed over (`manage stop`): the log says so and by whom, not "handed to the watcher".
+  const stopped = handed?.status === 'answered' && handed.evaluation.unknown === 'stopped' ? handed.evaluation : null;
+  await note(deps, req, verdict, start, stopped && msg.stoppedHow(stopped.record?.stoppedBy));
   return 0;
 }
 
@@ -34,12 +37,18 @@ export function watchEnv(deps: Deps): WatchEnv {
 }
 
 /** One line in the tool's log, so `deploy-watch` users can see why no monitor started. Best effort. */
-async function note(deps: Deps, req: WatchRequest, verdict: PushVerdict, started: boolean): Promise<void> {
+async function note(
+  deps: Deps,
+  req: WatchRequest,
+  verdict: PushVerdict,
+  started: boolean,
+  stopped: string | null,
+): Promise<void> {
   try {
     const logger = await deps.logger();
     logger.info(
-      { sha: req.sha, branch: req.branch, remote: req.remote, verdict, started },
-      `post-push watcher: ${verdict}${started ? ', handed to the watcher' : ''}`,
+      { sha: req.sha, branch: req.branch, remote: req.remote, verdict, started, ...(stopped ? { stopped } : {}) },
+      `post-push watcher: ${verdict}${started ? ', handed to the watcher' : stopped ? `, ${stopped} while handed over` : ''}`,
     );
   } catch {
     /* no log is no reason to fail */

@@ -6,7 +6,8 @@ import { resolveCommit } from '../../core/commitRef.js';
 import { ago, duration, paint, shortSha, table } from '../../core/format.js';
 import * as msg from '../../core/messages.js';
 import type { PollerInfo } from '../../core/statusStore.js';
-import { stopFollowing, stopWatcher, watcherStatus, type StopDeps } from '../../monitor/control.js';
+import { askerName } from '../../core/machine.js';
+import { type StopAllResult, stopFollowing, stopWatcher, watcherStatus, type StopDeps } from '../../monitor/control.js';
 
 export async function runManageStatus(deps: Deps): Promise<number> {
   const status = await watcherStatus(deps.store());
@@ -61,15 +62,12 @@ export interface StopOptions {
 
 export async function runManageStop(options: StopOptions, deps: Deps): Promise<number> {
   const store = deps.store();
-  const stopDeps: StopDeps = { store, kill: deps.kill, now: deps.now, sleep: deps.sleep };
+  const stopDeps: StopDeps = { store, kill: deps.kill, now: deps.now, sleep: deps.sleep, by: askerName(deps.env) };
   if (options.all) {
     const result = await stopWatcher(options.grace * 1000, stopDeps);
     if (result.status === 'survived') throw new InternalError(msg.stopFailed(result.pid));
     if (deps.globals.json) deps.stdout.write(`${JSON.stringify(result)}\n`);
-    else if (!deps.globals.quiet)
-      deps.stdout.write(
-        `${result.status === 'stopped' ? msg.stopped(result.pid, result.signal, result.stopped.length) : msg.NO_WATCHER}\n`,
-      );
+    else if (!deps.globals.quiet) deps.stdout.write(`${stopAllText(result)}\n`);
     return EXIT.success;
   }
   if (!options.commit) throw new UsageError(msg.STOP_NEEDS_COMMIT);
@@ -82,9 +80,16 @@ export async function runManageStop(options: StopOptions, deps: Deps): Promise<n
   if (deps.globals.json) deps.stdout.write(`${JSON.stringify(result)}\n`);
   else if (!deps.globals.quiet)
     deps.stdout.write(
-      `${result.status === 'stopped' ? msg.stoppedFollowing(short, result.pid) : msg.stopNothing(short)}\n`,
+      `${result.status === 'stopped' ? (result.waiting ? msg.stoppedBeforeTaken(short) : msg.stoppedFollowing(short, result.pid)) : msg.stopNothing(short)}\n`,
     );
   return EXIT.success;
+}
+
+/** The same counts as the JSON: every commit recorded stopped, and how many no watcher had taken yet. */
+function stopAllText(result: Exclude<StopAllResult, { status: 'survived' }>): string {
+  if (result.status === 'stopped')
+    return msg.stopped(result.pid, result.signal, result.stopped.length, result.waiting.length);
+  return result.stopped.length > 0 ? msg.stoppedWaiting(result.stopped.length, result.waiting.length) : msg.NO_WATCHER;
 }
 
 export async function runManageCleanup(deps: Deps): Promise<number> {

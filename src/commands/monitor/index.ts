@@ -10,7 +10,7 @@ import * as msg from '../../core/messages.js';
 import { evaluate } from '../../core/outcome.js';
 import { recordStartFailure, toolLog } from '../../core/startFailure.js';
 import { isFinal, type StatusRecord } from '../../core/statusRecord.js';
-import { handOver } from '../../monitor/handOver.js';
+import { handOver, STARTUP_WAIT_MS } from '../../monitor/handOver.js';
 import { buildSources } from '../../sources/index.js';
 
 export interface MonitorOptions {
@@ -85,9 +85,17 @@ async function followToEnd(
     if (ours) store.requestStop(sha, msg.monitorStoppedBySignal(signal)).catch(() => undefined);
   };
   for (const s of SIGNALS) process.on(s, onSignal);
+  let waitingSince: number | null = null;
   try {
     for (;;) {
       const e = await evaluate(store, sha);
+      // Back in the inbox while one watcher hands it on to the next (settings changed): waited for, a while.
+      const handedOn = e.unknown === 'stale' && (await store.isFollowRequested(sha));
+      waitingSince = handedOn ? (waitingSince ?? deps.now()) : null;
+      if (handedOn && stopBy === null && deps.now() - waitingSince! < STARTUP_WAIT_MS) {
+        await deps.sleep(FOLLOW_POLL_MS);
+        continue;
+      }
       // A failure's logs may still be arriving: they are part of what a script waits for, and after a
       // signal the record says whether they came before the stop.
       const logs = e.record?.logs;
@@ -103,7 +111,8 @@ async function followToEnd(
 
 function ended(record: StatusRecord | null, say: (text: string, json: unknown) => void): number {
   if (!record) return MONITOR_EXIT.stopped;
-  say(msg.monitorEnded(shortSha(record.sha), record.state, record.message), record);
+  const message = record.stoppedBy ? msg.stoppedHow(record.stoppedBy) : record.message;
+  say(msg.monitorEnded(shortSha(record.sha), record.state, message), record);
   // A record still in progress here means its watcher died: no outcome, like a stop.
   return EXIT_OF[record.state] ?? (isFinal(record.state) ? MONITOR_EXIT.failed : MONITOR_EXIT.stopped);
 }
