@@ -182,6 +182,8 @@ export const initHusky = (state: 'activated' | 'would-activate' | 'not-installed
       : 'Hooks not active yet: run npm install (its prepare script runs husky), then push as usual.';
 export const INIT_ADD_SOURCE =
   'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';
+export const initWorktrees = (tops: readonly string[], dryRun: boolean) =>
+  `${dryRun ? 'Would copy' : 'Copied'} husky's runner (.husky/_) into ${tops.length === 1 ? 'the worktree' : `${tops.length} worktrees`} ${tops.map((t) => printable(t, 200)).join(', ')}: git runs the hooks there now.`;
 export const initMergeDrivers = (dryRun: boolean) =>
   `${dryRun ? 'Would set' : 'Set'} the merge drivers deploy-watch-union and deploy-watch-checklist in .git/config (each clone runs init once, or deploy-watch push resolves those files itself).`;
 

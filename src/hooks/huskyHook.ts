@@ -52,6 +52,20 @@ const FAST_PATH = [
 ];
 
 /**
+ * A linked git worktree has no node_modules of its own until someone runs npm install there: its hook then
+ * takes deploy-watch from the main worktree's (`.git` is a file naming the worktree's git dir, whose
+ * `commondir` leads to the clone's .git). Builtins only; a main worktree or a found deploy-watch skips it.
+ */
+export const WORKTREE_PATH = [
+  'if [ -f .git ] && ! command -v deploy-watch >/dev/null 2>&1; then',
+  '  dw_wt=; dw_cd=; read -r dw_wt < .git || :; dw_wt=${dw_wt#gitdir: }',
+  '  [ ! -f "$dw_wt/commondir" ] || read -r dw_cd < "$dw_wt/commondir" || :',
+  '  case $dw_cd in /*) ;; ?*) dw_cd="$dw_wt/$dw_cd" ;; esac',
+  '  [ -z "$dw_cd" ] || PATH="$PATH:$dw_cd/../node_modules/.bin"',
+  'fi',
+];
+
+/**
  * POSIX sh, run by husky's runner as `sh -e .husky/pre-push <remote> <url>` with git's ref lines on stdin.
  * `command` runs deploy-watch (`deploy-watch` where npm installed it; this repository's own hook runs its
  * build). Only a refused branch name stops the push (deploy-watch exits REFUSED, the hook 1; a crash
@@ -64,6 +78,7 @@ export function prePushBlock(
   return [
     `${BLOCK_BEGIN} (written by deploy-watch init; DEPLOY_WATCH=0 skips it)`,
     'dw_env="${XDG_CONFIG_HOME:-$HOME/.config}/deploy-watch/env"; [ ! -f "$dw_env" ] || . "$dw_env"',
+    ...WORKTREE_PATH,
     'if [ "${DEPLOY_WATCH:-}" = 0 ]; then :',
     `elif ${found}; then`,
     ...FAST_PATH.map((l) => `  ${l}`),
@@ -79,6 +94,25 @@ export function prePushBlock(
 }
 
 export const PRE_PUSH_BLOCK = prePushBlock();
+
+/** Where init's post-checkout block copies husky's runner to, and from. */
+export const HUSKY_RUNNER_DIR = '.husky/_';
+
+/**
+ * .husky/post-checkout: git runs it in a new worktree right after `git worktree add`, from the worktree
+ * the command ran in (`$0` is then that worktree's absolute .husky/post-checkout). Husky's runner
+ * (.husky/_, git-ignored, made by npm install) is missing in the new worktree, so git would run no hook
+ * there: copying it in makes the new worktree's pushes watched, without an npm install. Any other
+ * checkout finds the runner in place and costs one `test`.
+ */
+export const POST_CHECKOUT_BLOCK = [
+  `${BLOCK_BEGIN} (written by deploy-watch init: git worktrees get husky's runner, so their pushes are watched)`,
+  `if [ ! -f ${HUSKY_RUNNER_DIR}/h ] && [ -f "\${0%/*}/_/h" ]; then`,
+  `  mkdir -p ${HUSKY_RUNNER_DIR} && cp -p "\${0%/*}/_/"* "\${0%/*}/_/.gitignore" ${HUSKY_RUNNER_DIR}/ ||`,
+  `    echo "deploy-watch: could not set up husky's runner in this worktree; run: npx deploy-watch init" >&2`,
+  'fi',
+  BLOCK_END,
+];
 
 /** Puts `block` between the markers in `text`, replacing an earlier block, or appends it. */
 export function upsertBlock(

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as msg from '../core/messages.js';
 import { packageRoot } from '../core/packageRoot.js';
+import { readRepoFromFiles } from '../core/repoFiles.js';
 import { STATE_DIR_NAME } from '../core/stateDir.js';
 
 export type Readiness = { ok: true } | { ok: false; line: (short: string) => string };
@@ -34,11 +35,14 @@ export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): 
 }
 
 /**
- * The state folder must be a folder (or not exist yet). Without a git call the hook knows it only for
- * an ordinary clone (`.git` a folder) or DEPLOY_WATCH_STATE_DIR; elsewhere the monitor finds out.
+ * The state folder must be a folder (or not exist yet). Found without a git call, in the clone's common
+ * git dir (shared by all its worktrees), as the monitor will; a layout the files cannot tell leaves it
+ * to the monitor.
  */
 function stateDirProblem(topLevel: string, env: NodeJS.ProcessEnv): string | null {
-  const dir = env.DEPLOY_WATCH_STATE_DIR || join(topLevel, '.git', STATE_DIR_NAME);
+  const commonDir = readRepoFromFiles(topLevel, env)?.commonDir;
+  if (!env.DEPLOY_WATCH_STATE_DIR && !commonDir) return null;
+  const dir = env.DEPLOY_WATCH_STATE_DIR || join(commonDir!, STATE_DIR_NAME);
   try {
     if (statSync(dir).isDirectory()) return null;
     return msg.stateDirUnusable(dir, 'ENOTDIR', 'not a folder');

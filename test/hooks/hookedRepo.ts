@@ -2,6 +2,7 @@
 // suite helper ties its processes and folders to node:test's lifecycle.
 import { after, before } from 'node:test';
 import { killUnder, startHealth, type HealthServer } from '../../support/hooks/hookedRepo.js';
+import { makeHookedRepo, setConfig } from '../../support/hooks/hookedRepo.js';
 import type { TestRepo } from '../helpers/repo.js';
 
 export * from '../../support/hooks/hookedRepo.js';
@@ -21,4 +22,15 @@ export function hookedSuite(): { repos: TestRepo[]; health: () => HealthServer }
     await health?.close();
   });
   return { repos, health: () => health! };
+}
+
+/** A hooked repository of the suite whose monitors poll `healthUrl` every second and end soon after. */
+export function makeQuickRepo(repos: TestRepo[], healthUrl: string): TestRepo {
+  const repo = makeHookedRepo();
+  repos.push(repo);
+  setConfig(repo, {
+    health: { url: healthUrl },
+    polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
+  });
+  return repo;
 }

@@ -8,9 +8,8 @@ import { cli, cliAsync } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
 import {
   hookedSuite,
-  makeHookedRepo,
+  makeQuickRepo,
   processesUnder,
-  setConfig,
   stateDir,
   waitFor,
   watcherVerdicts,
@@ -34,15 +33,7 @@ const readRecord = (repo: TestRepo, sha: string) => {
 
 describe('hooks: pushes through husky', () => {
   const { repos, health } = hookedSuite();
-  const hooked = () => {
-    const repo = makeHookedRepo();
-    repos.push(repo);
-    setConfig(repo, {
-      health: { url: health().url },
-      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
-    });
-    return repo;
-  };
+  const hooked = () => makeQuickRepo(repos, health().url);
   /** The watchers and monitors a push started have all ended (bounded). */
   const settled = (repo: TestRepo) =>
     waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
 import type { TestRepo } from '../helpers/repo.js';
-import { hookedSuite, makeHookedRepo, processesUnder, setConfig, waitFor, watcherVerdicts } from './hookedRepo.js';
+import { hookedSuite, makeQuickRepo, processesUnder, waitFor, watcherVerdicts } from './hookedRepo.js';
 
 /**
  * Git's reference-transaction hook, in the repository's hooks folder: the push of $DW_HOLD_SHA stays alive
@@ -52,12 +52,7 @@ describe('hooks: back-to-back pushes', () => {
   const { repos, health } = hookedSuite();
 
   it('a push whose tracking ref the next push already moved on is accepted and watched, not called rejected', async () => {
-    const repo = makeHookedRepo();
-    repos.push(repo);
-    setConfig(repo, {
-      health: { url: health().url },
-      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
-    });
+    const repo = makeQuickRepo(repos, health().url);
     holdFirstPush(repo);
     const held = join(repo.root, 'held');
     const release = join(repo.root, 'release');
