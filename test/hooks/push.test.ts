@@ -6,14 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
-import {
-  hookedSuite,
-  makeQuickRepo,
-  processesUnder,
-  stateDir,
-  waitFor,
-  watcherVerdicts,
-} from './hookedRepo.js';
+import { hookedSuite, makeQuickRepo, processesUnder, stateDir, waitFor, watcherVerdicts } from './hookedRepo.js';
 
 function push(repo: TestRepo, args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = repo.dir) {
   const r = spawnSync('git', ['push', ...args], {
