@@ -1,5 +1,6 @@
 // Configuration: deploy-watch.config.json (or package.json "deployWatch"), then env, one zod schema.
 // Secrets never come from the file: tokens and connection strings are read from env only.
+import { doTokenOf } from './doToken.js';
 import { z } from 'zod';
 import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE } from './defaults.js';
 import { ConfigError } from './errors.js';
@@ -215,7 +216,7 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
     origin,
     doApiUrl: doApiUrl.replace(/\/+$/, ''),
     secrets: {
-      doToken: env.DIGITALOCEAN_ACCESS_TOKEN || null,
+      doToken: doTokenOf(env),
       databaseUrl: env.DATABASE_URL || null,
       storeUrl: env.DEPLOY_WATCH_STORE_URL || null,
     },

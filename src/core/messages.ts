@@ -26,6 +26,8 @@ export const badNumber = (flag: string, value: string, what: string) =>
 // State folder
 export const stateDirUnusable = (dir: string, code: string, detail: string) =>
   `The state folder ${dir} cannot be used (${code}: ${detail}). Make it a folder you can read and write (for example: chmod u+rwx "${dir}"), or point DEPLOY_WATCH_STATE_DIR elsewhere.`;
+export const stateDirDiskFull = (dir: string) =>
+  `The disk that holds the state folder ${dir} is full (ENOSPC): free some space there, or point DEPLOY_WATCH_STATE_DIR at another disk.`;
 
 // Config
 export const configUnreadable = (file: string, detail: string) =>

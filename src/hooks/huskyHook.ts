@@ -2,7 +2,8 @@
 // already has keeps its own lines, and a second init replaces the block with identical bytes.
 import { EXIT_CODES } from '../core/exitCodes.js';
 import { CONFIG_FILE } from '../core/rawConfig.js';
-import { CACHE_FILE, CACHE_VERSION, SHA_MARK } from './hookCache.js';
+import { DO_TOKEN_VARIABLES } from '../core/doToken.js';
+import { CACHE_FILE, CACHE_VERSION, HOOK_ENV_OVERRIDES, NEEDS, SHA_MARK } from './hookCache.js';
 import { WAIT_THEN_EXEC } from './startWatcher.js';
 
 export const BLOCK_BEGIN = '# >>> deploy-watch >>>';
@@ -24,9 +25,15 @@ export const REFUSED = EXIT_CODES.hookRefused;
  */
 const FAST_PATH = [
   'dw_fast() {',
-  '  [ -z "${DEPLOY_WATCH_BRANCH:-}${DEPLOY_WATCH_REMOTE:-}" ] && [ "${HUSKY:-}" != 0 ] && [ -r /proc/$$/status ] || return 1',
+  `  [ -z "${HOOK_ENV_OVERRIDES.map((v) => `\${${v}:-}`).join('')}" ] && [ "\${HUSKY:-}" != 0 ] && [ -r /proc/$$/status ] || return 1`,
   '  if [ -d .git ]; then dw_gd=.git; elif [ -f .git ]; then read -r dw_gd < .git || return 1; dw_gd=${dw_gd#gitdir: }; else return 1; fi',
   `  dw_c="$dw_gd/${CACHE_FILE}"; dw_v=; [ -f "$dw_c" ] && command . "$dw_c" 2>/dev/null && [ "$dw_v" = "${CACHE_VERSION}" ] || return 1`,
+  // A monitor can start only with what its source needs from the environment now, and a state folder it
+  // can write (a full disk only the Node path sees); otherwise the Node path says why at push time.
+  `  dw_ok=; for dw_k in $dw_need; do case " ${NEEDS.nothing} ${DO_TOKEN_VARIABLES.map((v) => `\${${v}:+${NEEDS.doToken}}`).join(' ')} \${DATABASE_URL:+${NEEDS.databaseUrl}} " in *" $dw_k "*) dw_ok=1 ;; esac; done`,
+  '  case ${DEPLOY_WATCH_DO_API_URL:-https://} in http://* | https://*) ;; *) return 1 ;; esac',
+  '  dw_sd=${DEPLOY_WATCH_STATE_DIR:-$dw_state}; [ -n "$dw_ok" ] || return 1',
+  '  if [ -d "$dw_sd" ]; then [ -w "$dw_sd" ] && { [ ! -e "$dw_sd/runs" ] || [ -w "$dw_sd/runs" ]; }; else [ ! -e "$dw_sd" ] && [ -w "${dw_sd%/*}" ]; fi || return 1',
   `  case $dw_src in ${CONFIG_FILE}) ;; package.json) [ ! -e ${CONFIG_FILE} ] || return 1 ;; *) return 1 ;; esac`,
   '  [ "$dw_src" -nt "$dw_c" ] && [ "$dw_src" -ot "$dw_gd/$dw_mark" ] && [ "$1" = "$dw_remote" ] && [ "$2" != "$1" ] || return 1',
   '  set -- $dw_in',
