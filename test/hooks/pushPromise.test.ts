@@ -1,7 +1,6 @@
 // The push's line tells the truth about whether a monitor will start, on the shell path too: that path
 // took over from a cache written while everything was ready, and kept saying "will watch" after the
 // token left the environment or the state folder became read-only; the monitor then failed to start.
-import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -13,6 +12,7 @@ import {
   makeHookedRepo,
   makeQuickRepo,
   processesUnder,
+  pushOk,
   setConfig,
   stateDir,
   waitFor,
@@ -24,14 +24,8 @@ const NO_API = { DEPLOY_WATCH_DO_API_URL: 'http://127.0.0.1:9' };
 
 function pushNew(repo: TestRepo, name: string, env: NodeJS.ProcessEnv): { short: string; stderr: string } {
   const sha = repo.commit(name);
-  const r = spawnSync('git', ['push', 'origin', 'main'], {
-    cwd: repo.dir,
-    env: { ...repo.env, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  return { short: sha.slice(0, 7), stderr: r.stderr };
+  const stderr = pushOk(repo, ['origin', 'main'], env);
+  return { short: sha.slice(0, 7), stderr };
 }
 
 const cacheOf = (repo: TestRepo) => join(repo.dir, '.git', CACHE_FILE);

@@ -1,7 +1,6 @@
 // Pushes from git worktrees, where coding agents work (one worktree per task). Husky's runner (.husky/_)
 // is git-ignored and made by npm install, so a new worktree has none and git ran no hook there: no line,
 // no watcher, no record, while doctor said the hook was installed.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -10,13 +9,7 @@ import { cli, cliAsync } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
 import { CACHE_FILE } from '../../src/hooks/hookCache.js';
 import { WORKTREE_PATH } from '../../src/hooks/huskyHook.js';
-import { hookedSuite, makeQuickRepo, processesUnder, waitFor, watcherVerdicts } from './hookedRepo.js';
-
-function pushFrom(repo: TestRepo, cwd: string, args: string[]) {
-  const r = spawnSync('git', ['push', ...args], { cwd, env: repo.env, encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stderr;
-}
+import { hookedSuite, makeQuickRepo, processesUnder, pushOk, waitFor, watcherVerdicts } from './hookedRepo.js';
 
 function commitIn(repo: TestRepo, cwd: string, name: string): string {
   writeFileSync(join(cwd, `${name}.txt`), `${name}\n`);
@@ -58,7 +51,7 @@ describe('hooks: git worktrees', () => {
     assert.match(await doctorHookLine(repo, wt), /✓ pre-push hook/);
 
     const fromWorktree = commitIn(repo, wt, 'from the worktree');
-    assert.match(pushFrom(repo, wt, ['origin', 'HEAD:main']), /will watch the deployment/);
+    assert.match(pushOk(repo, ['origin', 'HEAD:main'], {}, wt), /will watch the deployment/);
     await waitFor(() => watcherVerdicts(repo, fromWorktree).length > 0, "the worktree push's verdict");
     assert.deepEqual(watcherVerdicts(repo, fromWorktree), ['accepted']);
     await waitFor(() => recordSeenFrom(repo, repo.dir, fromWorktree), 'the record, seen from the main worktree');
@@ -68,12 +61,12 @@ describe('hooks: git worktrees', () => {
     const bin = /^dw_bin='(.*)'$/m.exec(cache)?.[1];
     assert.ok(bin && existsSync(bin), cache);
     const again = commitIn(repo, wt, 'again from the worktree');
-    assert.match(pushFrom(repo, wt, ['origin', 'HEAD:main']), /will watch the deployment/);
+    assert.match(pushOk(repo, ['origin', 'HEAD:main'], {}, wt), /will watch the deployment/);
     await waitFor(() => recordSeenFrom(repo, repo.dir, again), 'the second worktree push, seen from the main worktree');
 
     repo.git('merge', '-q', '--ff-only', 'origin/main');
     const fromMain = repo.commit('from the main worktree');
-    assert.match(pushFrom(repo, repo.dir, ['origin', 'main']), /will watch the deployment/);
+    assert.match(pushOk(repo, ['origin', 'main'], {}, repo.dir), /will watch the deployment/);
     await waitFor(() => recordSeenFrom(repo, wt, fromMain), 'the main push, seen from the worktree');
     await settled(repo);
   });
@@ -92,7 +85,7 @@ describe('hooks: git worktrees', () => {
     assert.match(before, /✗ pre-push hook: git runs no pre-push hook in this worktree/);
     assert.match(before, /fix: Run: npx deploy-watch init again/);
     const missed = commitIn(repo, wt, 'unwatched');
-    assert.doesNotMatch(pushFrom(repo, wt, ['origin', 'HEAD:main']), /deploy-watch/, 'git ran no hook');
+    assert.doesNotMatch(pushOk(repo, ['origin', 'HEAD:main'], {}, wt), /deploy-watch/, 'git ran no hook');
     assert.equal(recordSeenFrom(repo, repo.dir, missed), null);
 
     const init = cli(['init'], { cwd: wt, env: repo.env });
@@ -100,7 +93,7 @@ describe('hooks: git worktrees', () => {
     assert.match(init.stdout, /Copied husky's runner \(\.husky\/_\) into the worktree/);
     assert.match(await doctorHookLine(repo, wt), /✓ pre-push hook/);
     const watched = commitIn(repo, wt, 'watched again');
-    assert.match(pushFrom(repo, wt, ['origin', 'HEAD:main']), /will watch the deployment/);
+    assert.match(pushOk(repo, ['origin', 'HEAD:main'], {}, wt), /will watch the deployment/);
     await waitFor(() => recordSeenFrom(repo, repo.dir, watched), 'the record, seen from the main worktree');
     await settled(repo);
   });
