@@ -76,7 +76,7 @@ describe('hooks: git worktrees', () => {
     // What an older init left: no post-checkout block, a pre-push block without the worktree lookup.
     const hook = join(repo.dir, '.husky', 'pre-push');
     writeFileSync(hook, readFileSync(hook, 'utf8').replace(`${WORKTREE_PATH.join('\n')}\n`, ''));
-    rmSync(join(repo.dir, '.husky', 'post-checkout'));
+    rmSync(join(repo.dir, '.husky', 'post-checkout'), { force: true });
     repo.git('commit', '-q', '-am', 'deploy-watch as an older init wrote it');
     const wt = join(repo.root, 'task-2');
     repo.git('worktree', 'add', '-q', '-b', 'agent/task-2', wt);
