@@ -2,13 +2,13 @@
 // the deploy branch, so its one line can say so at push time instead of promising to watch: an invalid
 // config (the file and key), no source configured, a state folder that is not a folder.
 import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as msg from '../core/messages.js';
 import { packageRoot } from '../core/packageRoot.js';
-import { readRepoFromFiles } from '../core/repoFiles.js';
+import { commonDirOf } from '../core/repoFiles.js';
 import { STATE_DIR_NAME } from '../core/stateDir.js';
-import { NEEDS } from './hookCache.js';
+import { gitDirOf, NEEDS } from './hookCache.js';
 
 /**
  * Ready: what the shell path must find to take over later (the state folder as found without
@@ -27,8 +27,9 @@ async function load<T>(relative: string): Promise<T> {
 }
 
 export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): Promise<Readiness> {
-  const commonDir = readRepoFromFiles(topLevel, env)?.commonDir ?? null;
-  const stateDir = commonDir && join(commonDir, STATE_DIR_NAME);
+  const gitDir = env.GIT_DIR ? resolve(topLevel, env.GIT_DIR) : gitDirOf(topLevel);
+  const commonDir = env.GIT_COMMON_DIR || (gitDir && commonDirOf(gitDir));
+  const stateDir = commonDir ? join(commonDir, STATE_DIR_NAME) : null;
   const stateProblem = stateDirProblem(env.DEPLOY_WATCH_STATE_DIR || stateDir);
   if (stateProblem) return { ok: false, line: (short) => msg.hookStateDirUnusable(short, stateProblem) };
   const { loadConfig } = await load<typeof import('../core/config.js')>('core/config.js');
@@ -52,7 +53,8 @@ export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): 
 /**
  * The state folder must be a folder the monitor can write (or not exist yet, under a folder it can
  * write), on a disk with room. Found without a git call, in the clone's common git dir (shared by all
- * its worktrees), as the monitor will; a layout the files cannot tell (null) leaves it to the monitor.
+ * its worktrees; git gives a linked worktree's hooks GIT_DIR), as the monitor will; a layout the files
+ * cannot tell (null) leaves it to the monitor.
  */
 function stateDirProblem(dir: string | null): string | null {
   if (!dir) return null;
