@@ -46,6 +46,8 @@ export const linkRefused = (path: string, target: string | null) =>
   target === null
     ? `${path} is not a folder or file that deploy-watch made; it never writes or deletes through something planted in its state folder. Move it away and run the command again.`
     : `${path} is a symbolic link (to ${target}); deploy-watch never writes or deletes through a link in its state folder. Remove the link (rm "${path}") and run the command again.`;
+export const stateDirDiskFull = (dir: string) =>
+  `The disk that holds the state folder ${dir} is full (ENOSPC): free some space there, or point DEPLOY_WATCH_STATE_DIR at another disk.`;
 
 // Config
 export const configUnreadable = (file: string, detail: string) =>
@@ -291,6 +293,8 @@ export const initInstallSelf = (root: string) =>
   `package.json does not list deploy-watch, and this copy (${root}) was not installed from a package, so init cannot say where it comes from. Add it, or the hook finds no deploy-watch after a fresh clone: npm install --save-dev <its git URL or tarball> (see the README's Install section).`;
 export const INIT_ADD_SOURCE =
   'Next: add a source to deploy-watch.config.json (digitalocean.appId, database, or health.url for an endpoint that reports the commit it serves) and put tokens in ~/.config/deploy-watch/env, not in the file. See the README, "Install into a repository".';
+export const initWorktrees = (tops: readonly string[], dryRun: boolean) =>
+  `${dryRun ? 'Would copy' : 'Copied'} husky's runner (.husky/_) into ${tops.length === 1 ? 'the worktree' : `${tops.length} worktrees`} ${tops.map((t) => printable(t, 200)).join(', ')}: git runs the hooks there now.`;
 export const initMergeDrivers = (dryRun: boolean) =>
   `${dryRun ? 'Would set' : 'Set'} the merge drivers deploy-watch-union and deploy-watch-checklist in .git/config (each clone runs init once, or deploy-watch push resolves those files itself).`;
 

@@ -53,7 +53,8 @@ function gitDirFromFile(file: string, top: string): string | null {
   return realpathSync(isAbsolute(dir) ? dir : resolve(top, dir));
 }
 
-function commonDirOf(gitDir: string): string {
+/** The clone's common git dir, from a git dir (a linked worktree's names it in `commondir`). */
+export function commonDirOf(gitDir: string): string {
   try {
     const rel = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
     return realpathSync(isAbsolute(rel) ? rel : resolve(gitDir, rel));

@@ -12,9 +12,24 @@ import { isErrno } from '../core/errors.js';
 import { CONFIG_FILE } from '../core/rawConfig.js';
 
 export const CACHE_FILE = 'deploy-watch-hook-cache.sh';
-export const CACHE_VERSION = 'deploy-watch pre-push cache 2';
+export const CACHE_VERSION = 'deploy-watch pre-push cache 3';
 /** Where the short sha goes in the cached message (no shell-special characters). */
 export const SHA_MARK = '@SHA@';
+/**
+ * What a configured source needs from the environment, as the cache's `need` lists them: the hook's shell
+ * takes over only when one of them is there now (a token set when the cache was written may be gone).
+ */
+export const NEEDS = { nothing: '-', doToken: 'do', databaseUrl: 'db' } as const;
+/**
+ * Environment overrides that change which sources there are, or where the push goes: while one is set the
+ * hook takes the Node path (which reads them) and writes no cache.
+ */
+export const HOOK_ENV_OVERRIDES = [
+  'DEPLOY_WATCH_BRANCH',
+  'DEPLOY_WATCH_REMOTE',
+  'DEPLOY_WATCH_APP_ID',
+  'DEPLOY_WATCH_HEALTH_URL',
+] as const;
 /** The line-based cache of earlier versions, removed when this one is written. */
 const OLD_CACHE_FILE = 'deploy-watch-pre-push.cache';
 const MARK_PREFIX = 'deploy-watch-hook-cache.';
@@ -36,6 +51,10 @@ export interface CacheValues {
   bin: string;
   /** The line the hook prints, with SHA_MARK where the short sha goes. */
   message: string;
+  /** The state folder (without DEPLOY_WATCH_STATE_DIR, which the hook reads itself): it must be writable. */
+  state: string;
+  /** What any one configured source needs from the environment (see READY_NEEDS): one must be there. */
+  need: string;
 }
 
 /**
@@ -82,6 +101,8 @@ export function cacheText(stamp: SourceStamp, v: CacheValues): string | null {
     node: v.node,
     bin: v.bin,
     msg: v.message,
+    state: v.state,
+    need: v.need,
   };
   if (Object.values(values).some((s) => s === '' || s.includes('\n'))) return null;
   const lines = Object.entries(values).map(([key, value]) => `dw_${key}=${quote(value)}`);

@@ -2,7 +2,8 @@
 // already has keeps its own lines, and a second init replaces the block with identical bytes.
 import { EXIT_CODES } from '../core/exitCodes.js';
 import { CONFIG_FILE } from '../core/rawConfig.js';
-import { CACHE_FILE, CACHE_VERSION, SHA_MARK } from './hookCache.js';
+import { DO_TOKEN_VARIABLES } from '../core/doToken.js';
+import { CACHE_FILE, CACHE_VERSION, HOOK_ENV_OVERRIDES, NEEDS, SHA_MARK } from './hookCache.js';
 import { WAIT_THEN_EXEC } from './startWatcher.js';
 
 export const BLOCK_BEGIN = '# >>> deploy-watch >>>';
@@ -24,9 +25,15 @@ export const REFUSED = EXIT_CODES.hookRefused;
  */
 const FAST_PATH = [
   'dw_fast() {',
-  '  [ -z "${DEPLOY_WATCH_BRANCH:-}${DEPLOY_WATCH_REMOTE:-}" ] && [ "${HUSKY:-}" != 0 ] && [ -r /proc/$$/status ] || return 1',
+  `  [ -z "${HOOK_ENV_OVERRIDES.map((v) => `\${${v}:-}`).join('')}" ] && [ "\${HUSKY:-}" != 0 ] && [ -r /proc/$$/status ] || return 1`,
   '  if [ -d .git ]; then dw_gd=.git; elif [ -f .git ]; then read -r dw_gd < .git || return 1; dw_gd=${dw_gd#gitdir: }; else return 1; fi',
   `  dw_c="$dw_gd/${CACHE_FILE}"; dw_v=; [ -f "$dw_c" ] && command . "$dw_c" 2>/dev/null && [ "$dw_v" = "${CACHE_VERSION}" ] || return 1`,
+  // A monitor can start only with what its source needs from the environment now, and a state folder it
+  // can write (a full disk only the Node path sees); otherwise the Node path says why at push time.
+  `  dw_ok=; for dw_k in $dw_need; do case " ${NEEDS.nothing} ${DO_TOKEN_VARIABLES.map((v) => `\${${v}:+${NEEDS.doToken}}`).join(' ')} \${DATABASE_URL:+${NEEDS.databaseUrl}} " in *" $dw_k "*) dw_ok=1 ;; esac; done`,
+  '  case ${DEPLOY_WATCH_DO_API_URL:-https://} in http://* | https://*) ;; *) return 1 ;; esac',
+  '  dw_sd=${DEPLOY_WATCH_STATE_DIR:-$dw_state}; [ -n "$dw_ok" ] || return 1',
+  '  if [ -d "$dw_sd" ]; then [ -w "$dw_sd" ] && { [ ! -e "$dw_sd/runs" ] || [ -w "$dw_sd/runs" ]; }; else [ ! -e "$dw_sd" ] && [ -w "${dw_sd%/*}" ]; fi || return 1',
   `  case $dw_src in ${CONFIG_FILE}) ;; package.json) [ ! -e ${CONFIG_FILE} ] || return 1 ;; *) return 1 ;; esac`,
   '  [ "$dw_src" -nt "$dw_c" ] && [ "$dw_src" -ot "$dw_gd/$dw_mark" ] && [ "$1" = "$dw_remote" ] && [ "$2" != "$1" ] || return 1',
   '  set -- $dw_in',
@@ -52,6 +59,20 @@ const FAST_PATH = [
 ];
 
 /**
+ * A linked git worktree has no node_modules of its own until someone runs npm install there: its hook then
+ * takes deploy-watch from the main worktree's (`.git` is a file naming the worktree's git dir, whose
+ * `commondir` leads to the clone's .git). Builtins only; a main worktree or a found deploy-watch skips it.
+ */
+export const WORKTREE_PATH = [
+  'if [ -f .git ] && ! command -v deploy-watch >/dev/null 2>&1; then',
+  '  dw_wt=; dw_cd=; read -r dw_wt < .git || :; dw_wt=${dw_wt#gitdir: }',
+  '  [ ! -f "$dw_wt/commondir" ] || read -r dw_cd < "$dw_wt/commondir" || :',
+  '  case $dw_cd in /*) ;; ?*) dw_cd="$dw_wt/$dw_cd" ;; esac',
+  '  [ -z "$dw_cd" ] || PATH="$PATH:$dw_cd/../node_modules/.bin"',
+  'fi',
+];
+
+/**
  * POSIX sh, run by husky's runner as `sh -e .husky/pre-push <remote> <url>` with git's ref lines on stdin.
  * `command` runs deploy-watch (`deploy-watch` where npm installed it; this repository's own hook runs its
  * build). Only a refused branch name stops the push (deploy-watch exits REFUSED, the hook 1; a crash
@@ -64,6 +85,7 @@ export function prePushBlock(
   return [
     `${BLOCK_BEGIN} (written by deploy-watch init; DEPLOY_WATCH=0 skips it)`,
     'dw_env="${XDG_CONFIG_HOME:-$HOME/.config}/deploy-watch/env"; [ ! -f "$dw_env" ] || . "$dw_env"',
+    ...WORKTREE_PATH,
     'if [ "${DEPLOY_WATCH:-}" = 0 ]; then :',
     `elif ${found}; then`,
     ...FAST_PATH.map((l) => `  ${l}`),
@@ -79,6 +101,25 @@ export function prePushBlock(
 }
 
 export const PRE_PUSH_BLOCK = prePushBlock();
+
+/** Where init's post-checkout block copies husky's runner to, and from. */
+export const HUSKY_RUNNER_DIR = '.husky/_';
+
+/**
+ * .husky/post-checkout: git runs it in a new worktree right after `git worktree add`, from the worktree
+ * the command ran in (`$0` is then that worktree's absolute .husky/post-checkout). Husky's runner
+ * (.husky/_, git-ignored, made by npm install) is missing in the new worktree, so git would run no hook
+ * there: copying it in makes the new worktree's pushes watched, without an npm install. Any other
+ * checkout finds the runner in place and costs one `test`.
+ */
+export const POST_CHECKOUT_BLOCK = [
+  `${BLOCK_BEGIN} (written by deploy-watch init: git worktrees get husky's runner, so their pushes are watched)`,
+  `if [ ! -f ${HUSKY_RUNNER_DIR}/h ] && [ -f "\${0%/*}/_/h" ]; then`,
+  `  mkdir -p ${HUSKY_RUNNER_DIR} && cp -p "\${0%/*}/_/"* "\${0%/*}/_/.gitignore" ${HUSKY_RUNNER_DIR}/ ||`,
+  `    echo "deploy-watch: could not set up husky's runner in this worktree; run: npx deploy-watch init" >&2`,
+  'fi',
+  BLOCK_END,
+];
 
 /** Puts `block` between the markers in `text`, replacing an earlier block, or appends it. */
 export function upsertBlock(

@@ -1,14 +1,22 @@
 // What would stop the post-push monitor from starting, checked by the pre-push hook only for a push to
 // the deploy branch, so its one line can say so at push time instead of promising to watch: an invalid
 // config (the file and key), no source configured, a state folder that is not a folder.
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as msg from '../core/messages.js';
 import { packageRoot } from '../core/packageRoot.js';
+import { commonDirOf } from '../core/repoFiles.js';
 import { STATE_DIR_NAME } from '../core/stateDir.js';
+import { gitDirOf, NEEDS } from './hookCache.js';
 
-export type Readiness = { ok: true } | { ok: false; line: (short: string) => string };
+/**
+ * Ready: what the shell path must find to take over later (the state folder as found without
+ * DEPLOY_WATCH_STATE_DIR, null when the files cannot tell; what the sources need from the environment).
+ */
+export type Readiness =
+  | { ok: true; stateDir: string | null; need: string[] }
+  | { ok: false; line: (short: string) => string };
 
 /**
  * Loaded by path, not by a literal import: the hook's bundle would otherwise load zod on every push.
@@ -19,7 +27,10 @@ async function load<T>(relative: string): Promise<T> {
 }
 
 export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): Promise<Readiness> {
-  const stateProblem = stateDirProblem(topLevel, env);
+  const gitDir = env.GIT_DIR ? resolve(topLevel, env.GIT_DIR) : gitDirOf(topLevel);
+  const commonDir = env.GIT_COMMON_DIR || (gitDir && commonDirOf(gitDir));
+  const stateDir = commonDir ? join(commonDir, STATE_DIR_NAME) : null;
+  const stateProblem = stateDirProblem(env.DEPLOY_WATCH_STATE_DIR || stateDir);
   if (stateProblem) return { ok: false, line: (short) => msg.hookStateDirUnusable(short, stateProblem) };
   const { loadConfig } = await load<typeof import('../core/config.js')>('core/config.js');
   const { noSourceReason } = await load<typeof import('../sources/configured.js')>('sources/configured.js');
@@ -30,20 +41,45 @@ export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): 
     return { ok: false, line: (short) => msg.hookConfigInvalid(short, (error as Error).message) };
   }
   const noSource = noSourceReason(config);
-  return noSource ? { ok: false, line: (short) => msg.hookNoSource(short, noSource) } : { ok: true };
+  if (noSource) return { ok: false, line: (short) => msg.hookNoSource(short, noSource) };
+  const need = [
+    ...(config.health ? [NEEDS.nothing] : []),
+    ...(config.digitalocean ? [NEEDS.doToken] : []),
+    ...(config.database ? [NEEDS.databaseUrl] : []),
+  ];
+  return { ok: true, stateDir, need };
 }
 
 /**
- * The state folder must be a folder (or not exist yet). Without a git call the hook knows it only for
- * an ordinary clone (`.git` a folder) or DEPLOY_WATCH_STATE_DIR; elsewhere the monitor finds out.
+ * The state folder must be a folder the monitor can write (or not exist yet, under a folder it can
+ * write), on a disk with room. Found without a git call, in the clone's common git dir (shared by all
+ * its worktrees; git gives a linked worktree's hooks GIT_DIR), as the monitor will; a layout the files
+ * cannot tell (null) leaves it to the monitor.
  */
-function stateDirProblem(topLevel: string, env: NodeJS.ProcessEnv): string | null {
-  const dir = env.DEPLOY_WATCH_STATE_DIR || join(topLevel, '.git', STATE_DIR_NAME);
+function stateDirProblem(dir: string | null): string | null {
+  if (!dir) return null;
+  let existing = dir;
   try {
-    if (statSync(dir).isDirectory()) return null;
-    return msg.stateDirUnusable(dir, 'ENOTDIR', 'not a folder');
+    if (!statSync(dir).isDirectory()) return msg.stateDirUnusable(dir, 'ENOTDIR', 'not a folder');
+    const runs = join(dir, 'runs');
+    accessSync(dir, constants.W_OK);
+    if (existsSync(runs)) accessSync(runs, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? null : msg.stateDirUnusable(dir, code ?? 'error', (error as Error).message);
+    if (code !== 'ENOENT') return msg.stateDirUnusable(dir, code ?? 'error', (error as Error).message);
+    existing = dirname(dir); // made by the monitor: its parent must take it
+    try {
+      accessSync(existing, constants.W_OK);
+    } catch (parentError) {
+      const parentCode = (parentError as NodeJS.ErrnoException).code ?? 'error';
+      return parentCode === 'ENOENT' ? null : msg.stateDirUnusable(dir, parentCode, (parentError as Error).message);
+    }
   }
+  try {
+    const fs = statfsSync(existing);
+    if (fs.blocks > 0 && fs.bavail === 0) return msg.stateDirDiskFull(dir);
+  } catch {
+    /* no statfs here: the monitor finds out */
+  }
+  return null;
 }

@@ -26,6 +26,7 @@ export function testEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pro
   for (const key of [
     'DEPLOY_WATCH_STATE_DIR',
     'DIGITALOCEAN_ACCESS_TOKEN',
+    'DIGITALOCEAN_TOKEN',
     'DATABASE_URL',
     'DEPLOY_WATCH_DO_API_URL',
     'FORCE_COLOR',

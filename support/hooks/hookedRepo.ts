@@ -23,7 +23,7 @@ export function makeHookedRepo(): TestRepo {
   installNodeModules(repo.dir);
   const r = cli(['init'], { cwd: repo.dir, env: repo.env });
   if (r.code !== 0) throw new Error(`init failed: ${r.stderr}`);
-  repo.git('add', '.gitignore', 'package.json', '.husky/pre-push', 'deploy-watch.config.json');
+  repo.git('add', '.gitignore', 'package.json', '.husky/pre-push', '.husky/post-checkout', 'deploy-watch.config.json');
   repo.git('commit', '-q', '-m', 'install deploy-watch');
   repo.git('push', '-q', '--no-verify', 'origin', 'main');
   return repo;

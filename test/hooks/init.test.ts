@@ -10,7 +10,14 @@ import { installNodeModules } from './hookedRepo.js';
 
 function snapshot(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const rel of ['package.json', '.husky/pre-push', 'deploy-watch.config.json', '.git/config', '.gitattributes']) {
+  for (const rel of [
+    'package.json',
+    '.husky/pre-push',
+    '.husky/post-checkout',
+    'deploy-watch.config.json',
+    '.git/config',
+    '.gitattributes',
+  ]) {
     if (existsSync(join(dir, rel))) files[rel] = readFileSync(join(dir, rel), 'utf8');
   }
   if (existsSync(join(dir, '.husky/_')))
@@ -131,6 +138,7 @@ describe('init', () => {
       [
         ['package.json', 'create'],
         ['.husky/pre-push', 'create'],
+        ['.husky/post-checkout', 'create'],
         ['deploy-watch.config.json', 'create'],
         ['.gitattributes', 'create'],
       ],

@@ -6,15 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cli, cliAsync } from '../helpers/cli.js';
 import { git, type TestRepo } from '../helpers/repo.js';
-import {
-  hookedSuite,
-  makeHookedRepo,
-  processesUnder,
-  setConfig,
-  stateDir,
-  waitFor,
-  watcherVerdicts,
-} from './hookedRepo.js';
+import { hookedSuite, makeQuickRepo, processesUnder, stateDir, waitFor, watcherVerdicts } from './hookedRepo.js';
 
 function push(repo: TestRepo, args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = repo.dir) {
   const r = spawnSync('git', ['push', ...args], {
@@ -34,15 +26,7 @@ const readRecord = (repo: TestRepo, sha: string) => {
 
 describe('hooks: pushes through husky', () => {
   const { repos, health } = hookedSuite();
-  const hooked = () => {
-    const repo = makeHookedRepo();
-    repos.push(repo);
-    setConfig(repo, {
-      health: { url: health().urlFor(repo) },
-      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
-    });
-    return repo;
-  };
+  const hooked = () => makeQuickRepo(repos, health());
   /** The watchers and monitors a push started have all ended (bounded). */
   const settled = (repo: TestRepo) =>
     waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');

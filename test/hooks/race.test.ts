@@ -1,13 +1,13 @@
 // Back-to-back pushes: the next push lands before the first push's watcher has looked. A verdict read
 // from where the tracking ref is now would call the first push rejected and never watch its commit.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cli } from '../helpers/cli.js';
 import type { TestRepo } from '../helpers/repo.js';
-import { hookedSuite, makeHookedRepo, processesUnder, setConfig, waitFor, watcherVerdicts } from './hookedRepo.js';
+import { hookedSuite, makeQuickRepo, processesUnder, pushOk, waitFor, watcherVerdicts } from './hookedRepo.js';
 
 /**
  * Git's reference-transaction hook, in the repository's hooks folder: the push of $DW_HOLD_SHA stays alive
@@ -37,27 +37,11 @@ function pushAsync(repo: TestRepo, env: NodeJS.ProcessEnv): Promise<{ code: numb
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
 
-function push(repo: TestRepo, env: NodeJS.ProcessEnv) {
-  const r = spawnSync('git', ['push', 'origin', 'main'], {
-    cwd: repo.dir,
-    env: { ...repo.env, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stderr;
-}
-
 describe('hooks: back-to-back pushes', () => {
   const { repos, health } = hookedSuite();
 
   it('a push whose tracking ref the next push already moved on is accepted and watched, not called rejected', async () => {
-    const repo = makeHookedRepo();
-    repos.push(repo);
-    setConfig(repo, {
-      health: { url: health().urlFor(repo) },
-      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
-    });
+    const repo = makeQuickRepo(repos, health());
     holdFirstPush(repo);
     const held = join(repo.root, 'held');
     const release = join(repo.root, 'release');
@@ -66,7 +50,7 @@ describe('hooks: back-to-back pushes', () => {
     const firstPush = pushAsync(repo, { DW_HOLD_SHA: first, DW_HELD: held, DW_RELEASE: release });
     await waitFor(() => existsSync(held), 'the first push to have moved the tracking ref');
     const second = repo.commit('second of two');
-    assert.match(push(repo, {}), /will watch/);
+    assert.match(pushOk(repo, ['origin', 'main']), /will watch/);
     assert.equal(repo.git('rev-parse', 'refs/remotes/origin/main'), second, 'the second push has landed');
     writeFileSync(release, '');
     const done = await firstPush;

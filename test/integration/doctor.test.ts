@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cliAsync } from '../helpers/cli.js';
+import { POST_CHECKOUT_BLOCK, PRE_PUSH_BLOCK } from '../../src/hooks/huskyHook.js';
 import { startPostgres, withClient, type TestPostgres } from '../helpers/postgres.js';
 import { makeRepo, type TestRepo } from '../helpers/repo.js';
 
@@ -79,12 +80,12 @@ describe('doctor', () => {
     );
 
   it('passes every check on a good setup', async () => {
+    // What init and npm install leave: the hook files, and husky's runner that git runs.
     mkdirSync(join(repo.dir, '.husky', '_'), { recursive: true });
-    writeFileSync(
-      join(repo.dir, '.husky', 'pre-push'),
-      '# >>> deploy-watch >>>\nnpx --no-install deploy-watch hook pre-push "$@"\n# <<< deploy-watch <<<\n',
-    );
+    writeFileSync(join(repo.dir, '.husky', 'pre-push'), `${PRE_PUSH_BLOCK.join('\n')}\n`);
+    writeFileSync(join(repo.dir, '.husky', 'post-checkout'), `${POST_CHECKOUT_BLOCK.join('\n')}\n`);
     chmodSync(join(repo.dir, '.husky', 'pre-push'), 0o755);
+    for (const stub of ['h', 'pre-push']) writeFileSync(join(repo.dir, '.husky', '_', stub), '#!/usr/bin/env sh\n');
     repo.git('config', 'core.hooksPath', '.husky/_');
     config('/health');
     const dbUrl = 'skip' in pg ? undefined : pg.url;

@@ -1,10 +1,13 @@
 // The checks `doctor` runs, each one small: a name, a verdict, what was seen, and the fix.
-import { accessSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import type { Config } from '../../core/config.js';
 import { configuredApps } from '../../core/config.js';
 import * as msg from '../../core/messages.js';
 import { redactText } from '../../core/redact.js';
+import { HUSKY_RUNNER_DIR, POST_CHECKOUT_BLOCK, WORKTREE_PATH } from '../../hooks/huskyHook.js';
+import { hasRunner } from '../../hooks/worktreeRunners.js';
+import { readText } from '../init/plan.js';
 import { pushSources } from '../../sources/digitalocean/spec.js';
 
 export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'skip';
@@ -29,8 +32,20 @@ export function checkNode(version = process.versions.node): CheckResult {
     : fail('Node.js', `v${version} is too old`, 'Install Node.js 20.5 or later.');
 }
 
-export function checkHooks(topLevel: string, hooksPath: string | null): CheckResult {
+/** What doctor needs to tell whether git runs deploy-watch's pre-push hook in this worktree. */
+export interface HookSetup {
+  topLevel: string;
+  /** core.hooksPath as configured (relative paths are resolved in each worktree), or null. */
+  hooksPath: string | null;
+  /** Every work tree of the clone (this one included). */
+  worktrees: readonly string[];
+}
+
+const RERUN_INIT = 'Run: npx deploy-watch init again (from any worktree): it repairs the install in every worktree.';
+
+export function checkHooks(setup: HookSetup): CheckResult {
   const name = 'pre-push hook';
+  const { topLevel, hooksPath } = setup;
   const hook = join(topLevel, '.husky', 'pre-push');
   let text: string;
   try {
@@ -46,14 +61,41 @@ export function checkHooks(topLevel: string, hooksPath: string | null): CheckRes
     );
   if ((statSync(hook).mode & 0o111) === 0)
     return fail(name, '.husky/pre-push is not executable', 'Run: chmod +x .husky/pre-push');
-  if (!hooksPath?.replace(/\/+$/, '').endsWith('.husky/_')) {
+  if (!hooksPath?.replace(/\/+$/, '').endsWith(HUSKY_RUNNER_DIR)) {
     return fail(
       name,
       `git does not run Husky's hooks (core.hooksPath is ${hooksPath ?? 'unset'})`,
       'Run: npx husky (or npm install, whose prepare script runs it)',
     );
   }
-  return pass(name, 'installed and executable; core.hooksPath points at Husky');
+  // The hook git will run here: core.hooksPath as resolved in this worktree, husky's stub and its runner.
+  const runnerDir = isAbsolute(hooksPath) ? hooksPath : join(topLevel, hooksPath);
+  if (!existsSync(join(runnerDir, 'pre-push')) || !existsSync(join(runnerDir, 'h'))) {
+    return fail(
+      name,
+      `git runs no pre-push hook in this worktree: ${runnerDir} is missing (husky makes it where npm install runs, and git ignores it)`,
+      RERUN_INIT,
+    );
+  }
+  const unhooked = isAbsolute(hooksPath) ? [] : setup.worktrees.filter((t) => t !== topLevel && !hasRunner(t));
+  if (unhooked.length > 0) {
+    return warn(name, `installed here, but git runs no hook in the worktree(s) ${unhooked.join(', ')}`, RERUN_INIT);
+  }
+  if (!readText(join(topLevel, '.husky', 'post-checkout'))?.includes(POST_CHECKOUT_BLOCK[0]!)) {
+    return warn(
+      name,
+      'installed, but worktrees added from now on will not be watched (.husky/post-checkout has no deploy-watch block: an older init)',
+      RERUN_INIT,
+    );
+  }
+  if (!text.includes(WORKTREE_PATH[0]!)) {
+    return warn(
+      name,
+      'installed, but a worktree without its own npm install will not find deploy-watch (the block is from an older init)',
+      RERUN_INIT,
+    );
+  }
+  return pass(name, 'installed; git runs it in this worktree and in every worktree of the clone');
 }
 
 export function checkStateDir(stateDir: string): CheckResult {

@@ -15,13 +15,14 @@ import {
 } from './checks.js';
 import { checkHealth } from './health.js';
 import { renderDoctor } from './render.js';
+import { listWorktrees } from '../../hooks/worktreeRunners.js';
 
 export async function runDoctor(deps: Deps): Promise<number> {
   const results: CheckResult[] = [checkNode()];
   const repo = deps.repo();
   const hooksPath =
     deps.git().runSync(['config', '--get', 'core.hooksPath'], { allowFailure: true }).stdout.trim() || null;
-  results.push(checkHooks(repo.topLevel, hooksPath));
+  results.push(checkHooks({ topLevel: repo.topLevel, hooksPath, worktrees: listWorktrees(deps.git()) }));
   let config: Config | null = null;
   try {
     config = await deps.config();

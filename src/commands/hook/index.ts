@@ -4,7 +4,13 @@
 import type { Deps } from '../../core/deps.js';
 import * as msg from '../../core/messages.js';
 import { isPushUrlOf, refFacts } from '../../core/gitQueries.js';
-import { refreshHookCache, SHA_MARK, type SourceStamp, stampConfigSource } from '../../hooks/hookCache.js';
+import {
+  HOOK_ENV_OVERRIDES,
+  refreshHookCache,
+  SHA_MARK,
+  type SourceStamp,
+  stampConfigSource,
+} from '../../hooks/hookCache.js';
 import { readHookConfig, type HookConfig } from '../../hooks/hookConfig.js';
 import { REFUSED } from '../../hooks/huskyHook.js';
 import { PatternTooSlow } from '../../hooks/boundedPattern.js';
@@ -12,7 +18,7 @@ import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
 import { startWatcher } from '../../hooks/startWatcher.js';
-import { watchReadiness } from '../../hooks/watchReadiness.js';
+import { type Readiness, watchReadiness } from '../../hooks/watchReadiness.js';
 
 export interface PrePushOptions {
   remote: string;
@@ -59,7 +65,7 @@ export async function runPrePush(
     const stamp = stampConfigSource(git.cwd);
     const config = readHookConfig(git.cwd, deps.env);
     if (config.problem) {
-      updateCache(git.cwd, stamp, config, false, deps.env);
+      updateCache(git.cwd, stamp, config, null, deps.env);
       say(msg.hookSkippedProblem(config.problem));
       return 0;
     }
@@ -97,9 +103,12 @@ export async function runPrePush(
       );
       // The watcher records a start failure either way; this line says it at push time.
       const short = plan.watch.sha.slice(0, 7);
-      const ready = await watchReadiness(git.cwd, deps.env).catch(() => ({ ok: true }) as const);
-      // The shell path skips this check, so it may take over only from a config that passed it.
-      updateCache(git.cwd, stamp, config, ready.ok, deps.env);
+      // A check that fails itself does not stop the push; the shell path then gets no cache to take over with.
+      const ready = await watchReadiness(git.cwd, deps.env).catch(
+        (): Readiness => ({ ok: true, stateDir: null, need: [] }),
+      );
+      // The shell path skips most of this check, so it may take over only from a config that passed it.
+      updateCache(git.cwd, stamp, config, ready.ok ? ready : null, deps.env);
       if (!ready.ok) say(ready.line(short));
       else if (!deps.globals.quiet) say(msg.willWatch(short));
     }
@@ -117,25 +126,27 @@ export async function runPrePush(
 /**
  * Keeps the shell's cache (hooks/hookCache.ts) in step with the config: written only when a deploy-branch
  * push found the whole config ready to watch, removed while it has a problem, left alone while the
- * environment overrides branch or remote. Never fails the hook.
+ * environment overrides what the cache holds (HOOK_ENV_OVERRIDES). Never fails the hook.
  */
 function updateCache(
   top: string,
   stamp: SourceStamp | null,
   config: HookConfig,
-  ready: boolean,
+  ready: { stateDir: string | null; need: string[] } | null,
   env: NodeJS.ProcessEnv,
 ): void {
-  if (env.DEPLOY_WATCH_BRANCH || env.DEPLOY_WATCH_REMOTE) return;
+  if (HOOK_ENV_OVERRIDES.some((name) => env[name])) return;
   try {
-    const values = {
+    const values = ready?.stateDir && {
       remote: config.remote,
       branch: config.branch,
       node: process.execPath,
       bin: process.argv[1] ?? '',
       message: msg.willWatch(SHA_MARK),
+      state: ready.stateDir,
+      need: ready.need.join(' '),
     };
-    refreshHookCache(top, stamp, config.problem || !ready ? null : values);
+    refreshHookCache(top, stamp, config.problem || !values ? null : values);
   } catch {
     /* no cache: the next push takes this path again */
   }

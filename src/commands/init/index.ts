@@ -8,6 +8,7 @@ import { EXIT } from '../../core/exitCodes.js';
 import * as msg from '../../core/messages.js';
 import { installMergeDrivers } from '../../conflicts/mergeDrivers.js';
 import { packageRoot } from '../../core/packageRoot.js';
+import { copyRunners, hasRunner, listWorktrees } from '../../hooks/worktreeRunners.js';
 import { planAgentGuides } from './agentGuide.js';
 import { listsDeployWatch } from './packageJson.js';
 import { installedSpec } from './selfSpec.js';
@@ -36,6 +37,7 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
     await installMergeDrivers(deps.git()); // merge.deploy-watch-*.driver in .git/config: same values every run
   }
   const husky = activateHusky(top, o.dryRun, deps.env);
+  const worktrees = setUpWorktrees(deps, top, o.dryRun);
   if (deps.globals.json) {
     const files = changes.map((c) => ({
       path: c.path,
@@ -44,7 +46,7 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
       ...(o.dryRun && actionOf(c) !== 'unchanged' ? { content: c.after } : {}),
     }));
     deps.stdout.write(
-      `${JSON.stringify({ dryRun: o.dryRun, files, husky, mergeDrivers: o.dryRun ? 'would-install' : 'installed' })}\n`,
+      `${JSON.stringify({ dryRun: o.dryRun, files, husky, mergeDrivers: o.dryRun ? 'would-install' : 'installed', worktrees })}\n`,
     );
     return EXIT.success;
   }
@@ -55,7 +57,8 @@ export async function runInit(o: InitOptions, deps: Deps): Promise<number> {
   }
   deps.stdout.write(`${msg.initHusky(husky)}\n`);
   deps.stdout.write(`${msg.initMergeDrivers(o.dryRun)}\n`);
-  if (changes.some((c) => c.path === 'deploy-watch.config.json' && actionOf(c) === 'create')) {
+  if (worktrees.length > 0) deps.stdout.write(`${msg.initWorktrees(worktrees, o.dryRun)}\n`);
+  if (!deps.globals.quiet && changes.some((c) => c.path === 'deploy-watch.config.json' && actionOf(c) === 'create')) {
     deps.stdout.write(`${msg.INIT_ADD_SOURCE}\n`);
   }
   if (unlisted) deps.stdout.write(`${msg.initInstallSelf(packageRoot())}\n`);
@@ -90,6 +93,19 @@ function activateHusky(top: string, dryRun: boolean, env: NodeJS.ProcessEnv): Hu
   if (dryRun) return 'would-activate';
   const r = spawnSync(process.execPath, [bin], { cwd: top, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return r.status === 0 ? 'activated' : 'not-installed';
+}
+
+/**
+ * Husky's runner in every other worktree of the clone that lacks it (git runs no hook there otherwise),
+ * copied from this work tree's, or from the first worktree that has one. Returns the worktrees set up
+ * (or, on a dry run, that would be).
+ */
+function setUpWorktrees(deps: Deps, top: string, dryRun: boolean): string[] {
+  const tops = listWorktrees(deps.git());
+  const lacking = tops.filter((t) => !hasRunner(t));
+  const from = hasRunner(top) ? top : tops.find(hasRunner);
+  if (!from || lacking.length === 0) return [];
+  return dryRun ? lacking : copyRunners(from, lacking);
 }
 
 export type { FileChange };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isErrno } from '../../core/errors.js';
 import { gitattributesLines } from '../../conflicts/mergeDrivers.js';
 import type { MergeRule } from '../../conflicts/rules.js';
-import { BLOCK_BEGIN, BLOCK_END, PRE_PUSH_BLOCK, upsertBlock } from '../../hooks/huskyHook.js';
+import { BLOCK_BEGIN, BLOCK_END, POST_CHECKOUT_BLOCK, PRE_PUSH_BLOCK, upsertBlock } from '../../hooks/huskyHook.js';
 import { configTemplateText } from './configTemplate.js';
 import { addDeployWatch, addHusky } from './packageJson.js';
 
@@ -52,6 +52,14 @@ export function planInit(top: string, rules: readonly MergeRule[], selfSpec: str
     before: hookBefore,
     after: hookAfter,
     what: kept ? 'deploy-watch block added; your lines kept' : 'calls deploy-watch hook pre-push',
+  });
+
+  const checkoutBefore = readText(join(top, '.husky', 'post-checkout'));
+  changes.push({
+    path: '.husky/post-checkout',
+    before: checkoutBefore,
+    after: upsertBlock(checkoutBefore, POST_CHECKOUT_BLOCK),
+    what: "new git worktrees get husky's runner, so their pushes are watched",
   });
 
   const configBefore = readText(join(top, 'deploy-watch.config.json'));
