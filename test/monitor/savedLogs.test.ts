@@ -213,6 +213,13 @@ describe('partial logs are shown at once', () => {
       await w.waitFor('the monitor to end', () => monitor.exitCode !== null || monitor.signalCode !== null);
       // After the budget, `logs` exits 0 with the logs it has (not 3), naming what is missing.
       setLogBudget(w, 1);
+      // An agent reading JSON learns the same, so it runs `logs` instead of checking again forever.
+      const json = JSON.parse((await w.dw('--json', 'check', sha)).stdout) as {
+        logsInterrupted?: boolean;
+        logsNote?: string;
+      };
+      assert.equal(json.logsInterrupted, true);
+      assert.match(json.logsNote ?? '', /The log fetch was interrupted/);
       const logs = await w.dw('logs', sha);
       assert.equal(logs.code, 0, logs.stderr);
       assert.match(logs.stdout, /npm ERR! the real build error/);

@@ -21,6 +21,10 @@ export interface CheckJson {
   stall?: NonNullable<Evaluation['stall']>;
   /** Present when check knows why the watcher could not record (code ENOSPC, EROFS, lock-lost…, and details). */
   cause?: NonNullable<Evaluation['cause']>;
+  /** Present when the record speaks of the failure's logs: being fetched, partial, missing or interrupted. */
+  logsNote?: string;
+  /** Present (true) when the log fetch's process died: `logs <sha>` fetches them; checking again will not. */
+  logsInterrupted?: true;
 }
 
 /** The one-line answer: JSON's `message`, and the first line of the human answer when there is no outcome. */
@@ -63,7 +67,8 @@ function facts(r: Evaluation['record']): string[] {
   ].filter((f): f is string => f !== null);
 }
 
-export function toJson(e: Evaluation, logTail: string[] | null): CheckJson {
+export function toJson(e: Evaluation, logTail: string[] | null, now: number): CheckJson {
+  const logs = logsNote(e, now);
   return {
     sha: e.sha,
     outcome: e.outcome,
@@ -76,6 +81,8 @@ export function toJson(e: Evaluation, logTail: string[] | null): CheckJson {
     ...(e.storeUnreachable ? { storeUnreachable: true } : {}),
     ...(e.stall ? { stall: e.stall } : {}),
     ...(e.cause ? { cause: e.cause } : {}),
+    ...(logs ? { logsNote: logs } : {}),
+    ...(logFetchInterrupted(e.record?.logs, now) ? { logsInterrupted: true } : {}),
   };
 }
 
@@ -86,7 +93,7 @@ export function renderCheck(
 ): void {
   const { deps } = ctx;
   if (deps.globals.json) {
-    deps.stdout.write(`${JSON.stringify(toJson(e, logTail))}\n`);
+    deps.stdout.write(`${JSON.stringify(toJson(e, logTail, deps.now()))}\n`);
     return;
   }
   const p = paint(deps.colour);

@@ -24,7 +24,8 @@ const CHECK_EXIT_ADVICE: readonly (readonly [number, string])[] = [
     EXIT.failed,
     "the deployment failed. `message` has DigitalOcean's reason and `logTail` the log's last lines: fix the " +
       'code, commit, push again. While `record.logs.state` is "fetching", run the same check again for the ' +
-      `log; when it is "missing", \`${AGENT_BIN} logs --json\` fetches it.`,
+      `log (\`logsNote\` says until when); when it is "missing" or \`logsInterrupted\` is true, ` +
+      `\`${AGENT_BIN} logs <sha> --json\` fetches it (checking again would not).`,
   ],
   [
     EXIT.inProgress,
