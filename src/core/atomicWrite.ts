@@ -62,7 +62,7 @@ function writeAll(fd: number, bytes: Buffer, path: string, write: WriteFn): void
 }
 
 function diskFull(path: string, wrote: number, of: number): NodeJS.ErrnoException {
-  const error: NodeJS.ErrnoException = new Error(msg.shortWrite(path, dirname(path), wrote, of));
+  const error: NodeJS.ErrnoException = new Error(msg.shortWrite(path, wrote, of));
   error.code = 'ENOSPC';
   return error;
 }

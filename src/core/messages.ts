@@ -465,8 +465,9 @@ export const monitorEnded = (short: string, state: string, message: string | nul
 export const stoppedHow = (by: string | null | undefined) => (by ? `stopped by ${BIN} ${by}` : 'stopped');
 
 // Provider logs after a failure, and `deploy-watch logs`
-export const shortWrite = (path: string, folder: string, wrote: number, of: number) =>
-  `the disk is full (ENOSPC): ${wrote} of ${of} bytes of ${path} were written, so it was not replaced and its previous version is kept. Free space in ${folder}, then run the command again.`;
+/** errno's own words first, so the state folder's wrapper (stateDirUnusable) adds the one fix: free space. */
+export const shortWrite = (path: string, wrote: number, of: number) =>
+  `no space left on device: ${wrote} of ${of} bytes of ${path} were written, so it was not replaced and its previous version is kept`;
 export const logHeader = (type: string, deploymentId: string) => `=== ${type} logs of deployment ${deploymentId} ===`;
 export const logHeaderMissing = (type: string, deploymentId: string, reason: string) =>
   `=== ${type} logs of deployment ${deploymentId}: not available (${reason}) ===`;

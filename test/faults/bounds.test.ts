@@ -77,8 +77,8 @@ describe('fault: config numbers out of bounds', () => {
       );
   });
 
-  it("polls faster than 1 s only against an API on this machine, never DigitalOcean's", () => {
-    const fast = { polling: { fastInterval: 0.05, slowInterval: 0.05 } };
+  it("polls DigitalOcean faster than 1 s only through an API on this machine, never DigitalOcean's own", () => {
+    const fast = { digitalocean: { appId: 'app-1' }, polling: { fastInterval: 0.05, slowInterval: 0.05 } };
     assert.throws(
       () => parseConfig(fast, 'cfg.json', {}),
       /"polling\.fastInterval" is 0\.05 seconds; it must be at least 1 against DigitalOcean's API/,
@@ -88,6 +88,9 @@ describe('fault: config numbers out of bounds', () => {
       0.05,
     );
     assert.equal(parseConfig({ polling: { fastInterval: 1 } }, 'cfg.json', {}).polling.fastInterval, 1);
+    // A health endpoint or database is the team's own server: no DigitalOcean budget to protect.
+    const healthOnly = { health: { url: 'https://example.com/health' }, polling: fast.polling };
+    assert.equal(parseConfig(healthOnly, 'cfg.json', {}).polling.fastInterval, 0.05);
   });
 });
 
