@@ -33,7 +33,7 @@ import {
 import { LOCK_UPDATE_MS, lockExists, removeLock, tryLock } from './lock.js';
 import * as msg from './messages.js';
 import { ownFolder } from './noFollow.js';
-import { isPidRunning, liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
+import { isPidLive, liveness, readPidFile, removeFile, writePidFile } from './pidFile.js';
 import { asSettingsPrint } from './settingsPrint.js';
 import { isFinal, parseRecord, type StatusRecord } from './statusRecord.js';
 import { runPaths, runsDir, watcherPaths, type RunPaths, type WatcherPaths } from './stateDir.js';
@@ -364,7 +364,7 @@ export class FileStatusStore implements StatusStore {
     for (const name of this.names(join(this.stateDir, 'watcher'))) {
       const pid = Number(/^last-words\.(\d+)$/.exec(name)?.[1]);
       const words = join(this.stateDir, 'watcher', name);
-      if (pid > 0 && !isPidRunning(pid) && removeFile(words)) removed.push(words);
+      if (pid > 0 && !isPidLive(pid) && removeFile(words)) removed.push(words);
     }
     // Turns of askers that were killed while handing a commit over (a live turn is refreshed every 2 s).
     for (const name of this.names(this.w.turns)) {

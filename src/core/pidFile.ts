@@ -75,6 +75,11 @@ export function isPidRunning(pid: number): boolean {
   }
 }
 
+/** Running and not a zombie (exited, not yet reaped by its parent): a process that can still act. */
+export function isPidLive(pid: number): boolean {
+  return isPidRunning(pid) && processState(pid) !== 'Z';
+}
+
 export function liveness(info: PidInfo): Liveness {
   if (!isPidRunning(info.pid)) return 'dead';
   const now = processStartTime(info.pid);

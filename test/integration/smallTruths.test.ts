@@ -153,14 +153,15 @@ describe('config errors (issue 19, item 8)', () => {
     const r = dw(['doctor']);
     assert.equal(r.code, 1, r.stderr);
     const out = r.stdout + r.stderr;
-    assert.match(out, /has 4 problems/);
+    // slowInterval -1 breaks two rules: its own bound, and not below fastInterval (5 by default).
+    assert.match(out, /has 5 problems/);
     for (const key of [
       '"bogus" is not a known key',
       '"polling.fast" is not a known key',
       '"notify.mail" is not a known key',
     ])
       assert.ok(out.includes(key), `doctor names ${key}:\n${out}`);
-    assert.match(out, /"polling\.slowInterval" number must be greater than 0/);
+    assert.match(out, /"polling\.slowInterval" must be at least 0\.01 seconds/);
     const cleanup = dw(['cleanup']);
     assert.equal(cleanup.code, 78);
     for (const key of ['"bogus"', '"polling.fast"', '"notify.mail"', '"polling.slowInterval"'])

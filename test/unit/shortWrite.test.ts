@@ -38,7 +38,7 @@ describe('writeFileAtomic on a nearly full disk (short writes)', () => {
     assert.ok(disk.calls() > 10, `written in many short writes (${disk.calls()})`);
   });
 
-  it('a write that takes nothing (disk full): an ENOSPC error naming the file and what was written (the state folder's wrapper adds the fix: free space); the previous log is kept', () => {
+  it('a write that takes nothing (disk full): an ENOSPC error naming the file and what was written (the state folder wrapper adds the fix: free space); the previous log is kept', () => {
     const file = join(dir, 'kept.log');
     const previous = 'the previous log\nnpm ERR! the real error\n';
     writeFileSync(file, previous);
@@ -69,7 +69,10 @@ describe('writeFileAtomic on a nearly full disk (short writes)', () => {
       error.code = 'ENOSPC';
       throw error;
     };
-    assert.throws(() => writeFileAtomic(file, LOG, 0o600, undefined, write), /^no space left on device: 0 of .*previous version is kept$/);
+    assert.throws(
+      () => writeFileAtomic(file, LOG, 0o600, undefined, write),
+      /^no space left on device: 0 of .*previous version is kept$/,
+    );
     assert.equal(readFileSync(file, 'utf8'), 'old\n');
   });
 });

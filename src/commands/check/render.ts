@@ -117,6 +117,7 @@ export function renderCheck(
     case 'in_progress':
       if (!r) {
         line = `${p.yellow('… starting')} ${short}${e.monitorPid ? ` · PID ${e.monitorPid}` : ''}`;
+        detail = describe(e);
         break;
       }
       line = `${p.yellow(`… ${r?.state ?? 'in progress'}`)} ${short}${where}${tail} · ${r?.polls ?? 0} poll${r?.polls === 1 ? '' : 's'} · updated ${ago(r?.updatedAt ?? null, now)} · watcher PID ${e.monitorPid}`;

@@ -55,7 +55,17 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
     if (deps.globals.json) deps.stdout.write(`${JSON.stringify(json)}\n`);
     else if (!deps.globals.quiet) deps.stdout.write(`${text}\n`);
   };
-  const handed = await handOver(deps, req, { force: true });
+  // A signal that lands while the commit is handed over is kept for followToEnd, which stops the follow,
+  // rather than killing this process with no record of it (a busy machine makes that window real).
+  const early: NodeJS.Signals[] = [];
+  const keep = (signal: NodeJS.Signals) => early.push(signal);
+  if (!options.detach) for (const s of SIGNALS) process.on(s, keep);
+  let handed: Awaited<ReturnType<typeof handOver>>;
+  try {
+    handed = await handOver(deps, req, { force: true });
+  } finally {
+    for (const s of SIGNALS) process.off(s, keep);
+  }
   if (handed.status === 'not-started') throw new InternalError(msg.DETACH_FAILED);
   if (handed.status === 'answered') return ended(handed.evaluation.record, say);
   if (options.detach) {
@@ -64,7 +74,7 @@ export async function runMonitorCommand(options: MonitorOptions, deps: Deps): Pr
     else say(msg.monitorDetached(shortSha(sha), handed.pid), { sha, pid: handed.pid, detached: true });
     return EXIT.success;
   }
-  return followToEnd(deps, sha, !handed.already, say);
+  return followToEnd(deps, sha, !handed.already, say, early[0] ?? null);
 }
 
 /**
@@ -76,6 +86,7 @@ async function followToEnd(
   sha: string,
   ours: boolean,
   say: (text: string, json: unknown) => void,
+  signalledEarly: NodeJS.Signals | null,
 ): Promise<number> {
   const store = deps.store();
   let stopBy: number | null = null;
@@ -85,6 +96,7 @@ async function followToEnd(
     if (ours) store.requestStop(sha, msg.monitorStoppedBySignal(signal)).catch(() => undefined);
   };
   for (const s of SIGNALS) process.on(s, onSignal);
+  if (signalledEarly) onSignal(signalledEarly);
   let waitingSince: number | null = null;
   try {
     for (;;) {
