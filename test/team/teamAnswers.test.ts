@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluate } from '../../src/core/outcome.js';
 import { finalRecord, newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
-import type { PollingLease } from '../../src/core/statusStore.js';
+import type { PollingLease, RecordFeed } from '../../src/core/statusStore.js';
 import { waitForOutcome } from '../../src/core/waitForOutcome.js';
 import { realClock } from '../../src/core/clock.js';
 import { PgStatusStore } from '../../src/team/pgStatusStore.js';
@@ -108,9 +108,15 @@ describe('team mode: check --wait is woken by NOTIFY where it can be, else polls
       const sha = 'b'.repeat(40);
       const record = await poller.building(sha);
       assert.equal((await evaluate(waiter, sha)).outcome, 'in_progress');
+      const feeds: Promise<RecordFeed>[] = [];
+      const openFeed = waiter.recordFeed.bind(waiter);
+      waiter.recordFeed = (s) => feeds[feeds.push(openFeed(s)) - 1]!;
       const waiting = waitForOutcome(waiter, sha, 30_000, realClock);
+      // The writes come once the waiter listens and has heard its probe: a fixed pause could end first on a busy
+      // machine, and the writes then wait for a poll of the table instead of waking it.
+      await until('the waiter to open its feed', () => feeds.length > 0);
+      assert.equal(await (await feeds[0]!).probed, true, 'a direct connection hears NOTIFY');
       // Two writes in quick succession: the second may land while the waiter reads after the first.
-      await new Promise((r) => setTimeout(r, 300));
       await poller.store.write({ ...record, phase: 'DEPLOYING', state: 'deploying' });
       const writtenAt = await poller.end(record, 'success');
       const answer = await waiting;
