@@ -263,8 +263,13 @@ describe('team mode: check --all, manage status, watch and logs on machines that
     try {
       const [ok, bad] = w.shas as [string, string];
       const running = await poller.building(ok, { deploymentId: 'dep-0' });
-      const watching = started(w.machines[1]!, ['watch', ok, '--interval', '0.1']);
-      await until('watch to show the deployment building', () => /building · deployment dep-0/.test(watching.stdout()));
+      const watching = started(w.machines[1]!, ['watch', ok, '--interval', '0.1'], w.api.url);
+      await until('watch to show the deployment building', () =>
+        /building · deployment dep-0/.test(watching.stdout()),
+      ).catch((e) => {
+        t.diagnostic(`watch printed: ${watching.stdout()} ${watching.stderr()}`);
+        throw e;
+      });
       await poller.end(running, 'success');
       const watched = await watching.exited;
       assert.equal(watched.code, 0, watched.stderr);
@@ -279,7 +284,7 @@ describe('team mode: check --all, manage status, watch and logs on machines that
       const failed = await poller.building(bad, { deploymentId: 'dep-1' });
       await poller.store.writeLog(bad, '== BUILD ==\nnpm ERR! stored by the poller\n');
       await poller.end(failed, 'failed', { logs: { state: 'fetched', until: null, reason: null } });
-      const env = { ...w.machines[2]!.env, DIGITALOCEAN_ACCESS_TOKEN: '' };
+      const env = { ...w.machines[2]!.env, DEPLOY_WATCH_DO_API_URL: w.api.url, DIGITALOCEAN_ACCESS_TOKEN: '' };
       const stored = await cliAsync(['logs', bad, '--tail', '1'], { cwd: w.machines[2]!.dir, env });
       assert.equal(stored.code, 0, stored.stderr);
       assert.equal(stored.stdout, 'npm ERR! stored by the poller\n');
@@ -292,6 +297,7 @@ describe('team mode: check --all, manage status, watch and logs on machines that
         env: { ...env, DEPLOY_WATCH_STORE_URL: '' },
       });
       assert.equal(alone.code, 78, alone.stdout + alone.stderr);
+      assert.match(alone.stderr, /DIGITALOCEAN_ACCESS_TOKEN/, 'the missing token, not another config problem');
     } finally {
       await poller.close();
       await w.close();
@@ -313,14 +319,18 @@ async function feedOpen(via: 'direct' | 'bouncer', sha: string): Promise<boolean
 }
 
 /** The built CLI on a machine, its stdout readable while it runs. */
-function started(m: Machine, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: m.dir, env: m.env });
+/** Runs the CLI on a machine against the fake API (the config's test-speed polling is allowed only there). */
+function started(m: Machine, args: string[], apiUrl: string) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: m.dir,
+    env: { ...m.env, DEPLOY_WATCH_DO_API_URL: apiUrl },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { stdout: () => stdout, exited };
+  return { stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** Machines sharing `url`'s store, no deployments on the fake API (the test writes the records). */
