@@ -25,8 +25,16 @@ export interface World {
   api: FakeDoApi;
   healthUrl: string;
   git(...args: string[]): string;
+  /**
+   * Lets a deployment held in BUILDING go on to deploy: the demo calls it once `watch` has shown the build,
+   * so a slow machine cannot skip the phase the demo shows (it goes on by itself after HOLD_MS anyway).
+   */
+  finishBuilds(): void;
   close(): Promise<void>;
 }
+
+/** The longest a good deployment stays in BUILDING waiting for finishBuilds(). */
+const HOLD_MS = 30_000;
 
 export async function createWorld(): Promise<World> {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'dw-demo-')));
@@ -82,6 +90,10 @@ export async function createWorld(): Promise<World> {
   git(dir, ['push', '-q', '--no-verify', '-u', 'origin', 'main']);
 
   const simulator = simulateDeployOnPush(timeline, t0, (args) => git(remote, args));
+  const finishBuilds = () => {
+    const t = Date.now() - t0;
+    for (const d of timeline.deployments) finish(d, t);
+  };
   return {
     root,
     dir,
@@ -90,6 +102,7 @@ export async function createWorld(): Promise<World> {
     api,
     healthUrl: health.url,
     git: (...args) => git(dir, args),
+    finishBuilds,
     async close() {
       clearInterval(simulator);
       await api.close();
@@ -121,17 +134,24 @@ function simulateDeployOnPush(timeline: Timeline, t0: number, git: (args: string
         : [
             [t + 1500, 'PENDING_BUILD'],
             [t + 2500, 'BUILDING'],
-            [t + 4500, 'DEPLOYING'],
-            [t + 6500, 'ACTIVE'],
+            // DEPLOYING and ACTIVE come with finishBuilds(), or after HOLD_MS.
           ],
       ...(fails
         ? { logs: { BUILD: BUILD_FAILURE_LOG } }
         : { logs: { BUILD: 'npm ci\nnpm run build\nbuild complete\n' } }),
     };
     timeline.deployments.push(deployment);
+    if (!fails) setTimeout(() => finish(deployment, Date.now() - t0), 2500 + HOLD_MS).unref();
   }, 200);
   timer.unref();
   return timer;
+}
+
+/** A good build, still held in BUILDING, deploys from `t` on: 2 s to deploy, 2 s more to go live. */
+function finish(d: FakeDeployment, t: number): void {
+  if (d.phases.length !== 2) return;
+  const from = Math.max(t, d.phases[1]![0]);
+  d.phases.push([from + 2000, 'DEPLOYING'], [from + 4000, 'ACTIVE']);
 }
 
 function liveSha(deployments: FakeDeployment[], t: number): string | null {

@@ -81,8 +81,24 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     { appId: timeline.appId, deployments: timeline.deployments, spec: timeline.spec ?? pushSpec('fake-app') },
     ...(timeline.apps ?? []),
   ];
+  /** Per holdEachPhase deployment, the index of the last phase an answer showed. */
+  const served = new Map<FakeDeployment, number>();
+  /** A deployment as the answers see it now: one that holds each phase stops at the first phase not yet shown. */
+  const held = (d: FakeDeployment): FakeDeployment =>
+    d.holdEachPhase ? { ...d, phases: d.phases.slice(0, (served.get(d) ?? -1) + 2) } : d;
+  /** Notes the phase each held deployment of an answer showed (the next one may begin from now on). */
+  function shown(originals: FakeDeployment[], t: number): void {
+    for (const d of originals) {
+      if (!d.holdEachPhase) continue;
+      const at = held(d).phases.filter(([ms]) => t >= ms).length - 1;
+      if (at > (served.get(d) ?? -1)) served.set(d, at);
+    }
+  }
   /** Log URLs name only the deployment: look it up in every app. */
-  const deploymentById = (id: string | undefined) => apps.flatMap((a) => a.deployments).find((d) => d.id === id);
+  const deploymentById = (id: string | undefined) => {
+    const d = apps.flatMap((a) => a.deployments).find((x) => x.id === id);
+    return d && held(d);
+  };
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -146,9 +162,11 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
     const m = /^\/v2\/apps\/([^/]+)(?:\/deployments(?:\/([^/]+)(\/logs)?)?)?$/.exec(url.pathname);
     const app = m && apps.find((a) => a.appId === m[1]);
     if (!m || !app) return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
-    const list = visible(app.deployments, t);
+    const list = visible(app.deployments.map(held), t);
+    const original = (d: FakeDeployment) => app.deployments.find((x) => x.id === d.id) ?? d;
     if (!url.pathname.includes('/deployments')) {
       if (app.specStatus) return reply(app.specStatus, { id: 'fault', message: `scripted HTTP ${app.specStatus}` });
+      shown(list.map(original), t);
       return reply(200, { app: appJson(app, list, t, epoch()) });
     }
     if (!m[2]) {
@@ -159,12 +177,17 @@ export async function start(timeline: Timeline, opts: StartOptions = {}): Promis
       const pages: Record<string, string> = {};
       if (page > 1) Object.assign(pages, { first: link(1), prev: link(page - 1) });
       if (page < last) Object.assign(pages, { next: link(page + 1), last: link(last) });
-      const slice = list.slice((page - 1) * perPage, page * perPage).map((d) => deploymentJson(d, t, epoch()));
+      const onPage = list.slice((page - 1) * perPage, page * perPage);
+      shown(onPage.map(original), t);
+      const slice = onPage.map((d) => deploymentJson(d, t, epoch()));
       return reply(200, { deployments: slice, links: { pages }, meta: { total: list.length } });
     }
     const d = list.find((x) => x.id === m[2]);
     if (!d) return reply(404, { id: 'not_found', message: 'The resource you requested could not be found.' });
-    if (!m[3]) return reply(200, { deployment: deploymentJson(d, t, epoch()) });
+    if (!m[3]) {
+      shown([original(d)], t);
+      return reply(200, { deployment: deploymentJson(d, t, epoch()) });
+    }
     const type = url.searchParams.get('type');
     const running = !FINAL_PHASES.has(phaseAt(d, t) ?? 'UNKNOWN');
     if (type === 'BUILD' && d.live && running && url.searchParams.get('follow') === 'true') {

@@ -38,6 +38,11 @@ export interface FakeDeployment {
   logUrlStatus?: number;
   /** The live BUILD log: [ms after start, line]; served at `live_url` while the deployment runs. */
   live?: Array<[number, string]>;
+  /**
+   * Each phase is answered at least once before the next one begins, however late its time comes: a
+   * monitor that starts slowly on a busy machine still sees every phase, in order, instead of racing the clock.
+   */
+  holdEachPhase?: boolean;
 }
 
 export interface Fault {

@@ -1,5 +1,6 @@
 // Builds state the way the watcher would, for tests of the readers (check, manage, cleanup).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -36,13 +37,24 @@ export function startFakeMonitor(
   sha?: string,
   opts: { ignoreTerm?: boolean; takes?: boolean } = {},
 ): ChildProcess {
-  const code = `${opts.ignoreTerm ? "process.on('SIGTERM', () => {});" : ''} ${opts.takes ? TAKE_INBOX : ''} setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['-e', code, store.stateDir], { detached: true, stdio: 'ignore' });
+  // One that ignores SIGTERM says so on stdout once its handler is in place (see ignoringTerm).
+  const code = `${opts.ignoreTerm ? "process.on('SIGTERM', () => {}); process.stdout.write('ignoring SIGTERM\\n');" : ''} ${opts.takes ? TAKE_INBOX : ''} setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['-e', code, store.stateDir], {
+    detached: true,
+    stdio: ['ignore', opts.ignoreTerm ? 'pipe' : 'ignore', 'ignore'],
+  });
   child.unref();
   store.ensure();
   writePidFile(watcherPaths(store.stateDir).pid, { pid: child.pid!, startedAt: new Date().toISOString() });
   if (sha) followBy(store, sha, child.pid!);
   return child;
+}
+
+/** Resolves once a fake monitor started with ignoreTerm has its SIGTERM handler in place (Node may start slowly). */
+export async function ignoringTerm(child: ChildProcess): Promise<void> {
+  const stdout = child.stdout!;
+  await once(stdout, 'data');
+  stdout.destroy(); // nothing more to read; the test must not wait on it
 }
 
 /** Marks the commit as followed by `pid`: on its record when it has one, else in the inbox. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tryLock } from '../../src/core/lock.js';
 import { watcherPaths } from '../../src/core/stateDir.js';
-import { isAlive, killQuietly, putRecord, startFakeMonitor, useRepoFixture } from '../helpers/state.js';
+import { ignoringTerm, isAlive, killQuietly, putRecord, startFakeMonitor, useRepoFixture } from '../helpers/state.js';
 
 async function waitGone(pid: number, ms = 3000): Promise<boolean> {
   const deadline = Date.now() + ms;
@@ -133,7 +133,7 @@ describe('manage', () => {
     await putRecord(fx.store, sha, { state: 'deploying' });
     const child = startFakeMonitor(fx.store, sha, { ignoreTerm: true });
     children.push(child);
-    await new Promise((r) => setTimeout(r, 150)); // let it install its SIGTERM handler
+    await ignoringTerm(child); // a fixed pause may end before a slow Node has its handler
     const r = dw('--json', 'manage', 'stop', '--all', '--grace', '0.3');
     assert.equal(r.code, 0, r.stderr);
     const result = JSON.parse(r.stdout) as { status: string; signal: string; stopped: string[] };

@@ -11,14 +11,22 @@ describe('watch', () => {
   const fx = useRepoFixture();
   const { children } = fx;
 
-  /** Plays a deployment: building → deploying → the given end, 300 ms apart. */
-  async function play(sha: string, end: 'success' | 'failed'): Promise<void> {
+  /** Waits (up to 20 s) until watch's output shows `text`; then the test's assertions say what is missing. */
+  async function untilShown(shown: () => string, text: string): Promise<void> {
+    for (let i = 0; i < 400 && !shown().includes(text); i++) await pause(50);
+  }
+
+  /**
+   * Plays a deployment: building → deploying → the given end, each phase held until watch has shown it
+   * (a fixed pause can be shorter than a busy machine takes to run watch's next look).
+   */
+  async function play(sha: string, end: 'success' | 'failed', shown: () => string): Promise<void> {
     children.push(startFakeMonitor(fx.store, sha));
     const startedAt = new Date().toISOString();
     await putRecord(fx.store, sha, { state: 'building', phase: 'BUILDING', startedAt });
-    await pause(300);
+    await untilShown(shown, 'BUILDING');
     await putRecord(fx.store, sha, { state: 'deploying', phase: 'DEPLOYING', startedAt });
-    await pause(300);
+    await untilShown(shown, 'DEPLOYING');
     if (end === 'failed') await fx.store.writeLog(sha, 'step 1\nnpm ERR! missing script: build\n');
     await putRecord(fx.store, sha, {
       state: end,
@@ -38,8 +46,8 @@ describe('watch', () => {
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    for (let i = 0; i < 200 && !stdout.includes('waiting for a monitor'); i++) await pause(50);
-    await play(sha, 'failed');
+    await untilShown(() => stdout, 'waiting for a monitor');
+    await play(sha, 'failed', () => stdout);
     const r = { code: await exited, stdout, stderr: '' };
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.split('\n');
@@ -76,8 +84,8 @@ describe('watch', () => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     const exited = new Promise<number | null>((r) => child.on('close', r));
     // As above: the deployment plays once watch shows it is waiting, not after a pause that may be too short.
-    for (let i = 0; i < 200 && !out.includes('waiting for a monitor'); i++) await pause(50);
-    await play(sha, 'success');
+    await untilShown(() => out, 'waiting for a monitor');
+    await play(sha, 'success', () => out);
     const code = await exited;
     assert.equal(code, 0, out);
     assert.match(out, /\r\x1b\[2K\x1b\[33m[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]\x1b\[39m [0-9a-f]{7} building · BUILDING/);

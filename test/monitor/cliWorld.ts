@@ -9,7 +9,7 @@ import { isAlive, killQuietly, storeFor } from '../helpers/state.js';
 import { start, type FakeDoApi, type Timeline } from '../fakes/doApi.js';
 import type { FileStatusStore } from '../../src/core/fileStatusStore.js';
 import { readPidFile } from '../../src/core/pidFile.js';
-import { watcherPaths } from '../../src/core/stateDir.js';
+import { toolLogPath, watcherPaths } from '../../src/core/stateDir.js';
 import type { StatusRecord } from '../../src/core/statusRecord.js';
 
 const roots: string[] = [];
@@ -41,6 +41,8 @@ export interface CliWorld {
   /** Starts `deploy-watch <args>` as a tracked child (killed at close). */
   spawn(...args: string[]): ChildProcess;
   record(sha: string): StatusRecord | null;
+  /** The phases the watcher's polls recorded for a commit, in order, each once (from its log). */
+  phasesPolled(sha: string): string[];
   /** The registered watcher's PID (alive or not), or null. */
   watcherPid(): number | null;
   waitFor(what: string, test: () => boolean, ms?: number): Promise<void>;
@@ -101,6 +103,14 @@ export async function cliWorld(
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 20));
       }
+    },
+    phasesPolled(sha) {
+      const polls = readFileSync(toolLogPath(store.stateDir), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { msg?: string; sha?: string; phase?: string | null })
+        .filter((e) => e.msg === 'watcher poll' && e.sha === sha && e.phase);
+      return polls.map((e) => e.phase!).filter((p, i, all) => p !== all[i - 1]);
     },
     watcherPid() {
       return readPidFile(watcherPaths(store.stateDir).pid)?.pid ?? null;

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { FakeDeployment } from '../fakes/doApi.js';
+import { watcherPaths } from '../../src/core/stateDir.js';
 import { cliWorld, strayProcesses } from './cliWorld.js';
 
 after(() => assert.deepEqual(strayProcesses(), [], 'no deploy-watch process may outlive the tests'));
@@ -19,27 +20,27 @@ function watcherStarts(stateDir: string): number {
     .filter((l) => l.includes('"msg":"watcher started"')).length;
 }
 
-/** `count` commits pushed to origin/main, each deploying: BUILDING at once, ACTIVE after `activeAt` ms. */
-async function buildingWorld(count: number, activeAt: number) {
+/**
+ * `count` commits pushed to origin/main, each deploying: BUILDING until goLive(), then ACTIVE. Held by the test,
+ * not for a fixed time: on a busy machine the CLIs that hand them over can take longer than any build would.
+ */
+async function buildingWorld(count: number) {
   const shas: string[] = [];
+  const deployments: FakeDeployment[] = [];
   const w = await cliWorld(
     (repo) => {
       for (let i = 0; i < count; i++) shas.push(repo.commit(`c${i}`));
       repo.git('push', '-q', '--no-verify', 'origin', 'main');
-      return {
-        deployments: shas.map((sha, i) => ({
-          id: `d${i}`,
-          sha,
-          phases: [
-            [0, 'BUILDING'],
-            [activeAt, 'ACTIVE'],
-          ] as FakeDeployment['phases'],
-        })),
-      };
+      deployments.push(...shas.map((sha, i): FakeDeployment => ({ id: `d${i}`, sha, phases: [[0, 'BUILDING']] })));
+      return { deployments };
     },
-    { config: { polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 30, linger: 0 } } },
+    { config: { polling: { fastInterval: 0.1, fastFor: 0, slowInterval: 0.1, timeout: 60, linger: 0 } } },
   );
-  return { w, shas };
+  const goLive = () => {
+    for (const d of deployments) d.phases.push([0, 'ACTIVE']);
+  };
+  const allBuilding = () => shas.every((sha) => w.record(sha)?.state === 'building');
+  return { w, shas, goLive, allBuilding };
 }
 
 describe('one watcher per repository (built CLI, fake DigitalOcean)', () => {
@@ -122,9 +123,14 @@ describe('one watcher per repository (built CLI, fake DigitalOcean)', () => {
   });
 
   it('twenty concurrent check --wait for twenty pushed commits start one watcher', async () => {
-    const { w, shas } = await buildingWorld(20, 8_000);
+    const { w, shas, goLive, allBuilding } = await buildingWorld(20);
     try {
-      const results = await Promise.all(shas.map((sha) => w.dw('check', sha, '--wait', '25')));
+      const waits = Promise.all(shas.map((sha) => w.dw('check', sha, '--wait', '60')));
+      // They go live once every commit is followed: a watcher that ran out of work before the slowest check
+      // handed its commit over would leave, and a second would start for that one.
+      await w.waitFor('all twenty followed', allBuilding, 60_000);
+      goLive();
+      const results = await waits;
       assert.deepEqual(
         results.map((r) => r.code),
         Array(20).fill(0),
@@ -136,16 +142,25 @@ describe('one watcher per repository (built CLI, fake DigitalOcean)', () => {
     }
   });
 
-  it('manage stop <sha> stops following that commit within a second and leaves the others followed', async () => {
-    const { w, shas } = await buildingWorld(3, 5_000);
+  it('manage stop <sha> stops following that commit within a second and leaves the others followed', async (t) => {
+    const { w, shas, goLive, allBuilding } = await buildingWorld(3);
     try {
       for (const sha of shas) assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
-      await w.waitFor('all three followed', () => shas.every((sha) => w.record(sha)?.state === 'building'));
+      await w.waitFor('all three followed', allBuilding, 30_000);
       const watcher = w.watcherPid();
-      const started = Date.now();
-      const r = await w.dw('manage', 'stop', shas[1]!.slice(0, 8));
+      // Timed from the stop request's file, not from the CLI's start (which alone can take seconds on a busy
+      // machine); one taken before a 10 ms look could see it took no time worth measuring.
+      const request = join(watcherPaths(w.store.stateDir).stop, shas[1]!);
+      let requestedAt = 0;
+      const spot = setInterval(() => {
+        if (!requestedAt && existsSync(request)) requestedAt = Date.now();
+      }, 10);
+      const r = await w.dw('manage', 'stop', shas[1]!.slice(0, 8)).finally(() => clearInterval(spot));
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(Date.now() - started < 3_000, 'within a second of the watcher seeing the request, plus a CLI start');
+      const stoppedAt = Date.parse(w.record(shas[1]!)!.finishedAt!);
+      const lag = stoppedAt - (requestedAt || stoppedAt);
+      t.diagnostic(`request ${requestedAt ? 'seen' : 'taken before a look'}; recorded stopped ${lag} ms after it`);
+      assert.ok(lag < 1_000, `recorded stopped ${lag} ms after the request`);
       assert.match(r.stdout, new RegExp(`Stopped following ${shas[1]!.slice(0, 7)}; the watcher \\(PID ${watcher}\\)`));
       assert.equal(w.record(shas[1]!)!.state, 'stopped');
       assert.equal(w.record(shas[1]!)!.message, 'stopped by deploy-watch manage stop');
@@ -156,6 +171,7 @@ describe('one watcher per repository (built CLI, fake DigitalOcean)', () => {
       assert.equal(status.watcher.pid, watcher);
       assert.deepEqual(status.commits.map((c) => c.sha).sort(), [shas[0], shas[2]].sort());
       assert.ok(status.commits.every((c) => !c.stale));
+      goLive();
       await w.waitFor('the others to deploy', () => [0, 2].every((i) => w.record(shas[i]!)?.state === 'success'));
       assert.equal(w.record(shas[1]!)!.state, 'stopped', 'a stopped commit stays stopped');
     } finally {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluate } from '../../src/core/outcome.js';
 import { finalRecord, newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
-import type { PollingLease } from '../../src/core/statusStore.js';
+import type { PollingLease, RecordFeed } from '../../src/core/statusStore.js';
 import { waitForOutcome } from '../../src/core/waitForOutcome.js';
 import { realClock } from '../../src/core/clock.js';
 import { PgStatusStore } from '../../src/team/pgStatusStore.js';
@@ -108,9 +108,15 @@ describe('team mode: check --wait is woken by NOTIFY where it can be, else polls
       const sha = 'b'.repeat(40);
       const record = await poller.building(sha);
       assert.equal((await evaluate(waiter, sha)).outcome, 'in_progress');
+      const feeds: Promise<RecordFeed>[] = [];
+      const openFeed = waiter.recordFeed.bind(waiter);
+      waiter.recordFeed = (s) => feeds[feeds.push(openFeed(s)) - 1]!;
       const waiting = waitForOutcome(waiter, sha, 30_000, realClock);
+      // The writes come once the waiter listens and has heard its probe: a fixed pause could end first on a busy
+      // machine, and the writes then wait for a poll of the table instead of waking it.
+      await until('the waiter to open its feed', () => feeds.length > 0);
+      assert.equal(await (await feeds[0]!).probed, true, 'a direct connection hears NOTIFY');
       // Two writes in quick succession: the second may land while the waiter reads after the first.
-      await new Promise((r) => setTimeout(r, 300));
       await poller.store.write({ ...record, phase: 'DEPLOYING', state: 'deploying' });
       const writtenAt = await poller.end(record, 'success');
       const answer = await waiting;
@@ -257,8 +263,13 @@ describe('team mode: check --all, manage status, watch and logs on machines that
     try {
       const [ok, bad] = w.shas as [string, string];
       const running = await poller.building(ok, { deploymentId: 'dep-0' });
-      const watching = started(w.machines[1]!, ['watch', ok, '--interval', '0.1']);
-      await until('watch to show the deployment building', () => /building · deployment dep-0/.test(watching.stdout()));
+      const watching = started(w.machines[1]!, ['watch', ok, '--interval', '0.1'], w.api.url);
+      await until('watch to show the deployment building', () =>
+        /building · deployment dep-0/.test(watching.stdout()),
+      ).catch((e) => {
+        t.diagnostic(`watch printed: ${watching.stdout()} ${watching.stderr()}`);
+        throw e;
+      });
       await poller.end(running, 'success');
       const watched = await watching.exited;
       assert.equal(watched.code, 0, watched.stderr);
@@ -273,7 +284,7 @@ describe('team mode: check --all, manage status, watch and logs on machines that
       const failed = await poller.building(bad, { deploymentId: 'dep-1' });
       await poller.store.writeLog(bad, '== BUILD ==\nnpm ERR! stored by the poller\n');
       await poller.end(failed, 'failed', { logs: { state: 'fetched', until: null, reason: null } });
-      const env = { ...w.machines[2]!.env, DIGITALOCEAN_ACCESS_TOKEN: '' };
+      const env = { ...w.machines[2]!.env, DEPLOY_WATCH_DO_API_URL: w.api.url, DIGITALOCEAN_ACCESS_TOKEN: '' };
       const stored = await cliAsync(['logs', bad, '--tail', '1'], { cwd: w.machines[2]!.dir, env });
       assert.equal(stored.code, 0, stored.stderr);
       assert.equal(stored.stdout, 'npm ERR! stored by the poller\n');
@@ -286,6 +297,7 @@ describe('team mode: check --all, manage status, watch and logs on machines that
         env: { ...env, DEPLOY_WATCH_STORE_URL: '' },
       });
       assert.equal(alone.code, 78, alone.stdout + alone.stderr);
+      assert.match(alone.stderr, /DIGITALOCEAN_ACCESS_TOKEN/, 'the missing token, not another config problem');
     } finally {
       await poller.close();
       await w.close();
@@ -307,14 +319,18 @@ async function feedOpen(via: 'direct' | 'bouncer', sha: string): Promise<boolean
 }
 
 /** The built CLI on a machine, its stdout readable while it runs. */
-function started(m: Machine, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: m.dir, env: m.env });
+/** Runs the CLI on a machine against the fake API (the config's test-speed polling is allowed only there). */
+function started(m: Machine, args: string[], apiUrl: string) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: m.dir,
+    env: { ...m.env, DEPLOY_WATCH_DO_API_URL: apiUrl },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { stdout: () => stdout, exited };
+  return { stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** Machines sharing `url`'s store, no deployments on the fake API (the test writes the records). */
