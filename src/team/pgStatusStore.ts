@@ -564,6 +564,9 @@ export class PgStatusStore implements StatusStore {
 
   /** A store error that is not "unreachable" (a grant, a password, a bad schema): named, without the password. */
   private async explain(error: unknown): Promise<Error> {
+    // The config the store is set up from (team.project, the app ids) is the user's file, not the store:
+    // its own error names the file and key.
+    if (error instanceof ConfigError) return error;
     const secrets = this.settingsSeen ? secretsOf(this.settingsSeen.url) : [];
     const text = msg.teamStoreFailed(cleanMessage(error, secrets));
     const code = (error as { code?: unknown }).code;

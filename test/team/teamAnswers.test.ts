@@ -298,6 +298,15 @@ describe('team mode: check --all, manage status, watch and logs on machines that
       });
       assert.equal(alone.code, 78, alone.stdout + alone.stderr);
       assert.match(alone.stderr, /DIGITALOCEAN_ACCESS_TOKEN/, 'the missing token, not another config problem');
+      // A config the team store is set up from, refused (sub-second polling against DigitalOcean's own
+      // API): the file and key are named, not the store blamed for them.
+      const realApi = await cliAsync(['watch', bad], {
+        cwd: w.machines[2]!.dir,
+        env: { ...env, DEPLOY_WATCH_DO_API_URL: '' },
+      });
+      assert.equal(realApi.code, 78, realApi.stdout + realApi.stderr);
+      assert.match(realApi.stderr, /"polling\.\w+Interval" is [\d.]+ seconds; it must be at least 1/);
+      assert.doesNotMatch(realApi.stderr, /team store/i);
     } finally {
       await poller.close();
       await w.close();
