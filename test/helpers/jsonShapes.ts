@@ -81,13 +81,13 @@ export const SHAPES: Record<string, Shape> = {
     message: 'string',
     // Team mode, the store unreachable: the answer is this machine's own records.
     'storeUnreachable?': 'boolean',
-    // The failure's logs: where they stand (fetching, partial, missing, interrupted), as the human answer says.
-    'logsNote?': 'string',
-    'logsInterrupted?': 'boolean',
     // unknown "frozen": the live watcher that makes no progress.
     'stall?': nullable({ pid: 'number', stopped: 'boolean', overdueMs: 'number?' }),
     // Why the watcher could not record: ENOSPC, EROFS, lock-lost… (the commit, the lock's holder, when, where).
     'cause?': nullable({ code: 'string', sha: 'string?', holder: 'number?', at: 'string', 'dir?': 'string' }),
+    // The failure's logs: where they stand (fetching, partial, missing, interrupted), as the human answer says.
+    'logsNote?': 'string',
+    'logsInterrupted?': 'boolean',
   },
   'check --all --json': [
     {
