@@ -628,24 +628,32 @@ function readOf(S: string, sha: string, value: unknown): ReadResult {
 
 /** An offline record into the store (see uploadIfDue): an outcome where none is; in progress where nothing is. */
 async function uploadRecord(db: pg.PoolClient, S: string, project: string, record: StatusRecord): Promise<void> {
-  const columns = '(project, sha, state, record, pushed_by, pushed_from, started_at, updated_at, finished_at, epoch)';
   const where = isFinal(record.state) ? `where r.state in ${IN_PROGRESS}` : 'where false';
   await db.query(
-    `insert into ${S}.records as r ${columns} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, null)
+    `insert into ${S}.records as r ${RECORD_COLUMNS} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      on conflict (project, sha) do update set state = excluded.state, record = excluded.record,
        updated_at = excluded.updated_at, finished_at = excluded.finished_at ${where}`,
-    [
-      project,
-      record.sha,
-      record.state,
-      JSON.stringify(record),
-      record.pushedBy ?? null,
-      record.pushedFrom ?? null,
-      record.startedAt,
-      record.updatedAt,
-      record.finishedAt,
-    ],
+    recordValues(project, record, null),
   );
+}
+
+const RECORD_COLUMNS =
+  '(project, sha, state, record, pushed_by, pushed_from, started_at, updated_at, finished_at, epoch)';
+
+/** A record's row, in RECORD_COLUMNS' order. */
+function recordValues(project: string, record: StatusRecord, epoch: number | null): unknown[] {
+  return [
+    project,
+    record.sha,
+    record.state,
+    JSON.stringify(record),
+    record.pushedBy ?? null,
+    record.pushedFrom ?? null,
+    record.startedAt,
+    record.updatedAt,
+    record.finishedAt,
+    epoch,
+  ];
 }
 
 /**
@@ -660,19 +668,8 @@ async function upsert(
   record: StatusRecord,
   epoch: number | null,
 ): Promise<boolean> {
-  const values = [
-    project,
-    record.sha,
-    record.state,
-    JSON.stringify(record),
-    record.pushedBy ?? null,
-    record.pushedFrom ?? null,
-    record.startedAt,
-    record.updatedAt,
-    record.finishedAt,
-    epoch,
-  ];
-  const columns = '(project, sha, state, record, pushed_by, pushed_from, started_at, updated_at, finished_at, epoch)';
+  const values = recordValues(project, record, epoch);
+  const columns = RECORD_COLUMNS;
   const set = `set state = excluded.state, record = excluded.record, updated_at = excluded.updated_at,
     finished_at = excluded.finished_at, epoch = excluded.epoch,
     pushed_by = coalesce(r.pushed_by, excluded.pushed_by), pushed_from = coalesce(r.pushed_from, excluded.pushed_from)`;
