@@ -86,7 +86,7 @@ export type StopResult =
  * (`waiting`), so whoever handed it over says it was stopped. `not-confirmed` when the watcher did not answer.
  */
 export async function stopFollowing(sha: string, waitMs: number, deps: StopDeps): Promise<StopResult> {
-  const stop = { reason: msg.STOPPED_BY_USER, by: stoppedBy('manage stop', deps), sinceMs: deps.now() };
+  const stop = stopOf(msg.STOPPED_BY_USER, 'manage stop', deps);
   const before = await evaluate(deps.store, sha);
   const waiting = before.unknown === 'no-record' && (await deps.store.isFollowRequested(sha));
   if (before.outcome !== 'in_progress' && !waiting) {
@@ -139,7 +139,7 @@ const STOP_ROUNDS = 3;
  * have taken some from the inbox before it was emptied: it is ended too, and its commits recorded the same.
  */
 export async function stopWatcher(graceMs: number, deps: StopDeps): Promise<StopAllResult> {
-  const stop = { reason: msg.STOPPED_BY_ALL, by: stoppedBy('manage stop --all', deps), sinceMs: deps.now() };
+  const stop = stopOf(msg.STOPPED_BY_ALL, 'manage stop --all', deps);
   let result: StopAllResult = { status: 'not-running', stopped: [], waiting: [] };
   const ended = new Set<number>();
   const shas = new Set<string>();
@@ -171,9 +171,13 @@ export async function stopWatcher(graceMs: number, deps: StopDeps): Promise<Stop
   return result;
 }
 
-/** `manage stop --all by alice@laptop`: the command and the asker, when the asker is known. */
-function stoppedBy(command: string, deps: StopDeps): string | null {
-  return deps.by ? `${command} by ${deps.by}` : null;
+/**
+ * A stop and who asks (`manage stop --all by alice@laptop`). The watcher's own `stopped` record carries the
+ * asker in its message too, so a reader that sees that record before `stoppedBy` is added learns who.
+ */
+function stopOf(reason: string, command: string, deps: StopDeps) {
+  const by = deps.by ? `${command} by ${deps.by}` : null;
+  return { reason: deps.by ? `${reason} by ${deps.by}` : reason, by, sinceMs: deps.now() };
 }
 
 /** The commit's entry in the watcher's inbox, if it is there. */

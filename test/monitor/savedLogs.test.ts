@@ -213,13 +213,6 @@ describe('partial logs are shown at once', () => {
       await w.waitFor('the monitor to end', () => monitor.exitCode !== null || monitor.signalCode !== null);
       // After the budget, `logs` exits 0 with the logs it has (not 3), naming what is missing.
       setLogBudget(w, 1);
-      // An agent reading JSON learns the same, so it runs `logs` instead of checking again forever.
-      const json = JSON.parse((await w.dw('--json', 'check', sha)).stdout) as {
-        logsInterrupted?: boolean;
-        logsNote?: string;
-      };
-      assert.equal(json.logsInterrupted, true);
-      assert.match(json.logsNote ?? '', /The log fetch was interrupted/);
       const logs = await w.dw('logs', sha);
       assert.equal(logs.code, 0, logs.stderr);
       assert.match(logs.stdout, /npm ERR! the real build error/);
@@ -266,6 +259,13 @@ describe('a log fetch whose watcher dies', () => {
         check.stdout,
         /The log fetch was interrupted: it was to end by \d\d:\d\d:\d\d UTC, but the monitor stopped or died before it wrote how it went\. Fetch the logs with: deploy-watch logs [0-9a-f]{7}\./,
       );
+      // An agent reading JSON learns the same, so it runs `logs` instead of checking again forever.
+      const json = JSON.parse((await w.dw('--json', 'check', sha)).stdout) as {
+        logsInterrupted?: boolean;
+        logsNote?: string;
+      };
+      assert.equal(json.logsInterrupted, true);
+      assert.match(json.logsNote ?? '', /The log fetch was interrupted/);
       const logs = await w.dw('logs', sha);
       assert.equal(logs.code, 0, logs.stderr);
       assert.match(logs.stdout, /npm ERR! the real build error/);
