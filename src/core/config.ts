@@ -208,22 +208,16 @@ const SECRET_KEYS = /token|password|secret|database_?url|connection/i;
 export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(msg.configNotObject(origin));
   for (const key of secretKeysIn(raw)) throw new ConfigError(msg.configHoldsSecret(origin, key));
-  const result = configSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
-  // Every problem in one run, so fixing the file takes one round, not one per key.
-  if (!result.success) throw new ConfigError(msg.configInvalid(origin, result.error.issues.flatMap(problemsOf)));
+  const merged = applyEnv(raw as Record<string, unknown>, env);
+  const result = configSchema.safeParse(merged);
   const doApiUrl = env.DEPLOY_WATCH_DO_API_URL || DEFAULT_DO_API_URL;
+  // Every problem in one run, so fixing the file takes one round, not one per key.
+  const problems = [
+    ...(result.success ? [] : result.error.issues.flatMap(problemsOf)),
+    ...pollingFloorProblems(merged, doApiUrl),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(msg.configInvalid(origin, problems));
   if (!/^https?:\/\//.test(doApiUrl)) throw new ConfigError(msg.badApiUrl(doApiUrl));
-  const tooFast = result.data.digitalocean ? pollingFloor(result.data.polling, doApiUrl) : null;
-  if (tooFast)
-    throw new ConfigError(
-      msg.configInvalid(origin, [
-        {
-          key: `polling.${tooFast}`,
-          problem: msg.pollFloor(result.data.polling[tooFast], POLL_FLOOR_SECONDS),
-          allowed: null,
-        },
-      ]),
-    );
   return {
     ...result.data,
     origin,
@@ -246,15 +240,21 @@ function problemsOf(issue: z.ZodIssue): msg.ConfigProblem[] {
 }
 
 /**
- * The polling interval below the floor, if any, when DigitalOcean is asked: sub-second polling only against an
- * API on this machine (the tests' fake DigitalOcean), never against the real one, whose hourly budget the whole
+ * The polling intervals below the floor when DigitalOcean is asked: sub-second polling only against an API on
+ * this machine (the tests' fake DigitalOcean), never against the real one, whose hourly budget the whole
  * team shares. A database or health endpoint is the team's own, bounded by the schema's minimum alone.
+ * Read from the unparsed config, so these come in the same list as the schema's own problems.
  */
-function pollingFloor(polling: FileConfig['polling'], doApiUrl: string): 'fastInterval' | 'slowInterval' | null {
-  if (/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(doApiUrl)) return null;
-  if (polling.fastInterval < POLL_FLOOR_SECONDS) return 'fastInterval';
-  if (polling.slowInterval < POLL_FLOOR_SECONDS) return 'slowInterval';
-  return null;
+function pollingFloorProblems(merged: Record<string, unknown>, doApiUrl: string): msg.ConfigProblem[] {
+  if (!merged.digitalocean) return [];
+  if (/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(doApiUrl)) return [];
+  const polling = (merged.polling ?? {}) as Record<string, unknown>;
+  return (['fastInterval', 'slowInterval'] as const).flatMap((key) => {
+    const value = polling[key];
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 && value < POLL_FLOOR_SECONDS
+      ? [{ key: `polling.${key}`, problem: msg.pollFloor(value, POLL_FLOOR_SECONDS), allowed: null }]
+      : [];
+  });
 }
 
 function secretKeysIn(value: unknown, prefix = ''): string[] {

@@ -44,11 +44,22 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
   const iso = () => new Date(run.now()).toISOString();
   const host = run.host ? { host: run.host } : {};
   const pushed = run.pushed ? { pushedBy: run.pushed.by, pushedFrom: run.pushed.from } : {};
-  // Every record in progress says when the next one comes at the latest (check tells a frozen watcher by it).
+  // Every record in progress says when the next one comes at the latest (check tells a frozen watcher by it):
+  // after the sleep and one poll, which may take as long as its sources' timeouts.
+  const pollMs = run.sources.reduce((sum, source) => sum + (source.maxPollMs ?? 0), 0);
+  const nextPollBy = (sleepMs: number) => new Date(run.now() + Math.max(0, sleepMs) + pollMs).toISOString();
   let record: StatusRecord = run.resume
-    ? { ...run.resume, pid: run.pid, ...host, updatedAt: iso(), nextPollBy: iso() }
+    ? { ...run.resume, pid: run.pid, ...host, updatedAt: iso(), nextPollBy: nextPollBy(0) }
     : newRecord(
-        { sha: run.sha, branch: run.branch, remote: run.remote, pid: run.pid, ...host, ...pushed, nextPollBy: iso() },
+        {
+          sha: run.sha,
+          branch: run.branch,
+          remote: run.remote,
+          pid: run.pid,
+          ...host,
+          ...pushed,
+          nextPollBy: nextPollBy(0),
+        },
         iso(),
       );
   const resumedStart = run.resume ? Date.parse(run.resume.startedAt) : Number.NaN;
@@ -121,7 +132,7 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
     // The source that answered may want its next request later than the schedule (its token's budget).
     if (decided) waitMs = decided.source.paceMs?.() ?? 0;
     if (waitMs > sleepMs) sleepMs = Math.min(waitMs, start + run.polling.timeout * 1000 - run.now());
-    record = { ...record, nextPollBy: new Date(run.now() + Math.max(0, sleepMs)).toISOString() };
+    record = { ...record, nextPollBy: nextPollBy(sleepMs) };
     await run.store.write(record);
     await untilAborted(run.sleep(Math.max(0, sleepMs)), run.signal, undefined);
   }

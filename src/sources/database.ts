@@ -136,7 +136,8 @@ export function createDatabaseSource(opts: DatabaseSourceOptions): Source {
     if (current) await current.end().catch(() => undefined);
   }
 
-  return { name: 'database', observe, close };
+  // A poll may wait for the connection, then for the query: each bounded by the timeout.
+  return { name: 'database', observe, close, maxPollMs: 2 * opts.timeoutMs };
 }
 
 /** One commit's answer: the first row of the query's result (none: not deployed yet). */

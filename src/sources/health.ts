@@ -108,7 +108,7 @@ export function createHealthSource(opts: HealthSourceOptions): Source {
     return { kind: 'state', state: 'deploying', phase: `serving ${short(reported)}`, deploymentId: null, message };
   }
 
-  return { name: 'health', observe };
+  return { name: 'health', observe, maxPollMs: opts.timeoutMs };
 }
 
 interface Target {

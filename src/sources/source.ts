@@ -87,4 +87,9 @@ export interface Source {
   forget?(sha: string): void;
   /** Releases connections; called once when the watcher ends. */
   close?(): Promise<void>;
+  /**
+   * The longest one observe() may take (its configured timeouts), so the record's next-poll promise holds and
+   * `check` does not call a watcher frozen while it waits on a slow endpoint. Absent: a few seconds.
+   */
+  readonly maxPollMs?: number;
 }

@@ -88,6 +88,15 @@ describe('fault: config numbers out of bounds', () => {
       0.05,
     );
     assert.equal(parseConfig({ polling: { fastInterval: 1 } }, 'cfg.json', {}).polling.fastInterval, 1);
+    // In the same list as the schema's own problems: one round of fixes, not three.
+    assert.throws(
+      () => parseConfig({ ...fast, bogus: 1 }, 'cfg.json', {}),
+      (error: Error) =>
+        /has 3 problems/.test(error.message) &&
+        /"bogus" is not a known key/.test(error.message) &&
+        /"polling\.fastInterval" is 0\.05 seconds/.test(error.message) &&
+        /"polling\.slowInterval" is 0\.05 seconds/.test(error.message),
+    );
     // A health endpoint or database is the team's own server: no DigitalOcean budget to protect.
     const healthOnly = { health: { url: 'https://example.com/health' }, polling: fast.polling };
     assert.equal(parseConfig(healthOnly, 'cfg.json', {}).polling.fastInterval, 0.05);

@@ -52,6 +52,10 @@ describe('init --agents', () => {
     );
     assert.match(three, /"stopped by deploy-watch manage stop" is a human's choice: leave it and tell them/);
     assert.match(three, /"corrupt": tell the human/);
+    // The answers a live watcher can give without an outcome: none of them says to resume blindly.
+    assert.match(three, /top-level `cause`.*"ENOSPC".*resuming fails the same way/);
+    assert.match(three, /"frozen".*tell the human/);
+    assert.match(three, /"store-unreachable".*run the same `check --wait` again later/);
     assert.doesNotMatch(text, /Run `[^`]*monitor --detach` \(it resumes it\)/, 'the old advice that looped');
   });
 

@@ -165,6 +165,14 @@ describe('rate-limit arithmetic', () => {
     for (const w of waits) assert.ok(w <= 60_000 && w >= 1_000);
     assert.equal(waits[7], 59_970);
   });
+
+  it("names the longest hold's cause: a failure's short backoff inside a 429's wait is still the rate limit", () => {
+    const gate = new Gate({ now: () => T0, random: () => 0 });
+    gate.block(60_000, 'rate limit');
+    gate.failed();
+    assert.equal(gate.cause(), 'rate limit');
+    assert.equal(gate.waitMs(), 60_000);
+  });
 });
 
 describe('slow and unreachable API', () => {

@@ -111,6 +111,10 @@ async function outage(t: { diagnostic(s: string): void }, opts: { lease: number;
     assert.equal(inProgress.outcome, 'in_progress');
     assert.equal(inProgress.monitorPid, watcher);
     assert.match(inProgress.message, /team store cannot be reached.*this machine/i);
+    // The human answer says it too, not only JSON's message.
+    const human = await a.dw('check', sha);
+    assert.equal(human.code, 2, human.stderr);
+    assert.match(human.stdout, /The team store cannot be reached, so this answer is this machine's/);
     const status = await a.dw('manage', 'status', '--json');
     assert.equal(status.code, 0, status.stderr);
     assert.ok(status.stdout.includes(sha), `manage status lists the commit followed offline: ${status.stdout}`);

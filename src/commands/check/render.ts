@@ -129,6 +129,11 @@ export function renderCheck(
   }
   const out = [line];
   if (detail) out.push(`  ${detail}`);
+  // The team store is down: an outcome or a follow shown here is this machine's own, and the reader is told.
+  if (e.storeUnreachable && e.outcome !== 'not_found')
+    out.push(
+      `  ${e.outcome === 'in_progress' ? msg.storeUnreachableFollowing(short, e.monitorPid) : msg.storeUnreachableAnswer}`,
+    );
   const logs = logsNote(e, now);
   if (logs) out.push(`  ${logs}`);
   if (logTail && logTail.length > 0 && r?.logFile !== undefined) {

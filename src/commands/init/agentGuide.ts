@@ -43,8 +43,15 @@ const NOT_FOUND_ADVICE: readonly string[] = [
   '`unknown` "stopped" with `record.cause` set, or "start-failed": it repeats until fixed, so do not resume ' +
     'it. Fix what `message` names if it is yours to fix (the token in DIGITALOCEAN_ACCESS_TOKEN, ' +
     '`digitalocean.appId`, the config), else tell the human and stop.',
-  `\`unknown\` "no-record" (nobody watched) or "stale" (the watcher died): run \`${AGENT_BIN} monitor <sha> ` +
-    '--detach` once, then the check again. Still exit 3 after that: tell the human.',
+  `\`unknown\` "no-record" (nobody watched) or "stale" (the watcher died) with no top-level \`cause\`: run ` +
+    `\`${AGENT_BIN} monitor <sha> --detach\` once, then the check again. Still exit 3 after that: tell the human.`,
+  'A top-level `cause` (the watcher could not write: `code` "ENOSPC" a full disk, "EROFS" a read-only file ' +
+    'system, "lock-lost" another process took its lock): resuming fails the same way. Free the space or ' +
+    'fix the folder if that is yours to do (`message` says how), else tell the human and stop.',
+  '`unknown` "frozen" (the watcher is alive but makes no progress, `stall` says why): tell the human; if you ' +
+    `started it and may, \`kill -CONT <stall.pid>\` once, then the check again.`,
+  '`unknown` "store-unreachable" (team mode, the team store is down and this machine has no answer): ' +
+    'run the same `check --wait` again later; still exit 3 after a few minutes: tell the human.',
   '`unknown` "stopped" without `record.cause`: something stopped the watcher, and `message` says what. ' +
     '"stopped by deploy-watch manage stop" is a human\'s choice: leave it and tell them. A signal (the ' +
     `machine or sandbox stopping): \`${AGENT_BIN} monitor <sha> --detach\` once, then the check again.`,

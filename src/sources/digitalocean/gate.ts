@@ -78,7 +78,10 @@ export class Gate {
 
   block(ms: number, cause: GateCause = 'rate limit'): void {
     if (ms <= 0) return;
-    this.blockedUntil = Math.max(this.blockedUntil, this.opts.now() + ms);
+    const until = this.opts.now() + ms;
+    // The cause is the longest hold's: a shorter backoff inside a 429's wait does not rename it.
+    if (until <= this.blockedUntil) return;
+    this.blockedUntil = until;
     this.heldFor = cause;
   }
 
