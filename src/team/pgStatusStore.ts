@@ -590,7 +590,9 @@ export class PgStatusStore implements StatusStore {
         const log = await this.offline.tailLog(sha, Number.MAX_SAFE_INTEGER);
         if (log)
           await conn.db.query(
-            `insert into ${conn.S}.logs (project, sha, text) values ($1, $2, $3) on conflict (project, sha) do nothing`,
+            // The more complete log wins: one fetched offline after the store had a part of it replaces that.
+            `insert into ${conn.S}.logs as l (project, sha, text) values ($1, $2, $3)
+             on conflict (project, sha) do update set text = excluded.text where length(excluded.text) > length(l.text)`,
             [conn.project, sha, `${log.join('\n')}\n`],
           );
         // Uploaded: its files go, unless a watcher still offline wrote a newer record meanwhile (uploaded next time).
@@ -628,7 +630,12 @@ function readOf(S: string, sha: string, value: unknown): ReadResult {
 
 /** An offline record into the store (see uploadIfDue): an outcome where none is; in progress where nothing is. */
 async function uploadRecord(db: pg.PoolClient, S: string, project: string, record: StatusRecord): Promise<void> {
-  const where = isFinal(record.state) ? `where r.state in ${IN_PROGRESS}` : 'where false';
+  // An outcome lands where none is; and on the same outcome whose logs were still being fetched when the
+  // store went away, so the fetch's end reached offline (fetched or missing) is not lost.
+  const where = isFinal(record.state)
+    ? `where r.state in ${IN_PROGRESS} or (r.state = excluded.state and r.record->'logs'->>'state' = 'fetching'
+         and excluded.record->'logs'->>'state' is distinct from 'fetching')`
+    : 'where false';
   await db.query(
     `insert into ${S}.records as r ${RECORD_COLUMNS} values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      on conflict (project, sha) do update set state = excluded.state, record = excluded.record,

@@ -180,6 +180,31 @@ describe('team store (PostgreSQL through PgBouncer, transaction mode)', () => {
     await Promise.all([offline.close(), online.close()]);
   });
 
+  it('logs finished while the database was down land on a record already final there: the fuller log and its state', async (t) => {
+    if (db.skip) return t.skip(db.skip);
+    const schema = freshSchema();
+    const settings = (url: string) => async () => ({ url, schema, project: 'do:app-1' });
+    const store = (stateDir: string, url: string) =>
+      new PgStatusStore({ stateDir, warn: () => undefined, host: 'h', pushedBy: 't', settings: settings(url) });
+    const failed = finalRecord(record(SHA(8)), 'failed', 'build failed', new Date().toISOString());
+    const until = new Date(Date.now() + 60_000).toISOString();
+    // On record in the database: the outcome, the BUILD log, the DEPLOY log still being fetched.
+    const first = store(makeTempDir('dw-team-'), db.bouncer!.url);
+    await first.write({ ...failed, logs: { state: 'fetching', until, reason: null } });
+    await first.writeLog(SHA(8), '== BUILD ==\nnpm ERR! boom\n');
+    // The database goes away; the DEPLOY log arrives and is saved offline with the fetch's end.
+    const stateDir = makeTempDir('dw-team-');
+    const down = store(stateDir, `postgresql://postgres:x@127.0.0.1:${await freePort()}/x`);
+    await down.write({ ...failed, logs: { state: 'fetched', until, reason: null } });
+    await down.writeLog(SHA(8), '== BUILD ==\nnpm ERR! boom\n== DEPLOY ==\ncrash loop\n');
+    // Back: the next process that reaches it uploads both.
+    const back = store(stateDir, db.bouncer!.url);
+    const read = await back.read(SHA(8));
+    assert.equal(read.status === 'ok' && read.record.logs?.state, 'fetched', 'the fetch ended, not "interrupted"');
+    assert.deepEqual(await back.tailLog(SHA(8), 2), ['== DEPLOY ==', 'crash loop']);
+    await Promise.all([first.close(), down.close(), back.close()]);
+  });
+
   it('sslmode=require means what libpq means: encrypted, not verified (DigitalOcean hands out such URLs)', async (t) => {
     if (db.skip) return t.skip(db.skip);
     const { store } = machine(freshSchema(), { url: `${db.pg!.url}?sslmode=require` });
