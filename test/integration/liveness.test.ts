@@ -209,12 +209,14 @@ describe('check: a watcher that cannot write its record', () => {
         /the file system holding .* is read-only \(EROFS\)\. Make it writable \(for example: mount -o remount,rw\)/,
       );
       assert.doesNotMatch(ro.message, /chmod|died or was killed/);
-      execFileSync('mount', ['-o', 'remount,rw', mounted], { stdio: 'pipe' });
-      // Writable again: the watcher gave the commit up (the cause stays the answer) until asked to resume it.
+      // The watcher's next record write fails while the folder is read-only, and it gives the commit up
+      // (waited for before the remount: on a busy machine that write can come late).
       await w.waitFor(
         'the watcher to give the commit up',
         () => readLastWords(lastWordsPath(w.store.stateDir, pid)) !== null,
       );
+      execFileSync('mount', ['-o', 'remount,rw', mounted], { stdio: 'pipe' });
+      // Writable again: the cause stays the answer until someone asks to resume it.
       assert.equal((await check()).cause?.code, 'EROFS');
       assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
       const resumed = await check();
