@@ -3,30 +3,27 @@
 // next-poll time, overdue by more than a poll can take, on a process that is not stopped.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { CheckJson } from '../../src/commands/check/render.js';
 import { lastWordsPath, readLastWords } from '../../src/core/lastWords.js';
 import { STALL_SLACK_MS, stalled } from '../../src/core/outcome.js';
-import { writePidFile } from '../../src/core/pidFile.js';
+import { isPidLive, processState, writePidFile } from '../../src/core/pidFile.js';
 import { watcherPaths } from '../../src/core/stateDir.js';
 import { newRecord } from '../../src/core/statusRecord.js';
 import { cliWorld, type CliWorld } from '../monitor/cliWorld.js';
 
-interface CheckJson {
-  outcome: string;
-  exitCode: number;
-  unknown: string | null;
-  monitorPid: number | null;
-  message: string;
-  stall?: { pid: number; stopped: boolean; overdueMs: number | null };
-  cause?: { code: string; sha: string | null; dir: string };
-}
-
-const stateOf = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-};
+/** A pushed commit whose build never ends, the watcher polling it every 0.2 s: what each fault below acts on. */
+const buildingWorld = () =>
+  cliWorld(
+    (repo) => {
+      const sha = repo.commit('slow build');
+      repo.git('push', '-q', '--no-verify', 'origin', 'main');
+      return { deployments: [{ id: 'd1', sha, phases: [[0, 'BUILDING']] }] };
+    },
+    { config: { polling: { fastInterval: 0.2, slowInterval: 0.2, timeout: 120 } } },
+  );
 
 describe('check: a frozen watcher', () => {
   const worlds: CliWorld[] = [];
@@ -36,14 +33,7 @@ describe('check: a frozen watcher', () => {
 
   it('a SIGSTOPped watcher: check exits 3 "frozen" naming kill -CONT; after SIGCONT it is in progress again', async (t) => {
     if (process.platform !== 'linux') return t.skip('reads the process state from /proc');
-    const w = await cliWorld(
-      (repo) => {
-        const sha = repo.commit('slow build');
-        repo.git('push', '-q', '--no-verify', 'origin', 'main');
-        return { deployments: [{ id: 'd1', sha, phases: [[0, 'BUILDING']] }] };
-      },
-      { config: { polling: { fastInterval: 0.2, slowInterval: 0.2, timeout: 120 } } },
-    );
+    const w = await buildingWorld();
     worlds.push(w);
     const sha = w.repo.git('rev-parse', 'HEAD');
     assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
@@ -54,7 +44,7 @@ describe('check: a frozen watcher', () => {
 
     process.kill(pid, 'SIGSTOP');
     try {
-      await w.waitFor('the watcher stopped', () => stateOf(pid) === 'T');
+      await w.waitFor('the watcher stopped', () => processState(pid) === 'T');
       const frozen = await check();
       assert.equal(frozen.exitCode, 3, frozen.message);
       assert.equal(frozen.outcome, 'not_found');
@@ -69,7 +59,7 @@ describe('check: a frozen watcher', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await w.waitFor('the watcher running', () => stateOf(pid) !== 'T');
+    await w.waitFor('the watcher running', () => processState(pid) !== 'T');
     const resumed = await check();
     assert.equal(resumed.exitCode, 2, resumed.message);
     assert.equal(resumed.monitorPid, pid);
@@ -108,14 +98,7 @@ function mountTmpfs(dir: string, size: string): string | null {
  * nothing holds open, so it can be remounted read-only under a running watcher) on a 256 KB tmpfs of its own.
  */
 async function watcherOnTmpfs(t: { skip(why: string): void }, under = '') {
-  const w = await cliWorld(
-    (repo) => {
-      const sha = repo.commit('slow build');
-      repo.git('push', '-q', '--no-verify', 'origin', 'main');
-      return { deployments: [{ id: 'd1', sha, phases: [[0, 'BUILDING']] }] };
-    },
-    { config: { polling: { fastInterval: 0.2, slowInterval: 0.2, timeout: 120 } } },
-  );
+  const w = await buildingWorld();
   const stateDir = w.store.stateDir;
   const mounted = join(stateDir, under);
   const skip = mountTmpfs(mounted, '256k');
@@ -131,8 +114,8 @@ async function watcherOnTmpfs(t: { skip(why: string): void }, under = '') {
   };
   const close = async () => {
     const pid = w.watcherPid();
-    if (pid && isRunning(pid)) process.kill(pid, 'SIGKILL');
-    await w.waitFor('the watcher gone', () => !pid || !isRunning(pid)).catch(() => undefined);
+    if (pid && isPidLive(pid)) process.kill(pid, 'SIGKILL');
+    await w.waitFor('the watcher gone', () => !pid || !isPidLive(pid)).catch(() => undefined);
     execFileSync('umount', ['-l', mounted], { stdio: 'pipe' });
     await w.close();
   };
@@ -145,15 +128,6 @@ async function watcherOnTmpfs(t: { skip(why: string): void }, under = '') {
   }
   return { w, sha, stateDir, mounted, pid: w.watcherPid()!, check, close };
 }
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return stateOf(pid) !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 describe('check: a watcher that cannot write its record', () => {
   it('the disk full (ENOSPC): the watcher leaves its cause in the space it set aside; check names it and the fix', async (t) => {
@@ -183,7 +157,7 @@ describe('check: a watcher that cannot write its record', () => {
       assert.doesNotMatch(full.message, /died or was killed/);
       // Space freed, the watcher gone on its own (nothing left to follow): the cause stays the answer.
       rmSync(filler);
-      await w.waitFor('the watcher to leave', () => !isRunning(pid), 15_000);
+      await w.waitFor('the watcher to leave', () => !isPidLive(pid), 15_000);
       const after = await check();
       assert.equal(after.cause?.code, 'ENOSPC', after.message);
       assert.match(after.message, new RegExp(`monitor ${sha.slice(0, 7)} --detach`));
@@ -230,14 +204,7 @@ describe('check: a watcher that cannot write its record', () => {
 
 describe('check: a watcher whose lock was taken', () => {
   it('the lock folder replaced by another process: the watcher leaves saying who holds it, and check names that PID', async () => {
-    const w = await cliWorld(
-      (repo) => {
-        const sha = repo.commit('slow build');
-        repo.git('push', '-q', '--no-verify', 'origin', 'main');
-        return { deployments: [{ id: 'd1', sha, phases: [[0, 'BUILDING']] }] };
-      },
-      { config: { polling: { fastInterval: 0.2, slowInterval: 0.2, timeout: 120 } } },
-    );
+    const w = await buildingWorld();
     try {
       const sha = w.repo.git('rev-parse', 'HEAD');
       assert.equal((await w.dw('monitor', sha, '--detach')).code, 0);
@@ -250,7 +217,7 @@ describe('check: a watcher whose lock was taken', () => {
       rmSync(paths.lock, { recursive: true, force: true });
       // The loss is seen at the lock's next refresh; on a starved machine that refresh comes late (15 s was
       // not always enough in CI), so the bound is wide: it is a wait for the exit, not a sleep.
-      await w.waitFor('the watcher to leave', () => !isRunning(pid), 40_000);
+      await w.waitFor('the watcher to leave', () => !isPidLive(pid), 40_000);
       const r = await w.dw('check', sha, '--json');
       const answer = JSON.parse(r.stdout) as CheckJson;
       assert.equal(answer.exitCode, 3);

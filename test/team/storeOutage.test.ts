@@ -4,6 +4,7 @@
 // then the outcome), never "died or was killed"; and the outcome lands in the team store exactly once.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CheckJson } from '../../src/commands/check/render.js';
 import { finalRecord, isFinal, newRecord, type StatusRecord } from '../../src/core/statusRecord.js';
 import { PgStatusStore } from '../../src/team/pgStatusStore.js';
 import { bouncedPostgres } from '../helpers/pgbouncer.js';
@@ -15,15 +16,6 @@ import { teamWorld, toolLogLines, until } from './teamWorld.js';
 const db = bouncedPostgres();
 let schemas = 0;
 const freshSchema = () => `dw_o${++schemas}_${process.pid}`;
-
-interface CheckJson {
-  outcome: string;
-  exitCode: number;
-  unknown: string | null;
-  monitorPid: number | null;
-  message: string;
-  record: { state: string } | null;
-}
 
 /** Every write of a record into the team store, in order (a test trigger beside the store's own). */
 async function audit(schema: string): Promise<void> {
