@@ -3,13 +3,12 @@ import type { FollowRequest, StatusStore } from './statusStore.js';
 
 /**
  * Ends a record still in progress as `stopped`, with why. Never overwrites an outcome, nor a record that
- * cannot be read, nor invents one: resolves to whether it wrote.
+ * cannot be read, nor invents one: resolves to whether it wrote. (recordStop with nobody named, no inbox
+ * entry, and no stop of its own to recognise on a record already final.)
  */
 export async function recordStopped(store: StatusStore, sha: string, reason: string, nowMs: number): Promise<boolean> {
-  const read = await store.read(sha);
-  if (read.status !== 'ok' || isFinal(read.record.state)) return false;
-  await store.write(finalRecord(read.record, 'stopped', reason, new Date(nowMs).toISOString()));
-  return true;
+  const stop = { reason, by: null, sinceMs: Number.POSITIVE_INFINITY };
+  return (await recordStop(store, sha, stop, nowMs, null)) === 'stopped';
 }
 
 /** A person's or agent's stop: why, who (`manage stop --all by alice@laptop`), and since when it runs. */
