@@ -205,6 +205,7 @@ export class FileStatusStore implements StatusStore {
             await lock.release();
           },
           say,
+          signalReason: () => takeSignalReason(signalReasonPath(this.stateDir, pid)),
         };
       }
       const holder = readPidFile(this.w.pid);
@@ -337,6 +338,11 @@ export class FileStatusStore implements StatusStore {
     removeFile(join(this.w.stop, sha));
   }
 
+  explainSignal(pid: number, reason: string): void {
+    this.ensure();
+    writeFileAtomic(signalReasonPath(this.stateDir, pid), reason, 0o644);
+  }
+
   lastWords(pid: number): Cause | null {
     return readLastWords(lastWordsPath(this.stateDir, pid));
   }
@@ -360,9 +366,10 @@ export class FileStatusStore implements StatusStore {
       if (existsSync(this.w.starting) && nowMs - mtimeOf(this.w.starting) > STARTING_FRESH_MS)
         if (removeFile(this.w.starting)) removed.push(this.w.starting);
     }
-    // Last words of watchers that are gone (blank ones of killed watchers, said ones the user has seen).
+    // Last words of watchers that are gone (blank ones of killed watchers, said ones the user has seen), and
+    // reasons left for a signal that a watcher killed outright never read.
     for (const name of this.names(join(this.stateDir, 'watcher'))) {
-      const pid = Number(/^last-words\.(\d+)$/.exec(name)?.[1]);
+      const pid = Number(/^(?:last-words|signal-reason)\.(\d+)$/.exec(name)?.[1]);
       const words = join(this.stateDir, 'watcher', name);
       if (pid > 0 && !isPidLive(pid) && removeFile(words)) removed.push(words);
     }
@@ -449,5 +456,20 @@ function mtimeOf(path: string): number {
     return statSync(path).mtimeMs;
   } catch {
     return 0;
+  }
+}
+
+function signalReasonPath(stateDir: string, pid: number): string {
+  return join(stateDir, 'watcher', `signal-reason.${pid}`);
+}
+
+/** The reason left for this watcher's signal, removed as it is read (a later process with the PID must not find it). */
+function takeSignalReason(path: string): string | null {
+  try {
+    const reason = readNoFollow(path).trim();
+    removeFile(path);
+    return reason || null;
+  } catch {
+    return null; // none left: a signal from someone else (kill, a terminal closing)
   }
 }

@@ -76,6 +76,8 @@ export interface WatcherClaim {
   release(): Promise<void>;
   /** Leaves why this watcher cannot go on recording where `check` finds it after the watcher is gone. */
   say?(cause: Omit<Cause, 'at'>): void;
+  /** Why whoever signalled this watcher did so (`manage stop --all by alice@laptop`), read once; null if unsaid. */
+  signalReason?(): string | null;
 }
 
 /** How a waiter learns that a commit's record was written (see waitForOutcome). */
@@ -169,6 +171,11 @@ export interface StatusStore {
   uploadPending?(): boolean;
   /** Lets go of connections (a team store's pool); the store is not used after. */
   close?(): Promise<void>;
+  /**
+   * Before signalling the watcher with this PID: why, so that the records it ends say who stopped them (a
+   * signal carries no words). Read once by that watcher's claim (signalReason).
+   */
+  explainSignal?(pid: number, reason: string): void;
   /** What the watcher with this PID said on its way out (why it could not go on recording), if anything. */
   lastWords?(pid: number): Cause | null;
   /** Why the state folder cannot take a record now (read-only, full), found without the watcher; null if none. */

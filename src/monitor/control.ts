@@ -148,6 +148,8 @@ export async function stopWatcher(graceMs: number, deps: StopDeps): Promise<Stop
     // A team's commits are not this machine's to end: the next lease holder goes on with them.
     if (!poller) for (const c of commits) shas.add(c.sha);
     if (watcher?.liveness === 'alive' && !ended.has(watcher.pid)) {
+      // Its records then say who stopped them from the first write, not "stopped by SIGTERM" until ours lands.
+      deps.store.explainSignal?.(watcher.pid, stop.reason);
       const signal = await terminate(watcher.pid, graceMs, deps);
       if (!signal) return { status: 'survived', pid: watcher.pid, stopped: [], waiting: [] };
       ended.add(watcher.pid);

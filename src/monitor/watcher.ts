@@ -198,7 +198,8 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     if (run.team && crashed === null && ended === 'signal') handOffAll(msg.pollerLeft(stopMessage(run.signal)));
     else if (crashed === null && ended === 'settings') handOffAll(msg.SETTINGS_CHANGED);
     else {
-      const reason = crashed ?? stopMessage(run.signal);
+      const asked = ended === 'signal' ? run.claim.signalReason?.() : null;
+      const reason = crashed ?? asked ?? stopMessage(run.signal);
       for (const controller of following.values()) controller.abort(reason);
     }
     await Promise.all(loops);

@@ -449,6 +449,10 @@ export class PgStatusStore implements StatusStore {
     return this.local.beginWatcherStart();
   }
 
+  explainSignal(pid: number, reason: string): void {
+    this.local.explainSignal(pid, reason);
+  }
+
   lastWords(pid: number): Cause | null {
     return this.local.lastWords(pid);
   }

@@ -80,6 +80,9 @@ async function assertAllStopped(w: CliWorld, shas: string[]): Promise<void> {
     const record = w.record(sha);
     assert.equal(record?.state, 'stopped', `${sha.slice(0, 7)} recorded stopped: ${JSON.stringify(record)}`);
     assert.equal(record?.stoppedBy, STOPPED_BY);
+    // Said in the message from the first write, also by a watcher ending on the stop's signal: a caller that
+    // reads the record before `stoppedBy` is added must learn who, not "monitor stopped by SIGTERM".
+    assert.equal(record?.message, `stopped by deploy-watch ${STOPPED_BY}`);
     assert.equal(record?.startFailed ?? null, null, 'a stop, not a start failure');
   }
   const check = await w.dw('check', shas[0]!);
