@@ -40,5 +40,5 @@ await build({
   splitting: false,
 });
 // The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
-const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/core/configJsonSchema.js');
+const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/kernel/config/jsonSchema.js');
 writeFileSync(SCHEMA_FILE, configJsonSchemaText());

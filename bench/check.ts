@@ -2,8 +2,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newRecord } from '../src/core/statusRecord.js';
-import { FileStatusStore } from '../src/core/fileStatusStore.js';
+import { newRecord } from '../src/store/statusRecord.js';
+import { FileStatusStore } from '../src/store/files/fileStatusStore.js';
 import { makeRepo } from '../support/helpers/repo.js';
 import { compare, fmt, timeCommand } from './timing.js';
 

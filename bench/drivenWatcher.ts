@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../src/core/config.js';
-import { FileStatusStore } from '../src/core/fileStatusStore.js';
-import { createGit } from '../src/core/git.js';
-import type { StatusRecord } from '../src/core/statusRecord.js';
-import type { Polling } from '../src/monitor/schedule.js';
-import { runWatcher } from '../src/monitor/watcher.js';
+import { parseConfig } from '../src/kernel/config/config.js';
+import { FileStatusStore } from '../src/store/files/fileStatusStore.js';
+import { createGit } from '../src/git/git.js';
+import type { StatusRecord } from '../src/store/statusRecord.js';
+import type { Polling } from '../src/watcher/schedule.js';
+import { runWatcher } from '../src/watcher/watcher.js';
 import { buildSources } from '../src/sources/index.js';
 import { start, type FakeDeployment } from '../support/fakes/doApi.js';
 import { makeRepo, type TestRepo } from '../support/helpers/repo.js';

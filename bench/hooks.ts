@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { CACHE_FILE } from '../src/hooks/hookCache.js';
-import { killUnder, makeHookedRepo, processesUnder, setConfig, startHealth } from '../support/hooks/hookedRepo.js';
+import { killUnder, makeHookedRepo, processesUnder, setConfig, startHealth } from '../support/worlds/hookedRepo.js';
 import { compare, fmt, timeCommand } from './timing.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);

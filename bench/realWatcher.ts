@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FileStatusStore } from '../src/core/fileStatusStore.js';
-import { stateDirFor } from '../src/core/stateDir.js';
-import { isFinal } from '../src/core/statusRecord.js';
+import { FileStatusStore } from '../src/store/files/fileStatusStore.js';
+import { stateDirFor } from '../src/store/files/stateDir.js';
+import { isFinal } from '../src/store/statusRecord.js';
 import { start } from '../support/fakes/doApi.js';
 import { BIN } from '../support/helpers/cli.js';
 import { killUnder, processesUnder } from '../support/helpers/processes.js';

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { makeTempDir } from '../support/helpers/repo.js';
-import { makeSwarm, runSerial, runSwarm, swarmProblems, type PushRun } from '../support/conflicts/swarmWorld.js';
+import { makeSwarm, runSerial, runSwarm, swarmProblems, type PushRun } from '../support/worlds/swarmWorld.js';
 import { startPgBouncer } from '../support/helpers/pgbouncer.js';
 import { startPostgres } from '../support/helpers/postgres.js';
 

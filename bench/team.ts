@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { startPgBouncer } from '../support/helpers/pgbouncer.js';
 import { startPostgres } from '../support/helpers/postgres.js';
 import type { FakeDeployment } from '../support/fakes/doApi.js';
-import { teamWorld } from '../support/team/teamWorld.js';
+import { teamWorld } from '../support/worlds/teamWorld.js';
 import { median } from './timing.js';
 
 const COMMITS = Number(process.env.TEAM_COMMITS ?? 8);

@@ -1,16 +1,16 @@
 // The typed library API: what agents and swarm managers call instead of parsing CLI output.
 // The CLI's commands use the same core functions.
-import { exitCodeOf } from './conflicts/pushExitCode.js';
-import { checkPreconditions } from './conflicts/preconditions.js';
-import { pushWithRetry as pushRetrying, type PushReport } from './conflicts/pushWithRetry.js';
-import { machineQueue } from './conflicts/queue/machineQueue.js';
-import type { Turn } from './core/pushQueue.js';
-import { readRepoState } from './conflicts/repoState.js';
-import { realClock, realSleep } from './core/clock.js';
-import { resolveCommit } from './core/commitRef.js';
-import { loadConfig } from './core/config.js';
-import { askerName } from './core/machine.js';
-import { createGit } from './core/git.js';
+import { exitCodeOf } from './push/pushExitCode.js';
+import { checkPreconditions } from './push/preconditions.js';
+import { pushWithRetry as pushRetrying, type PushReport } from './push/pushWithRetry.js';
+import { machineQueue } from './push/queue/machineQueue.js';
+import type { Turn } from './push/queue/pushQueue.js';
+import { readRepoState } from './push/repoState.js';
+import { realClock, realSleep } from './kernel/clock.js';
+import { resolveCommit } from './store/commitRef.js';
+import { loadConfig } from './kernel/config/config.js';
+import { askerName } from './kernel/machine.js';
+import { createGit } from './git/git.js';
 import {
   stopFollowing,
   stopWatcher as stopWatcherIn,
@@ -19,11 +19,11 @@ import {
   type StopAllResult,
   type StopResult,
   type WatcherStatus,
-} from './monitor/control.js';
-import { evaluate, type Evaluation } from './core/outcome.js';
-import { waitForOutcome } from './core/waitForOutcome.js';
+} from './watcher/control.js';
+import { evaluate, type Evaluation } from './store/outcome.js';
+import { waitForOutcome } from './store/waitForOutcome.js';
 import { type OpenedRepo, openRepo, type RepoOptions } from './runtime.js';
-import { teamPushQueue } from './team/teamPushQueue.js';
+import { teamPushQueue } from './push/queue/teamQueue.js';
 
 /** The outcome of a commit's deployment now: same answer and exit code as `deploy-watch check`. */
 export async function checkDeployment(commit?: string, options: RepoOptions = {}): Promise<Evaluation> {

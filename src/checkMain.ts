@@ -3,7 +3,7 @@
 // bin/deploy-watch.js tries this first for `check`; any other flag, or any error, goes to main.ts, which
 // answers the same call the usual way (check only reads, so running it again is safe).
 import { runCheck } from './commands/check/index.js';
-import { InternalError } from './core/errors.js';
+import { InternalError } from './kernel/errors.js';
 import { createDeps, processIo, type Loaders } from './runtime.js';
 
 /** A plain check reads neither; were that to change, main.ts answers (see the catch below). */

@@ -1,7 +1,7 @@
 // The command table. Each command registers itself (argv → typed options) and loads its
 // implementation lazily, so `check` never pays for what `monitor` or `push` need.
 import { Command, CommanderError } from 'commander';
-import type { GlobalOptions } from './core/deps.js';
+import type { GlobalOptions } from './deps.js';
 import type { Runner } from './commands/runner.js';
 import { registerCheck } from './commands/check/register.js';
 import { registerCleanup } from './commands/cleanup/register.js';

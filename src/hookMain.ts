@@ -3,7 +3,7 @@
 // ~50 ms). bin/deploy-watch.js calls runFast first; anything else (flags, --help) goes to main.ts.
 // The shell hook skips even this for a deploy-branch push whose cache is current (hooks/hookCache.ts).
 import { runPrePush } from './commands/hook/index.js';
-import { binPath } from './core/packageRoot.js';
+import { binPath } from './kernel/packageRoot.js';
 import { readStdin } from './hooks/stdin.js';
 import { createHookDeps } from './runtime.js';
 

@@ -18,5 +18,5 @@ export type {
   PushResult,
   PushReport,
 } from './api.js';
-export type { StatusRecord, DeployState, SourceName } from './core/statusRecord.js';
-export { EXIT, EXIT_CODES } from './core/exitCodes.js';
+export type { StatusRecord, DeployState, SourceName } from './store/statusRecord.js';
+export { EXIT, EXIT_CODES } from './kernel/exitCodes.js';

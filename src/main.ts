@@ -3,19 +3,19 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Deps, GlobalOptions } from './core/deps.js';
+import type { Deps, GlobalOptions } from './deps.js';
 import { buildProgram, CommanderError, globalsOf } from './cli.js';
 import type { Runner } from './commands/runner.js';
-import { DeployWatchError, isErrno, UsageError } from './core/errors.js';
-import { EXIT } from './core/exitCodes.js';
-import * as msg from './core/messages.js';
-import { packageVersion } from './core/packageRoot.js';
+import { DeployWatchError, isErrno, UsageError } from './kernel/errors.js';
+import { EXIT } from './kernel/exitCodes.js';
+import * as msg from './kernel/messages.js';
+import { packageVersion } from './kernel/packageRoot.js';
 import { createDeps as createDepsWith, processIo, type Io, type Loaders } from './runtime.js';
 
 export type { Io };
 
 // Config and logging pull in zod and pino: imported only by commands that use them.
-const LOADERS: Loaders = { config: () => import('./core/config.js'), log: () => import('./core/log.js') };
+const LOADERS: Loaders = { config: () => import('./kernel/config/config.js'), log: () => import('./kernel/log.js') };
 
 export const createDeps = (globals: GlobalOptions, io: Io): Deps => createDepsWith(globals, io, LOADERS);
 

@@ -3,21 +3,21 @@
 // their own.
 import { resolve } from 'node:path';
 import type { HookDeps } from './commands/hook/index.js';
-import { resolveCommit } from './core/commitRef.js';
-import { realClock } from './core/clock.js';
-import { digitalOceanTokenSecrets } from './core/doToken.js';
-import { lazy, type Deps, type GlobalOptions, type Output } from './core/deps.js';
-import { useColour } from './core/format.js';
-import { createGit, type Git } from './core/git.js';
-import { machineName, pusherName } from './core/machine.js';
-import { binPath } from './core/packageRoot.js';
-import { discoverRepo, type RepoInfo } from './core/repo.js';
-import { readRepoFromFiles } from './core/repoFiles.js';
-import { spawnDetached } from './core/spawnDetached.js';
-import { stateDirFor, toolLogPath } from './core/stateDir.js';
-import { FileStatusStore } from './core/fileStatusStore.js';
-import type { StatusStore } from './core/statusStore.js';
-import { PgStatusStore } from './team/pgStatusStore.js';
+import { resolveCommit } from './store/commitRef.js';
+import { realClock } from './kernel/clock.js';
+import { digitalOceanTokenSecrets } from './kernel/config/doToken.js';
+import { lazy, type Deps, type GlobalOptions, type Output } from './deps.js';
+import { useColour } from './kernel/format.js';
+import { createGit, type Git } from './git/git.js';
+import { machineName, pusherName } from './kernel/machine.js';
+import { binPath } from './kernel/packageRoot.js';
+import { discoverRepo, type RepoInfo } from './git/repo.js';
+import { readRepoFromFiles } from './git/repoFiles.js';
+import { spawnDetached } from './kernel/spawnDetached.js';
+import { stateDirFor, toolLogPath } from './store/files/stateDir.js';
+import { FileStatusStore } from './store/files/fileStatusStore.js';
+import type { StatusStore } from './store/statusStore.js';
+import { PgStatusStore } from './store/postgres/pgStatusStore.js';
 
 export interface Io {
   stdout: Output;
@@ -45,8 +45,8 @@ const realKill = (pid: number, signal: NodeJS.Signals | 0): void => void process
  * on first use; check's own entry point never does, so its single-file bundle does not carry them.
  */
 export interface Loaders {
-  config(): Promise<typeof import('./core/config.js')>;
-  log(): Promise<typeof import('./core/log.js')>;
+  config(): Promise<typeof import('./kernel/config/config.js')>;
+  log(): Promise<typeof import('./kernel/log.js')>;
 }
 
 /** The CLI's dependencies: every member lazy, so a command pays only for what it uses. */
@@ -156,7 +156,7 @@ export function openRepo(options: RepoOptions = {}): OpenedRepo {
     stateDirFor(repo, env),
     env,
     async () => {
-      const { loadConfig, teamProject } = await import('./core/config.js');
+      const { loadConfig, teamProject } = await import('./kernel/config/config.js');
       const config = loadConfig(repo.topLevel, env);
       return { schema: config.team.schema, project: teamProject(config) };
     },

@@ -1,13 +1,13 @@
 // Closes the gap the hooks leave (--no-verify, HUSKY=0, a GUI without node): `check --wait` starts the
 // monitor itself when the commit is on the remote's deploy branch and nobody watches it.
-import type { EnsureWatched } from '../core/waitForOutcome.js';
-import type { Deps } from '../core/deps.js';
-import { ConfigError } from '../core/errors.js';
-import * as msg from '../core/messages.js';
-import { recordStartFailure, toolLog } from '../core/startFailure.js';
+import type { EnsureWatched } from '../store/waitForOutcome.js';
+import type { Deps } from '../deps.js';
+import { ConfigError } from '../kernel/errors.js';
+import * as msg from '../kernel/messages.js';
+import { recordStartFailure, toolLog } from '../watcher/startFailure.js';
 import { readHookConfig } from './hookConfig.js';
-import { isAncestor } from '../core/gitQueries.js';
-import { handOver, nobodyWatches } from '../monitor/handOver.js';
+import { isAncestor } from '../git/queries.js';
+import { handOver, nobodyWatches } from '../watcher/handOver.js';
 
 export function makeEnsureWatched(deps: Deps): EnsureWatched {
   return async (sha, evaluation) => {

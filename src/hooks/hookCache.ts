@@ -7,9 +7,9 @@
 // the source's mtime has not moved, so an edit, even within the same second, makes the cache stale.
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { writeFileAtomic } from '../core/atomicWrite.js';
-import { isErrno } from '../core/errors.js';
-import { CONFIG_FILE } from '../core/rawConfig.js';
+import { writeFileAtomic } from '../kernel/fs/atomicWrite.js';
+import { isErrno } from '../kernel/errors.js';
+import { CONFIG_FILE } from '../kernel/config/rawConfig.js';
 
 export const CACHE_FILE = 'deploy-watch-hook-cache.sh';
 export const CACHE_VERSION = 'deploy-watch pre-push cache 3';

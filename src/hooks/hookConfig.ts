@@ -1,8 +1,8 @@
 // The three keys the pre-push hook needs, read without zod: the hook runs on every push and must
 // start in a few milliseconds. Full validation stays with `deploy-watch doctor` and the monitor.
 // Its defaults are the schema's own (core/defaults), so the hook and the full config never disagree.
-import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE } from '../core/defaults.js';
-import { readRawConfig } from '../core/rawConfig.js';
+import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE } from '../kernel/config/defaults.js';
+import { readRawConfig } from '../kernel/config/rawConfig.js';
 
 export { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE };
 

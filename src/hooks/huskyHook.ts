@@ -1,10 +1,10 @@
 // The text `deploy-watch init` puts in .husky/pre-push, as a marked block so that a hook the user
 // already has keeps its own lines, and a second init replaces the block with identical bytes.
-import { EXIT_CODES } from '../core/exitCodes.js';
-import { CONFIG_FILE } from '../core/rawConfig.js';
-import { DO_TOKEN_VARIABLES } from '../core/doToken.js';
+import { EXIT_CODES } from '../kernel/exitCodes.js';
+import { CONFIG_FILE } from '../kernel/config/rawConfig.js';
+import { DO_TOKEN_VARIABLES } from '../kernel/config/doToken.js';
 import { CACHE_FILE, CACHE_VERSION, HOOK_ENV_OVERRIDES, NEEDS, SHA_MARK } from './hookCache.js';
-import { WAIT_THEN_EXEC } from './startWatcher.js';
+import { WAIT_THEN_EXEC } from './startPostPush.js';
 
 export const BLOCK_BEGIN = '# >>> deploy-watch >>>';
 export const BLOCK_END = '# <<< deploy-watch <<<';

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { processStartTime } from '../core/pidFile.js';
+import { processStartTime } from '../kernel/fs/pidFile.js';
 
 export interface ProcessRef {
   pid: number;

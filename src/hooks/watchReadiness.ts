@@ -4,10 +4,10 @@
 import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as msg from '../core/messages.js';
-import { packageRoot } from '../core/packageRoot.js';
-import { commonDirOf } from '../core/repoFiles.js';
-import { STATE_DIR_NAME } from '../core/stateDir.js';
+import * as msg from '../kernel/messages.js';
+import { packageRoot } from '../kernel/packageRoot.js';
+import { commonDirOf } from '../git/repoFiles.js';
+import { STATE_DIR_NAME } from '../store/files/stateDir.js';
 import { gitDirOf, NEEDS } from './hookCache.js';
 
 /**
@@ -32,7 +32,7 @@ export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): 
   const stateDir = commonDir ? join(commonDir, STATE_DIR_NAME) : null;
   const stateProblem = stateDirProblem(env.DEPLOY_WATCH_STATE_DIR || stateDir);
   if (stateProblem) return { ok: false, line: (short) => msg.hookStateDirUnusable(short, stateProblem) };
-  const { loadConfig } = await load<typeof import('../core/config.js')>('core/config.js');
+  const { loadConfig } = await load<typeof import('../kernel/config/config.js')>('kernel/config/config.js');
   const { noSourceReason } = await load<typeof import('../sources/configured.js')>('sources/configured.js');
   let config: ReturnType<typeof loadConfig>;
   try {

@@ -4,7 +4,7 @@
 // it; init's .husky/post-checkout block does the same for worktrees added later (huskyHook.ts).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Git } from '../core/git.js';
+import type { Git } from '../git/git.js';
 import { HUSKY_RUNNER_DIR } from './huskyHook.js';
 
 /** The runner is there when its `h` and the pre-push stub are. */

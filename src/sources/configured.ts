@@ -1,7 +1,7 @@
 // Whether the config and env give the monitor anything to ask: a pure check shared by buildSources and
 // the pre-push hook (which must say at push time that nothing will be watched, without loading a source).
-import type { Config } from '../core/config.js';
-import * as msg from '../core/messages.js';
+import type { Config } from '../kernel/config/config.js';
+import * as msg from '../kernel/messages.js';
 
 /** Whether DigitalOcean or the database can be asked: a source that can decide without the health endpoint. */
 export function decidingSourceConfigured(config: Config): boolean {

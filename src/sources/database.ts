@@ -3,8 +3,8 @@
 // the watcher polls together are asked in one query (batchedQuery.ts); a query that cannot be batched
 // is asked once per commit.
 import pg from 'pg';
-import { redactText } from '../core/redact.js';
-import * as msg from '../core/messages.js';
+import { redactText } from '../kernel/redact.js';
+import * as msg from '../kernel/messages.js';
 import { BATCH_WINDOW_MS, batchedQuery } from './batchedQuery.js';
 import type { Observation, ObserveContext, Source } from './source.js';
 

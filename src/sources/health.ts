@@ -2,9 +2,9 @@
 // commit, read where `commit` says (a JSON path into the body, or `header:<name>`) or, when it is not set,
 // where apps commonly put it (commitFinder.ts). An endpoint that names no commit shows the app is up, never
 // that a commit deployed. One GET answers for every commit in flight.
-import * as msg from '../core/messages.js';
-import { redactText } from '../core/redact.js';
-import { untilAborted } from '../core/untilAborted.js';
+import * as msg from '../kernel/messages.js';
+import { redactText } from '../kernel/redact.js';
+import { untilAborted } from '../kernel/untilAborted.js';
 import { commitInBody, commitInHeaders, looksLikeSha } from './commitFinder.js';
 import { parseJsonPath, readJsonPath, type PathStep } from './jsonPath.js';
 import type { Observation, ObserveContext, Source } from './source.js';

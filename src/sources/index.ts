@@ -1,10 +1,10 @@
 // The ordered source list from config and secrets: DigitalOcean, then the database, then the health URL.
 // A source that is not configured is left out; with none left the monitor cannot run (exit 78).
-import type { Config } from '../core/config.js';
-import { ConfigError } from '../core/errors.js';
-import type { Git } from '../core/git.js';
-import { isAncestorFetchingOnce } from '../core/gitQueries.js';
-import * as msg from '../core/messages.js';
+import type { Config } from '../kernel/config/config.js';
+import { ConfigError } from '../kernel/errors.js';
+import type { Git } from '../git/git.js';
+import { isAncestorFetchingOnce } from '../git/queries.js';
+import * as msg from '../kernel/messages.js';
 import { noSourceReason } from './configured.js';
 import { memoryListCache } from './digitalocean/cache.js';
 import { createAppsSource } from './digitalocean/apps.js';

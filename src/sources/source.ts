@@ -1,6 +1,6 @@
 // One interface for every way of learning a deployment's fate: DigitalOcean, a database, a health URL.
-import type { AppRef, DeployState, SourceName } from '../core/statusRecord.js';
-import type { LogPart } from '../core/logParts.js';
+import type { AppRef, DeployState, SourceName } from '../store/statusRecord.js';
+import type { LogPart } from '../store/logParts.js';
 
 export interface ObserveContext {
   /** The full sha being watched. */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { processesUnder } from '../helpers/processes.js';
+import { processesUnder } from '../../support/helpers/processes.js';
 
 const DEMO = fileURLToPath(new URL('../../demo/run.js', import.meta.url));
 

@@ -8,9 +8,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { git, makeTempDir, testEnv } from '../helpers/repo.js';
-import { killUnder } from '../helpers/processes.js';
-import { startHealth, type HealthServer } from '../hooks/hookedRepo.js';
+import { git, makeTempDir, testEnv } from '../../support/helpers/repo.js';
+import { killUnder } from '../../support/helpers/processes.js';
+import { startHealth, type HealthServer } from '../../support/worlds/hookedSuite.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TIMEOUT = 240_000;

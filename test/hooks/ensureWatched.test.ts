@@ -2,13 +2,13 @@
 import type { ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { Deps } from '../../src/core/deps.js';
-import { evaluate } from '../../src/core/outcome.js';
+import type { Deps } from '../../src/deps.js';
+import { evaluate } from '../../src/store/outcome.js';
 import { makeEnsureWatched } from '../../src/hooks/ensureWatched.js';
-import type { FileStatusStore } from '../../src/core/fileStatusStore.js';
+import type { FileStatusStore } from '../../src/store/files/fileStatusStore.js';
 import { createDeps } from '../../src/main.js';
-import { makeRepo, type TestRepo } from '../helpers/repo.js';
-import { killQuietly, startFakeMonitor } from '../helpers/state.js';
+import { makeRepo, type TestRepo } from '../../support/helpers/repo.js';
+import { killQuietly, startFakeMonitor } from '../../support/helpers/state.js';
 
 const fakes: ChildProcess[] = [];
 

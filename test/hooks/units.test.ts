@@ -2,14 +2,14 @@
 // against a driven clock (no real sleeps).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { configSchema } from '../../src/core/config.js';
+import { configSchema } from '../../src/kernel/config/config.js';
 import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE, type HookConfig } from '../../src/hooks/hookConfig.js';
 import { prePushBlock, REFUSED, upsertBlock } from '../../src/hooks/huskyHook.js';
 import { readFileSync } from 'node:fs';
 import { planPrePush, suggestName } from '../../src/hooks/prePush.js';
 import { isGitPush, startedAtMs } from '../../src/hooks/processTree.js';
-import { processStartTime } from '../../src/core/pidFile.js';
-import { awaitPushResult, BLIND_TIMEOUT_MS, type WatchEnv, type WatchRequest } from '../../src/hooks/pushWatcher.js';
+import { processStartTime } from '../../src/kernel/fs/pidFile.js';
+import { awaitPushResult, BLIND_TIMEOUT_MS, type WatchEnv, type WatchRequest } from '../../src/hooks/postPush.js';
 import { parseRefLines, refKind } from '../../src/hooks/refLines.js';
 import { addHusky } from '../../src/commands/init/packageJson.js';
 

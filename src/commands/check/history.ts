@@ -1,10 +1,10 @@
 // `deploy-watch check --all`: recent commits with state, duration and source, newest first; on a team
 // store the team's commits, with who pushed each and from which machine.
-import type { Deps } from '../../core/deps.js';
-import { EXIT } from '../../core/exitCodes.js';
-import { ago, duration, paint, shortSha, table } from '../../core/format.js';
-import { listHistory } from '../../core/history.js';
-import * as msg from '../../core/messages.js';
+import type { Deps } from '../../deps.js';
+import { EXIT } from '../../kernel/exitCodes.js';
+import { ago, duration, paint, shortSha, table } from '../../kernel/format.js';
+import { listHistory } from '../../store/history.js';
+import * as msg from '../../kernel/messages.js';
 
 export async function runCheckAll(limit: number, deps: Deps): Promise<number> {
   const store = deps.store();

@@ -1,12 +1,12 @@
 // `deploy-watch check [sha]`: reads the status record and answers with check's exit codes.
-import type { Deps } from '../../core/deps.js';
-import { resolveCommit } from '../../core/commitRef.js';
-import { ConfigError } from '../../core/errors.js';
-import * as msg from '../../core/messages.js';
-import { EXIT } from '../../core/exitCodes.js';
-import { monitorStarting } from '../../core/monitorStarting.js';
-import { evaluate, type Evaluation } from '../../core/outcome.js';
-import { waitForOutcome, type EnsureWatched } from '../../core/waitForOutcome.js';
+import type { Deps } from '../../deps.js';
+import { resolveCommit } from '../../store/commitRef.js';
+import { ConfigError } from '../../kernel/errors.js';
+import * as msg from '../../kernel/messages.js';
+import { EXIT } from '../../kernel/exitCodes.js';
+import { monitorStarting } from '../../store/monitorStarting.js';
+import { evaluate, type Evaluation } from '../../store/outcome.js';
+import { waitForOutcome, type EnsureWatched } from '../../store/waitForOutcome.js';
 import { renderCheck } from './render.js';
 
 export interface CheckOptions {

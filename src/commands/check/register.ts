@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { UsageError } from '../../core/errors.js';
-import { parseCount, parseNonNegative } from '../../core/parse.js';
-import * as msg from '../../core/messages.js';
+import { UsageError } from '../../kernel/errors.js';
+import { parseCount, parseNonNegative } from '../../kernel/parse.js';
+import * as msg from '../../kernel/messages.js';
 // Static, unlike the other commands: check is the hot path (hooks and agents call it constantly), and
 // its code in the CLI's main bundle saves loading a chain of chunks on every call.
 import { runCheck } from './index.js';

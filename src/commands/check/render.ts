@@ -1,9 +1,9 @@
 // check's output: JSON as a contract on stdout; human text with the failing log lines.
-import type { Deps } from '../../core/deps.js';
-import { ago, paint, shortSha } from '../../core/format.js';
-import * as msg from '../../core/messages.js';
-import type { Evaluation } from '../../core/outcome.js';
-import { logFetchInterrupted } from '../../core/statusRecord.js';
+import type { Deps } from '../../deps.js';
+import { ago, paint, shortSha } from '../../kernel/format.js';
+import * as msg from '../../kernel/messages.js';
+import type { Evaluation } from '../../store/outcome.js';
+import { logFetchInterrupted } from '../../store/statusRecord.js';
 
 export interface CheckJson {
   sha: string;

@@ -1,7 +1,7 @@
 // `deploy-watch cleanup [days] [--days N] [--dry-run]`: quiet and cron-safe.
-import type { Deps } from '../../core/deps.js';
-import { EXIT } from '../../core/exitCodes.js';
-import * as msg from '../../core/messages.js';
+import type { Deps } from '../../deps.js';
+import { EXIT } from '../../kernel/exitCodes.js';
+import * as msg from '../../kernel/messages.js';
 
 export interface CleanupOptions {
   days: number;

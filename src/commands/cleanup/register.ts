@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { UsageError } from '../../core/errors.js';
-import { parseNonNegative } from '../../core/parse.js';
+import { UsageError } from '../../kernel/errors.js';
+import { parseNonNegative } from '../../kernel/parse.js';
 
 export const DEFAULT_CLEANUP_DAYS = 7;
 

@@ -1,10 +1,10 @@
 // The checks `doctor` runs, each one small: a name, a verdict, what was seen, and the fix.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { Config } from '../../core/config.js';
-import { configuredApps } from '../../core/config.js';
-import * as msg from '../../core/messages.js';
-import { redactText } from '../../core/redact.js';
+import type { Config } from '../../kernel/config/config.js';
+import { configuredApps } from '../../kernel/config/config.js';
+import * as msg from '../../kernel/messages.js';
+import { redactText } from '../../kernel/redact.js';
 import { HUSKY_RUNNER_DIR, POST_CHECKOUT_BLOCK, WORKTREE_PATH } from '../../hooks/huskyHook.js';
 import { hasRunner } from '../../hooks/worktreeRunners.js';
 import { readText } from '../init/plan.js';

@@ -1,7 +1,7 @@
 // doctor's health check: the endpoint answers, and names a commit. One that names none can only say the app
 // is up, never that a commit deployed: a failure when it is the only source, a warning beside one that decides.
-import type { Config } from '../../core/config.js';
-import * as msg from '../../core/messages.js';
+import type { Config } from '../../kernel/config/config.js';
+import * as msg from '../../kernel/messages.js';
 import { COMMIT_FIELDS, COMMIT_HEADERS } from '../../sources/commitFinder.js';
 import { decidingSourceConfigured } from '../../sources/configured.js';
 import { buildHealthSource } from '../../sources/index.js';

@@ -1,8 +1,8 @@
 // `deploy-watch doctor`: checks the setup, one line per check with a fix for each failure.
-import type { Deps } from '../../core/deps.js';
-import { DeployWatchError } from '../../core/errors.js';
-import { EXIT } from '../../core/exitCodes.js';
-import type { Config } from '../../core/config.js';
+import type { Deps } from '../../deps.js';
+import { DeployWatchError } from '../../kernel/errors.js';
+import { EXIT } from '../../kernel/exitCodes.js';
+import type { Config } from '../../kernel/config/config.js';
 import { buildDatabaseSource } from '../../sources/index.js';
 import type { Source } from '../../sources/source.js';
 import {

@@ -1,5 +1,5 @@
-import type { Deps } from '../../core/deps.js';
-import { paint } from '../../core/format.js';
+import type { Deps } from '../../deps.js';
+import { paint } from '../../kernel/format.js';
 import type { CheckResult } from './checks.js';
 
 export function renderDoctor(results: CheckResult[], deps: Deps): void {

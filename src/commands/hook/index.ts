@@ -1,9 +1,9 @@
 // `deploy-watch hook pre-push <remote> <url>`: what .husky/pre-push calls. Fast (no zod, pino or
 // network; no git call for a push of the deploy branch alone), and it never blocks a push except for a
 // refused branch name.
-import type { Deps } from '../../core/deps.js';
-import * as msg from '../../core/messages.js';
-import { isPushUrlOf, refFacts } from '../../core/gitQueries.js';
+import type { Deps } from '../../deps.js';
+import * as msg from '../../kernel/messages.js';
+import { isPushUrlOf, refFacts } from '../../git/queries.js';
 import {
   HOOK_ENV_OVERRIDES,
   refreshHookCache,
@@ -17,7 +17,7 @@ import { PatternTooSlow } from '../../hooks/boundedPattern.js';
 import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
-import { startWatcher } from '../../hooks/startWatcher.js';
+import { startWatcher } from '../../hooks/startPostPush.js';
 import { type Readiness, watchReadiness } from '../../hooks/watchReadiness.js';
 
 export interface PrePushOptions {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { parseNonNegative } from '../../core/parse.js';
+import { parseNonNegative } from '../../kernel/parse.js';
 
 /** A push still running after this long is not worth watching: the watcher gives up. */
 const PUSH_TIMEOUT_S = 600;

@@ -1,13 +1,13 @@
 // `deploy-watch hook watch <sha> …` (hidden): the detached post-push watcher the pre-push hook starts.
 // It keeps no state of its own; once the push is accepted it hands the commit to the repository's watcher
 // (handOver), so one watcher follows it however many pushes asked.
-import type { Deps } from '../../core/deps.js';
-import { isAncestor, remoteBranchSha, trackingSha, trackingUpdates } from '../../core/gitQueries.js';
-import * as msg from '../../core/messages.js';
-import { liveness } from '../../core/pidFile.js';
-import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/pushWatcher.js';
+import type { Deps } from '../../deps.js';
+import { isAncestor, remoteBranchSha, trackingSha, trackingUpdates } from '../../git/queries.js';
+import * as msg from '../../kernel/messages.js';
+import { liveness } from '../../kernel/fs/pidFile.js';
+import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/postPush.js';
 import { startedAtMs } from '../../hooks/processTree.js';
-import { handOver } from '../../monitor/handOver.js';
+import { handOver } from '../../watcher/handOver.js';
 
 export async function runPushWatcher(given: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   // The shell-only hook passes no --since (a `date` would cost the push a process): the push's own start

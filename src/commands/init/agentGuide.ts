@@ -1,7 +1,7 @@
 // The short section `init --agents` adds to the repository's agent instructions (AGENTS.md, and
 // CLAUDE.md when it exists), as a marked block so that a second run changes nothing.
 import { join } from 'node:path';
-import { EXIT, PUSH_EXIT } from '../../core/exitCodes.js';
+import { EXIT, PUSH_EXIT } from '../../kernel/exitCodes.js';
 import { upsertBlock } from '../../hooks/huskyHook.js';
 import type { FileChange } from './plan.js';
 

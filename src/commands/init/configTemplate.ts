@@ -4,8 +4,8 @@
 // into a repository"). Left out: the sources, each of which needs the user's own value (a placeholder
 // would be polled), and conflicts.rules, which replaces the default rules once written.
 // `$schema` points editors at the JSON Schema shipped in the package, so they complete and check keys.
-import { configSchema } from '../../core/config.js';
-import { SCHEMA_REF } from '../../core/schemaFile.js';
+import { configSchema } from '../../kernel/config/config.js';
+import { SCHEMA_REF } from '../../kernel/config/schemaFile.js';
 
 export function configTemplate(): Record<string, unknown> {
   const { branch, remote, branchPattern, polling, conflicts, notify, cleanup } = configSchema.parse({});

@@ -3,11 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Deps } from '../../core/deps.js';
-import { EXIT } from '../../core/exitCodes.js';
-import * as msg from '../../core/messages.js';
-import { installMergeDrivers } from '../../conflicts/mergeDrivers.js';
-import { packageRoot } from '../../core/packageRoot.js';
+import type { Deps } from '../../deps.js';
+import { EXIT } from '../../kernel/exitCodes.js';
+import * as msg from '../../kernel/messages.js';
+import { installMergeDrivers } from '../../push/merge/mergeDrivers.js';
+import { packageRoot } from '../../kernel/packageRoot.js';
 import { copyRunners, hasRunner, listWorktrees } from '../../hooks/worktreeRunners.js';
 import { planAgentGuides } from './agentGuide.js';
 import { listsDeployWatch } from './packageJson.js';

@@ -2,9 +2,9 @@
 // Pure reads; index.ts prints or writes the plan.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isErrno } from '../../core/errors.js';
-import { gitattributesLines } from '../../conflicts/mergeDrivers.js';
-import type { MergeRule } from '../../conflicts/rules.js';
+import { isErrno } from '../../kernel/errors.js';
+import { gitattributesLines } from '../../push/merge/mergeDrivers.js';
+import type { MergeRule } from '../../push/merge/rules.js';
 import { BLOCK_BEGIN, BLOCK_END, POST_CHECKOUT_BLOCK, PRE_PUSH_BLOCK, upsertBlock } from '../../hooks/huskyHook.js';
 import { configTemplateText } from './configTemplate.js';
 import { addDeployWatch, addHusky } from './packageJson.js';

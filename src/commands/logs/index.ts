@@ -1,16 +1,16 @@
 // `deploy-watch logs [sha]`: a deployment's logs on demand (like `doctl apps logs`): the archived logs
 // of a finished deployment within the log budget, or with --follow the live log until it ends. BUILD and
 // DEPLOY logs go to runs/<sha>.log and onto the record, so `check` shows them too.
-import type { Deps } from '../../core/deps.js';
-import { resolveCommit } from '../../core/commitRef.js';
-import { configuredApps } from '../../core/config.js';
-import { ConfigError } from '../../core/errors.js';
-import { EXIT } from '../../core/exitCodes.js';
-import { shortSha } from '../../core/format.js';
-import * as msg from '../../core/messages.js';
-import { type LogPart, logText, mergeLogs, presentPart } from '../../core/logParts.js';
-import { readSavedLog, saveLog, statusOf } from '../../core/savedLog.js';
-import { logFetchInterrupted, type StatusRecord } from '../../core/statusRecord.js';
+import type { Deps } from '../../deps.js';
+import { resolveCommit } from '../../store/commitRef.js';
+import { configuredApps } from '../../kernel/config/config.js';
+import { ConfigError } from '../../kernel/errors.js';
+import { EXIT } from '../../kernel/exitCodes.js';
+import { shortSha } from '../../kernel/format.js';
+import * as msg from '../../kernel/messages.js';
+import { type LogPart, logText, mergeLogs, presentPart } from '../../store/logParts.js';
+import { readSavedLog, saveLog, statusOf } from '../../store/savedLog.js';
+import { logFetchInterrupted, type StatusRecord } from '../../store/statusRecord.js';
 import { DoClient, type LogType } from '../../sources/digitalocean/client.js';
 import { fetchLogsWithin, type LogBudget } from '../../sources/digitalocean/logs.js';
 import type { FetchedLogs } from '../../sources/source.js';

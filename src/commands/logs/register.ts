@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { UsageError } from '../../core/errors.js';
-import { parseNonNegative } from '../../core/parse.js';
-import * as msg from '../../core/messages.js';
+import { UsageError } from '../../kernel/errors.js';
+import { parseNonNegative } from '../../kernel/parse.js';
+import * as msg from '../../kernel/messages.js';
 
 const TYPES = ['build', 'deploy', 'run'] as const;
 

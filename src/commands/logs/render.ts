@@ -1,8 +1,8 @@
 // logs' output: the log text (or its last lines) on stdout, a missing stage's reason on stderr; --json one object.
-import type { Deps } from '../../core/deps.js';
-import { shortSha } from '../../core/format.js';
-import { type LogPart, logText, presentTypes } from '../../core/logParts.js';
-import * as msg from '../../core/messages.js';
+import type { Deps } from '../../deps.js';
+import { shortSha } from '../../kernel/format.js';
+import { type LogPart, logText, presentTypes } from '../../store/logParts.js';
+import * as msg from '../../kernel/messages.js';
 
 export interface LogsResult {
   sha: string;

@@ -1,9 +1,9 @@
 // Which app's logs `logs` fetches when several App Platform apps are configured: the one --app names, else
 // the one the record names (the app that failed), else the only one, else the first app with a deployment
 // of this commit. Returns the app's client and, when already known, the deployment.
-import { UsageError } from '../../core/errors.js';
-import * as msg from '../../core/messages.js';
-import type { StatusRecord } from '../../core/statusRecord.js';
+import { UsageError } from '../../kernel/errors.js';
+import * as msg from '../../kernel/messages.js';
+import type { StatusRecord } from '../../store/statusRecord.js';
 import type { DoClient } from '../../sources/digitalocean/client.js';
 import { builtFrom } from '../../sources/digitalocean/match.js';
 

@@ -1,13 +1,13 @@
 // `deploy-watch manage status|stop <sha>|stop --all|cleanup`: the watcher of this clone and its commits.
-import type { Deps } from '../../core/deps.js';
-import { InternalError, UsageError } from '../../core/errors.js';
-import { EXIT } from '../../core/exitCodes.js';
-import { resolveCommit } from '../../core/commitRef.js';
-import { ago, duration, paint, shortSha, table } from '../../core/format.js';
-import * as msg from '../../core/messages.js';
-import type { PollerInfo } from '../../core/statusStore.js';
-import { askerName } from '../../core/machine.js';
-import { type StopAllResult, stopFollowing, stopWatcher, watcherStatus, type StopDeps } from '../../monitor/control.js';
+import type { Deps } from '../../deps.js';
+import { InternalError, UsageError } from '../../kernel/errors.js';
+import { EXIT } from '../../kernel/exitCodes.js';
+import { resolveCommit } from '../../store/commitRef.js';
+import { ago, duration, paint, shortSha, table } from '../../kernel/format.js';
+import * as msg from '../../kernel/messages.js';
+import type { PollerInfo } from '../../store/statusStore.js';
+import { askerName } from '../../kernel/machine.js';
+import { type StopAllResult, stopFollowing, stopWatcher, watcherStatus, type StopDeps } from '../../watcher/control.js';
 
 export async function runManageStatus(deps: Deps): Promise<number> {
   const status = await watcherStatus(deps.store());

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { parseNonNegative } from '../../core/parse.js';
+import { parseNonNegative } from '../../kernel/parse.js';
 
 export function registerManage(program: Command, runner: Runner): void {
   const manage = program.command('manage').description('the background watcher and the commits it follows');

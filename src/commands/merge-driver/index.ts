@@ -3,12 +3,12 @@
 // written into %A, so a `git add` can never silently keep one side. If %A itself cannot be
 // written, exit 129: git treats a driver exit above 128 as a failed merge, not a conflict.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../core/atomicWrite.js';
-import type { Deps } from '../../core/deps.js';
-import { MERGE_DRIVER_EXIT } from '../../core/exitCodes.js';
-import * as msg from '../../core/messages.js';
-import { isStrategy, mergeWith } from '../../conflicts/strategies.js';
-import { hasConflictMarkers, lostLines } from '../../conflicts/verify.js';
+import { writeFileAtomic } from '../../kernel/fs/atomicWrite.js';
+import type { Deps } from '../../deps.js';
+import { MERGE_DRIVER_EXIT } from '../../kernel/exitCodes.js';
+import * as msg from '../../kernel/messages.js';
+import { isStrategy, mergeWith } from '../../push/merge/strategies.js';
+import { hasConflictMarkers, lostLines } from '../../push/merge/verify.js';
 
 export interface MergeDriverOptions {
   strategy: string;

@@ -1,16 +1,16 @@
 // `deploy-watch monitor [sha]`: hands the commit to the repository's watcher (starting it when none runs).
 // With --detach that is all; in the foreground it then follows the record to the end for scripts, and a
 // signal stops following the commit (recorded `stopped`) before it exits.
-import type { Deps } from '../../core/deps.js';
-import { resolveCommit } from '../../core/commitRef.js';
-import { ConfigError, InternalError } from '../../core/errors.js';
-import { EXIT, MONITOR_EXIT } from '../../core/exitCodes.js';
-import { shortSha } from '../../core/format.js';
-import * as msg from '../../core/messages.js';
-import { evaluate } from '../../core/outcome.js';
-import { recordStartFailure, toolLog } from '../../core/startFailure.js';
-import { isFinal, type StatusRecord } from '../../core/statusRecord.js';
-import { handOver, STARTUP_WAIT_MS } from '../../monitor/handOver.js';
+import type { Deps } from '../../deps.js';
+import { resolveCommit } from '../../store/commitRef.js';
+import { ConfigError, InternalError } from '../../kernel/errors.js';
+import { EXIT, MONITOR_EXIT } from '../../kernel/exitCodes.js';
+import { shortSha } from '../../kernel/format.js';
+import * as msg from '../../kernel/messages.js';
+import { evaluate } from '../../store/outcome.js';
+import { recordStartFailure, toolLog } from '../../watcher/startFailure.js';
+import { isFinal, type StatusRecord } from '../../store/statusRecord.js';
+import { handOver, STARTUP_WAIT_MS } from '../../watcher/handOver.js';
 import { buildSources } from '../../sources/index.js';
 
 export interface MonitorOptions {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { UsageError } from '../../core/errors.js';
-import * as msg from '../../core/messages.js';
+import { UsageError } from '../../kernel/errors.js';
+import * as msg from '../../kernel/messages.js';
 
 // A conservative branch/remote name: what git allows in practice, never an option or a path trick.
 const NAME = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/@-]{1,200}$/;

@@ -1,18 +1,18 @@
 // `deploy-watch push [remote] [branch]` (alias resolve-conflicts): refuse what is unsafe before
 // touching anything, then push with conflict handling and retry (src/conflicts).
-import type { Deps } from '../../core/deps.js';
-import { createGit, type Git } from '../../core/git.js';
-import type { Config } from '../../core/config.js';
-import type { PushTarget } from '../../conflicts/preconditions.js';
-import { checkPreconditions } from '../../conflicts/preconditions.js';
-import { pushWithRetry } from '../../conflicts/pushWithRetry.js';
-import { readRepoState } from '../../conflicts/repoState.js';
-import * as msg from '../../core/messages.js';
-import { exitCodeOf } from '../../conflicts/pushExitCode.js';
-import { PUSH_EXIT } from '../../core/exitCodes.js';
-import { machineQueue } from '../../conflicts/queue/machineQueue.js';
-import type { PushQueue, QueueKey, Turn } from '../../core/pushQueue.js';
-import { teamPushQueue } from '../../team/teamPushQueue.js';
+import type { Deps } from '../../deps.js';
+import { createGit, type Git } from '../../git/git.js';
+import type { Config } from '../../kernel/config/config.js';
+import type { PushTarget } from '../../push/preconditions.js';
+import { checkPreconditions } from '../../push/preconditions.js';
+import { pushWithRetry } from '../../push/pushWithRetry.js';
+import { readRepoState } from '../../push/repoState.js';
+import * as msg from '../../kernel/messages.js';
+import { exitCodeOf } from '../../push/pushExitCode.js';
+import { PUSH_EXIT } from '../../kernel/exitCodes.js';
+import { machineQueue } from '../../push/queue/machineQueue.js';
+import type { PushQueue, QueueKey, Turn } from '../../push/queue/pushQueue.js';
+import { teamPushQueue } from '../../push/queue/teamQueue.js';
 import { renderHuman, renderJson } from './render.js';
 import { waitingView } from './waiting.js';
 

@@ -1,10 +1,10 @@
 // What `deploy-watch push` prints: a --json object (a contract) or a few human lines.
-import type { Deps } from '../../core/deps.js';
-import type { PushTarget } from '../../conflicts/preconditions.js';
-import type { PushReport } from '../../conflicts/pushWithRetry.js';
-import { isLineMergeable } from '../../conflicts/lineMergeable.js';
-import { exitCodeOf } from '../../conflicts/pushExitCode.js';
-import * as msg from '../../core/messages.js';
+import type { Deps } from '../../deps.js';
+import type { PushTarget } from '../../push/preconditions.js';
+import type { PushReport } from '../../push/pushWithRetry.js';
+import { isLineMergeable } from '../../push/merge/lineMergeable.js';
+import { exitCodeOf } from '../../push/pushExitCode.js';
+import * as msg from '../../kernel/messages.js';
 
 /** attempts, rebased commits, files auto-resolved, final remote sha, and each attempt's result. */
 /** `queue`: how long the push waited for its turn and how many were ahead; null with --no-queue. */

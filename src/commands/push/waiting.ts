@@ -1,8 +1,8 @@
 // What a pusher shows while it waits for its turn: a line redrawn in place on a terminal, one line
 // off a terminal (logs of 24 agents stay readable), a JSON event per change with --json (on stderr,
 // so stdout keeps its one result object).
-import type { Deps } from '../../core/deps.js';
-import * as msg from '../../core/messages.js';
+import type { Deps } from '../../deps.js';
+import * as msg from '../../kernel/messages.js';
 
 export interface WaitingView {
   update(ahead: number): void;

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { UsageError } from '../../core/errors.js';
-import * as msg from '../../core/messages.js';
+import { UsageError } from '../../kernel/errors.js';
+import * as msg from '../../kernel/messages.js';
 
 export function registerServe(program: Command, runner: Runner): void {
   program

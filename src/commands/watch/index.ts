@@ -1,7 +1,7 @@
 // `deploy-watch watch [sha]`: a live view of one deployment until it ends (like `gh run watch`).
-import type { Deps } from '../../core/deps.js';
-import { resolveCommit } from '../../core/commitRef.js';
-import { evaluate, type Evaluation } from '../../core/outcome.js';
+import type { Deps } from '../../deps.js';
+import { resolveCommit } from '../../store/commitRef.js';
+import { evaluate, type Evaluation } from '../../store/outcome.js';
 import { LOG_TAIL_LINES } from '../check/index.js';
 import { renderCheck } from '../check/render.js';
 import { createWatchView } from './render.js';

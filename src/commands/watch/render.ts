@@ -1,7 +1,7 @@
 // The live view: on a TTY one status line redrawn with a spinner; elsewhere one line per change.
-import type { Deps } from '../../core/deps.js';
-import { duration, paint, shortSha } from '../../core/format.js';
-import type { Evaluation } from '../../core/outcome.js';
+import type { Deps } from '../../deps.js';
+import { duration, paint, shortSha } from '../../kernel/format.js';
+import type { Evaluation } from '../../store/outcome.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 

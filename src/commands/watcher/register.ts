@@ -6,6 +6,6 @@ export function registerWatcher(program: Command, runner: Runner): void {
     .command('watcher', { hidden: true })
     .description('the background watcher of this state folder: follows every commit handed to it (started for you)')
     .action(async (_opts: unknown, command: Command) => {
-      await runner(command, async (deps) => (await import('../../monitor/watcherProcess.js')).runWatcherProcess(deps));
+      await runner(command, async (deps) => (await import('../../watcher/process.js')).runWatcherProcess(deps));
     });
 }

@@ -3,8 +3,8 @@
 // (combine.ts). An app whose spec says a push to the deploy branch does not deploy it is left out; its
 // spec is read once per process, from the app answer the polls share when there is one (no request of its
 // own then), and an app whose spec cannot be read is watched anyway.
-import * as msg from '../../core/messages.js';
-import type { AppRef } from '../../core/statusRecord.js';
+import * as msg from '../../kernel/messages.js';
+import type { AppRef } from '../../store/statusRecord.js';
 import type { FetchedLogs, LogRequest, Observation, ObserveContext, SeenDeployment, Source } from '../source.js';
 import { DoClient } from './client.js';
 import { combine } from './combine.js';

@@ -13,8 +13,8 @@ import {
   type DeploymentList,
   type LogUrls,
 } from './schema.js';
-import * as msg from '../../core/messages.js';
-import { untilAborted } from '../../core/untilAborted.js';
+import * as msg from '../../kernel/messages.js';
+import { untilAborted } from '../../kernel/untilAborted.js';
 
 export interface ClientOptions {
   apiUrl: string;

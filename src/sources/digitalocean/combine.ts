@@ -1,8 +1,8 @@
 // How several apps' observations of one commit make one answer: failed (or canceled, superseded) as soon as
 // one app is, success when every watched app is live with the commit, otherwise in progress at the pace of
 // the least advanced app. Pure, so the rules are tested on plain values.
-import * as msg from '../../core/messages.js';
-import type { AppRef, DeployState } from '../../core/statusRecord.js';
+import * as msg from '../../kernel/messages.js';
+import type { AppRef, DeployState } from '../../store/statusRecord.js';
 import type { Observation } from '../source.js';
 
 export interface AppSeen {

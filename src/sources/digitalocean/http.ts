@@ -1,6 +1,6 @@
 // One GET against the App Platform API, turned into a value: never throws, never crashes on bad JSON.
 // It reads the rate-limit headers of every answer so the caller can wait until the reset the server names.
-import * as msg from '../../core/messages.js';
+import * as msg from '../../kernel/messages.js';
 import { get, type HttpAnswer, type RequestFailed } from './request.js';
 
 export type HttpResult = (

@@ -4,8 +4,8 @@
 // falls back to the archived logs.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import * as msg from '../../core/messages.js';
-import { timerMs } from '../../core/clock.js';
+import * as msg from '../../kernel/messages.js';
+import { timerMs } from '../../kernel/clock.js';
 
 export type LiveResult = { ok: true } | { ok: false; reason: string; unsupported?: boolean };
 

@@ -3,8 +3,8 @@
 // timeouts, bad JSON, `historic_urls` still empty (not archived yet) and failing log URLs. It never
 // sends the token to a log URL: those are pre-signed and on another host. Each stage is handed on as it
 // ends (onPart), so what came is shown while the next one is still awaited; the budget is a hard bound.
-import { type LogPart, missingPart, presentPart } from '../../core/logParts.js';
-import * as msg from '../../core/messages.js';
+import { type LogPart, missingPart, presentPart } from '../../store/logParts.js';
+import * as msg from '../../kernel/messages.js';
 import type { FetchedLogs, OnLogPart } from '../source.js';
 import type { DoClient, LogType } from './client.js';
 import { getText } from './http.js';

@@ -1,6 +1,6 @@
 // Pure functions over Deployment objects: which one is this commit's, what its phase means for us,
 // and which step failed. No I/O here, so they are tested on plain JSON.
-import type { DeployState } from '../../core/statusRecord.js';
+import type { DeployState } from '../../store/statusRecord.js';
 import type { SeenDeployment } from '../source.js';
 import type { Deployment, Step } from './schema.js';
 

@@ -2,7 +2,7 @@
 // commits: the app (snapshot.ts) when it names every commit's deployment, else the list; follows a SUPERSEDED one
 // to its replacement when that contains the commit; logs.ts fetches logs after a failure.
 import type { FetchedLogs, LogRequest, Observation, ObserveContext, SeenDeployment, Source } from '../source.js';
-import * as msg from '../../core/messages.js';
+import * as msg from '../../kernel/messages.js';
 import { DoClient, type Answer, type ClientOptions } from './client.js';
 import { fetchLogsWithin } from './logs.js';
 import { builtFrom, commitOf, failedStep, mapPhase, progressText, seenOf } from './match.js';

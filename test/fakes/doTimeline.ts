@@ -1,2 +1,0 @@
-// Shared with bench/ and demo/, so it lives in support/; tests import it from here.
-export * from '../../support/fakes/doTimeline.js';

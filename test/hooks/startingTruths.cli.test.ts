@@ -1,0 +1,120 @@
+// Issue 19 item 8: `watch` starts a monitor for a pushed commit nobody watches, as `check --wait` does; and
+// `check` in the second after a push says a monitor is starting (exit 2), not "no monitor has watched".
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cli, cliAsync } from '../../support/helpers/cli.js';
+import type { TestRepo } from '../../support/helpers/repo.js';
+import { storeFor } from '../../support/helpers/state.js';
+import {
+  hookedSuite,
+  makeHookedRepo,
+  processesUnder,
+  setConfig,
+  stateDir,
+  waitFor,
+} from '../../support/worlds/hookedSuite.js';
+
+describe('a monitor on its way (issue 19, item 8)', () => {
+  const { repos } = hookedSuite();
+  // A health endpoint that names the commit it serves (the remote's main), so it can say "deployed" truly.
+  let server: Server;
+  let url = '';
+  const serving = { sha: '' };
+  before(async () => {
+    server = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, commit: serving.sha })),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/health`;
+  });
+  const children: ChildProcess[] = [];
+  after(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await new Promise((r) => server.close(r));
+  });
+  const hooked = () => {
+    const repo = makeHookedRepo();
+    repos.push(repo);
+    setConfig(repo, {
+      health: { url },
+      polling: { fastInterval: 1, fastFor: 5, slowInterval: 1, timeout: 20, linger: 0 },
+    });
+    return repo;
+  };
+  const gitPush = (repo: TestRepo, args: string[]) =>
+    spawnSync('git', ['push', ...args], { cwd: repo.dir, env: repo.env, encoding: 'utf8', timeout: 30_000 });
+  const recordOf = (repo: TestRepo, sha: string) => join(stateDir(repo), 'runs', `${sha}.json`);
+
+  it('watch <sha> starts a monitor for a pushed commit with no record (hooks skipped), as check --wait does', async () => {
+    const repo = hooked();
+    const sha = repo.commit('pushed without hooks');
+    serving.sha = sha;
+    assert.equal(gitPush(repo, ['--no-verify', 'origin', 'main']).status, 0);
+    assert.equal(existsSync(recordOf(repo, sha)), false, 'nothing watches it yet');
+    const r = await cliAsync(['watch', sha, '--appear-timeout', '20', '--interval', '0.1'], {
+      cwd: repo.dir,
+      env: repo.env,
+    });
+    assert.ok(existsSync(recordOf(repo, sha)), `a monitor recorded the commit:\n${r.stdout}${r.stderr}`);
+    assert.doesNotMatch(r.stdout, /No deployment record/);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    await waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
+  });
+
+  it('check says "a monitor is starting" (exit 2) while the post-push watcher or the inbox holds the commit', async () => {
+    const repo = hooked();
+    const sha = repo.commit('about to be watched');
+    const check = () => cli(['check', sha], { cwd: repo.dir, env: repo.env });
+    const checkJson = () => JSON.parse(cli(['check', sha, '--json'], { cwd: repo.dir, env: repo.env }).stdout);
+    assert.equal(check().code, 3, 'nothing is on its way yet');
+
+    // The pre-push hook's detached watcher, still waiting for git to exit: a process `… hook watch <sha> …`.
+    const waiting = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'hook', 'watch', sha], {
+      stdio: 'ignore',
+    });
+    children.push(waiting);
+    await waitFor(() => waiting.pid !== undefined, 'the stand-in to start');
+    const r = check();
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stdout, new RegExp(`A monitor is starting for ${sha.slice(0, 7)}`));
+    assert.doesNotMatch(r.stdout, /no monitor has watched/);
+    const json = checkJson();
+    assert.equal(json.outcome, 'in_progress');
+    assert.equal(json.exitCode, 2);
+    assert.equal(json.monitorPid, waiting.pid);
+    assert.equal(json.record, null);
+    waiting.kill('SIGKILL');
+    await new Promise((r) => waiting.once('exit', r));
+    assert.equal(check().code, 3, 'gone without a record: no outcome known again');
+
+    // The commit in the watcher's inbox, handed over a moment ago, no watcher up yet.
+    const store = storeFor(join(repo.dir, '.git'));
+    await store.requestFollow({ sha, branch: 'main', remote: 'origin', requestedAt: new Date().toISOString() });
+    assert.equal(check().code, 2);
+    // A request left behind long ago, with no watcher to take it, is not a monitor starting.
+    await store.requestFollow({
+      sha,
+      branch: 'main',
+      remote: 'origin',
+      requestedAt: new Date(Date.now() - 120_000).toISOString(),
+    });
+    assert.equal(check().code, 3);
+    await store.dropFollowRequest(sha);
+  });
+
+  it('right after a real hooked push, check never says "no monitor has watched"', async () => {
+    const repo = hooked();
+    const sha = repo.commit('checked at once');
+    serving.sha = sha;
+    const push = gitPush(repo, ['origin', 'main']);
+    assert.equal(push.status, 0, push.stderr);
+    const r = cli(['check', sha], { cwd: repo.dir, env: repo.env });
+    assert.doesNotMatch(r.stdout, /no monitor has watched/, r.stdout);
+    assert.ok(r.code === 0 || r.code === 2, `exit ${r.code}: ${r.stdout}`);
+    await waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
+  });
+});
