@@ -1,5 +1,5 @@
 // Every `--json` output is a contract: the real command's output holds to the shape below (each key there,
-// of its type, no other key), and the README's "JSON outputs" section lists exactly those fields.
+// of its type, no other key), and the "JSON outputs" section of docs/json.md lists exactly those fields.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,10 +10,10 @@ import { cli } from '../../support/helpers/cli.js';
 import { holds, SHAPES, type Shape } from '../../support/helpers/jsonShapes.js';
 import { makeRepo, type TestRepo } from '../../support/helpers/repo.js';
 
-/** The README lists each output as "- `deploy-watch <command>`[, <case>]: `{field, field, …}`" (or `[{…}]`). */
+/** docs/json.md lists each output as "- `deploy-watch <command>`[, <case>]: `{field, field, …}`" (or `[{…}]`). */
 function readmeFields(): Map<string, string[]> {
-  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-  const from = readme.indexOf('### JSON outputs');
+  const readme = readFileSync(new URL('../../../docs/json.md', import.meta.url), 'utf8');
+  const from = readme.indexOf('## JSON outputs');
   const section = readme.slice(from, readme.indexOf('\n## ', from));
   const fields = new Map<string, string[]>();
   for (const m of section.matchAll(/^- `deploy-watch ([^`]+)`(?:, ([^:]+))?: `\[?\{([^}`]*)/gm)) {
@@ -77,12 +77,12 @@ describe('--json outputs', () => {
     holds(json(repo, ['push']), SHAPES['push --json (refused before trying)']!, 'refused');
   });
 
-  it('the README lists exactly these fields for each output', () => {
+  it('docs/json.md lists exactly these fields for each output', () => {
     const listed = readmeFields();
     assert.deepEqual(
       [...listed.keys()].sort(),
       Object.keys(SHAPES).sort(),
-      "the README's JSON outputs section lists each output",
+      "docs/json.md's JSON outputs section lists each output",
     );
     for (const [name, shape] of Object.entries(SHAPES)) assert.deepEqual(listed.get(name), topKeys(shape), name);
   });

@@ -313,9 +313,9 @@ describe('the commit finder (no health.commit)', () => {
     assert.equal(commitInHeaders(new Headers({ 'x-app-version': '3.1.0', 'x-commit': 'main' })), null);
   });
 
-  test('the README names exactly the fields and headers looked in', () => {
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('**Health**'), readme.indexOf('## Development'));
+  test('docs/config.md names exactly the fields and headers looked in', () => {
+    const readme = readFileSync(new URL('../../../docs/config.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('**Health**'));
     const named = (list: string) => [...list.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
     const fields = /JSON fields, in this order: (.*?`)[.;]\s/s.exec(section)?.[1] ?? '';
     const headers = /headers, in this order: (.*?`)[.;]\s/s.exec(section)?.[1] ?? '';
