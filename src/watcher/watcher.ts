@@ -1,5 +1,5 @@
 // The watcher: one process per state folder that follows every commit in flight. Commits arrive through
-// the store's inbox (the hooks, `check --wait`, `monitor`), each runs its own poll loop (run.ts) on the
+// the store's inbox (the hooks, `check --wait`, `monitor`), each runs its own poll loop (follow.ts) on the
 // shared sources, a stop request ends one of them, a signal ends them all, and the watcher leaves by itself
 // once nothing has been in flight for the linger time.
 import * as msg from '../kernel/messages.js';
@@ -14,7 +14,7 @@ import {
   type WatcherClaim,
 } from '../store/statusStore.js';
 import type { Source } from '../sources/source.js';
-import { HandOff, isHandedOff, runMonitor, stopMessage } from './follow.js';
+import { HandOff, isHandedOff, followCommit, stopMessage } from './follow.js';
 import { DEFAULT_LEASE_MS, holdLease } from './holdLease.js';
 import { readInProgress, recordCrash, requeueHandedOn, resumable, resumableRecords, stopWaiting } from './inFlight.js';
 import type { Polling } from './schedule.js';
@@ -217,7 +217,7 @@ function followOne(
   resume: StatusRecord | null,
   signal: AbortSignal,
 ): Promise<unknown> {
-  return runMonitor({
+  return followCommit({
     sha: request.sha,
     branch: request.branch ?? resume?.branch ?? run.defaults.branch,
     remote: request.remote ?? resume?.remote ?? run.defaults.remote,

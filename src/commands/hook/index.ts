@@ -17,7 +17,7 @@ import { PatternTooSlow } from '../../hooks/boundedPattern.js';
 import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
-import { startWatcher } from '../../hooks/startPostPush.js';
+import { startPostPush } from '../../hooks/startPostPush.js';
 import { type Readiness, watchReadiness } from '../../hooks/watchReadiness.js';
 
 export interface PrePushOptions {
@@ -38,14 +38,14 @@ export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
 
 export interface HookRuntime {
   findPush(ppid: number): ProcessRef | null;
-  startWatcher(args: readonly string[], push: ProcessRef | null, deps: HookDeps): void;
+  startPostPush(args: readonly string[], push: ProcessRef | null, deps: HookDeps): void;
 }
 
 /** The real process tree and spawns; the bin is the one this process runs as (argv[1]). */
 export const REAL_RUNTIME: HookRuntime = {
   findPush: findPushProcess,
-  startWatcher: (args, push, deps) =>
-    startWatcher(args, push, {
+  startPostPush: (args, push, deps) =>
+    startPostPush(args, push, {
       cwd: deps.git().cwd,
       env: deps.env,
       bin: process.argv[1] ?? '',
@@ -84,7 +84,7 @@ export async function runPrePush(
     }
     if (plan.watch) {
       const push = runtime.findPush(process.ppid);
-      runtime.startWatcher(
+      runtime.startPostPush(
         [
           'hook',
           'watch',
@@ -101,7 +101,7 @@ export async function runPrePush(
         push,
         deps,
       );
-      // The watcher records a start failure either way; this line says it at push time.
+      // The hand-over records a start failure either way; this line says it at push time.
       const short = plan.watch.sha.slice(0, 7);
       // A check that fails itself does not stop the push; the shell path then gets no cache to take over with.
       const ready = await watchReadiness(git.cwd, deps.env).catch(
