@@ -54,7 +54,7 @@ export const REAL_RUNTIME: HookRuntime = {
 };
 
 export async function runPrePush(
-  o: PrePushOptions,
+  options: PrePushOptions,
   deps: HookDeps,
   runtime: HookRuntime = REAL_RUNTIME,
 ): Promise<number> {
@@ -69,9 +69,10 @@ export async function runPrePush(
       say(msg.hookSkippedProblem(config.problem));
       return 0;
     }
-    const urlPush = o.remote === o.url && o.remote !== config.remote;
-    const applies = o.remote === config.remote || (urlPush && (await isPushUrlOf(git, config.remote, o.url)));
-    const plan = planPrePush(parseRefLines(o.input), config, applies);
+    const urlPush = options.remote === options.url && options.remote !== config.remote;
+    const applies =
+      options.remote === config.remote || (urlPush && (await isPushUrlOf(git, config.remote, options.url)));
+    const plan = planPrePush(parseRefLines(options.input), config, applies);
     if (plan.refusals.length > 0) {
       for (const r of plan.refusals)
         say(msg.branchRefused(r.branch, config.branchPattern, r.localBranch, config.remote, r.suggestion));
@@ -93,7 +94,7 @@ export async function runPrePush(
           plan.watch.branch,
           '--remote',
           config.remote,
-          ...(urlPush ? ['--url', o.url] : []),
+          ...(urlPush ? ['--url', options.url] : []),
           ...(push ? ['--pid', String(push.pid), '--start', push.startTime ?? ''] : []),
           '--since',
           String(deps.now()),

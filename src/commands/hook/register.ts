@@ -34,7 +34,7 @@ export function registerHook(program: Command, runner: Runner): void {
     .action(
       async (
         sha: string,
-        o: {
+        flags: {
           branch: string;
           remote: string;
           url?: string;
@@ -45,13 +45,13 @@ export function registerHook(program: Command, runner: Runner): void {
         },
         command: Command,
       ) => {
-        const timeout = parseNonNegative('--timeout', o.timeout, 86_400);
-        const pid = o.pid === undefined ? null : parseNonNegative('--pid', o.pid);
-        const push = pid ? { pid, startTime: o.start || null } : null;
-        const since = o.since === undefined ? null : parseNonNegative('--since', o.since);
+        const timeout = parseNonNegative('--timeout', flags.timeout, 86_400);
+        const pid = flags.pid === undefined ? null : parseNonNegative('--pid', flags.pid);
+        const push = pid ? { pid, startTime: flags.start || null } : null;
+        const since = flags.since === undefined ? null : parseNonNegative('--since', flags.since);
         await runner(command, async (deps) =>
           (await import('./watch.js')).runPostPush(
-            { sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, since },
+            { sha, branch: flags.branch, remote: flags.remote, url: flags.url ?? null, push, since },
             timeout,
             deps,
           ),
