@@ -72,7 +72,7 @@ export interface RefUpdate {
   at: number;
 }
 
-/** How many reflog entries the post-push watcher reads: pushes that landed after this one, and more. */
+/** How many reflog entries the post-push step reads: pushes that landed after this one, and more. */
 const REFLOG_DEPTH = 50;
 
 /** The newest reflog entries of `refs/remotes/<remote>/<branch>`, newest first; empty when it has none. */

@@ -46,7 +46,7 @@ export interface SourceStamp {
 export interface CacheValues {
   remote: string;
   branch: string;
-  /** The node binary and deploy-watch bin the watcher runs with. */
+  /** The node binary and deploy-watch bin the post-push step runs with. */
   node: string;
   bin: string;
   /** The line the hook prints, with SHA_MARK where the short sha goes. */

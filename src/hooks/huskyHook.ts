@@ -14,12 +14,12 @@ export const REFUSED = EXIT_CODES.hookRefused;
 
 /**
  * The deploy-branch push without Node: the case that happens all day, where the hook only arms the
- * post-push watcher. `dw_fast` succeeds only when it is sure (one ref line, to the cached remote's
+ * post-push step. `dw_fast` succeeds only when it is sure (one ref line, to the cached remote's
  * deploy branch, a cache whose config source's mtime has not moved, Linux's /proc to find `git push`);
  * anything else returns 1 and the caller takes the Node path with the same stdin. Builtins only: every
  * process a hook forks costs the push about a millisecond, so the cache is sourced (`read` takes a system
  * call a byte), the config is checked with `test -nt/-ot` (hookCache.ts), the process walk reads the
- * short `status` until it reaches git, and the watcher is a forked subshell that waits for the push and
+ * short `status` until it reaches git, and the post-push step is a forked subshell that waits for the push and
  * only then execs `setsid node`. Called as an `if` condition, so husky's `sh -e` does not end the hook on
  * a failed test inside it.
  */

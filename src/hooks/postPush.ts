@@ -1,4 +1,4 @@
-// The post-push trigger. Git has no post-push hook, so the pre-push hook starts this watcher detached:
+// The post-push step. Git has no post-push hook, so the pre-push hook starts this step detached:
 // it waits for the `git push` process to end, then asks whether the remote accepted the pushed commit.
 // Git moves refs/remotes/<remote>/<branch> ("update by push" in its reflog) only for refs the remote
 // accepted, so a rejected, refused or interrupted push leaves it where it was and starts nothing. The
@@ -6,7 +6,7 @@
 // has already moved the ref past it, and a remote branch that moved on still contains the commit.
 import type { ProcessRef } from './processTree.js';
 
-export interface WatchRequest {
+export interface PostPushRequest {
   sha: string;
   branch: string;
   /** The configured remote's name. */
@@ -19,7 +19,7 @@ export interface WatchRequest {
   since: number | null;
 }
 
-export interface WatchEnv {
+export interface PostPushEnv {
   now(): number;
   sleep(ms: number): Promise<void>;
   isRunning(process: ProcessRef): boolean;
@@ -41,7 +41,7 @@ export const BLIND_POLL_MS = 3_000;
 export const BLIND_TIMEOUT_MS = 60_000;
 
 /** Waits (at most `timeoutMs`) for the push to end and says whether the remote took the commit. */
-export async function awaitPushResult(req: WatchRequest, env: WatchEnv, timeoutMs: number): Promise<PushVerdict> {
+export async function awaitPushResult(req: PostPushRequest, env: PostPushEnv, timeoutMs: number): Promise<PushVerdict> {
   if (req.push) {
     const deadline = env.now() + timeoutMs;
     while (env.isRunning(req.push)) {
@@ -62,13 +62,13 @@ export async function awaitPushResult(req: WatchRequest, env: WatchEnv, timeoutM
   }
 }
 
-async function accepted(req: WatchRequest, env: WatchEnv): Promise<boolean> {
+async function accepted(req: PostPushRequest, env: PostPushEnv): Promise<boolean> {
   if (!req.url && (await pushedFromHere(req, env))) return true;
   // No sign here (a push to a URL, no tracking ref, no reflog entry for it): the remote's branch decides.
   return remoteHas(req, env);
 }
 
-async function remoteHas(req: WatchRequest, env: WatchEnv): Promise<boolean> {
+async function remoteHas(req: PostPushRequest, env: PostPushEnv): Promise<boolean> {
   const tip = await env.remoteSha(req.url ?? req.remote, req.branch);
   return tip !== null && (tip === req.sha || (await env.contains(tip, req.sha)) === true);
 }
@@ -77,7 +77,7 @@ async function remoteHas(req: WatchRequest, env: WatchEnv): Promise<boolean> {
  * This push's own trace in the tracking ref, which the next push moving the ref on does not erase; null
  * when there is no tracking ref to look at (the remote has no fetch refspec for it).
  */
-async function pushedFromHere(req: WatchRequest, env: WatchEnv): Promise<boolean | null> {
+async function pushedFromHere(req: PostPushRequest, env: PostPushEnv): Promise<boolean | null> {
   const updates = await env.trackingUpdates(req.remote, req.branch);
   if (updates.length > 0) {
     return updates.some(
@@ -88,9 +88,4 @@ async function pushedFromHere(req: WatchRequest, env: WatchEnv): Promise<boolean
   const tracking = await env.trackingSha(req.remote, req.branch);
   if (tracking === null) return null;
   return tracking === req.sha || (await env.contains(tracking, req.sha)) === true;
-}
-
-/** The argv of the monitor the watcher starts once the push is accepted. */
-export function monitorArgs(req: Pick<WatchRequest, 'sha' | 'branch' | 'remote'>): string[] {
-  return ['monitor', req.sha, '--detach', '--branch', req.branch, '--remote', req.remote];
 }

@@ -1,5 +1,5 @@
 // Finds the `git push` process that ran this hook: git → husky's wrapper (sh) → `sh -e .husky/pre-push`
-// → deploy-watch. The watcher waits for that process to end before it looks at the result.
+// → deploy-watch. The post-push step waits for that process to end before it looks at the result.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

@@ -1,6 +1,6 @@
-// Starts the post-push watcher without slowing the push: when the hook knows the `git push` PID, a
+// Starts the post-push step without slowing the push: when the hook knows the `git push` PID, a
 // detached POSIX shell (a ~1 ms start) waits for that PID to exit and only then execs Node, so the
-// watcher's ~50 ms Node start never competes with the push for the CPU. Without a PID, Node starts at once.
+// step's ~50 ms Node start never competes with the push for the CPU. Without a PID, Node starts at once.
 import { spawn } from 'node:child_process';
 import type { ProcessRef } from './processTree.js';
 
@@ -8,7 +8,7 @@ import type { ProcessRef } from './processTree.js';
 export const WAIT_THEN_EXEC =
   'p=$1; shift; i=0; while kill -0 "$p" 2>/dev/null && [ $i -lt 6000 ]; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; exec "$@"';
 
-export interface WatcherSpawn {
+export interface PostPushSpawn {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** The deploy-watch bin to run (`node <bin> hook watch …`). */
@@ -17,7 +17,7 @@ export interface WatcherSpawn {
   spawnDetached(args: readonly string[]): number;
 }
 
-export function startWatcher(args: readonly string[], push: ProcessRef | null, how: WatcherSpawn): void {
+export function startPostPush(args: readonly string[], push: ProcessRef | null, how: PostPushSpawn): void {
   if (!push) {
     how.spawnDetached(args);
     return;

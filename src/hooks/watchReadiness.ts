@@ -1,4 +1,4 @@
-// What would stop the post-push monitor from starting, checked by the pre-push hook only for a push to
+// What would stop the post-push step's commit from being followed, checked by the pre-push hook only for a push to
 // the deploy branch, so its one line can say so at push time instead of promising to watch: an invalid
 // config (the file and key), no source configured, a state folder that is not a folder.
 import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';

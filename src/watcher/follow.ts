@@ -9,7 +9,7 @@ import type { Observation, Source } from '../sources/source.js';
 import { untilAborted } from '../kernel/untilAborted.js';
 import { planSleep, type Polling } from './schedule.js';
 
-export interface MonitorRun {
+export interface FollowRun {
   sha: string;
   branch: string | null;
   remote: string | null;
@@ -40,7 +40,7 @@ export const DEFAULT_LOG_BUDGET_MS = 120_000;
 
 type Decided = { source: Source; observation: Extract<Observation, { kind: 'state' }> };
 
-export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
+export async function followCommit(run: FollowRun): Promise<StatusRecord> {
   const iso = () => new Date(run.now()).toISOString();
   const host = run.host ? { host: run.host } : {};
   const pushed = run.pushed ? { pushedBy: run.pushed.by, pushedFrom: run.pushed.from } : {};
@@ -83,15 +83,15 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
     const before = `${record.state}/${record.phase}/${record.deploymentId}`;
     record = { ...record, polls: record.polls + 1, updatedAt: iso() };
     if (decided) {
-      const o = decided.observation;
+      const seen = decided.observation;
       record = {
         ...record,
-        state: o.state,
+        state: seen.state,
         source: decided.source.name,
-        phase: o.phase,
-        deploymentId: o.deploymentId,
-        message: o.message ?? null,
-        ...(o.app !== undefined ? { app: o.app } : {}),
+        phase: seen.phase,
+        deploymentId: seen.deploymentId,
+        message: seen.message ?? null,
+        ...(seen.app !== undefined ? { app: seen.app } : {}),
       };
     } else {
       record = { ...record, message: notes.join('; ') || null };
@@ -140,7 +140,7 @@ export async function runMonitor(run: MonitorRun): Promise<StatusRecord> {
 
 /** Tries each usable source in order; the first that reports a state decides this poll. */
 async function poll(
-  run: MonitorRun,
+  run: FollowRun,
   gone: Map<Source, string>,
   notes: string[],
   wantWait: (ms: number) => void,
@@ -164,7 +164,7 @@ async function poll(
 }
 
 async function finish(
-  run: MonitorRun,
+  run: FollowRun,
   record: StatusRecord,
   state: StatusRecord['state'],
   message: string | null,
@@ -183,7 +183,7 @@ async function finish(
   return final;
 }
 
-function budgetOf(run: MonitorRun): number {
+function budgetOf(run: FollowRun): number {
   return run.logBudgetMs ?? DEFAULT_LOG_BUDGET_MS;
 }
 
@@ -198,7 +198,7 @@ function wantsLogs(record: StatusRecord): boolean {
  * the record says how it went. The saved log only ever grows (saveLog): a failed fetch keeps what is there.
  */
 async function fetchLogsAfter(
-  run: MonitorRun,
+  run: FollowRun,
   final: StatusRecord,
   fetchLogs: NonNullable<Source['fetchLogs']>,
 ): Promise<StatusRecord> {

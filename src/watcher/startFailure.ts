@@ -1,6 +1,6 @@
 // A commit the watcher could not follow leaves a `stopped` record saying why and how to fix it, so `check`
 // answers "not watched: <reason>" instead of "nobody asked". Written by whoever tried to start it: the
-// monitor command itself (config, sources), the post-push watcher and `check --wait` (it never appeared).
+// monitor command itself (config, sources), the post-push step and `check --wait` (it never appeared).
 import type { Deps } from '../deps.js';
 import { isFinal, newRecord, type StatusRecord } from '../store/statusRecord.js';
 import type { StatusStore } from '../store/statusStore.js';

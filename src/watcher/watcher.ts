@@ -1,12 +1,11 @@
 // The watcher: one process per state folder that follows every commit in flight. Commits arrive through
-// the store's inbox (the hooks, `check --wait`, `monitor`), each runs its own poll loop (run.ts) on the
+// the store's inbox (the hooks, `check --wait`, `monitor`), each runs its own poll loop (follow.ts) on the
 // shared sources, a stop request ends one of them, a signal ends them all, and the watcher leaves by itself
 // once nothing has been in flight for the linger time.
 import * as msg from '../kernel/messages.js';
 import { errnoOf } from '../store/files/lastWords.js';
-import { recordStop, recordStopped } from '../store/recordStopped.js';
 import { mustMakeWay, type SettingsPrint } from '../kernel/config/settingsPrint.js';
-import { isFinal, type StatusRecord } from '../store/statusRecord.js';
+import type { StatusRecord } from '../store/statusRecord.js';
 import {
   type FollowRequest,
   LeaseLostError,
@@ -15,7 +14,9 @@ import {
   type WatcherClaim,
 } from '../store/statusStore.js';
 import type { Source } from '../sources/source.js';
-import { HandOff, isHandedOff, runMonitor, stopMessage } from './follow.js';
+import { HandOff, isHandedOff, followCommit, stopMessage } from './follow.js';
+import { DEFAULT_LEASE_MS, holdLease } from './holdLease.js';
+import { readInProgress, recordCrash, requeueHandedOn, resumable, resumableRecords, stopWaiting } from './inFlight.js';
 import type { Polling } from './schedule.js';
 import { untilAborted } from '../kernel/untilAborted.js';
 
@@ -61,9 +62,7 @@ export interface WatcherRun {
 }
 
 export const TICK_MS = 250;
-/** How often a watcher without the lease tries to take it (a free or expired lease is taken within this). */
-export const LEASE_RETRY_MS = 1_000;
-export const DEFAULT_LEASE_MS = 30_000;
+export { DEFAULT_LEASE_MS, LEASE_RETRY_MS } from './holdLease.js';
 
 export interface WatcherSummary {
   /** Commits followed over the watcher's life. */
@@ -82,7 +81,6 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     host: run.host ?? 'localhost',
     startedAt: run.startedAt ?? new Date(run.now()).toISOString(),
   };
-  const leaseMs = run.leaseMs ?? DEFAULT_LEASE_MS;
 
   const follow = async (request: FollowRequest, resume: StatusRecord | null) => {
     const controller = new AbortController();
@@ -110,39 +108,21 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     for (const controller of following.values()) controller.abort(new HandOff(why));
   };
 
-  let lease: PollingLease | null = null;
-  let nextTry = 0;
-  let nextRenew = 0;
-  let renewedAt = 0;
-  const takeLease = async () => {
-    lease = await run.store.acquirePolling(me, leaseMs).catch(() => null);
-    nextTry = run.now() + LEASE_RETRY_MS;
-    if (!lease) return;
-    renewedAt = run.now();
-    nextRenew = renewedAt + leaseMs / 3;
-    run.log?.('lease', { epoch: lease.epoch });
-    // Stop requests from before this poller are stale: whoever asked recorded the stop itself.
-    for (const stop of await run.store.stopRequests()) await run.store.dropStopRequest(stop.sha);
-    await adoptOrphans();
-  };
-  const keepLease = async (held: PollingLease) => {
-    if (run.now() < nextRenew) return;
-    const renewed = await held.renew().catch(() => null);
-    if (renewed) {
-      renewedAt = run.now();
-      nextRenew = renewedAt + leaseMs / 3;
+  const poller = holdLease({
+    store: run.store,
+    holder: me,
+    leaseMs: run.leaseMs ?? DEFAULT_LEASE_MS,
+    now: run.now,
+    ...(run.log ? { log: run.log } : {}),
+    onTaken: () => adoptOrphans(),
+    onRenewed: async () => {
       if (run.team) await adoptOrphans();
-      return;
-    }
-    // Taken by another holder, or not renewable for a whole lease (then another may hold it): stop writing.
-    if (renewed === false || run.now() - renewedAt >= leaseMs) {
-      run.log?.('lease lost', { epoch: held.epoch });
-      handOffAll(msg.leaseLost(held.epoch));
+    },
+    onLost: async (why) => {
+      handOffAll(why);
       await Promise.all(loops);
-      lease = null;
-      nextTry = run.now() + LEASE_RETRY_MS;
-    } else nextRenew = run.now() + LEASE_RETRY_MS; // a network blip: try again soon
-  };
+    },
+  });
   /** Commits in progress that no live poller writes any more (a poller that died, or handed off). */
   const adoptOrphans = async () => {
     for (const stale of await resumable(run)) if (!following.has(stale.sha)) await follow(stale, stale.record);
@@ -156,9 +136,8 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
         ended = 'signal';
         break;
       }
-      if (lease) await keepLease(lease);
-      else if (run.now() >= nextTry) await takeLease();
-      if (lease) {
+      await poller.step();
+      if (poller.lease) {
         const requests = await run.store.followRequests();
         const other = requests.find((r) => cannotJudge(run, r, me.startedAt));
         if (other) {
@@ -177,8 +156,8 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
           await run.store.dropStopRequest(stop.sha);
         }
       }
-      run.onTick?.({ holdsLease: lease !== null, following: following.size });
-      if (following.size === 0 && run.now() - idleSince >= run.lingerMs && !(await teamBusy(run, lease))) {
+      run.onTick?.({ holdsLease: poller.lease !== null, following: following.size });
+      if (following.size === 0 && run.now() - idleSince >= run.lingerMs && !(await teamBusy(run, poller.lease))) {
         // Off the register first, then a last look: a request sent after this starts a new watcher.
         await run.claim.retire();
         if ((await run.store.followRequests()).length === 0) break;
@@ -204,30 +183,9 @@ export async function runWatcher(run: WatcherRun): Promise<WatcherSummary> {
     }
     await Promise.all(loops);
     if (crashed === null && ended === 'settings') await requeueHandedOn(run);
-    await (lease as PollingLease | null)?.release().catch(() => undefined);
+    await poller.release();
   }
   return { followed, ended };
-}
-
-/**
- * Back in the inbox, the commits this watcher handed on (their records still in progress, naming it): the
- * next watcher takes them from there at once, and until it does they read as waiting to be taken, not as
- * followed by a watcher that is gone. Best effort: the next watcher also resumes any it finds on record.
- */
-async function requeueHandedOn(run: WatcherRun): Promise<void> {
-  try {
-    const at = new Date(run.now()).toISOString();
-    for (const record of await run.store.inProgress())
-      if (record.pid === run.pid)
-        await run.store.requestFollow({
-          sha: record.sha,
-          branch: record.branch,
-          remote: record.remote,
-          requestedAt: at,
-        });
-  } catch {
-    /* the store failed: the next watcher resumes them from their records */
-  }
 }
 
 /**
@@ -259,7 +217,7 @@ function followOne(
   resume: StatusRecord | null,
   signal: AbortSignal,
 ): Promise<unknown> {
-  return runMonitor({
+  return followCommit({
     sha: request.sha,
     branch: request.branch ?? resume?.branch ?? run.defaults.branch,
     remote: request.remote ?? resume?.remote ?? run.defaults.remote,
@@ -279,72 +237,4 @@ function followOne(
     ...(run.logBudgetMs !== undefined ? { logBudgetMs: run.logBudgetMs } : {}),
     ...(run.onFinal ? { onFinal: run.onFinal } : {}),
   });
-}
-
-/**
- * Commits in progress on record that this watcher does not follow (a poller that died or left was
- * following them, maybe this very process before it lost its lease), young enough to still reach an
- * outcome. Older ones stay stale for `check` to say so.
- */
-async function resumable(run: WatcherRun): Promise<Array<FollowRequest & { record: StatusRecord }>> {
-  return (await resumableRecords(run)).map((record) => ({
-    sha: record.sha,
-    branch: record.branch,
-    remote: record.remote,
-    requestedAt: record.updatedAt,
-    record,
-  }));
-}
-
-/** Records in progress whose deadline has not passed. */
-async function resumableRecords(run: WatcherRun): Promise<StatusRecord[]> {
-  const now = run.now();
-  return (await run.store.inProgress()).filter((record) => {
-    const started = Date.parse(record.startedAt);
-    return Number.isFinite(started) && now < started + run.polling.timeout * 1000;
-  });
-}
-
-/** The commit's record when it is still in progress and its deadline has not passed (so it can be resumed). */
-async function readInProgress(
-  store: StatusStore,
-  sha: string,
-  timing?: Pick<WatcherRun, 'now' | 'polling'>,
-): Promise<StatusRecord | null> {
-  const read = await store.read(sha).catch(() => null);
-  if (read?.status !== 'ok' || isFinal(read.record.state)) return null;
-  if (!timing) return read.record;
-  const started = Date.parse(read.record.startedAt);
-  return Number.isFinite(started) && timing.now() < started + timing.polling.timeout * 1000 ? read.record : null;
-}
-
-/** A thrown error still ends in a final record, so `check` never sees "in progress" for a commit nobody follows. */
-async function recordCrash(run: WatcherRun, sha: string, detail: string): Promise<void> {
-  run.log?.('crash', { sha, err: detail });
-  await endUnfollowed(run, sha, msg.monitorCrashed(detail));
-}
-
-/** A stop for a commit still in the inbox (not followed yet): it is never taken, and its record says so. */
-async function stopWaiting(run: WatcherRun, sha: string, reason: string): Promise<void> {
-  const request = (await run.store.followRequests()).find((r) => r.sha === sha);
-  if (!request) return;
-  try {
-    // Stopped before any record: the record is made `stopped`, so whoever handed it over says so (never "nobody").
-    await recordStop(run.store, sha, { reason, by: null, sinceMs: run.now() }, run.now(), request);
-  } catch {
-    /* the store itself failed: nothing more can be recorded */
-  } finally {
-    await run.store.dropFollowRequest(sha).catch(() => undefined);
-  }
-}
-
-/** Out of the inbox (whatever else fails, so it is not taken again and again), and `stopped` if in progress. */
-async function endUnfollowed(run: WatcherRun, sha: string, reason: string): Promise<void> {
-  try {
-    await recordStopped(run.store, sha, reason, run.now());
-  } catch {
-    /* the store itself failed: nothing more can be recorded */
-  } finally {
-    await run.store.dropFollowRequest(sha).catch(() => undefined);
-  }
 }

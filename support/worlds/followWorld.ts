@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FileStatusStore } from '../../src/store/files/fileStatusStore.js';
 import { createGit } from '../../src/git/git.js';
 import type { StatusRecord } from '../../src/store/statusRecord.js';
-import { runMonitor } from '../../src/watcher/follow.js';
+import { followCommit } from '../../src/watcher/follow.js';
 import type { Polling } from '../../src/watcher/schedule.js';
 import { memoryListCache, noCache } from '../../src/sources/digitalocean/cache.js';
 import { createDigitalOceanSource } from '../../src/sources/digitalocean/source.js';
@@ -70,7 +70,7 @@ export async function world(
         isAncestor: (a, b) => isAncestorFetchingOnce(git, 'origin', a, b),
       }),
     run: (sha, opts = {}) =>
-      runMonitor({
+      followCommit({
         sha,
         branch: 'main',
         remote: 'origin',

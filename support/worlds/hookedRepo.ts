@@ -35,7 +35,7 @@ export function setConfig(repo: TestRepo, config: object): void {
 
 export const stateDir = (repo: TestRepo) => join(repo.dir, '.git', 'deploy-watch');
 
-/** The tool log's lines from the post-push watcher for `sha` (its verdict: accepted/rejected/timeout). */
+/** The tool log's lines from the post-push step for `sha` (its verdict: accepted/rejected/timeout). */
 export function watcherVerdicts(repo: TestRepo, sha: string): string[] {
   const file = join(stateDir(repo), 'deploy-watch.log');
   if (!existsSync(file)) return [];

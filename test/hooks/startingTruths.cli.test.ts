@@ -65,7 +65,7 @@ describe('a monitor on its way (issue 19, item 8)', () => {
     await waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
   });
 
-  it('check says "a monitor is starting" (exit 2) while the post-push watcher or the inbox holds the commit', async () => {
+  it('check says "a monitor is starting" (exit 2) while the post-push step or the inbox holds the commit', async () => {
     const repo = hooked();
     const sha = repo.commit('about to be watched');
     const check = () => cli(['check', sha], { cwd: repo.dir, env: repo.env });

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { planPrePush, suggestName } from '../../src/hooks/prePush.js';
 import { isGitPush, startedAtMs } from '../../src/hooks/processTree.js';
 import { processStartTime } from '../../src/kernel/fs/pidFile.js';
-import { awaitPushResult, BLIND_TIMEOUT_MS, type WatchEnv, type WatchRequest } from '../../src/hooks/postPush.js';
+import { awaitPushResult, BLIND_TIMEOUT_MS, type PostPushEnv, type PostPushRequest } from '../../src/hooks/postPush.js';
 import { parseRefLines, refKind } from '../../src/hooks/refLines.js';
 import { addHusky } from '../../src/commands/init/packageJson.js';
 
@@ -127,7 +127,7 @@ describe('small parts', () => {
   });
 });
 
-describe('the post-push watcher', () => {
+describe('the post-push step', () => {
   type Entry = { sha: string; subject: string; at: number };
   function world(opts: {
     runningFor?: number;
@@ -139,7 +139,7 @@ describe('the post-push watcher', () => {
   }) {
     let now = 0;
     const calls: string[] = [];
-    const env: WatchEnv = {
+    const env: PostPushEnv = {
       now: () => now,
       sleep: async (ms) => void (now += ms),
       isRunning: () => now < (opts.runningFor ?? 0),
@@ -154,7 +154,7 @@ describe('the post-push watcher', () => {
     };
     return { env, calls, now: () => now };
   }
-  const req = (over: Partial<WatchRequest> = {}): WatchRequest => ({
+  const req = (over: Partial<PostPushRequest> = {}): PostPushRequest => ({
     sha: A,
     branch: 'main',
     remote: 'origin',

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FileStatusStore } from '../../src/store/files/fileStatusStore.js';
-import { runMonitor } from '../../src/watcher/follow.js';
+import { followCommit } from '../../src/watcher/follow.js';
 import { createHealthSource } from '../../src/sources/health.js';
 import { makeTempDir } from '../../support/helpers/repo.js';
 
@@ -22,7 +22,7 @@ describe('the next-poll promise', () => {
     const controller = new AbortController();
     let started!: () => void;
     const first = new Promise<void>((resolve) => (started = resolve));
-    const running = runMonitor({
+    const running = followCommit({
       sha,
       branch: 'main',
       remote: 'origin',

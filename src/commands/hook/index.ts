@@ -17,7 +17,7 @@ import { PatternTooSlow } from '../../hooks/boundedPattern.js';
 import { planPrePush } from '../../hooks/prePush.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
-import { startWatcher } from '../../hooks/startPostPush.js';
+import { startPostPush } from '../../hooks/startPostPush.js';
 import { type Readiness, watchReadiness } from '../../hooks/watchReadiness.js';
 
 export interface PrePushOptions {
@@ -38,14 +38,14 @@ export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
 
 export interface HookRuntime {
   findPush(ppid: number): ProcessRef | null;
-  startWatcher(args: readonly string[], push: ProcessRef | null, deps: HookDeps): void;
+  startPostPush(args: readonly string[], push: ProcessRef | null, deps: HookDeps): void;
 }
 
 /** The real process tree and spawns; the bin is the one this process runs as (argv[1]). */
 export const REAL_RUNTIME: HookRuntime = {
   findPush: findPushProcess,
-  startWatcher: (args, push, deps) =>
-    startWatcher(args, push, {
+  startPostPush: (args, push, deps) =>
+    startPostPush(args, push, {
       cwd: deps.git().cwd,
       env: deps.env,
       bin: process.argv[1] ?? '',
@@ -54,7 +54,7 @@ export const REAL_RUNTIME: HookRuntime = {
 };
 
 export async function runPrePush(
-  o: PrePushOptions,
+  options: PrePushOptions,
   deps: HookDeps,
   runtime: HookRuntime = REAL_RUNTIME,
 ): Promise<number> {
@@ -69,9 +69,10 @@ export async function runPrePush(
       say(msg.hookSkippedProblem(config.problem));
       return 0;
     }
-    const urlPush = o.remote === o.url && o.remote !== config.remote;
-    const applies = o.remote === config.remote || (urlPush && (await isPushUrlOf(git, config.remote, o.url)));
-    const plan = planPrePush(parseRefLines(o.input), config, applies);
+    const urlPush = options.remote === options.url && options.remote !== config.remote;
+    const applies =
+      options.remote === config.remote || (urlPush && (await isPushUrlOf(git, config.remote, options.url)));
+    const plan = planPrePush(parseRefLines(options.input), config, applies);
     if (plan.refusals.length > 0) {
       for (const r of plan.refusals)
         say(msg.branchRefused(r.branch, config.branchPattern, r.localBranch, config.remote, r.suggestion));
@@ -84,7 +85,7 @@ export async function runPrePush(
     }
     if (plan.watch) {
       const push = runtime.findPush(process.ppid);
-      runtime.startWatcher(
+      runtime.startPostPush(
         [
           'hook',
           'watch',
@@ -93,7 +94,7 @@ export async function runPrePush(
           plan.watch.branch,
           '--remote',
           config.remote,
-          ...(urlPush ? ['--url', o.url] : []),
+          ...(urlPush ? ['--url', options.url] : []),
           ...(push ? ['--pid', String(push.pid), '--start', push.startTime ?? ''] : []),
           '--since',
           String(deps.now()),
@@ -101,7 +102,7 @@ export async function runPrePush(
         push,
         deps,
       );
-      // The watcher records a start failure either way; this line says it at push time.
+      // The hand-over records a start failure either way; this line says it at push time.
       const short = plan.watch.sha.slice(0, 7);
       // A check that fails itself does not stop the push; the shell path then gets no cache to take over with.
       const ready = await watchReadiness(git.cwd, deps.env).catch(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
 import { parseNonNegative } from '../../kernel/parse.js';
 
-/** A push still running after this long is not worth watching: the watcher gives up. */
+/** A push still running after this long is not worth watching: the post-push step gives up. */
 const PUSH_TIMEOUT_S = 600;
 
 export function registerHook(program: Command, runner: Runner): void {
@@ -10,7 +10,7 @@ export function registerHook(program: Command, runner: Runner): void {
   hook
     .command('pre-push')
     .description(
-      'branch checks, then arms the post-push monitor; refs on stdin as git gives them; never waits on the network',
+      'branch checks, then arms the post-push step; refs on stdin as git gives them; never waits on the network',
     )
     .argument('<remote>', "the remote's name (or the URL, when the push named no remote)")
     .argument('<url>', "the remote's URL")
@@ -22,7 +22,7 @@ export function registerHook(program: Command, runner: Runner): void {
     });
   hook
     .command('watch', { hidden: true })
-    .description('waits for `git push` to end and starts the monitor once the remote accepted the commit')
+    .description('waits for `git push` to end, then hands the commit to the watcher if the remote accepted it')
     .argument('<sha>', 'the pushed commit (full sha)')
     .requiredOption('--branch <name>', 'the deploy branch')
     .requiredOption('--remote <name>', 'the configured remote')
@@ -34,7 +34,7 @@ export function registerHook(program: Command, runner: Runner): void {
     .action(
       async (
         sha: string,
-        o: {
+        flags: {
           branch: string;
           remote: string;
           url?: string;
@@ -45,13 +45,13 @@ export function registerHook(program: Command, runner: Runner): void {
         },
         command: Command,
       ) => {
-        const timeout = parseNonNegative('--timeout', o.timeout, 86_400);
-        const pid = o.pid === undefined ? null : parseNonNegative('--pid', o.pid);
-        const push = pid ? { pid, startTime: o.start || null } : null;
-        const since = o.since === undefined ? null : parseNonNegative('--since', o.since);
+        const timeout = parseNonNegative('--timeout', flags.timeout, 86_400);
+        const pid = flags.pid === undefined ? null : parseNonNegative('--pid', flags.pid);
+        const push = pid ? { pid, startTime: flags.start || null } : null;
+        const since = flags.since === undefined ? null : parseNonNegative('--since', flags.since);
         await runner(command, async (deps) =>
-          (await import('./watch.js')).runPushWatcher(
-            { sha, branch: o.branch, remote: o.remote, url: o.url ?? null, push, since },
+          (await import('./watch.js')).runPostPush(
+            { sha, branch: flags.branch, remote: flags.remote, url: flags.url ?? null, push, since },
             timeout,
             deps,
           ),

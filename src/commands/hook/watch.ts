@@ -1,19 +1,19 @@
-// `deploy-watch hook watch <sha> …` (hidden): the detached post-push watcher the pre-push hook starts.
+// `deploy-watch hook watch <sha> …` (hidden): the post-push step, which the pre-push hook starts detached.
 // It keeps no state of its own; once the push is accepted it hands the commit to the repository's watcher
 // (handOver), so one watcher follows it however many pushes asked.
 import type { Deps } from '../../deps.js';
 import { isAncestor, remoteBranchSha, trackingSha, trackingUpdates } from '../../git/queries.js';
 import * as msg from '../../kernel/messages.js';
 import { liveness } from '../../kernel/fs/pidFile.js';
-import { awaitPushResult, type PushVerdict, type WatchEnv, type WatchRequest } from '../../hooks/postPush.js';
+import { awaitPushResult, type PushVerdict, type PostPushEnv, type PostPushRequest } from '../../hooks/postPush.js';
 import { startedAtMs } from '../../hooks/processTree.js';
 import { handOver } from '../../watcher/handOver.js';
 
-export async function runPushWatcher(given: WatchRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
+export async function runPostPush(given: PostPushRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   // The shell-only hook passes no --since (a `date` would cost the push a process): the push's own start
   // is an as good lower bound for its tracking-ref update, and later than any earlier push's.
   const req = { ...given, since: given.since ?? startedAtMs(given.push?.startTime ?? null) };
-  const verdict = await awaitPushResult(req, watchEnv(deps), timeoutSeconds * 1000);
+  const verdict = await awaitPushResult(req, postPushEnv(deps), timeoutSeconds * 1000);
   // handOver looks at the commit itself, under its turn: followed already, or with an outcome, it starts nothing.
   const handed = verdict === 'accepted' ? await handOver(deps, req) : null;
   const start = handed?.status === 'following' && !handed.already;
@@ -23,7 +23,7 @@ export async function runPushWatcher(given: WatchRequest, timeoutSeconds: number
   return 0;
 }
 
-export function watchEnv(deps: Deps): WatchEnv {
+export function postPushEnv(deps: Deps): PostPushEnv {
   const git = deps.git();
   return {
     now: deps.now,
@@ -39,7 +39,7 @@ export function watchEnv(deps: Deps): WatchEnv {
 /** One line in the tool's log, so `deploy-watch` users can see why no monitor started. Best effort. */
 async function note(
   deps: Deps,
-  req: WatchRequest,
+  req: PostPushRequest,
   verdict: PushVerdict,
   started: boolean,
   stopped: string | null,
@@ -48,7 +48,7 @@ async function note(
     const logger = await deps.logger();
     logger.info(
       { sha: req.sha, branch: req.branch, remote: req.remote, verdict, started, ...(stopped ? { stopped } : {}) },
-      `post-push watcher: ${verdict}${started ? ', handed to the watcher' : stopped ? `, ${stopped} while handed over` : ''}`,
+      `post-push step: ${verdict}${started ? ', handed to the watcher' : stopped ? `, ${stopped} while handed over` : ''}`,
     );
   } catch {
     /* no log is no reason to fail */

@@ -1,8 +1,8 @@
-// The config's JSON Schema, derived from the zod schema (config.ts) at build time, so editors complete
+// The config's JSON Schema, derived from the zod schema (configSchema.ts) at build time, so editors complete
 // and check deploy-watch.config.json. Covers exactly the zod kinds the config uses; another kind fails the
 // build instead of producing a schema that accepts too much.
 import { z } from 'zod';
-import { configSchema, EXCLUSIVE_KEYS } from './config.js';
+import { configSchema, EXCLUSIVE_KEYS } from './configSchema.js';
 
 export { SCHEMA_FILE } from './schemaFile.js';
 

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { cliAsync } from '../../../support/helpers/cli.js';
 import { holds, SHAPES } from '../../../support/helpers/jsonShapes.js';
 import { FileStatusStore } from '../../../src/store/files/fileStatusStore.js';
-import { runMonitor } from '../../../src/watcher/follow.js';
+import { followCommit } from '../../../src/watcher/follow.js';
 import { noCache } from '../../../src/sources/digitalocean/cache.js';
 import { createDigitalOceanSource } from '../../../src/sources/digitalocean/source.js';
 import { start, type FakeDeployment } from '../../../support/fakes/doApi.js';
@@ -196,7 +196,7 @@ describe('logs after a failure (driven clock, fake DigitalOcean)', () => {
       const records = await clock.all(
         deployments.map(
           (d) => () =>
-            runMonitor({
+            followCommit({
               sha: d.sha,
               branch: 'main',
               remote: 'origin',
