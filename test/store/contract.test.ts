@@ -107,6 +107,37 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     );
 
     it(
+      'recent, where the store answers it in one go, is the newest records by start, newest first',
+      withStore(async ({ store }) => {
+        if (!store.recent) return; // optional: callers read listShas + read instead (history.ts)
+        const at = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`;
+        for (const [n, minute] of [
+          [20, 2],
+          [21, 5],
+          [22, 3],
+        ] as const)
+          await store.write(newRecord({ sha: SHA(n), branch: 'main', remote: 'origin' }, at(minute)));
+        const recent = await store.recent(2);
+        assert.deepEqual(
+          recent.map((entry) => entry.sha),
+          [SHA(21), SHA(22)],
+        );
+        assert.equal(recent[0]?.read.status, 'ok');
+      }),
+    );
+
+    it(
+      'settingsKey, where the store keeps one, is the same key for every process of the store',
+      withStore(async ({ store, another }) => {
+        if (!store.settingsKey) return; // a team store has none: its poller serves the whole team
+        const key = store.settingsKey();
+        assert.equal(key.length, 32);
+        assert.deepEqual(store.settingsKey(), key);
+        assert.deepEqual(another().settingsKey?.(), key);
+      }),
+    );
+
+    it(
       'a log saved is read back by its last lines; a second save replaces it; no log is null',
       withStore(async ({ store }) => {
         assert.equal(await store.tailLog(SHA(8), 10), null);

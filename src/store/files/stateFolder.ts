@@ -27,8 +27,8 @@ export class StateFolder {
       // One level at a time: a recursive mkdir reports a read-only disk as ENOENT, and the fix named
       // depends on the cause. mkdir is content with a link to a folder: refuse one, or records would be
       // written where it points.
-      const w = this.watcher;
-      for (const dir of [runsDir(this.dir), dirname(w.follow), w.follow, w.stop, w.turns]) {
+      const { follow, stop, turns } = this.watcher;
+      for (const dir of [runsDir(this.dir), dirname(follow), follow, stop, turns]) {
         makeFolder(dir);
         ownFolder(dir);
       }

@@ -42,7 +42,7 @@ export async function claimWatcher(
 ): Promise<WatcherClaim | null> {
   folder.ensure();
   const { clock } = folder;
-  const w = folder.watcher;
+  const paths = folder.watcher;
   const deadline = clock.now() + CLAIM_WAIT_MS;
   for (;;) {
     const words = lastWordsPath(folder.dir, pid);
@@ -52,18 +52,18 @@ export async function claimWatcher(
     };
     // proper-lockfile notices within its 2 s refresh when the lock folder was replaced under it: the
     // watcher leaves, saying who holds the lock now, so that `check` does not call it killed.
-    const lock = await tryLock(w.lock, w.lock, () => {
-      const holder = readPidFile(w.pid)?.pid ?? null;
+    const lock = await tryLock(paths.lock, paths.lock, () => {
+      const holder = readPidFile(paths.pid)?.pid ?? null;
       say({ code: 'lock-lost', sha: null, holder: holder === pid ? null : holder });
       onLost();
     });
     if (lock.acquired) {
-      const register = () => writePidFile(w.pid, { pid, startedAt });
+      const register = () => writePidFile(paths.pid, { pid, startedAt });
       const unregister = () => {
-        if (readPidFile(w.pid)?.pid === pid) removeFile(w.pid);
+        if (readPidFile(paths.pid)?.pid === pid) removeFile(paths.pid);
       };
       register();
-      removeFile(w.starting);
+      removeFile(paths.starting);
       try {
         setAsideLastWords(words);
       } catch {
@@ -81,15 +81,15 @@ export async function claimWatcher(
         signalReason: () => takeSignalReason(signalReasonPath(folder.dir, pid)),
       };
     }
-    const holder = readPidFile(w.pid);
+    const holder = readPidFile(paths.pid);
     if (holder && liveness(holder) === 'alive') {
-      removeFile(w.starting); // the start it marked is not needed: a watcher runs
+      removeFile(paths.starting); // the start it marked is not needed: a watcher runs
       return null;
     }
     // The holder died (or is retiring): its lock stops being refreshed, and then it is ours to take.
-    if (holder && clock.now() - mtimeOf(w.lock) > DEAD_LOCK_AGE_MS) {
-      removeLock(w.lock);
-      removeFile(w.pid);
+    if (holder && clock.now() - mtimeOf(paths.lock) > DEAD_LOCK_AGE_MS) {
+      removeLock(paths.lock);
+      removeFile(paths.pid);
       continue;
     }
     if (clock.now() >= deadline) return null;
@@ -158,17 +158,17 @@ export function explainSignal(folder: StateFolder, pid: number, reason: string):
 }
 
 export async function removeStale(folder: StateFolder, nowMs: number): Promise<string[]> {
-  const w = folder.watcher;
+  const paths = folder.watcher;
   const removed = removeLegacyMonitorFiles(runsDir(folder.dir));
-  const holder = readPidFile(w.pid);
+  const holder = readPidFile(paths.pid);
   const alive = holder !== null && liveness(holder) === 'alive';
   if (!alive) {
-    if (holder && removeFile(w.pid)) removed.push(w.pid);
+    if (holder && removeFile(paths.pid)) removed.push(paths.pid);
     // Without a registered watcher a lock is stale once it stops being refreshed (a starting one refreshes it).
-    if (lockExists(w.lock) && (holder || nowMs - mtimeOf(w.lock) > DEAD_LOCK_AGE_MS * 3))
-      if (removeLock(w.lock)) removed.push(w.lock);
-    if (existsSync(w.starting) && nowMs - mtimeOf(w.starting) > STARTING_FRESH_MS)
-      if (removeFile(w.starting)) removed.push(w.starting);
+    if (lockExists(paths.lock) && (holder || nowMs - mtimeOf(paths.lock) > DEAD_LOCK_AGE_MS * 3))
+      if (removeLock(paths.lock)) removed.push(paths.lock);
+    if (existsSync(paths.starting) && nowMs - mtimeOf(paths.starting) > STARTING_FRESH_MS)
+      if (removeFile(paths.starting)) removed.push(paths.starting);
   }
   // Last words of watchers that are gone (blank ones of killed watchers, said ones the user has seen), and
   // reasons left for a signal that a watcher killed outright never read.
@@ -178,8 +178,8 @@ export async function removeStale(folder: StateFolder, nowMs: number): Promise<s
     if (pid > 0 && !isPidLive(pid) && removeFile(words)) removed.push(words);
   }
   // Turns of askers that were killed while handing a commit over (a live turn is refreshed every 2 s).
-  for (const name of folder.names(w.turns)) {
-    const turn = join(w.turns, name);
+  for (const name of folder.names(paths.turns)) {
+    const turn = join(paths.turns, name);
     if (/^[0-9a-f]{40}\.lock$/.test(name) && nowMs - mtimeOf(turn) > DEAD_LOCK_AGE_MS * 3 && removeLock(turn))
       removed.push(turn);
   }
