@@ -185,7 +185,7 @@ export function parseRecord(text: string): { ok: true; record: StatusRecord } | 
   try {
     value = JSON.parse(text);
   } catch {
-    return { ok: false, reason: 'not valid JSON' };
+    return { ok: false, reason: 'not valid JSON' }; // not swallowed: the caller reports the record corrupt, with why
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { ok: false, reason: 'not a JSON object' };

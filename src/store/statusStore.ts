@@ -1,10 +1,15 @@
 // The status store: the one seam through which records, logs, the watcher's registration, its inboxes and
-// housekeeping go. Files today (fileStatusStore.ts); a team store (PostgreSQL) is another class behind it.
+// housekeeping go. Files (files/fileStatusStore.ts) and a team store (postgres/pgStatusStore.ts) sit behind it;
+// both pass one contract suite (test/store/contract.test.ts), so a third store is one class and one line there.
 // Nothing hands out paths: callers ask the store, so a store without files fits the same callers.
 import type { Cause } from './files/lastWords.js';
 import type { Liveness } from '../kernel/fs/pidFile.js';
 import type { SettingsPrint } from '../kernel/config/settingsPrint.js';
 import type { StatusRecord } from './statusRecord.js';
+import type { LeaseHolder, PollerInfo, PollingLease } from './lease.js';
+
+// The lease lives in lease.ts; these names stay importable from here, beside the rest of the contract.
+export { type LeaseHolder, LeaseLostError, type PollerInfo, type PollingLease } from './lease.js';
 
 export type ReadResult =
   | { status: 'ok'; record: StatusRecord }
@@ -24,46 +29,23 @@ export interface FollowRequest {
   settings?: SettingsPrint | null;
 }
 
+/** A stored request as the store's readers take it: what is not of the right type reads as unknown (null). */
+export function followRequestOf(sha: string, stored: Partial<FollowRequest>): FollowRequest {
+  return {
+    sha,
+    branch: typeof stored.branch === 'string' ? stored.branch : null,
+    remote: typeof stored.remote === 'string' ? stored.remote : null,
+    requestedAt: typeof stored.requestedAt === 'string' ? stored.requestedAt : '',
+    pushedBy: typeof stored.pushedBy === 'string' ? stored.pushedBy : null,
+    host: typeof stored.host === 'string' ? stored.host : null,
+  };
+}
+
 /** The watcher registered for the store, as last seen. */
 export interface WatcherInfo {
   pid: number;
   startedAt: string;
   liveness: Liveness;
-}
-
-/**
- * The process that polls for the store's commits: the local watcher for files; for a team store, the
- * holder of the project's lease (alive while its lease has not expired, by the database's clock).
- */
-export interface PollerInfo {
-  pid: number;
-  /** null for a store only this machine uses. */
-  host: string | null;
-  startedAt: string;
-  liveness: Liveness;
-  /** Team store: the lease's epoch and when its holder last renewed it. */
-  epoch?: number;
-  heartbeatAt?: string;
-  /** Team store: how long ago that was, and until when the lease holds, by the database's clock. */
-  heartbeatAgeMs?: number;
-  expiresAt?: string;
-}
-
-/** The right to poll (and write outcomes) for the store's commits, until lost. */
-export interface PollingLease {
-  /** Every write of the holder carries it; a write under an older epoch is refused (fencing). */
-  readonly epoch: number;
-  /** Extends the lease; false when it was lost (another holder took it, or it expired and was taken). */
-  renew(): Promise<boolean>;
-  release(): Promise<void>;
-}
-
-/** Thrown by a write under a lease that another holder has taken: the writer must stop writing. */
-export class LeaseLostError extends Error {
-  constructor(epoch: number) {
-    super(`the polling lease (epoch ${epoch}) was taken over: this process no longer writes outcomes`);
-    this.name = 'LeaseLostError';
-  }
 }
 
 /** Held by the one watcher of a store. */
@@ -128,12 +110,9 @@ export interface StatusStore {
   poller(): Promise<PollerInfo | null>;
   /**
    * Takes the right to poll: at once for files (the watcher's claim already makes it one); for a team store
-   * the project's lease when it is free or expired, else null (try again later).
+   * the project's lease when it is free or expired, else null (try again later). See lease.ts.
    */
-  acquirePolling(
-    holder: { pid: number; host: string; startedAt: string },
-    leaseMs: number,
-  ): Promise<PollingLease | null>;
+  acquirePolling(holder: LeaseHolder, leaseMs: number): Promise<PollingLease | null>;
   /**
    * Becomes the one watcher; null when a live one holds the claim (or it cannot be had within a few seconds).
    * `onLost` is called if another process takes the claim away (two took over a dead watcher's at once):

@@ -86,6 +86,6 @@ function fsyncDir(dir: string): void {
       closeSync(fd);
     }
   } catch {
-    /* best effort */
+    /* some filesystems refuse fsync on a folder: the rename is done, only its durability is not promised */
   }
 }

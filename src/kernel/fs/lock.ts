@@ -57,7 +57,7 @@ export function lockExists(lockPath: string): boolean {
   try {
     return statSync(lockPath).isDirectory();
   } catch {
-    return false;
+    return false; // nothing there (or not ours to stat): no lock to honour
   }
 }
 

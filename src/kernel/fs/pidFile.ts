@@ -36,7 +36,7 @@ export function processStartTime(pid: number): string | null {
       }).trim() || null
     );
   } catch {
-    return null;
+    return null; // no ps, or the process is gone: no start time, so liveness rests on kill(0)
   }
 }
 
@@ -61,7 +61,7 @@ export function readPidFile(path: string): PidInfo | null {
       return { pid: value.pid as number, startTime: value.startTime ?? null, startedAt: String(value.startedAt ?? '') };
     }
   } catch {
-    /* fall through */
+    /* half-written or not ours: read as no registration, like a missing file (its writer rewrites it whole) */
   }
   return null;
 }
@@ -105,7 +105,7 @@ export function residentBytes(pid: number): number | null {
     const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
     return kb ? Number(kb) * 1024 : null;
   } catch {
-    return null;
+    return null; // no /proc, or the process is gone: unknown, which the caller reports as such
   }
 }
 

@@ -74,7 +74,7 @@ export function removeLegacyMonitorFiles(dir: string): string[] {
         removed.push(lock);
       }
     } catch {
-      /* no lock */
+      /* no lock beside the PID file (or gone meanwhile): nothing more to remove */
     }
   }
   return removed;

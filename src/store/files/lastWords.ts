@@ -37,13 +37,13 @@ export function sayLastWords(path: string, cause: Cause): boolean {
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
   } catch {
-    return false;
+    return false; // never set aside, or a planted link: the caller learns the words were not said
   }
   try {
     writeSync(fd, text.padEnd(SIZE - 1, ' '), 0);
     return true;
   } catch {
-    return false;
+    return false; // the disk refused even the set-aside space: the caller learns the words were not said
   } finally {
     closeSync(fd);
   }

@@ -19,7 +19,7 @@ export function secretsOf(url: string): string[] {
     const password = new URL(url).password;
     return password ? [password, decodeURIComponent(password)] : [];
   } catch {
-    return [];
+    return []; // not a URL: no password to scrub, and pg refuses it with its own error
   }
 }
 

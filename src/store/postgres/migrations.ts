@@ -4,10 +4,10 @@
 import type pg from 'pg';
 import { createPool } from './connection.js';
 
-/** Each step runs once, in order; never edit a released one, add the next. `S` is the schema's quoted name. */
-const STEPS: ReadonlyArray<(s: string) => string> = [
-  (S) => `
-    create table ${S}.records (
+/** Each step runs once, in order; never edit a released one, add the next. `schema` is the schema's quoted name. */
+const STEPS: ReadonlyArray<(schema: string) => string> = [
+  (schema) => `
+    create table ${schema}.records (
       project text not null,
       sha text not null,
       state text not null,
@@ -20,28 +20,28 @@ const STEPS: ReadonlyArray<(s: string) => string> = [
       epoch bigint,
       primary key (project, sha)
     );
-    create index records_in_progress on ${S}.records (project) where state in ('pending', 'building', 'deploying');
-    create index records_by_start on ${S}.records (project, started_at desc);
-    create table ${S}.logs (
+    create index records_in_progress on ${schema}.records (project) where state in ('pending', 'building', 'deploying');
+    create index records_by_start on ${schema}.records (project, started_at desc);
+    create table ${schema}.logs (
       project text not null,
       sha text not null,
       text text not null,
       primary key (project, sha)
     );
-    create table ${S}.follow_requests (
+    create table ${schema}.follow_requests (
       project text not null,
       sha text not null,
       request jsonb not null,
       requested_at timestamptz not null default now(),
       primary key (project, sha)
     );
-    create table ${S}.stop_requests (
+    create table ${schema}.stop_requests (
       project text not null,
       sha text not null,
       reason text not null,
       primary key (project, sha)
     );
-    create table ${S}.leases (
+    create table ${schema}.leases (
       project text primary key,
       pid integer not null,
       host text not null,
@@ -50,17 +50,17 @@ const STEPS: ReadonlyArray<(s: string) => string> = [
       heartbeat_at timestamptz not null,
       expires_at timestamptz not null
     );
-    create function ${S}.notify_record() returns trigger language plpgsql as $$
+    create function ${schema}.notify_record() returns trigger language plpgsql as $$
     begin
       perform pg_notify(tg_table_schema || '_records', new.project || ' ' || new.sha);
       return null;
     end $$;
-    create trigger records_notify after insert or update on ${S}.records
-      for each row execute function ${S}.notify_record();
+    create trigger records_notify after insert or update on ${schema}.records
+      for each row execute function ${schema}.notify_record();
   `,
   // The team's push queue (teamPushQueue.ts): one ticket per machine waiting or pushing, lowest first.
-  (S) => `
-    create table ${S}.push_tickets (
+  (schema) => `
+    create table ${schema}.push_tickets (
       ticket bigint generated always as identity primary key,
       queue text not null,
       host text not null,
@@ -69,7 +69,7 @@ const STEPS: ReadonlyArray<(s: string) => string> = [
       heartbeat_at timestamptz not null default now(),
       turn_at timestamptz
     );
-    create index push_tickets_by_queue on ${S}.push_tickets (queue, ticket);
+    create index push_tickets_by_queue on ${schema}.push_tickets (queue, ticket);
   `,
 ];
 
@@ -99,8 +99,8 @@ export async function migrate(client: pg.PoolClient, schema: string): Promise<nu
 }
 
 async function migrateOnce(client: pg.PoolClient, schema: string): Promise<number> {
-  const S = quoted(schema);
-  const current = await versionOf(client, S);
+  const quotedSchema = quoted(schema);
+  const current = await versionOf(client, quotedSchema);
   if (current !== null && current >= LATEST_VERSION) return current; // a newer version migrated it: fine
   await client.query('begin');
   try {
@@ -108,14 +108,14 @@ async function migrateOnce(client: pg.PoolClient, schema: string): Promise<numbe
     // `create schema if not exists` checks CREATE on the database before it looks, so a role that owns a
     // schema made for it (README: team mode) and has no such grant would be refused: look first.
     const exists = await client.query('select 1 from pg_namespace where nspname = $1', [schema]);
-    if (exists.rowCount === 0) await client.query(`create schema ${S}`);
+    if (exists.rowCount === 0) await client.query(`create schema ${quotedSchema}`);
     await client.query(
-      `create table if not exists ${S}.schema_migrations (version integer primary key, applied_at timestamptz not null default now())`,
+      `create table if not exists ${quotedSchema}.schema_migrations (version integer primary key, applied_at timestamptz not null default now())`,
     );
-    const found = (await versionOf(client, S)) ?? 0;
+    const found = (await versionOf(client, quotedSchema)) ?? 0;
     for (let version = found + 1; version <= LATEST_VERSION; version++) {
-      await client.query(STEPS[version - 1]!(S));
-      await client.query(`insert into ${S}.schema_migrations (version) values ($1)`, [version]);
+      await client.query(STEPS[version - 1]!(quotedSchema));
+      await client.query(`insert into ${quotedSchema}.schema_migrations (version) values ($1)`, [version]);
     }
     await client.query('commit');
     return found;
@@ -146,9 +146,11 @@ export async function migratedPool(url: string, schema: string): Promise<pg.Pool
 }
 
 /** The schema's version, or null when it has none yet (no schema, or no migrations table). */
-async function versionOf(client: pg.PoolClient, S: string): Promise<number | null> {
+async function versionOf(client: pg.PoolClient, quotedSchema: string): Promise<number | null> {
   try {
-    const result = await client.query<{ v: number | null }>(`select max(version) as v from ${S}.schema_migrations`);
+    const result = await client.query<{ v: number | null }>(
+      `select max(version) as v from ${quotedSchema}.schema_migrations`,
+    );
     return result.rows[0]?.v ?? 0;
   } catch (error) {
     if ((error as { code?: string }).code === '42P01' || (error as { code?: string }).code === '3F000') return null;

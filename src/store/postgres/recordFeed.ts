@@ -81,6 +81,7 @@ export async function openRecordFeed(opts: FeedOptions): Promise<RecordFeed> {
     await client.query(`listen ${quoted(opts.channel)}`);
     await opts.notify(opts.channel, probe);
   } catch {
+    // No LISTEN here (refused, cut, a bouncer that drops it): the polled feed answers the same, only later.
     await client.end().catch(() => undefined);
     return POLLED_FEED;
   }
