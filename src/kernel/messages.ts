@@ -560,10 +560,14 @@ export const GITHUB_STATUSES_OFF = 'off: github.statuses is false';
 export const GITHUB_NO_REPO =
   'no GitHub repository: github.repo is not set, the remote is not a GitHub URL, and the app spec names none';
 export const GITHUB_NO_REPO_FIX = 'Set github.repo ("owner/name") in deploy-watch.config.json.';
-export const gitHubCanWrite = (repo: string, from: string, what: string) =>
-  `the token can write ${what} to ${repo} (repository from ${from})`;
+export const gitHubCanWrite = (repo: string, from: string, what: string, classic: boolean) =>
+  classic
+    ? `the token can write ${what} to ${repo} (repository from ${from})`
+    : `the token reads ${repo} (repository from ${from}); GitHub does not tell a fine-grained token's permissions: it needs ${what} write, and a refusal shows here once a push is followed`;
 export const gitHubUnreachable = (apiUrl: string, reason: string) =>
   `cannot reach ${apiUrl}: ${printable(reason, 200)}`;
 export const GITHUB_UNREACHABLE_FIX =
   'Check the network, or GITHUB_API_URL (GitHub Enterprise Server: https://<host>/api/v3).';
 export const GITHUB_REPO_RULE = 'must be "owner/name" (letters, digits, ".", "-", "_")';
+export const GITHUB_TOKEN_FIX =
+  'Give the token Commit statuses: write (and Deployments: write with github.deployments) on the repository (classic tokens: repo:status, repo_deployment), or set github.repo to the repository it may write to.';

@@ -15,7 +15,8 @@ export interface GitHubClientOptions {
 }
 
 export type GitHubAnswer =
-  | { kind: 'ok'; status: number; body: unknown }
+  /** scopes: x-oauth-scopes, which GitHub sends for a classic token only (null: a fine-grained or app token). */
+  | { kind: 'ok'; status: number; body: unknown; scopes: string | null }
   /** 5xx, a timeout, a network error, a primary or secondary rate limit: worth trying again (after waitMs if known). */
   | { kind: 'retry'; reason: string; waitMs: number | null }
   /** 401, a 403 that is no rate limit, 404, 422: trying again will not change it. */
@@ -56,7 +57,8 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
 /** What an answer means for the caller; rate limits are told from refusals by their headers and words. */
 export function classify(answer: HttpAnswer, nowMs: number): GitHubAnswer {
   const { status, headers, text } = answer;
-  if (status >= 200 && status < 300) return { kind: 'ok', status, body: parseBody(text) };
+  if (status >= 200 && status < 300)
+    return { kind: 'ok', status, body: parseBody(text), scopes: headers.get('x-oauth-scopes') };
   const said = messageOf(text);
   if (status === 429 || (status === 403 && isRateLimit(headers, said))) {
     const named = retryAfterMs(renamed(headers), nowMs);
