@@ -119,7 +119,11 @@ export async function publishing(
 ): Promise<Pick<WatcherRun, 'publish'>> {
   if (!gitHubToken(deps.env)) return {};
   const { publisherFor } = await import('../publish/setup.js');
-  const publisher = await publisherFor(config, { ...deps, git: deps.git() }, log);
+  // Publishing is an extra: a setup that fails (git gone, say) leaves it off and the watcher follows on.
+  const publisher = await publisherFor(config, { ...deps, git: deps.git() }, log).catch((error) => {
+    log('publish off', { err: (error as Error).message });
+    return null;
+  });
   return publisher ? { publish: (sha, store, signal) => publisher.follow(sha, store, signal) } : {};
 }
 
