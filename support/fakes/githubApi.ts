@@ -27,6 +27,8 @@ export interface GitHubFault {
   status: number;
   headers?: Record<string, string>;
   message?: string;
+  /** Never answer: the request stays open until the server closes (a hung API: the client's timeout ends it). */
+  hold?: boolean;
 }
 
 export interface GitHubOptions {
@@ -69,16 +71,16 @@ export async function startGitHub(opts: GitHubOptions): Promise<FakeGitHub> {
   const faults = (opts.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
   let nextId = 1000;
 
+  const faultFor = (method: string, path: string) => {
+    const fault = faults.find((f) => f.left > 0 && (!f.match || `${method} ${path}`.includes(f.match)));
+    if (fault) fault.left -= 1;
+    return fault;
+  };
   const route = (
     method: string,
     path: string,
     body: Record<string, unknown>,
   ): [number, unknown, Record<string, string>?] => {
-    const fault = faults.find((f) => f.left > 0 && (!f.match || `${method} ${path}`.includes(f.match)));
-    if (fault) {
-      fault.left -= 1;
-      return [fault.status, { message: fault.message ?? 'fault' }, fault.headers];
-    }
     const m = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(path);
     if (!m || m[1] !== opts.repo) return [404, { message: 'Not Found' }];
     const rest = m[2] ?? '';
@@ -140,8 +142,13 @@ export async function startGitHub(opts: GitHubOptions): Promise<FakeGitHub> {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0]!;
     const authorization = req.headers.authorization ?? null;
-    const [status, answer, headers] =
-      authorization === `Bearer ${opts.token}` ? route(method, path, body) : [401, { message: 'Bad credentials' }];
+    const fault = faultFor(method, path);
+    if (fault?.hold) return void requests.push({ method, path, body: text ? body : null, authorization, status: 0 });
+    const [status, answer, headers] = fault
+      ? [fault.status, { message: fault.message ?? 'fault' }, fault.headers]
+      : authorization === `Bearer ${opts.token}`
+        ? route(method, path, body)
+        : [401, { message: 'Bad credentials' }];
     requests.push({ method, path, body: text ? body : null, authorization, status });
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',

@@ -176,3 +176,41 @@ describe('publishing outcomes to GitHub (driven clock, fake DigitalOcean, GitHub
     }
   });
 });
+
+describe('publishing when GitHub hangs or the follow is stopped', () => {
+  it('a GitHub that never answers: the request times out and is retried; the status arrives once', async () => {
+    const v = await publishWorld(deploysHead(), {
+      faults: [{ match: 'POST /repos/acme/shop/statuses', status: 0, hold: true }],
+    });
+    try {
+      const record = await v.publish(v.repo.git('rev-parse', 'HEAD'));
+      assert.equal(record.state, 'success');
+      assert.equal(v.github.requests[0]!.status, 0, 'the first request hung');
+      assert.deepEqual(
+        v.github.statuses().map((s) => s.state),
+        ['pending', 'pending', 'pending', 'success'],
+      );
+      assert.ok(
+        v.events.some((e) => e.event === 'publish retry' && /no answer within 2000 ms/.test(String(e.fields.reason))),
+      );
+    } finally {
+      await v.close();
+    }
+  });
+
+  it('a follow stopped by a signal ends in an error status naming the stop, posted once', async () => {
+    const v = await publishWorld(deploysHead());
+    try {
+      const controller = new AbortController();
+      controller.abort('monitor stopped by SIGTERM');
+      const record = await v.publish(v.repo.git('rev-parse', 'HEAD'), { signal: controller.signal });
+      assert.equal(record.state, 'stopped');
+      assert.deepEqual(
+        v.github.statuses().map((s) => `${s.state}: ${s.description}`),
+        ['pending: Waiting for App Platform to start the deployment', 'error: Monitor stopped by SIGTERM'],
+      );
+    } finally {
+      await v.close();
+    }
+  });
+});
