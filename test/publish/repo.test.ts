@@ -6,6 +6,7 @@ import { chooseRepo, gitHubHost, repoFromAppSpec, repoFromRemoteUrl } from '../.
 import { commitStatusesOf, statusContexts, statusDescription } from '../../src/publish/statuses.js';
 import { newRecord } from '../../src/store/statusRecord.js';
 import { pushSpec } from '../../support/fakes/doApi.js';
+import { parseConfig } from '../../src/kernel/config/config.js';
 
 describe('the repository outcomes go to', () => {
   const REMOTES: Array<[string, string | null]> = [
@@ -112,5 +113,25 @@ describe('commit statuses of a record', () => {
       ],
     );
     assert.deepEqual(statusContexts([null]), ['deploy-watch']);
+  });
+});
+
+describe('the github section of the config', () => {
+  it('a repository that is not owner/name, or a wrong type, is named with the rule, every problem at once', () => {
+    assert.throws(
+      () =>
+        parseConfig({ github: { repo: 'shop', deployments: 'yes', environment: '' } }, 'deploy-watch.config.json', {}),
+      (error: Error) => {
+        assert.match(error.message, /github\.repo.*must be "owner\/name"/);
+        assert.match(error.message, /github\.deployments/);
+        assert.match(error.message, /github\.environment/);
+        return true;
+      },
+    );
+    assert.deepEqual(parseConfig({}, 'x', {}).github, {
+      statuses: true,
+      deployments: false,
+      environment: 'production',
+    });
   });
 });
