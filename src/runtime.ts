@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { HookDeps } from './commands/hook/index.js';
 import { resolveCommit } from './store/commitRef.js';
 import { realClock } from './kernel/clock.js';
+import { gitHubTokenSecrets } from './kernel/config/githubToken.js';
 import { digitalOceanTokenSecrets } from './kernel/config/doToken.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './deps.js';
 import { useColour } from './kernel/format.js';
@@ -88,6 +89,7 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
         toolLogPath(stateDir()),
         [
           ...digitalOceanTokenSecrets(io.env),
+          ...gitHubTokenSecrets(io.env),
           secrets.databaseUrl,
           secrets.storeUrl,
           io.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? null,

@@ -1,5 +1,5 @@
 // Imports point down: a folder may import from its own layer and the layers below it, never above.
-// kernel, git < store, sources < deps.ts < watcher, push < hooks < commands < the entry points (cli, main,
+// kernel, git < store, sources < deps.ts < watcher, publish, push < hooks < commands < the entry points (cli, main,
 // runtime, api, index). The README's "How the code is laid out" draws the same map.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ const RANK: Record<string, number> = {
   store: 1,
   sources: 1,
   watcher: 2,
+  publish: 2,
   push: 2,
   hooks: 3,
   commands: 4,

@@ -15,3 +15,4 @@ export * from './messages/watcher.js';
 export * from './messages/team.js';
 export * from './messages/logs.js';
 export * from './messages/startFailure.js';
+export * from './messages/publish.js';

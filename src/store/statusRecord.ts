@@ -73,6 +73,22 @@ export interface StatusRecord {
    * (`manage stop --all by alice@laptop`).
    */
   stoppedBy?: string | null;
+  /**
+   * Optional (added within version 1): what was published to GitHub for this commit, so a watcher that takes
+   * it on (a new lease holder) does not post it again; and why publishing stopped, when it did.
+   */
+  published?: Published | null;
+}
+
+export interface Published {
+  /** The repository (owner/name) it went to. */
+  repo: string;
+  /** Per context, the last commit status GitHub accepted (`state: description`). */
+  statuses: Record<string, string>;
+  /** The GitHub Deployment made for the commit, and the state of its last status. */
+  deployment: { id: number; state: string | null } | null;
+  /** Why publishing stopped for this commit (a token that cannot write), said once. */
+  refused: string | null;
 }
 
 /** An app as the config names it (its id and name), on the records of several-app pushes. */
@@ -138,7 +154,16 @@ const intOrNull: Check = (v) => v === null || (Number.isInteger(v) && (v as numb
 const FIELDS: Record<
   Exclude<
     keyof StatusRecord,
-    'logs' | 'startFailed' | 'cause' | 'app' | 'host' | 'pushedBy' | 'pushedFrom' | 'nextPollBy' | 'stoppedBy'
+    | 'logs'
+    | 'startFailed'
+    | 'cause'
+    | 'app'
+    | 'host'
+    | 'pushedBy'
+    | 'pushedFrom'
+    | 'nextPollBy'
+    | 'stoppedBy'
+    | 'published'
   >,
   Check
 > = {
@@ -177,6 +202,13 @@ const OPTIONAL: Record<string, Check> = {
   pushedFrom: strOrNull,
   nextPollBy: strOrNull,
   stoppedBy: strOrNull,
+  published: (v) =>
+    v === null ||
+    (typeof v === 'object' &&
+      str((v as Published).repo) &&
+      typeof (v as Published).statuses === 'object' &&
+      (v as Published).statuses !== null &&
+      strOrNull((v as Published).refused ?? null)),
 };
 
 /** Parses a record's text; returns the reason when it is not a valid record of this version. */

@@ -8,13 +8,14 @@ import { machineName } from '../kernel/machine.js';
 import { EXIT, MONITOR_EXIT } from '../kernel/exitCodes.js';
 import * as msg from '../kernel/messages.js';
 import { settingsPrint } from '../kernel/config/settingsPrint.js';
+import { gitHubToken } from '../kernel/config/githubToken.js';
 import { recordStartFailure, toolLog } from './startFailure.js';
 import type { StatusRecord } from '../store/statusRecord.js';
 import type { StatusStore, WatcherClaim } from '../store/statusStore.js';
 import { buildSources } from '../sources/index.js';
 import type { Source } from '../sources/source.js';
 import { DEFAULT_LOG_BUDGET_MS } from './follow.js';
-import { runWatcher } from './watcher.js';
+import { runWatcher, type WatcherRun } from './watcher.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
@@ -47,6 +48,7 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
       settings: store.settingsKey ? settingsPrint(config, store.settingsKey()) : null,
       log: (event, fields) => logger.info(fields, `watcher ${event}`),
       onFinal: announcer(config, deps, (sha, m) => logger.warn({ sha }, m)),
+      ...(await publishing(config, deps, (event, fields) => logger.info(fields, `watcher ${event}`))),
     });
     logger.info(summary, 'watcher ended');
     madeWay = summary.ended === 'settings';
@@ -107,6 +109,22 @@ export function announcer(
       warn: (m) => warn(record.sha, m),
     });
   };
+}
+
+/** Publishing outcomes to GitHub when a token is set (its code loaded only then); off when it cannot start. */
+export async function publishing(
+  config: Config,
+  deps: Pick<Deps, 'env' | 'git' | 'now' | 'sleep'>,
+  log: (event: string, fields: Record<string, unknown>) => void,
+): Promise<Pick<WatcherRun, 'publish'>> {
+  if (!gitHubToken(deps.env)) return {};
+  const { publisherFor } = await import('../publish/setup.js');
+  // Publishing is an extra: a setup that fails (git gone, say) leaves it off and the watcher follows on.
+  const publisher = await publisherFor(config, { ...deps, git: deps.git() }, log).catch((error) => {
+    log('publish off', { err: (error as Error).message });
+    return null;
+  });
+  return publisher ? { publish: (sha, store, signal) => publisher.follow(sha, store, signal) } : {};
 }
 
 /** No commit can be followed (config, sources): each one waiting says why on its record, then the error stands. */

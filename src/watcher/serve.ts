@@ -3,6 +3,7 @@
 // while it holds it also files the deployments no hook announced (discover.ts). JSON lines on stdout, an
 // optional liveness probe, and a clean end on SIGTERM/SIGINT: the lease released for the next holder at once.
 import { ConfigError } from '../kernel/errors.js';
+import { gitHubTokenSecrets } from '../kernel/config/githubToken.js';
 import { digitalOceanTokenSecrets } from '../kernel/config/doToken.js';
 import type { Deps } from '../deps.js';
 import { EXIT } from '../kernel/exitCodes.js';
@@ -15,7 +16,7 @@ import { secretsOf } from '../store/postgres/connection.js';
 import { createDiscovery, LOOK_BACK_MS } from './discover.js';
 import { type HealthServer, type HealthState, healthAnswer, startHealthServer } from './serveHealth.js';
 import { LEASE_RETRY_MS, runWatcher } from './watcher.js';
-import { announcer, leaveWatcherRun, watcherSettings, watcherSources } from './process.js';
+import { announcer, leaveWatcherRun, publishing, watcherSettings, watcherSources } from './process.js';
 
 export interface ServeOptions {
   /** null: no probe. */
@@ -35,6 +36,7 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
   const logger = createStdoutLogger(
     [
       ...digitalOceanTokenSecrets(deps.env),
+      ...gitHubTokenSecrets(deps.env),
       databaseUrl,
       storeUrl,
       ...secretsOf(storeUrl ?? ''),
@@ -106,6 +108,7 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
       lingerMs: Number.POSITIVE_INFINITY,
       log,
       onFinal: announcer(config, deps, (sha, m) => log('warning', { sha, message: m })),
+      ...(await publishing(config, deps, log)),
       onTick: ({ holdsLease, following }) => {
         const now = deps.now();
         Object.assign(health, { holdsLease, following, lastTickAt: now });

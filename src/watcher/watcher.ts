@@ -57,6 +57,8 @@ export interface WatcherRun {
   tickMs?: number;
   log?(event: string, fields: Record<string, unknown>): void;
   onFinal?(record: StatusRecord): Promise<void>;
+  /** Publishing outcomes (src/publish/): the store a commit's follow writes through, and when its posts are done. */
+  publish?(sha: string, store: StatusStore, signal: AbortSignal): { store: StatusStore; settled(): Promise<void> };
   /** After each look at the inbox: whether this process holds the lease and how many commits it follows (serve). */
   onTick?(state: { holdsLease: boolean; following: number }): void;
 }
@@ -217,6 +219,7 @@ function followOne(
   resume: StatusRecord | null,
   signal: AbortSignal,
 ): Promise<unknown> {
+  const published = run.publish?.(request.sha, run.store, signal);
   return followCommit({
     sha: request.sha,
     branch: request.branch ?? resume?.branch ?? run.defaults.branch,
@@ -226,7 +229,7 @@ function followOne(
       ? { host: run.host ?? null, pushed: { by: request.pushedBy ?? null, from: request.host ?? null } }
       : {}),
     sources: run.sources,
-    store: run.store,
+    store: published?.store ?? run.store,
     polling: run.polling,
     now: run.now,
     sleep: run.sleep,
@@ -236,5 +239,5 @@ function followOne(
     ...(run.log ? { log: run.log } : {}),
     ...(run.logBudgetMs !== undefined ? { logBudgetMs: run.logBudgetMs } : {}),
     ...(run.onFinal ? { onFinal: run.onFinal } : {}),
-  });
+  }).finally(() => published?.settled());
 }

@@ -209,6 +209,7 @@ export function appJson(app: FakeApp, list: FakeDeployment[], t: number, startMs
   return {
     id: app.appId,
     spec: app.spec ?? pushSpec(app.appId),
+    live_url: `https://${app.appId}.ondigitalocean.app`,
     created_at: new Date(startMs - 86_400_000).toISOString(),
     updated_at: new Date(startMs).toISOString(),
     tier_slug: 'basic',

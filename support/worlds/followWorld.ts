@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { FileStatusStore } from '../../src/store/files/fileStatusStore.js';
 import { createGit } from '../../src/git/git.js';
 import type { StatusRecord } from '../../src/store/statusRecord.js';
+import type { StatusStore } from '../../src/store/statusStore.js';
 import { followCommit } from '../../src/watcher/follow.js';
 import type { Polling } from '../../src/watcher/schedule.js';
 import { memoryListCache, noCache } from '../../src/sources/digitalocean/cache.js';
@@ -26,7 +27,14 @@ export interface World {
   source(opts?: { shared?: boolean }): Source;
   run(
     sha: string,
-    opts?: { polling?: Polling; sources?: Source[]; signal?: AbortSignal; logBudgetMs?: number },
+    opts?: {
+      polling?: Polling;
+      sources?: Source[];
+      signal?: AbortSignal;
+      logBudgetMs?: number;
+      store?: StatusStore;
+      resume?: StatusRecord;
+    },
   ): Promise<StatusRecord>;
   close(): Promise<void>;
 }
@@ -75,13 +83,14 @@ export async function world(
         branch: 'main',
         remote: 'origin',
         pid: process.pid,
-        store,
+        store: opts.store ?? store,
         sources: opts.sources ?? [w.source()],
         polling: opts.polling ?? DEFAULT_POLLING,
         now: () => clock.now,
         sleep: async (ms) => void (clock.now += ms),
         signal: opts.signal ?? new AbortController().signal,
         ...(opts.logBudgetMs !== undefined ? { logBudgetMs: opts.logBudgetMs } : {}),
+        ...(opts.resume ? { resume: opts.resume } : {}),
       }),
     close: async () => {
       await api.close();

@@ -3,6 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../src/kernel/log.js';
+import { redactText } from '../../src/kernel/redact.js';
 import { makeTempDir } from '../../support/helpers/repo.js';
 
 describe('tool log', () => {
@@ -37,5 +38,16 @@ describe('tool log', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('redacts GitHub tokens by their shape even when no one listed them (classic, fine-grained, Actions)', () => {
+    const tokens = [
+      'ghp_0123456789abcdefghijABCDEFGHIJ012345',
+      'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789',
+      'ghs_0123456789abcdefghijABCDEFGHIJ012345',
+    ];
+    const text = redactText(`GitHub said no to ${tokens.join(' and ')}`);
+    for (const token of tokens) assert.ok(!text.includes(token), text);
+    assert.equal(text, 'GitHub said no to [Redacted] and [Redacted] and [Redacted]');
   });
 });

@@ -13,6 +13,7 @@ import {
   checkStateDir,
   type CheckResult,
 } from './checks.js';
+import { checkGitHub, headRecord } from './github.js';
 import { checkHealth } from './health.js';
 import { renderDoctor } from './render.js';
 import { listWorktrees } from '../../hooks/worktreeRunners.js';
@@ -49,6 +50,8 @@ export async function runDoctor(deps: Deps): Promise<number> {
       ),
     );
   }
+  if (config)
+    results.push(await checkGitHub(config, { env: deps.env, git: deps.git(), now: deps.now }, await headRecord(deps)));
   results.push(checkStateDir(deps.stateDir()));
   renderDoctor(results, deps);
   return results.some((r) => r.verdict === 'fail') ? EXIT.failed : EXIT.success;

@@ -142,6 +142,21 @@ export const configSchema = z
       .object({ days: within(0, 3650, 'days').default(7) })
       .strict()
       .default({}),
+    // Publishing outcomes to GitHub (on with a GITHUB_TOKEN or GH_TOKEN): the repository (default: the
+    // remote's GitHub URL, else the app spec's), commit statuses, and a Deployment per commit in `environment`.
+    github: z
+      .object({
+        repo: z
+          .string()
+          .max(200, msg.GITHUB_REPO_RULE)
+          .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, msg.GITHUB_REPO_RULE)
+          .optional(),
+        statuses: z.boolean().default(true),
+        deployments: z.boolean().default(false),
+        environment: z.string().min(1).max(255).default('production'),
+      })
+      .strict()
+      .default({}),
     // Team mode (DEPLOY_WATCH_STORE_URL set): the PostgreSQL schema deploy-watch owns, the key that groups a
     // team's commits and lease (default: the App Platform app ids), and how long a poller's lease lasts.
     team: z

@@ -39,6 +39,7 @@ export function toJsonSchema(schema: z.ZodTypeAny): Json {
   if (schema instanceof z.ZodEnum) return { type: 'string', enum: [...(schema.options as string[])] };
   if (schema instanceof z.ZodString) return stringSchema(schema);
   if (schema instanceof z.ZodNumber) return numberSchema(schema);
+  if (schema instanceof z.ZodBoolean) return { type: 'boolean' };
   throw new Error(`configJsonSchema: no JSON Schema for zod type ${schema.constructor.name}; extend toJsonSchema`);
 }
 

@@ -27,6 +27,18 @@ export function get(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<HttpAnswer> {
+  return send('GET', url, headers, timeoutMs, signal);
+}
+
+/** The same for any method, with an optional body (the GitHub publisher's POSTs). */
+export function send(
+  method: 'GET' | 'POST',
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  body?: string,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     let target: URL;
     try {
@@ -37,8 +49,8 @@ export function get(
     if (target.protocol !== 'http:' && target.protocol !== 'https:')
       return reject(new RequestFailed(`unsupported scheme ${target.protocol}`, false));
     if (signal?.aborted) return reject(new RequestFailed('aborted', false));
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(target, { method: 'GET', headers, agent: false }, (res) => {
+    const open = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = open(target, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
@@ -71,7 +83,7 @@ export function get(
       reject(error instanceof RequestFailed ? error : new RequestFailed(error.message, false));
     }
     req.on('error', fail);
-    req.end();
+    req.end(body);
   });
 }
 

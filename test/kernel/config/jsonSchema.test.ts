@@ -100,6 +100,10 @@ const SAMPLES: Record<string, unknown> = {
   'an app without a name': { digitalocean: { apps: [{ id: 'a1' }] } },
   'a null command': { notify: { command: null } },
   'an empty command': { notify: { command: '' } },
+  'a GitHub section': { github: { repo: 'acme/shop', statuses: true, deployments: true, environment: 'staging' } },
+  'a GitHub repo without an owner': { github: { repo: 'shop' } },
+  'GitHub statuses as text': { github: { statuses: 'yes' } },
+  'an empty GitHub environment': { github: { environment: '' } },
   $schema: { $schema: SCHEMA_REF },
 };
 

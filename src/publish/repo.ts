@@ -1,0 +1,78 @@
+// Which GitHub repository the outcomes go to: `github.repo`, else the one the remote's URL names (https, ssh
+// and scp-like `git@host:owner/name` forms), else the one the DigitalOcean app's spec deploys from.
+
+export interface RepoChoice {
+  /** owner/name */
+  repo: string;
+  from: 'config' | 'remote' | 'app spec';
+}
+
+const OWNER_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/** The GitHub host the API base belongs to: github.com for api.github.com, else the Enterprise Server's host. */
+export function gitHubHost(apiUrl: string): string {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === 'api.github.com' ? 'github.com' : host;
+  } catch {
+    return 'github.com';
+  }
+}
+
+/** owner/name from a remote URL on `host`, or null for any other host or shape. */
+export function repoFromRemoteUrl(url: string, host = 'github.com'): string | null {
+  const trimmed = url.trim();
+  let at: string;
+  let path: string;
+  const scp = /^(?:[^@/\s]+@)?([^:/\s]+):(?!\/)(.+)$/.exec(trimmed);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(trimmed);
+    } catch {
+      return null;
+    }
+    if (!['https:', 'http:', 'ssh:', 'git:', 'git+ssh:', 'ssh+git:'].includes(parsed.protocol)) return null;
+    at = parsed.hostname;
+    path = decodeURIComponent(parsed.pathname);
+  } else if (scp) {
+    at = scp[1]!;
+    path = scp[2]!;
+  } else return null;
+  if (at.toLowerCase() !== host.toLowerCase()) return null;
+  const repo = path
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
+  return OWNER_NAME.test(repo) ? repo : null;
+}
+
+const KINDS = ['services', 'workers', 'jobs', 'static_sites', 'functions'] as const;
+
+/** The repository an App Platform spec's components deploy from (`github.repo`), the first one named. */
+export function repoFromAppSpec(spec: unknown): string | null {
+  if (typeof spec !== 'object' || spec === null) return null;
+  for (const kind of KINDS) {
+    const list = (spec as Record<string, unknown>)[kind];
+    if (!Array.isArray(list)) continue;
+    for (const component of list as Array<{ github?: { repo?: unknown } | null } | null>) {
+      const repo = component?.github?.repo;
+      if (typeof repo === 'string' && OWNER_NAME.test(repo)) return repo;
+    }
+  }
+  return null;
+}
+
+/** The first of the three that names a repository; the app spec is asked only when the other two do not. */
+export async function chooseRepo(opts: {
+  configured: string | null | undefined;
+  remoteUrl: string | null;
+  host: string;
+  appSpecRepo(): Promise<string | null>;
+}): Promise<RepoChoice | null> {
+  if (opts.configured) return { repo: opts.configured, from: 'config' };
+  const fromRemote = opts.remoteUrl ? repoFromRemoteUrl(opts.remoteUrl, opts.host) : null;
+  if (fromRemote) return { repo: fromRemote, from: 'remote' };
+  const fromSpec = await opts.appSpecRepo();
+  return fromSpec ? { repo: fromSpec, from: 'app spec' } : null;
+}
