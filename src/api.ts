@@ -1,16 +1,12 @@
 // The typed library API: what agents and swarm managers call instead of parsing CLI output.
 // The CLI's commands use the same core functions.
-import { exitCodeOf } from './push/pushExitCode.js';
-import { checkPreconditions } from './push/preconditions.js';
-import { pushWithRetry as pushRetrying, type PushReport } from './push/pushWithRetry.js';
-import { machineQueue } from './push/queue/machineQueue.js';
-import type { Turn } from './push/queue/pushQueue.js';
-import { readRepoState } from './push/repoState.js';
-import { realClock, realSleep } from './kernel/clock.js';
+import { push } from './push/push.js';
+import type { PushReport } from './push/pushWithRetry.js';
+import { realClock } from './kernel/clock.js';
+import { InternalError } from './kernel/errors.js';
 import { resolveCommit } from './store/commitRef.js';
 import { loadConfig } from './kernel/config/config.js';
 import { askerName } from './kernel/machine.js';
-import { createGit } from './git/git.js';
 import {
   stopFollowing,
   stopWatcher as stopWatcherIn,
@@ -23,7 +19,6 @@ import {
 import { evaluate, type Evaluation } from './store/outcome.js';
 import { waitForOutcome } from './store/waitForOutcome.js';
 import { type OpenedRepo, openRepo, type RepoOptions } from './runtime.js';
-import { teamPushQueue } from './push/queue/teamQueue.js';
 
 /** The outcome of a commit's deployment now: same answer and exit code as `deploy-watch check`. */
 export async function checkDeployment(commit?: string, options: RepoOptions = {}): Promise<Evaluation> {
@@ -99,48 +94,24 @@ export async function pushWithRetry(
   } = {},
 ): Promise<PushResult> {
   const { env, repo } = openRepo(options);
-  const git = createGit(repo.topLevel, env); // git's unmerged paths are relative to the top folder
-  const pre = checkPreconditions(await readRepoState(git), { remote: options.remote, branch: options.branch });
-  if (!pre.ok) return { outcome: 'refused', exitCode: pre.exitCode, message: pre.message };
-  const config = loadConfig(repo.topLevel, env);
-  const { conflicts } = config;
-  let turn: Turn | null = null;
-  const team =
-    options.queue !== false
-      ? teamPushQueue(config, env, { now: realClock.now, warn: (m) => process.stderr.write(`deploy-watch: ${m}\n`) })
-      : null;
-  if (options.queue !== false) {
-    const line = await machineQueue(git, repo.topLevel, pre.target, {
-      env,
-      now: realClock.now,
-      turnTimeoutSeconds: conflicts.turnTimeout,
-      team,
-    });
-    turn = await line.queue
-      .enter(line.key, {
+  const run = await push(options, {
+    env,
+    topLevel: repo.topLevel,
+    config: async () => loadConfig(repo.topLevel, env),
+    ...realClock,
+    random: Math.random,
+    warn: (m) => process.stderr.write(`deploy-watch: ${m}\n`),
+    // Aborting `signal` rejects with its reason (the ticket given back), as before.
+    takeTurn: (queue, key) =>
+      queue.enter(key, {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onWait ? { onWait: options.onWait } : {}),
-      })
-      .catch(async (error) => {
-        await team?.close();
-        throw error;
-      });
-  }
-  try {
-    const report = await pushRetrying(pre.target, conflicts, {
-      git,
-      topLevel: repo.topLevel,
-      sleep: realSleep,
-      random: Math.random,
-      // The remote has it: the next in line can start while this one checks that it landed.
-      onAccepted: async () => void (await turn?.release()),
-      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
-    });
-    return { ...report, exitCode: exitCodeOf(report) };
-  } finally {
-    await turn?.release();
-    await team?.close();
-  }
+      }),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
+  if (run.outcome === 'done') return { ...run.report, exitCode: run.exitCode };
+  if (run.outcome === 'refused') return run;
+  throw new InternalError('the library API never reports an interrupted wait: its enter rejects instead');
 }
 
 export type { Evaluation, MonitorEntry, PushReport, RepoOptions, StopAllResult, StopResult, WatcherStatus };
