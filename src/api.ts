@@ -50,12 +50,12 @@ export async function waitForDeployment(
 
 /** The commits this clone's watcher follows (and stale ones), newest first. */
 export async function listMonitors(options: RepoOptions = {}): Promise<MonitorEntry[]> {
-  return withRepo(options, async ({ store }) => (await watcherStatusIn(store)).commits);
+  return withRepo(options, async ({ store, team }) => (await watcherStatusIn(store, team !== null)).commits);
 }
 
 /** The watcher (PID, start, memory) and its commits, like `manage status --json`. */
 export async function watcherStatus(options: RepoOptions = {}): Promise<WatcherStatus> {
-  return withRepo(options, ({ store }) => watcherStatusIn(store));
+  return withRepo(options, ({ store, team }) => watcherStatusIn(store, team !== null));
 }
 
 /** Stops following one commit (recorded `stopped`; the others go on), like `manage stop <sha>`. */
@@ -63,16 +63,17 @@ export async function stopMonitor(
   commit: string,
   options: RepoOptions & { graceMs?: number } = {},
 ): Promise<StopResult> {
-  return withRepo(options, async ({ store, kill, env }) => {
+  return withRepo(options, async ({ store, team, kill, env }) => {
     const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
-    return stopFollowing(sha, options.graceMs ?? 5000, { store, kill, ...realClock, by: askerName(env) });
+    const stop = { store, team: team !== null, kill, ...realClock, by: askerName(env) };
+    return stopFollowing(sha, options.graceMs ?? 5000, stop);
   });
 }
 
 /** Ends the watcher (SIGTERM, then SIGKILL after `graceMs`), every commit recorded `stopped`, like `manage stop --all`. */
 export async function stopWatcher(options: RepoOptions & { graceMs?: number } = {}): Promise<StopAllResult> {
-  return withRepo(options, ({ store, kill, env }) =>
-    stopWatcherIn(options.graceMs ?? 5000, { store, kill, ...realClock, by: askerName(env) }),
+  return withRepo(options, ({ store, team, kill, env }) =>
+    stopWatcherIn(options.graceMs ?? 5000, { store, team: team !== null, kill, ...realClock, by: askerName(env) }),
   );
 }
 
@@ -93,9 +94,10 @@ export async function pushWithRetry(
     signal?: AbortSignal;
   } = {},
 ): Promise<PushResult> {
-  const { env, repo } = openRepo(options);
+  const { env, repo, team } = openRepo(options);
   const run = await push(options, {
     env,
+    team,
     topLevel: repo.topLevel,
     config: async () => loadConfig(repo.topLevel, env),
     ...realClock,

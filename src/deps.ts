@@ -5,6 +5,7 @@ import type { Git } from './git/git.js';
 import type { Logger } from './kernel/log.js';
 import type { RepoInfo } from './git/repo.js';
 import type { StatusStore } from './store/statusStore.js';
+import type { TeamMode } from './kernel/config/teamMode.js';
 
 export interface Output {
   write(text: string): void;
@@ -32,6 +33,8 @@ export interface Deps {
   repo(): RepoInfo;
   stateDir(): string;
   store(): StatusStore;
+  /** Team mode (DEPLOY_WATCH_STORE_URL), decided once: null outside it. Read here, never from the env. */
+  team(): TeamMode | null;
   /** Loaded on first use (zod is only paid for by commands that need config). */
   config(): Promise<Config>;
   logger(): Promise<Logger>;

@@ -6,6 +6,7 @@ import type { HookDeps } from './commands/hook/index.js';
 import { resolveCommit } from './store/commitRef.js';
 import { realClock } from './kernel/clock.js';
 import { digitalOceanTokenSecrets } from './kernel/config/doToken.js';
+import { type TeamMode, teamModeOf } from './kernel/config/teamMode.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './deps.js';
 import { useColour } from './kernel/format.js';
 import { createGit, type Git } from './git/git.js';
@@ -57,10 +58,12 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
   const repo = lazy(() => readRepoFromFiles(cwd, io.env) ?? discoverRepo(git()));
   const stateDir = lazy(() => stateDirFor(repo(), io.env));
   const config = lazy(async () => (await load.config()).loadConfig(repo().topLevel, io.env));
+  const team = lazy(() => teamModeOf(io.env));
   const store = lazy(() =>
     storeFor(
       stateDir(),
       io.env,
+      team(),
       async () => {
         const loaded = await config();
         return { schema: loaded.team.schema, project: (await load.config()).teamProject(loaded) };
@@ -80,6 +83,7 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
     repo,
     stateDir,
     store,
+    team,
     config,
     logger: lazy(async () => {
       const { createLogger } = await load.log();
@@ -100,23 +104,23 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
 }
 
 /**
- * The status store: the state folder's files, or with DEPLOY_WATCH_STORE_URL the team's PostgreSQL (its
- * schema and project read from the config on first use).
+ * The status store: the state folder's files, or in team mode the team's PostgreSQL (its schema and project
+ * read from the config on first use).
  */
 export function storeFor(
   stateDir: string,
   env: NodeJS.ProcessEnv,
-  team: () => Promise<{ schema: string; project: string }>,
+  team: TeamMode | null,
+  teamConfig: () => Promise<{ schema: string; project: string }>,
   warn: (message: string) => void,
 ): StatusStore {
-  const url = env.DEPLOY_WATCH_STORE_URL;
-  if (!url) return new FileStatusStore(stateDir, realClock);
+  if (!team) return new FileStatusStore(stateDir, realClock);
   return new PgStatusStore({
     stateDir,
     warn,
     host: machineName(env),
     pushedBy: pusherName(env),
-    settings: async () => ({ url, listenUrl: env.DEPLOY_WATCH_STORE_LISTEN_URL || null, ...(await team()) }),
+    settings: async () => ({ ...team, ...(await teamConfig()) }),
   });
 }
 
@@ -142,6 +146,8 @@ export interface OpenedRepo {
   git: Git;
   repo: RepoInfo;
   store: StatusStore;
+  /** Team mode, decided once for the call (see teamMode.ts). */
+  team: TeamMode | null;
   resolveSha(commit?: string): Promise<string>;
   kill(pid: number, signal: NodeJS.Signals | 0): void;
 }
@@ -151,10 +157,12 @@ export function openRepo(options: RepoOptions = {}): OpenedRepo {
   const env = options.env ?? process.env;
   const git = createGit(resolve(options.cwd ?? process.cwd()), env);
   const repo = discoverRepo(git);
+  const team = teamModeOf(env);
   // Team mode reads its schema and project from the config, loaded (zod and all) only then.
   const store = storeFor(
     stateDirFor(repo, env),
     env,
+    team,
     async () => {
       const { loadConfig, teamProject } = await import('./kernel/config/config.js');
       const config = loadConfig(repo.topLevel, env);
@@ -167,6 +175,7 @@ export function openRepo(options: RepoOptions = {}): OpenedRepo {
     git,
     repo,
     store,
+    team,
     kill: realKill,
     resolveSha: (commit) => resolveCommit(commit, { git, store, head: repo.head }),
   };

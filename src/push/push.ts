@@ -4,6 +4,7 @@
 // The command renders what this returns; the API returns it.
 import { createGit } from '../git/git.js';
 import type { Config } from '../kernel/config/config.js';
+import type { TeamMode } from '../kernel/config/teamMode.js';
 import { exitCodeOf } from './pushExitCode.js';
 import { checkPreconditions, type PushTarget } from './preconditions.js';
 import { type PushReport, pushWithRetry } from './pushWithRetry.js';
@@ -21,6 +22,8 @@ export interface PushRequest {
 
 export interface PushDeps {
   env: NodeJS.ProcessEnv;
+  /** Team mode: the machine's line leads into the team's. */
+  team: TeamMode | null;
   /** The repository's top folder: `ls-files -u` and friends print paths relative to (and only under) cwd. */
   topLevel: string;
   /** Read after the preconditions pass (a refusal never waits on, or fails over, the config). */
@@ -56,7 +59,7 @@ export async function push(request: PushRequest, deps: PushDeps): Promise<PushRu
   const config = await deps.config();
   const { conflicts } = config;
   let turn: Turn | null = null;
-  const team = request.queue !== false ? teamPushQueue(config, deps.env, deps) : null;
+  const team = request.queue !== false ? teamPushQueue(deps.team, config, deps.env, deps) : null;
   try {
     if (request.queue !== false) {
       const line = await machineQueue(git, deps.topLevel, pre.target, {

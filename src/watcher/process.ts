@@ -62,12 +62,12 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
 }
 
 /** What every watcher of this config runs with, the background one and `serve` alike. */
-export function watcherSettings(config: Config, deps: Pick<Deps, 'env' | 'now' | 'sleep'>) {
+export function watcherSettings(config: Config, deps: Pick<Deps, 'env' | 'now' | 'sleep' | 'team'>) {
   return {
     polling: config.polling,
     host: machineName(deps.env),
     leaseMs: config.team.lease * 1000,
-    team: Boolean(config.secrets.storeUrl),
+    team: deps.team() !== null,
     defaults: { branch: config.branch, remote: config.remote },
     now: deps.now,
     sleep: deps.sleep,

@@ -28,7 +28,7 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 const EVENTS: Record<string, string> = { lease: 'lease taken', end: 'outcome', crash: 'error' };
 
 export async function runServe(deps: Deps, options: ServeOptions): Promise<number> {
-  if (!deps.env.DEPLOY_WATCH_STORE_URL) throw new ConfigError(msg.SERVE_NEEDS_TEAM);
+  if (!deps.team()) throw new ConfigError(msg.SERVE_NEEDS_TEAM);
   const config = await deps.config();
   const { createStdoutLogger } = await import('../kernel/log.js');
   const { databaseUrl, storeUrl } = config.secrets;

@@ -40,6 +40,7 @@ export function fakeDeps(
     repo: () => ({ topLevel: '/nonexistent', commonDir: '/nonexistent', head: opts.head ?? null }),
     stateDir: () => stateDir,
     store: () => store,
+    team: () => null,
     config: () => Promise.reject(new Error('config is not expected in this test')),
     logger: () => Promise.reject(new Error('logger is not expected in this test')),
     spawnDetached: () => {

@@ -235,8 +235,8 @@ async function follow(ctx: Fetching, record: StatusRecord | null): Promise<LogsR
 
 /** Team store: the BUILD and DEPLOY logs the poller stored for the commit, or null when there are none. */
 async function storedLogs(sha: string, deps: Deps): Promise<LogsResult | null> {
+  if (!deps.team()) return null;
   const store = deps.store();
-  if (!store.shared) return null;
   const read = await store.read(sha);
   const parts = await readSavedLog(store, sha);
   if (read.status !== 'ok' || !read.record.deploymentId) return null;

@@ -16,6 +16,7 @@ export const INTERRUPTED_EXIT = PUSH_EXIT.interrupted;
 export async function runPush(options: PushOptions, deps: Deps, random: () => number = Math.random): Promise<number> {
   const run = await push(options, {
     env: deps.env,
+    team: deps.team(),
     topLevel: deps.repo().topLevel,
     config: deps.config,
     now: deps.now,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_BRANCH, DEFAULT_BRANCH_PATTERN, DEFAULT_REMOTE } from './defaults.js';
 import { ConfigError } from '../errors.js';
 import { digitalOceanToken } from './doToken.js';
+import { teamModeOf } from './teamMode.js';
 import { readRawConfig } from './rawConfig.js';
 import * as msg from '../messages.js';
 
@@ -229,7 +230,7 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
     secrets: {
       doToken: digitalOceanToken(env),
       databaseUrl: env.DATABASE_URL || null,
-      storeUrl: env.DEPLOY_WATCH_STORE_URL || null,
+      storeUrl: teamModeOf(env)?.url ?? null,
     },
   };
 }
