@@ -38,6 +38,12 @@ export interface Deps {
   /** Loaded on first use (zod is only paid for by commands that need config). */
   config(): Promise<Config>;
   logger(): Promise<Logger>;
+  /**
+   * Asks the entry point to end the process as soon as this command's exit code is set, whatever still holds
+   * the event loop (a sleep's timer, a kept-alive socket). Only main.ts exits: nothing below it calls
+   * process.exit (kernel/errors.ts).
+   */
+  leaveWhenDone(): void;
   /** Starts `deploy-watch <args>` detached (own session, no stdio) and returns its PID. */
   spawnDetached(args: readonly string[]): number;
 }

@@ -50,8 +50,11 @@ export interface Loaders {
   log(): Promise<typeof import('./kernel/log.js')>;
 }
 
-/** The CLI's dependencies: every member lazy, so a command pays only for what it uses. */
-export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps {
+/**
+ * The CLI's dependencies: every member lazy, so a command pays only for what it uses. `leave` is the entry
+ * point's answer to leaveWhenDone (main.ts ends the process; check's entry never has to).
+ */
+export function createDeps(globals: GlobalOptions, io: Io, load: Loaders, leave: () => void = () => undefined): Deps {
   const cwd = resolve(io.cwd, globals.cwd);
   const git = lazy(() => createGit(cwd, io.env));
   // Reading .git's files answers without starting git; git decides whenever they are unclear.
@@ -99,6 +102,7 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
         globals.verbose ? 'debug' : 'info',
       );
     }),
+    leaveWhenDone: leave,
     spawnDetached: (args) => spawnDetached(args, { bin: binPath(), cwd: repo().topLevel, env: io.env }),
   };
 }

@@ -15,7 +15,7 @@ import { secretsOf } from '../store/postgres/connection.js';
 import { createDiscovery, LOOK_BACK_MS } from './discover.js';
 import { type HealthServer, type HealthState, healthAnswer, startHealthServer } from './serveHealth.js';
 import { LEASE_RETRY_MS, runWatcher } from './watcher.js';
-import { announcer, leaveWatcherRun, watcherSettings, watcherSources } from './process.js';
+import { announcer, claimLoss, leaveWatcherRun, watcherSettings, watcherSources } from './process.js';
 
 export interface ServeOptions {
   /** null: no probe. */
@@ -29,6 +29,14 @@ const EVENTS: Record<string, string> = { lease: 'lease taken', end: 'outcome', c
 
 export async function runServe(deps: Deps, options: ServeOptions): Promise<number> {
   if (!deps.team()) throw new ConfigError(msg.SERVE_NEEDS_TEAM);
+  const loss = claimLoss();
+  const ended = await Promise.race([serve(deps, options, loss.onLost), loss.lost]);
+  if (ended !== 'lost') return ended;
+  deps.leaveWhenDone();
+  return EXIT.internal;
+}
+
+async function serve(deps: Deps, options: ServeOptions, onLost: () => void): Promise<number> {
   const config = await deps.config();
   const { createStdoutLogger } = await import('../kernel/log.js');
   const { databaseUrl, storeUrl } = config.secrets;
@@ -79,7 +87,7 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
       leaseSeconds: config.team.lease,
       healthPort: probe?.port ?? null,
     });
-    claim = await claimStateFolder(deps, startedAt, controller.signal, log);
+    claim = await claimStateFolder(deps, startedAt, controller.signal, log, onLost);
     if (!claim) return EXIT.success; // a signal came while waiting
     sources = await watcherSources(config, deps);
     const discovery = createDiscovery({
@@ -133,8 +141,8 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
     await leaveWatcherRun(sources, claim, store);
     await probe?.close();
     for (const s of SIGNALS) process.off(s, onSignal);
-    // A sleep or a request's timer may still run: end once the exit code is set, with nothing left behind.
-    setImmediate(() => process.exit());
+    // A sleep or a request's timer may still run: the entry point ends the process once the exit code is set.
+    deps.leaveWhenDone();
   }
   return EXIT.success;
 }
@@ -157,6 +165,7 @@ async function claimStateFolder(
   startedAt: string,
   signal: AbortSignal,
   log: (event: string, fields?: Record<string, unknown>) => void,
+  onLost: () => void,
 ): Promise<WatcherClaim | null> {
   const store = deps.store();
   let told = false;
@@ -164,7 +173,7 @@ async function claimStateFolder(
     // Another process took the claim away (two took over a dead one's at once): leave writing nothing.
     const claim = await store.claimWatcher(process.pid, startedAt, () => {
       log('error', { err: 'another watcher took over this state folder' });
-      process.exit(EXIT.internal);
+      onLost();
     });
     if (claim) return claim;
     if (!told) log('waiting', { reason: 'a watcher of this state folder runs; serve takes over when it leaves' });

@@ -43,6 +43,7 @@ export function fakeDeps(
     team: () => null,
     config: () => Promise.reject(new Error('config is not expected in this test')),
     logger: () => Promise.reject(new Error('logger is not expected in this test')),
+    leaveWhenDone: () => undefined,
     spawnDetached: () => {
       throw new Error('spawnDetached is not expected in this test');
     },

@@ -1,0 +1,32 @@
+// Boundaries the layer test cannot see, read from the source text as it reads imports.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+
+/** Files of src/ (paths relative to it, forward slashes) whose text matches `pattern`. */
+function filesMatching(pattern: RegExp): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(SRC, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const full = join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
+    if (pattern.test(readFileSync(full, 'utf8'))) found.push(relative(SRC, full).split(sep).join('/'));
+  }
+  return found.sort();
+}
+
+describe('boundaries', () => {
+  it('only the entry points end the process (kernel/errors.ts): the rest return exit codes', () => {
+    const entryPoints = new Set(['main.ts', 'checkMain.ts', 'hookMain.ts']);
+    const exiting = filesMatching(/\bprocess\.exit\(/);
+    assert.ok(exiting.includes('main.ts'), `expected the source tree at ${SRC}: ${exiting.join(', ')}`);
+    assert.deepEqual(
+      exiting.filter((file) => !entryPoints.has(file)),
+      [],
+      'return an exit code, or ask for the end through Deps.leaveWhenDone',
+    );
+  });
+});
