@@ -29,4 +29,16 @@ describe('boundaries', () => {
       'return an exit code, or ask for the end through Deps.leaveWhenDone',
     );
   });
+
+  it('only src/sources/ speaks to DigitalOcean: its URL, its paths and its bearer header live there', () => {
+    // The config names the default base URL (DEPLOY_WATCH_DO_API_URL overrides it) and speaks to nobody.
+    const namesTheDefault = new Set(['kernel/config/config.ts']);
+    const speaking = filesMatching(/api\.digitalocean\.com|\/v2\/apps|Bearer /);
+    assert.ok(speaking.includes('sources/digitalocean/client.ts'), `expected the source tree at ${SRC}`);
+    assert.deepEqual(
+      speaking.filter((file) => !file.startsWith('sources/') && !namesTheDefault.has(file)),
+      [],
+      'build the client with sources/digitalocean/connect.ts (digitalOceanClient, probeApp)',
+    );
+  });
 });
