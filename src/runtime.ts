@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { HookDeps } from './commands/hook/index.js';
 import { resolveCommit } from './store/commitRef.js';
 import { realClock } from './kernel/clock.js';
-import { digitalOceanTokenSecrets } from './kernel/config/doToken.js';
+import { redactionList } from './kernel/config/redactionList.js';
 import { type TeamMode, teamModeOf } from './kernel/config/teamMode.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './deps.js';
 import { useColour } from './kernel/format.js';
@@ -90,17 +90,7 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders, leave:
     config,
     logger: lazy(async () => {
       const { createLogger } = await load.log();
-      const secrets = await secretsOf(config);
-      return createLogger(
-        toolLogPath(stateDir()),
-        [
-          ...digitalOceanTokenSecrets(io.env),
-          secrets.databaseUrl,
-          secrets.storeUrl,
-          io.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? null,
-        ],
-        globals.verbose ? 'debug' : 'info',
-      );
+      return createLogger(toolLogPath(stateDir()), redactionList(io.env), globals.verbose ? 'debug' : 'info');
     }),
     leaveWhenDone: leave,
     spawnDetached: (args) => spawnDetached(args, { bin: binPath(), cwd: repo().topLevel, env: io.env }),
@@ -126,16 +116,6 @@ export function storeFor(
     pushedBy: pusherName(env),
     settings: async () => ({ ...team, ...(await teamConfig()) }),
   });
-}
-
-async function secretsOf(
-  config: () => Promise<{ secrets: { doToken: string | null; databaseUrl: string | null; storeUrl: string | null } }>,
-) {
-  try {
-    return (await config()).secrets;
-  } catch {
-    return { doToken: null, databaseUrl: null, storeUrl: null };
-  }
 }
 
 export interface RepoOptions {

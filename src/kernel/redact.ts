@@ -6,6 +6,16 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)\S*@/gi;
 const AUTH_HEADER = /(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+/gi;
 const DO_TOKEN = /\bdo[por]_v1_[A-Za-z0-9]{8,}/g;
 
+/** The URL's password, in both spellings (as written and decoded), for scrubbing messages; none for a non-URL. */
+export function urlPasswords(url: string): string[] {
+  try {
+    const password = new URL(url).password;
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return []; // not a URL: it has no password to take out (the whole value is listed where it is secret)
+  }
+}
+
 /** Removes URL passwords, bearer/basic credentials and DigitalOcean token shapes, plus any listed secret values. */
 export function redactText(text: string, secrets: readonly (string | null | undefined)[] = []): string {
   let out = text

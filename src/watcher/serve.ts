@@ -3,7 +3,7 @@
 // while it holds it also files the deployments no hook announced (discover.ts). JSON lines on stdout, an
 // optional liveness probe, and a clean end on SIGTERM/SIGINT: the lease released for the next holder at once.
 import { ConfigError } from '../kernel/errors.js';
-import { digitalOceanTokenSecrets } from '../kernel/config/doToken.js';
+import { redactionList } from '../kernel/config/redactionList.js';
 import type { Deps } from '../deps.js';
 import { EXIT } from '../kernel/exitCodes.js';
 import * as msg from '../kernel/messages.js';
@@ -11,7 +11,6 @@ import { packageVersion } from '../kernel/packageRoot.js';
 import type { WatcherClaim } from '../store/statusStore.js';
 import { untilAborted } from '../kernel/untilAborted.js';
 import type { Source } from '../sources/source.js';
-import { secretsOf } from '../store/postgres/connection.js';
 import { createDiscovery, LOOK_BACK_MS } from './discover.js';
 import { type HealthServer, type HealthState, healthAnswer, startHealthServer } from './serveHealth.js';
 import { LEASE_RETRY_MS, runWatcher } from './watcher.js';
@@ -38,18 +37,7 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
 
 async function serve(deps: Deps, options: ServeOptions, onLost: () => void): Promise<number> {
   const config = await deps.config();
-  const { createStdoutLogger } = await import('../kernel/log.js');
-  const { databaseUrl, storeUrl } = config.secrets;
-  const logger = createStdoutLogger(
-    [
-      ...digitalOceanTokenSecrets(deps.env),
-      databaseUrl,
-      storeUrl,
-      ...secretsOf(storeUrl ?? ''),
-      ...secretsOf(deps.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? ''),
-    ],
-    deps.globals.verbose ? 'debug' : 'info',
-  );
+  const logger = await serveLogger(deps);
   const log = (event: string, fields: Record<string, unknown> = {}) => {
     const name = EVENTS[event] ?? event;
     if (event === 'poll') logger.debug({ event: name, ...fields }, name);
@@ -145,6 +133,12 @@ async function serve(deps: Deps, options: ServeOptions, onLost: () => void): Pro
     deps.leaveWhenDone();
   }
   return EXIT.success;
+}
+
+/** serve's JSON lines on stdout, every secret of the environment kept out (the same list as the tool's log). */
+export async function serveLogger(deps: Pick<Deps, 'env' | 'globals'>) {
+  const { createStdoutLogger } = await import('../kernel/log.js');
+  return createStdoutLogger(redactionList(deps.env), deps.globals.verbose ? 'debug' : 'info');
 }
 
 async function listen(options: ServeOptions, answer: () => ReturnType<typeof healthAnswer>): Promise<HealthServer> {
