@@ -28,6 +28,7 @@ export async function runFast(argv: readonly string[]): Promise<number | null> {
   try {
     return await runCheck({ commit }, deps);
   } catch {
+    // any error: main.ts answers the same call the usual way (check only reads)
     return null;
   }
 }

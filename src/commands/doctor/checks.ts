@@ -52,6 +52,7 @@ export function checkHooks(setup: HookSetup): CheckResult {
   try {
     text = readFileSync(hook, 'utf8');
   } catch {
+    // unreadable or missing: reported as a failed check with its fix
     return fail(name, '.husky/pre-push is missing', 'Run: npx deploy-watch init');
   }
   if (!text.includes('deploy-watch'))

@@ -101,6 +101,7 @@ function classify(res: HttpAnswer, now: number): HttpResult {
   try {
     return { kind: 'ok', body: JSON.parse(text), waitMs: rateLimitWait(res.headers, now) };
   } catch {
+    // not JSON: a retry that says why (doBadJson)
     return { kind: 'retry', reason: msg.doBadJson(text.length), waitMs: null, transient: true };
   }
 }
