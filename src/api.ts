@@ -1,16 +1,12 @@
 // The typed library API: what agents and swarm managers call instead of parsing CLI output.
 // The CLI's commands use the same core functions.
-import { exitCodeOf } from './push/pushExitCode.js';
-import { checkPreconditions } from './push/preconditions.js';
-import { pushWithRetry as pushRetrying, type PushReport } from './push/pushWithRetry.js';
-import { machineQueue } from './push/queue/machineQueue.js';
-import type { Turn } from './push/queue/pushQueue.js';
-import { readRepoState } from './push/repoState.js';
-import { realClock, realSleep } from './kernel/clock.js';
+import { push } from './push/push.js';
+import type { PushReport } from './push/pushWithRetry.js';
+import { realClock } from './kernel/clock.js';
+import { InternalError } from './kernel/errors.js';
 import { resolveCommit } from './store/commitRef.js';
 import { loadConfig } from './kernel/config/config.js';
 import { askerName } from './kernel/machine.js';
-import { createGit } from './git/git.js';
 import {
   stopFollowing,
   stopWatcher as stopWatcherIn,
@@ -23,7 +19,6 @@ import {
 import { evaluate, type Evaluation } from './store/outcome.js';
 import { waitForOutcome } from './store/waitForOutcome.js';
 import { type OpenedRepo, openRepo, type RepoOptions } from './runtime.js';
-import { teamPushQueue } from './push/queue/teamQueue.js';
 
 /** The outcome of a commit's deployment now: same answer and exit code as `deploy-watch check`. */
 export async function checkDeployment(commit?: string, options: RepoOptions = {}): Promise<Evaluation> {
@@ -55,12 +50,12 @@ export async function waitForDeployment(
 
 /** The commits this clone's watcher follows (and stale ones), newest first. */
 export async function listMonitors(options: RepoOptions = {}): Promise<MonitorEntry[]> {
-  return withRepo(options, async ({ store }) => (await watcherStatusIn(store)).commits);
+  return withRepo(options, async ({ store, team }) => (await watcherStatusIn(store, team !== null)).commits);
 }
 
 /** The watcher (PID, start, memory) and its commits, like `manage status --json`. */
 export async function watcherStatus(options: RepoOptions = {}): Promise<WatcherStatus> {
-  return withRepo(options, ({ store }) => watcherStatusIn(store));
+  return withRepo(options, ({ store, team }) => watcherStatusIn(store, team !== null));
 }
 
 /** Stops following one commit (recorded `stopped`; the others go on), like `manage stop <sha>`. */
@@ -68,16 +63,17 @@ export async function stopMonitor(
   commit: string,
   options: RepoOptions & { graceMs?: number } = {},
 ): Promise<StopResult> {
-  return withRepo(options, async ({ store, kill, env }) => {
+  return withRepo(options, async ({ store, team, kill, env }) => {
     const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
-    return stopFollowing(sha, options.graceMs ?? 5000, { store, kill, ...realClock, by: askerName(env) });
+    const stop = { store, team: team !== null, kill, ...realClock, by: askerName(env) };
+    return stopFollowing(sha, options.graceMs ?? 5000, stop);
   });
 }
 
 /** Ends the watcher (SIGTERM, then SIGKILL after `graceMs`), every commit recorded `stopped`, like `manage stop --all`. */
 export async function stopWatcher(options: RepoOptions & { graceMs?: number } = {}): Promise<StopAllResult> {
-  return withRepo(options, ({ store, kill, env }) =>
-    stopWatcherIn(options.graceMs ?? 5000, { store, kill, ...realClock, by: askerName(env) }),
+  return withRepo(options, ({ store, team, kill, env }) =>
+    stopWatcherIn(options.graceMs ?? 5000, { store, team: team !== null, kill, ...realClock, by: askerName(env) }),
   );
 }
 
@@ -98,49 +94,26 @@ export async function pushWithRetry(
     signal?: AbortSignal;
   } = {},
 ): Promise<PushResult> {
-  const { env, repo } = openRepo(options);
-  const git = createGit(repo.topLevel, env); // git's unmerged paths are relative to the top folder
-  const pre = checkPreconditions(await readRepoState(git), { remote: options.remote, branch: options.branch });
-  if (!pre.ok) return { outcome: 'refused', exitCode: pre.exitCode, message: pre.message };
-  const config = loadConfig(repo.topLevel, env);
-  const { conflicts } = config;
-  let turn: Turn | null = null;
-  const team =
-    options.queue !== false
-      ? teamPushQueue(config, env, { now: realClock.now, warn: (m) => process.stderr.write(`deploy-watch: ${m}\n`) })
-      : null;
-  if (options.queue !== false) {
-    const line = await machineQueue(git, repo.topLevel, pre.target, {
-      env,
-      now: realClock.now,
-      turnTimeoutSeconds: conflicts.turnTimeout,
-      team,
-    });
-    turn = await line.queue
-      .enter(line.key, {
+  const { env, repo, team } = openRepo(options);
+  const run = await push(options, {
+    env,
+    team,
+    topLevel: repo.topLevel,
+    config: async () => loadConfig(repo.topLevel, env),
+    ...realClock,
+    random: Math.random,
+    warn: (m) => process.stderr.write(`deploy-watch: ${m}\n`),
+    // Aborting `signal` rejects with its reason (the ticket given back), as before.
+    takeTurn: (queue, key) =>
+      queue.enter(key, {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onWait ? { onWait: options.onWait } : {}),
-      })
-      .catch(async (error) => {
-        await team?.close();
-        throw error;
-      });
-  }
-  try {
-    const report = await pushRetrying(pre.target, conflicts, {
-      git,
-      topLevel: repo.topLevel,
-      sleep: realSleep,
-      random: Math.random,
-      // The remote has it: the next in line can start while this one checks that it landed.
-      onAccepted: async () => void (await turn?.release()),
-      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
-    });
-    return { ...report, exitCode: exitCodeOf(report) };
-  } finally {
-    await turn?.release();
-    await team?.close();
-  }
+      }),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+  });
+  if (run.outcome === 'done') return { ...run.report, exitCode: run.exitCode };
+  if (run.outcome === 'refused') return run;
+  throw new InternalError('the library API never reports an interrupted wait: its enter rejects instead');
 }
 
 export type { Evaluation, MonitorEntry, PushReport, RepoOptions, StopAllResult, StopResult, WatcherStatus };

@@ -14,8 +14,7 @@ const NOT_HERE: Loaders = {
 
 /** Resolves to check's exit code, or null when main.ts should take the call. */
 export async function runFast(argv: readonly string[]): Promise<number | null> {
-  // The team store needs the config (its schema and project): main.ts answers.
-  if (argv[0] !== 'check' || process.env.DEPLOY_WATCH_STORE_URL) return null;
+  if (argv[0] !== 'check') return null;
   let json = false;
   let commit: string | undefined;
   for (const arg of argv.slice(1)) {
@@ -23,12 +22,13 @@ export async function runFast(argv: readonly string[]): Promise<number | null> {
     else if (!arg.startsWith('-') && commit === undefined) commit = arg;
     else return null;
   }
+  const deps = createDeps({ json, quiet: false, verbose: false, cwd: '.' }, processIo(), NOT_HERE);
+  // The team store needs the config (its schema and project): main.ts answers.
+  if (deps.team()) return null;
   try {
-    return await runCheck(
-      { commit },
-      createDeps({ json, quiet: false, verbose: false, cwd: '.' }, processIo(), NOT_HERE),
-    );
+    return await runCheck({ commit }, deps);
   } catch {
+    // any error: main.ts answers the same call the usual way (check only reads)
     return null;
   }
 }

@@ -5,6 +5,7 @@ import type { Git } from './git/git.js';
 import type { Logger } from './kernel/log.js';
 import type { RepoInfo } from './git/repo.js';
 import type { StatusStore } from './store/statusStore.js';
+import type { TeamMode } from './kernel/config/teamMode.js';
 
 export interface Output {
   write(text: string): void;
@@ -32,9 +33,17 @@ export interface Deps {
   repo(): RepoInfo;
   stateDir(): string;
   store(): StatusStore;
+  /** Team mode (DEPLOY_WATCH_STORE_URL), decided once: null outside it. Read here, never from the env. */
+  team(): TeamMode | null;
   /** Loaded on first use (zod is only paid for by commands that need config). */
   config(): Promise<Config>;
   logger(): Promise<Logger>;
+  /**
+   * Asks the entry point to end the process as soon as this command's exit code is set, whatever still holds
+   * the event loop (a sleep's timer, a kept-alive socket). Only main.ts exits: nothing below it calls
+   * process.exit (kernel/errors.ts).
+   */
+  leaveWhenDone(): void;
   /** Starts `deploy-watch <args>` detached (own session, no stdio) and returns its PID. */
   spawnDetached(args: readonly string[]): number;
 }

@@ -17,17 +17,24 @@ export type { Io };
 // Config and logging pull in zod and pino: imported only by commands that use them.
 const LOADERS: Loaders = { config: () => import('./kernel/config/config.js'), log: () => import('./kernel/log.js') };
 
-export const createDeps = (globals: GlobalOptions, io: Io): Deps => createDepsWith(globals, io, LOADERS);
+export const createDeps = (globals: GlobalOptions, io: Io, leave?: () => void): Deps =>
+  createDepsWith(globals, io, LOADERS, leave);
 
 /** Runs the CLI and resolves to its exit code; never throws. */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  return (await runCli(argv, io)).exitCode;
+}
+
+/** The exit code, and whether the command asked to end the process at once (Deps.leaveWhenDone). */
+async function runCli(argv: readonly string[], io: Io): Promise<{ exitCode: number; leave: boolean }> {
   let exitCode: number = EXIT.success;
+  let leave = false;
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   const runner: Runner = async (command: Command, body) => {
     const globals = globalsOf(command, '.');
     verbose = globals.verbose;
     assertFolder(io.cwd, globals.cwd);
-    exitCode = await body(createDeps(globals, io));
+    exitCode = await body(createDeps(globals, io, () => void (leave = true)));
   };
   const program = buildProgram(packageVersion(), runner);
   program.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
@@ -36,7 +43,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   } catch (error) {
     exitCode = reportError(error, io, verbose);
   }
-  return exitCode;
+  return { exitCode, leave };
 }
 
 /** A --cwd that is not a folder is the user's typo, not a missing git (which is what git's spawn would say). */
@@ -73,5 +80,9 @@ function reportError(error: unknown, io: Io, verbose: boolean): number {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  process.exitCode = await run(argv);
+  const { exitCode, leave } = await runCli(argv, processIo());
+  process.exitCode = exitCode;
+  // The watcher and serve ask for it: a sleep's timer or a kept-alive socket may still hold the loop, and a
+  // watcher that lost its claim must leave before it writes anything more. Logs are written synchronously.
+  if (leave) process.exit(exitCode);
 }

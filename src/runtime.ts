@@ -5,8 +5,8 @@ import { resolve } from 'node:path';
 import type { HookDeps } from './commands/hook/index.js';
 import { resolveCommit } from './store/commitRef.js';
 import { realClock } from './kernel/clock.js';
-import { gitHubTokenSecrets } from './kernel/config/githubToken.js';
-import { digitalOceanTokenSecrets } from './kernel/config/doToken.js';
+import { redactionList } from './kernel/config/redactionList.js';
+import { type TeamMode, teamModeOf } from './kernel/config/teamMode.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './deps.js';
 import { useColour } from './kernel/format.js';
 import { createGit, type Git } from './git/git.js';
@@ -50,18 +50,23 @@ export interface Loaders {
   log(): Promise<typeof import('./kernel/log.js')>;
 }
 
-/** The CLI's dependencies: every member lazy, so a command pays only for what it uses. */
-export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps {
+/**
+ * The CLI's dependencies: every member lazy, so a command pays only for what it uses. `leave` is the entry
+ * point's answer to leaveWhenDone (main.ts ends the process; check's entry never has to).
+ */
+export function createDeps(globals: GlobalOptions, io: Io, load: Loaders, leave: () => void = () => undefined): Deps {
   const cwd = resolve(io.cwd, globals.cwd);
   const git = lazy(() => createGit(cwd, io.env));
   // Reading .git's files answers without starting git; git decides whenever they are unclear.
   const repo = lazy(() => readRepoFromFiles(cwd, io.env) ?? discoverRepo(git()));
   const stateDir = lazy(() => stateDirFor(repo(), io.env));
   const config = lazy(async () => (await load.config()).loadConfig(repo().topLevel, io.env));
+  const team = lazy(() => teamModeOf(io.env));
   const store = lazy(() =>
     storeFor(
       stateDir(),
       io.env,
+      team(),
       async () => {
         const loaded = await config();
         return { schema: loaded.team.schema, project: (await load.config()).teamProject(loaded) };
@@ -81,55 +86,36 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
     repo,
     stateDir,
     store,
+    team,
     config,
     logger: lazy(async () => {
       const { createLogger } = await load.log();
-      const secrets = await secretsOf(config);
-      return createLogger(
-        toolLogPath(stateDir()),
-        [
-          ...digitalOceanTokenSecrets(io.env),
-          ...gitHubTokenSecrets(io.env),
-          secrets.databaseUrl,
-          secrets.storeUrl,
-          io.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? null,
-        ],
-        globals.verbose ? 'debug' : 'info',
-      );
+      return createLogger(toolLogPath(stateDir()), redactionList(io.env), globals.verbose ? 'debug' : 'info');
     }),
+    leaveWhenDone: leave,
     spawnDetached: (args) => spawnDetached(args, { bin: binPath(), cwd: repo().topLevel, env: io.env }),
   };
 }
 
 /**
- * The status store: the state folder's files, or with DEPLOY_WATCH_STORE_URL the team's PostgreSQL (its
- * schema and project read from the config on first use).
+ * The status store: the state folder's files, or in team mode the team's PostgreSQL (its schema and project
+ * read from the config on first use).
  */
 export function storeFor(
   stateDir: string,
   env: NodeJS.ProcessEnv,
-  team: () => Promise<{ schema: string; project: string }>,
+  team: TeamMode | null,
+  teamConfig: () => Promise<{ schema: string; project: string }>,
   warn: (message: string) => void,
 ): StatusStore {
-  const url = env.DEPLOY_WATCH_STORE_URL;
-  if (!url) return new FileStatusStore(stateDir, realClock);
+  if (!team) return new FileStatusStore(stateDir, realClock);
   return new PgStatusStore({
     stateDir,
     warn,
     host: machineName(env),
     pushedBy: pusherName(env),
-    settings: async () => ({ url, listenUrl: env.DEPLOY_WATCH_STORE_LISTEN_URL || null, ...(await team()) }),
+    settings: async () => ({ ...team, ...(await teamConfig()) }),
   });
-}
-
-async function secretsOf(
-  config: () => Promise<{ secrets: { doToken: string | null; databaseUrl: string | null; storeUrl: string | null } }>,
-) {
-  try {
-    return (await config()).secrets;
-  } catch {
-    return { doToken: null, databaseUrl: null, storeUrl: null };
-  }
 }
 
 export interface RepoOptions {
@@ -144,6 +130,8 @@ export interface OpenedRepo {
   git: Git;
   repo: RepoInfo;
   store: StatusStore;
+  /** Team mode, decided once for the call (see teamMode.ts). */
+  team: TeamMode | null;
   resolveSha(commit?: string): Promise<string>;
   kill(pid: number, signal: NodeJS.Signals | 0): void;
 }
@@ -153,10 +141,12 @@ export function openRepo(options: RepoOptions = {}): OpenedRepo {
   const env = options.env ?? process.env;
   const git = createGit(resolve(options.cwd ?? process.cwd()), env);
   const repo = discoverRepo(git);
+  const team = teamModeOf(env);
   // Team mode reads its schema and project from the config, loaded (zod and all) only then.
   const store = storeFor(
     stateDirFor(repo, env),
     env,
+    team,
     async () => {
       const { loadConfig, teamProject } = await import('./kernel/config/config.js');
       const config = loadConfig(repo.topLevel, env);
@@ -169,6 +159,7 @@ export function openRepo(options: RepoOptions = {}): OpenedRepo {
     git,
     repo,
     store,
+    team,
     kill: realKill,
     resolveSha: (commit) => resolveCommit(commit, { git, store, head: repo.head }),
   };

@@ -14,7 +14,7 @@ import {
   waitForDeployment,
   watcherStatus,
 } from '../src/index.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { git } from '../support/helpers/repo.js';
 import { makeRepo, type TestRepo } from '../support/helpers/repo.js';
 import { liveness } from '../src/kernel/fs/pidFile.js';
@@ -106,5 +106,33 @@ describe('library API', () => {
     assert.equal(result.outcome, 'pushed', JSON.stringify(result));
     assert.deepEqual(waits, [1]);
     assert.equal(git(repo.remote, ['rev-parse', 'main'], repo.env), repo.git('rev-parse', 'HEAD'));
+  });
+
+  it("pushWithRetry defers git's auto-maintenance like the CLI: none inside the push, one run after it", async () => {
+    const own = makeRepo();
+    try {
+      own.commit('maintained');
+      // Every git process (and each auto-maintenance child git starts) logs its argv here, in order.
+      const trace = join(own.root, 'trace2.json');
+      const result = await pushWithRetry({ cwd: own.dir, env: { ...own.env, GIT_TRACE2_EVENT: trace } });
+      assert.equal(result.outcome, 'pushed', JSON.stringify(result));
+      const started = readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { event: string; argv?: string[] })
+        .filter((e) => e.event === 'start')
+        .map((e) => (e.argv ?? []).slice(1).join(' '));
+      const pushed = started.findIndex((argv) => argv.startsWith('push '));
+      const maintenance = started.flatMap((argv, i) => (/^maintenance run --auto/.test(argv) ? [i] : []));
+      assert.ok(pushed >= 0, started.join('\n'));
+      assert.deepEqual(
+        maintenance.filter((i) => i < pushed).map((i) => started[i]),
+        [],
+        'maintenance.auto off while fetching and pushing',
+      );
+      assert.equal(maintenance.filter((i) => i > pushed).length, 1, `one run after the push:\n${started.join('\n')}`);
+    } finally {
+      own.cleanup();
+    }
   });
 });

@@ -31,6 +31,7 @@ export function readRepoFromFiles(cwd: string, env: NodeJS.ProcessEnv): RepoInfo
     const head = readHead(gitDir, commonDir);
     return head === undefined ? null : { topLevel, commonDir, head };
   } catch {
+    // unclear from the files alone: git decides (discoverRepo)
     return null;
   }
 }
@@ -41,6 +42,7 @@ function findTop(start: string): string | null {
       statSync(join(dir, '.git'));
       return dir;
     } catch {
+      // no .git in this folder: look one up
       if (dirname(dir) === dir) return null;
     }
   }
@@ -59,6 +61,7 @@ export function commonDirOf(gitDir: string): string {
     const rel = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
     return realpathSync(isAbsolute(rel) ? rel : resolve(gitDir, rel));
   } catch {
+    // no commondir file: not a linked worktree, its git dir is the common one
     return gitDir;
   }
 }

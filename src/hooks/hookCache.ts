@@ -83,6 +83,7 @@ export function gitDirOf(top: string): string | null {
     const dir = line.slice('gitdir: '.length);
     return isAbsolute(dir) ? dir : join(top, dir);
   } catch {
+    // no readable .git here: no git dir, which every caller handles
     return null;
   }
 }
@@ -116,6 +117,7 @@ function bracketed(dir: string, stamp: SourceStamp): boolean {
     const above = statSync(join(dir, markOf(stamp)), { bigint: true }).mtimeNs;
     return below < stamp.mtimeNs && stamp.mtimeNs < above;
   } catch {
+    // a stamp file missing or unreadable: the cache is not current, so the hook asks again
     return false;
   }
 }

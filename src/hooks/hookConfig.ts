@@ -32,6 +32,7 @@ export function readHookConfig(topLevel: string, env: NodeJS.ProcessEnv): HookCo
   try {
     new RegExp(config.branchPattern);
   } catch {
+    // an invalid pattern is the config's problem (said); the default pattern stands in
     config.problem = `"branchPattern" ${JSON.stringify(config.branchPattern)} is not a valid regular expression`;
     config.branchPattern = DEFAULT_BRANCH_PATTERN;
   }

@@ -35,6 +35,7 @@ function procInfo(pid: number): ProcInfo | null {
     const match = /^(\d+)\s+(.*)$/.exec(out);
     return match ? { ppid: Number(match[1]), argv: match[2]!.split(/\s+/) } : null;
   } catch {
+    // no ps, or the process is gone: unknown parent, and the caller goes on without it
     return null;
   }
 }
@@ -72,6 +73,7 @@ export function startedAtMs(startTime: string | null): number | null {
     const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
     return btime ? Number(btime[1]) * 1000 + (Number(startTime) * 1000) / CLOCK_TICKS : null;
   } catch {
+    // no /proc (not Linux): start time unknown, which callers accept
     return null;
   }
 }

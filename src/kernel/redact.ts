@@ -8,6 +8,16 @@ const DO_TOKEN = /\bdo[por]_v1_[A-Za-z0-9]{8,}/g;
 // GitHub's token shapes: classic and app tokens (ghp_, gho_, ghu_, ghs_, ghr_) and fine-grained ones.
 const GITHUB_TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g;
 
+/** The URL's password, in both spellings (as written and decoded), for scrubbing messages; none for a non-URL. */
+export function urlPasswords(url: string): string[] {
+  try {
+    const password = new URL(url).password;
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return []; // not a URL: it has no password to take out (the whole value is listed where it is secret)
+  }
+}
+
 /** Removes URL passwords, bearer/basic credentials and DigitalOcean and GitHub token shapes, plus any listed secret values. */
 export function redactText(text: string, secrets: readonly (string | null | undefined)[] = []): string {
   let out = text

@@ -26,6 +26,7 @@ function parseUrl(databaseUrl: string): Parsed {
     // libpq's `postgresql://user@/db?host=/socket/dir` has no host, which WHATWG URLs refuse.
     url = new URL(databaseUrl.replace(/^([a-z]+:\/\/[^/?#]*@)(?=[/?#]|$)/i, '$1localhost'));
   } catch {
+    // not a URL: answered with a clear reason before pg sees it
     return { ok: false, reason: msg.dbUrlInvalid('not a URL') };
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
@@ -35,6 +36,7 @@ function parseUrl(databaseUrl: string): Parsed {
     decodeURIComponent(url.username);
     return { ok: true, secrets: [url.password, decodeURIComponent(url.password)] };
   } catch {
+    // bad percent-encoding: answered with a clear reason before pg sees it
     return { ok: false, reason: msg.dbUrlInvalid('bad percent-encoding in the user or password') };
   }
 }

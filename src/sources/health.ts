@@ -134,6 +134,7 @@ function decodeLoosely(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
+    // not percent-encoded after all: the text as it came is the best reading
     return text;
   }
 }
@@ -177,6 +178,7 @@ async function readReport(res: Response, locator: CommitLocator): Promise<Readin
   try {
     body = JSON.parse(text);
   } catch {
+    // not JSON: said in the answer (unavailable, naming the path)
     return { kind: 'unavailable', reason: msg.healthNotJson(locator.path) };
   }
   const value = readJsonPath(body, locator.steps);
@@ -205,6 +207,7 @@ function parseOrNull(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    // not JSON: a body that names no commit (the caller reads null so)
     return null;
   }
 }

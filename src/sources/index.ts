@@ -7,6 +7,7 @@ import { isAncestorFetchingOnce } from '../git/queries.js';
 import * as msg from '../kernel/messages.js';
 import { noSourceReason } from './configured.js';
 import { memoryListCache } from './digitalocean/cache.js';
+import { DO_PER_PAGE, DO_TIMEOUT_MS, doAccessOf } from './digitalocean/connect.js';
 import { createAppsSource } from './digitalocean/apps.js';
 import { createDigitalOceanSource } from './digitalocean/source.js';
 import type { HealthSourceOptions } from './health.js';
@@ -19,23 +20,18 @@ export interface SourceDeps {
   random(): number;
 }
 
-/** Requests time out after this long; a slow API is a failed poll, not a hung monitor. */
-export const DO_TIMEOUT_MS = 10_000;
-export const DO_PER_PAGE = 50;
-
 /** Async because the database and health sources (pg, its drivers) are loaded only when configured. */
 export async function buildSources(config: Config, deps: SourceDeps): Promise<Source[]> {
   const sources: Source[] = [];
-  const { doToken } = config.secrets;
+  const access = doAccessOf(config);
   // The commit's own remote (a push to another remote than the config's names it); else the config's.
   const isAncestor = (a: string, b: string, remote: string | null) =>
     isAncestorFetchingOnce(deps.git, remote ?? deps.remote, a, b);
-  if (config.digitalocean && doToken) {
+  if (config.digitalocean && access) {
     // Shorter than the fastest poll, so a monitor never reads an answer older than its own interval.
     const ttlMs = Math.max(1, Math.min(config.polling.fastInterval * 1000 * 0.8, 4_000));
     const common = {
-      apiUrl: config.doApiUrl,
-      token: doToken,
+      ...access,
       timeoutMs: Math.min(DO_TIMEOUT_MS, Math.max(1_000, config.polling.slowInterval * 1000)),
       perPage: DO_PER_PAGE,
       now: deps.now,

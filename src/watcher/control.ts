@@ -28,11 +28,13 @@ export interface WatcherStatus {
   storeUnreachable?: true;
 }
 
-/** This machine's watcher, the team's poller, and every commit in flight or in the inbox, newest first. */
-export async function watcherStatus(store: StatusStore): Promise<WatcherStatus> {
+/**
+ * This machine's watcher, the team's poller, and every commit in flight or in the inbox, newest first.
+ * `team`: team mode, as Deps decided it (the store is the team's then).
+ */
+export async function watcherStatus(store: StatusStore, team: boolean): Promise<WatcherStatus> {
   const watcher = await store.watcher();
   const poller = await store.poller();
-  const team = store.shared === true || (poller !== null && poller.host !== null);
   const livePid = poller?.liveness === 'alive' ? poller.pid : null;
   const requests = new Map((await store.followRequests()).map((r) => [r.sha, r]));
   const commits: MonitorEntry[] = [];
@@ -68,6 +70,8 @@ export async function watcherStatus(store: StatusStore): Promise<WatcherStatus> 
 
 export interface StopDeps {
   store: StatusStore;
+  /** Team mode, as Deps decided it. */
+  team: boolean;
   kill(pid: number, signal: NodeJS.Signals): void;
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -144,7 +148,7 @@ export async function stopWatcher(graceMs: number, deps: StopDeps): Promise<Stop
   const ended = new Set<number>();
   const shas = new Set<string>();
   for (let round = 0; round < STOP_ROUNDS; round++) {
-    const { watcher, poller, commits } = await watcherStatus(deps.store);
+    const { watcher, poller, commits } = await watcherStatus(deps.store, deps.team);
     // A team's commits are not this machine's to end: the next lease holder goes on with them.
     if (!poller) for (const c of commits) shas.add(c.sha);
     if (watcher?.liveness === 'alive' && !ended.has(watcher.pid)) {

@@ -101,6 +101,7 @@ async function askerSettings(deps: Needs): Promise<SettingsPrint | null> {
   try {
     return settingsPrint(await deps.config(), store.settingsKey());
   } catch {
+    // an unreadable config has no fingerprint: the hand-over goes on, and the watcher reports the config
     return null;
   }
 }

@@ -21,10 +21,24 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 export async function runWatcherProcess(deps: Deps): Promise<number> {
   const store = deps.store();
-  // Lost to another watcher that took over at the same moment: its records stand, so leave writing nothing.
+  const loss = claimLoss();
   const startedAt = new Date(deps.now()).toISOString();
-  const claim = await store.claimWatcher(process.pid, startedAt, () => process.exit(EXIT.success));
+  const claim = await store.claimWatcher(process.pid, startedAt, loss.onLost);
   if (!claim) return EXIT.success; // another watcher runs: it reads the same inbox
+  const ended = await Promise.race([follow(deps, store, claim, startedAt), loss.lost]);
+  // Lost, or a signal that may have interrupted a sleep whose timer still runs: end now. Made way for a fresh
+  // watcher: its commits are handed on, so nothing (a timer, a kept-alive socket) may hold it.
+  if (ended !== 'idle') deps.leaveWhenDone();
+  return ended === 'signal' ? MONITOR_EXIT.stopped : EXIT.success;
+}
+
+/** Follows commits until idle, a signal, or a fresher watcher takes over; leaves nothing behind. */
+async function follow(
+  deps: Deps,
+  store: StatusStore,
+  claim: WatcherClaim,
+  startedAt: string,
+): Promise<'idle' | 'signal' | 'madeWay'> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(msg.monitorStoppedBySignal(signal));
   for (const s of SIGNALS) process.on(s, onSignal);
@@ -56,20 +70,27 @@ export async function runWatcherProcess(deps: Deps): Promise<number> {
     await leaveWatcherRun(sources, claim, store);
     for (const s of SIGNALS) process.off(s, onSignal);
   }
-  // A signal may have interrupted a sleep whose timer still runs: end now, as the signal asked.
-  if (controller.signal.aborted) setImmediate(() => process.exit(MONITOR_EXIT.stopped));
-  // Made way for a fresh watcher: its commits are handed on, so nothing (a timer, a kept-alive socket) holds it.
-  else if (madeWay) setImmediate(() => process.exit(EXIT.success));
-  return EXIT.success;
+  return controller.signal.aborted ? 'signal' : madeWay ? 'madeWay' : 'idle';
+}
+
+/**
+ * Lost to another watcher that took over the state folder at the same moment: its records stand, so the loser
+ * leaves at once, writing nothing (no clean-up either: the claim and the lock are the other's now). `lost`
+ * settles then; the run races it and asks the entry point to end the process (Deps.leaveWhenDone).
+ */
+export function claimLoss(): { onLost(): void; lost: Promise<'lost'> } {
+  let onLost = (): void => undefined;
+  const lost = new Promise<'lost'>((resolve) => (onLost = () => resolve('lost')));
+  return { onLost, lost };
 }
 
 /** What every watcher of this config runs with, the background one and `serve` alike. */
-export function watcherSettings(config: Config, deps: Pick<Deps, 'env' | 'now' | 'sleep'>) {
+export function watcherSettings(config: Config, deps: Pick<Deps, 'env' | 'now' | 'sleep' | 'team'>) {
   return {
     polling: config.polling,
     host: machineName(deps.env),
     leaseMs: config.team.lease * 1000,
-    team: Boolean(config.secrets.storeUrl),
+    team: deps.team() !== null,
     defaults: { branch: config.branch, remote: config.remote },
     now: deps.now,
     sleep: deps.sleep,

@@ -3,8 +3,7 @@
 // while it holds it also files the deployments no hook announced (discover.ts). JSON lines on stdout, an
 // optional liveness probe, and a clean end on SIGTERM/SIGINT: the lease released for the next holder at once.
 import { ConfigError } from '../kernel/errors.js';
-import { gitHubTokenSecrets } from '../kernel/config/githubToken.js';
-import { digitalOceanTokenSecrets } from '../kernel/config/doToken.js';
+import { redactionList } from '../kernel/config/redactionList.js';
 import type { Deps } from '../deps.js';
 import { EXIT } from '../kernel/exitCodes.js';
 import * as msg from '../kernel/messages.js';
@@ -12,11 +11,10 @@ import { packageVersion } from '../kernel/packageRoot.js';
 import type { WatcherClaim } from '../store/statusStore.js';
 import { untilAborted } from '../kernel/untilAborted.js';
 import type { Source } from '../sources/source.js';
-import { secretsOf } from '../store/postgres/connection.js';
 import { createDiscovery, LOOK_BACK_MS } from './discover.js';
 import { type HealthServer, type HealthState, healthAnswer, startHealthServer } from './serveHealth.js';
 import { LEASE_RETRY_MS, runWatcher } from './watcher.js';
-import { announcer, leaveWatcherRun, publishing, watcherSettings, watcherSources } from './process.js';
+import { announcer, claimLoss, leaveWatcherRun, publishing, watcherSettings, watcherSources } from './process.js';
 
 export interface ServeOptions {
   /** null: no probe. */
@@ -29,21 +27,17 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 const EVENTS: Record<string, string> = { lease: 'lease taken', end: 'outcome', crash: 'error' };
 
 export async function runServe(deps: Deps, options: ServeOptions): Promise<number> {
-  if (!deps.env.DEPLOY_WATCH_STORE_URL) throw new ConfigError(msg.SERVE_NEEDS_TEAM);
+  if (!deps.team()) throw new ConfigError(msg.SERVE_NEEDS_TEAM);
+  const loss = claimLoss();
+  const ended = await Promise.race([serve(deps, options, loss.onLost), loss.lost]);
+  if (ended !== 'lost') return ended;
+  deps.leaveWhenDone();
+  return EXIT.internal;
+}
+
+async function serve(deps: Deps, options: ServeOptions, onLost: () => void): Promise<number> {
   const config = await deps.config();
-  const { createStdoutLogger } = await import('../kernel/log.js');
-  const { databaseUrl, storeUrl } = config.secrets;
-  const logger = createStdoutLogger(
-    [
-      ...digitalOceanTokenSecrets(deps.env),
-      ...gitHubTokenSecrets(deps.env),
-      databaseUrl,
-      storeUrl,
-      ...secretsOf(storeUrl ?? ''),
-      ...secretsOf(deps.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? ''),
-    ],
-    deps.globals.verbose ? 'debug' : 'info',
-  );
+  const logger = await serveLogger(deps);
   const log = (event: string, fields: Record<string, unknown> = {}) => {
     const name = EVENTS[event] ?? event;
     if (event === 'poll') logger.debug({ event: name, ...fields }, name);
@@ -81,7 +75,7 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
       leaseSeconds: config.team.lease,
       healthPort: probe?.port ?? null,
     });
-    claim = await claimStateFolder(deps, startedAt, controller.signal, log);
+    claim = await claimStateFolder(deps, startedAt, controller.signal, log, onLost);
     if (!claim) return EXIT.success; // a signal came while waiting
     sources = await watcherSources(config, deps);
     const discovery = createDiscovery({
@@ -136,10 +130,16 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
     await leaveWatcherRun(sources, claim, store);
     await probe?.close();
     for (const s of SIGNALS) process.off(s, onSignal);
-    // A sleep or a request's timer may still run: end once the exit code is set, with nothing left behind.
-    setImmediate(() => process.exit());
+    // A sleep or a request's timer may still run: the entry point ends the process once the exit code is set.
+    deps.leaveWhenDone();
   }
   return EXIT.success;
+}
+
+/** serve's JSON lines on stdout, every secret of the environment kept out (the same list as the tool's log). */
+export async function serveLogger(deps: Pick<Deps, 'env' | 'globals'>) {
+  const { createStdoutLogger } = await import('../kernel/log.js');
+  return createStdoutLogger(redactionList(deps.env), deps.globals.verbose ? 'debug' : 'info');
 }
 
 async function listen(options: ServeOptions, answer: () => ReturnType<typeof healthAnswer>): Promise<HealthServer> {
@@ -160,6 +160,7 @@ async function claimStateFolder(
   startedAt: string,
   signal: AbortSignal,
   log: (event: string, fields?: Record<string, unknown>) => void,
+  onLost: () => void,
 ): Promise<WatcherClaim | null> {
   const store = deps.store();
   let told = false;
@@ -167,7 +168,7 @@ async function claimStateFolder(
     // Another process took the claim away (two took over a dead one's at once): leave writing nothing.
     const claim = await store.claimWatcher(process.pid, startedAt, () => {
       log('error', { err: 'another watcher took over this state folder' });
-      process.exit(EXIT.internal);
+      onLost();
     });
     if (claim) return claim;
     if (!told) log('waiting', { reason: 'a watcher of this state folder runs; serve takes over when it leaves' });

@@ -40,6 +40,7 @@ export async function recordStartFailure(
     log?.('monitor could not start', { sha: failure.sha, reason: failure.reason });
     return true;
   } catch {
+    // best effort: the caller still reports the failure itself; false says nothing was recorded
     return false;
   }
 }
@@ -52,6 +53,7 @@ export async function toolLog(
     const logger = await deps.logger();
     return (message, fields) => logger.warn(fields, message);
   } catch {
+    // no log to write to (unwritable, a planted link): the failure is still recorded, only not logged
     return undefined;
   }
 }

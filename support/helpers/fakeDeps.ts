@@ -40,8 +40,10 @@ export function fakeDeps(
     repo: () => ({ topLevel: '/nonexistent', commonDir: '/nonexistent', head: opts.head ?? null }),
     stateDir: () => stateDir,
     store: () => store,
+    team: () => null,
     config: () => Promise.reject(new Error('config is not expected in this test')),
     logger: () => Promise.reject(new Error('logger is not expected in this test')),
+    leaveWhenDone: () => undefined,
     spawnDetached: () => {
       throw new Error('spawnDetached is not expected in this test');
     },

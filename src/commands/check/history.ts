@@ -8,18 +8,18 @@ import * as msg from '../../kernel/messages.js';
 
 export async function runCheckAll(limit: number, deps: Deps): Promise<number> {
   const store = deps.store();
+  const team = deps.team() !== null;
   const entries = await listHistory(store, limit, deps.now());
   if (deps.globals.json) {
     deps.stdout.write(`${JSON.stringify(entries)}\n`);
     return EXIT.success;
   }
   if (entries.length === 0) {
-    deps.stdout.write(`${store.shared ? msg.NO_TEAM_HISTORY : msg.NO_HISTORY}\n`);
+    deps.stdout.write(`${team ? msg.NO_TEAM_HISTORY : msg.NO_HISTORY}\n`);
     return EXIT.success;
   }
   const p = paint(deps.colour);
   const colour = { success: p.green, failed: p.red, in_progress: p.yellow, not_found: p.dim };
-  const team = store.shared === true;
   const rows = [['SHA', 'BRANCH', 'STATE', 'DURATION', 'SOURCE', ...(team ? ['PUSHED BY', 'HOST'] : []), 'STARTED']];
   for (const e of entries) {
     const state =

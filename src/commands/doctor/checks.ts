@@ -8,6 +8,7 @@ import { redactText } from '../../kernel/redact.js';
 import { HUSKY_RUNNER_DIR, POST_CHECKOUT_BLOCK, WORKTREE_PATH } from '../../hooks/huskyHook.js';
 import { hasRunner } from '../../hooks/worktreeRunners.js';
 import { readText } from '../init/plan.js';
+import { type DoAccess, doAccessOf, probeApp } from '../../sources/digitalocean/connect.js';
 import { pushSources } from '../../sources/digitalocean/spec.js';
 
 export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'skip';
@@ -51,6 +52,7 @@ export function checkHooks(setup: HookSetup): CheckResult {
   try {
     text = readFileSync(hook, 'utf8');
   } catch {
+    // unreadable or missing: reported as a failed check with its fix
     return fail(name, '.husky/pre-push is missing', 'Run: npx deploy-watch init');
   }
   if (!text.includes('deploy-watch'))
@@ -135,12 +137,12 @@ export function checkSourcesConfigured(config: Config): CheckResult {
       );
 }
 
-/** Token accepted, each app found, and deploy-on-push on for the deploy branch: one GET /v2/apps/{id} per app. */
-export async function checkDigitalOcean(config: Config, fetchImpl: typeof fetch = fetch): Promise<CheckResult[]> {
+/** Token accepted, each app found, and deploy-on-push on for the deploy branch: one probe of the app per app. */
+export async function checkDigitalOcean(config: Config): Promise<CheckResult[]> {
   const apps = configuredApps(config);
   if (apps.length === 0) return [skip('DigitalOcean', 'not configured (digitalocean.appId or digitalocean.apps)')];
-  const token = config.secrets.doToken;
-  if (!token)
+  const access = doAccessOf(config);
+  if (!access)
     return [
       fail(
         'DigitalOcean token',
@@ -150,7 +152,7 @@ export async function checkDigitalOcean(config: Config, fetchImpl: typeof fetch 
     ];
   const results: CheckResult[] = [];
   for (const app of apps) {
-    const seen = await checkApp(config, token, app, apps.length > 1, fetchImpl);
+    const seen = await checkApp(config, access, app, apps.length > 1);
     // A rejected token or an unreachable API answers the same for every app: say it once.
     if (seen.stop) return [...results.filter((r) => r.name !== 'DigitalOcean token'), ...seen.results];
     if (!results.some((r) => r.name === 'DigitalOcean token')) results.push(pass('DigitalOcean token', 'accepted'));
@@ -161,26 +163,19 @@ export async function checkDigitalOcean(config: Config, fetchImpl: typeof fetch 
 
 async function checkApp(
   config: Config,
-  token: string,
+  access: DoAccess,
   app: { id: string; name: string | null },
   several: boolean,
-  fetchImpl: typeof fetch,
 ): Promise<{ stop: boolean; results: CheckResult[] }> {
   const appName = several ? `DigitalOcean app ${app.name}` : 'DigitalOcean app';
-  const url = `${config.doApiUrl}/v2/apps/${encodeURIComponent(app.id)}`;
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(10_000),
-    });
-  } catch (error) {
+  const response = await probeApp(access, app.id);
+  if (response.kind === 'unreachable') {
     return {
       stop: true,
       results: [
         fail(
           'DigitalOcean API',
-          `cannot reach ${config.doApiUrl}: ${redactText((error as Error).message, [token])}`,
+          `cannot reach ${config.doApiUrl}: ${redactText(response.reason, [access.token])}`,
           'Check the network, or DEPLOY_WATCH_DO_API_URL.',
         ),
       ],
@@ -214,10 +209,8 @@ async function checkApp(
       stop: true,
       results: [fail('DigitalOcean API', `HTTP ${response.status}`, 'Try again later; see status.digitalocean.com.')],
     };
-  let body: { app?: { spec?: { name?: string } & Record<string, unknown> } };
-  try {
-    body = (await response.json()) as typeof body;
-  } catch {
+  const body = response.body as { app?: { spec?: { name?: string } & Record<string, unknown> } } | undefined;
+  if (body === undefined) {
     return {
       stop: true,
       results: [

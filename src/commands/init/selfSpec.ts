@@ -12,6 +12,7 @@ const readJson = (file: string): Json | null => {
     const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     return typeof value === 'object' && value !== null ? (value as Json) : null;
   } catch {
+    // missing or malformed JSON: no spec of ours to read, which the caller handles
     return null;
   }
 };

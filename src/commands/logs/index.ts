@@ -11,13 +11,13 @@ import * as msg from '../../kernel/messages.js';
 import { type LogPart, logText, mergeLogs, presentPart } from '../../store/logParts.js';
 import { readSavedLog, saveLog, statusOf } from '../../store/savedLog.js';
 import { logFetchInterrupted, type StatusRecord } from '../../store/statusRecord.js';
-import { DoClient, type LogType } from '../../sources/digitalocean/client.js';
+import type { DoClient, LogType } from '../../sources/digitalocean/client.js';
 import { fetchLogsWithin, type LogBudget } from '../../sources/digitalocean/logs.js';
 import type { FetchedLogs } from '../../sources/source.js';
 import { followLiveLog } from '../../sources/digitalocean/liveLog.js';
 import { mapPhase } from '../../sources/digitalocean/match.js';
 import { Gate } from '../../sources/digitalocean/gate.js';
-import { DO_PER_PAGE, DO_TIMEOUT_MS } from '../../sources/index.js';
+import { DO_TIMEOUT_MS, digitalOceanClient, doAccessOf } from '../../sources/digitalocean/connect.js';
 import { whichApp } from './whichApp.js';
 import { renderLogs, renderNoDeployment, renderStillRunning, type LogsResult } from './render.js';
 
@@ -38,9 +38,9 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
   const store = deps.store();
   const sha = await resolveCommit(options.commit, { git: deps.git(), store, head: deps.repo().head });
   const config = await deps.config();
-  const token = config.secrets.doToken;
+  const access = doAccessOf(config);
   const apps = configuredApps(config);
-  if (!config.digitalocean || apps.length === 0 || !token) {
+  if (!config.digitalocean || apps.length === 0 || !access) {
     // A team member without the token still reads what the team's poller fetched into the store.
     const stored = options.follow || options.type === 'run' ? null : await storedLogs(sha, deps);
     if (!stored) throw new ConfigError(msg.logsNeedDigitalOcean);
@@ -49,17 +49,7 @@ export async function runLogs(options: LogsOptions, deps: Deps): Promise<number>
     return exitOf(stored);
   }
   const gate = new Gate({ now: deps.now, random: Math.random });
-  const clientFor = (appId: string) =>
-    new DoClient({
-      apiUrl: config.doApiUrl,
-      token,
-      appId,
-      timeoutMs: DO_TIMEOUT_MS,
-      perPage: DO_PER_PAGE,
-      now: deps.now,
-      random: Math.random,
-      gate,
-    });
+  const clientFor = (appId: string) => digitalOceanClient(access, appId, { now: deps.now, random: Math.random, gate });
   const read = await store.read(sha);
   const record = read.status === 'ok' ? read.record : null;
   const chosen = await whichApp(apps, options.app, record, sha, clientFor);
@@ -235,8 +225,8 @@ async function follow(ctx: Fetching, record: StatusRecord | null): Promise<LogsR
 
 /** Team store: the BUILD and DEPLOY logs the poller stored for the commit, or null when there are none. */
 async function storedLogs(sha: string, deps: Deps): Promise<LogsResult | null> {
+  if (!deps.team()) return null;
   const store = deps.store();
-  if (!store.shared) return null;
   const read = await store.read(sha);
   const parts = await readSavedLog(store, sha);
   if (read.status !== 'ok' || !read.record.deploymentId) return null;

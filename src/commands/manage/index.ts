@@ -10,13 +10,13 @@ import { askerName } from '../../kernel/machine.js';
 import { type StopAllResult, stopFollowing, stopWatcher, watcherStatus, type StopDeps } from '../../watcher/control.js';
 
 export async function runManageStatus(deps: Deps): Promise<number> {
-  const status = await watcherStatus(deps.store());
+  const team = deps.team() !== null;
+  const status = await watcherStatus(deps.store(), team);
   if (deps.globals.json) {
     deps.stdout.write(`${JSON.stringify(status)}\n`);
     return EXIT.success;
   }
   const { watcher, commits } = status;
-  const team = status.poller !== undefined;
   if (!watcher && commits.length === 0 && !team) {
     if (!deps.globals.quiet) deps.stdout.write(`${msg.NO_MONITORS}\n`);
     return EXIT.success;
@@ -62,7 +62,14 @@ export interface StopOptions {
 
 export async function runManageStop(options: StopOptions, deps: Deps): Promise<number> {
   const store = deps.store();
-  const stopDeps: StopDeps = { store, kill: deps.kill, now: deps.now, sleep: deps.sleep, by: askerName(deps.env) };
+  const stopDeps: StopDeps = {
+    store,
+    team: deps.team() !== null,
+    kill: deps.kill,
+    now: deps.now,
+    sleep: deps.sleep,
+    by: askerName(deps.env),
+  };
   if (options.all) {
     const result = await stopWatcher(options.grace * 1000, stopDeps);
     if (result.status === 'survived') throw new InternalError(msg.stopFailed(result.pid));

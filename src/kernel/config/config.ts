@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { type FileConfig, configSchema, POLL_FLOOR_SECONDS } from './configSchema.js';
 import { digitalOceanToken } from './doToken.js';
+import { teamModeOf } from './teamMode.js';
 import { readRawConfig } from './rawConfig.js';
 import * as msg from '../messages.js';
 
@@ -65,7 +66,7 @@ export function parseConfig(raw: unknown, origin: string, env: NodeJS.ProcessEnv
     secrets: {
       doToken: digitalOceanToken(env),
       databaseUrl: env.DATABASE_URL || null,
-      storeUrl: env.DEPLOY_WATCH_STORE_URL || null,
+      storeUrl: teamModeOf(env)?.url ?? null,
     },
   };
 }

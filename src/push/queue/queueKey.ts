@@ -19,6 +19,7 @@ function normaliseUrl(url: string, topLevel: string): string {
   try {
     return realpathSync(path).replace(/\/(\.git)?$/, '');
   } catch {
+    // a path that does not resolve (yet) keys the queue as written: every pusher writes it alike
     return path;
   }
 }

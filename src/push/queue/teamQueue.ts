@@ -9,6 +9,7 @@
 // commits first may see nobody ahead for the moment the earlier one's insert is in flight.
 // (Costs a retry at most.)
 import type pg from 'pg';
+import type { TeamMode } from '../../kernel/config/teamMode.js';
 import { machineName } from '../../kernel/machine.js';
 import * as msg from '../../kernel/messages.js';
 import { realSleep, timerMs } from '../../kernel/clock.js';
@@ -183,15 +184,16 @@ async function insertTicket(
   return rows[0]!.ticket;
 }
 
-/** The team's queue for a push, or null outside team mode (no DEPLOY_WATCH_STORE_URL). */
+/** The team's queue for a push, or null outside team mode. */
 export function teamPushQueue(
-  config: { secrets: { storeUrl: string | null }; team: { schema: string }; conflicts: { turnTimeout: number } },
+  team: TeamMode | null,
+  config: { team: { schema: string }; conflicts: { turnTimeout: number } },
   env: NodeJS.ProcessEnv,
   opts: { now(): number; warn(message: string): void },
 ): TeamPushQueue | null {
-  if (!config.secrets.storeUrl) return null;
+  if (!team) return null;
   return new TeamPushQueue({
-    url: config.secrets.storeUrl,
+    url: team.url,
     schema: config.team.schema,
     host: machineName(env),
     now: opts.now,

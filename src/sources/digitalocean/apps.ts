@@ -6,7 +6,8 @@
 import * as msg from '../../kernel/messages.js';
 import type { AppRef } from '../../store/statusRecord.js';
 import type { FetchedLogs, LogRequest, Observation, ObserveContext, SeenDeployment, Source } from '../source.js';
-import { DoClient } from './client.js';
+import type { DoClient } from './client.js';
+import { digitalOceanClient } from './connect.js';
 import { combine } from './combine.js';
 import { Gate } from './gate.js';
 import { createDigitalOceanSource, type DigitalOceanSourceOptions } from './source.js';
@@ -40,7 +41,7 @@ export function createAppsSource(opts: AppsSourceOptions): Source {
     return {
       app,
       source: createDigitalOceanSource(own),
-      client: new DoClient(own),
+      client: digitalOceanClient(own, app.id, own),
       spec: null,
       failures: 0,
       reading: null,

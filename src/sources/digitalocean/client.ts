@@ -31,6 +31,11 @@ export interface ClientOptions {
 
 export type LogType = 'BUILD' | 'DEPLOY' | 'RUN';
 
+/** The app's endpoint: every other path (deployments, logs) hangs under it. */
+export function appUrl(apiUrl: string, appId: string): string {
+  return `${apiUrl}/v2/apps/${encodeURIComponent(appId)}`;
+}
+
 export type Answer<T> =
   | { ok: true; value: T }
   | { ok: false; reason: string; permanent: boolean; retryAfterMs?: number; status?: number };
@@ -43,7 +48,7 @@ export class DoClient {
 
   constructor(private readonly opts: ClientOptions) {
     this.gate = opts.gate ?? new Gate({ now: opts.now, random: opts.random });
-    this.base = `${opts.apiUrl}/v2/apps/${encodeURIComponent(opts.appId)}`;
+    this.base = appUrl(opts.apiUrl, opts.appId);
     this.cache = opts.cache ?? noCache;
   }
 

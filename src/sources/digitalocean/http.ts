@@ -60,12 +60,19 @@ export function retryAfterMs(headers: Headers, nowMs: number): number | null {
   return null;
 }
 
+/** What every API request sends: JSON, deploy-watch's user agent, and the token when there is one. */
+export function doHeaders(token: string | null): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': USER_AGENT };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return headers;
+}
+
+const USER_AGENT = 'deploy-watch';
+
 export async function getJson(url: string, opts: HttpOptions): Promise<HttpResult> {
-  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'deploy-watch' };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let res: HttpAnswer;
   try {
-    res = await get(url, headers, opts.timeoutMs, opts.signal);
+    res = await get(url, doHeaders(opts.token), opts.timeoutMs, opts.signal);
   } catch (error) {
     const failed = error as RequestFailed;
     const reason = failed.timedOut ? msg.doTimeout(opts.timeoutMs) : msg.doNetwork(failed.message);
@@ -94,6 +101,7 @@ function classify(res: HttpAnswer, now: number): HttpResult {
   try {
     return { kind: 'ok', body: JSON.parse(text), waitMs: rateLimitWait(res.headers, now) };
   } catch {
+    // not JSON: a retry that says why (doBadJson)
     return { kind: 'retry', reason: msg.doBadJson(text.length), waitMs: null, transient: true };
   }
 }
@@ -105,7 +113,7 @@ export async function getText(
   signal?: AbortSignal,
 ): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
   try {
-    const res = await get(url, { 'user-agent': 'deploy-watch' }, timeoutMs, signal);
+    const res = await get(url, { 'user-agent': USER_AGENT }, timeoutMs, signal);
     if (res.status < 200 || res.status > 299) return { ok: false, reason: `HTTP ${res.status}` };
     return { ok: true, text: res.text };
   } catch (error) {

@@ -21,6 +21,7 @@ export function followLiveLog(
     try {
       target = new URL(url);
     } catch {
+      // not a URL: answered with the reason
       return resolve({ ok: false, reason: `not a URL: ${url.slice(0, 80)}` });
     }
     if (target.protocol === 'wss:' || target.protocol === 'ws:')

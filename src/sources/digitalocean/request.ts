@@ -44,6 +44,7 @@ export function send(
     try {
       target = new URL(url);
     } catch {
+      // not a URL: rejected with the reason, never thrown past the request
       return reject(new RequestFailed(`not a URL: ${url.slice(0, 80)}`, false));
     }
     if (target.protocol !== 'http:' && target.protocol !== 'https:')

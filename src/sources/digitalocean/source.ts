@@ -3,7 +3,8 @@
 // to its replacement when that contains the commit; logs.ts fetches logs after a failure.
 import type { FetchedLogs, LogRequest, Observation, ObserveContext, SeenDeployment, Source } from '../source.js';
 import * as msg from '../../kernel/messages.js';
-import { DoClient, type Answer, type ClientOptions } from './client.js';
+import type { Answer, ClientOptions } from './client.js';
+import { digitalOceanClient } from './connect.js';
 import { fetchLogsWithin } from './logs.js';
 import { builtFrom, commitOf, failedStep, mapPhase, progressText, seenOf } from './match.js';
 import type { Deployment } from './schema.js';
@@ -40,7 +41,7 @@ const known = (t: Tracking): Known => ({ wanted: t.followed ?? t.own, noneUntil:
 
 /** One source serves every commit the watcher follows; each commit's tracking is kept apart by sha. */
 export function createDigitalOceanSource(opts: DigitalOceanSourceOptions): Source {
-  const client = new DoClient(opts);
+  const client = digitalOceanClient(opts, opts.appId, opts);
   const tracked = new Map<string, Tracking>();
   const trackingOf = (sha: string): Tracking => {
     let t = tracked.get(sha);

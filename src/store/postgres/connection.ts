@@ -14,14 +14,7 @@ export function withLibpqSsl(url: string): string {
 }
 
 /** The URL's password, in both spellings, for scrubbing messages. */
-export function secretsOf(url: string): string[] {
-  try {
-    const password = new URL(url).password;
-    return password ? [password, decodeURIComponent(password)] : [];
-  } catch {
-    return []; // not a URL: no password to scrub, and pg refuses it with its own error
-  }
-}
+export { urlPasswords as secretsOf } from '../../kernel/redact.js';
 
 /** pg is loaded here, on first use: `check` and the hooks, which import this module's callers, never pay for it. */
 export async function createPool(url: string): Promise<pg.Pool> {
