@@ -4,7 +4,7 @@
 import { type Config, configuredApps } from '../kernel/config/config.js';
 import { gitHubApiUrl, gitHubToken } from '../kernel/config/githubToken.js';
 import type { Git } from '../git/git.js';
-import { getJson } from '../sources/digitalocean/http.js';
+import { doAccessOf, probeApp } from '../sources/digitalocean/connect.js';
 import { createGitHubClient, type GitHubClient } from './github/client.js';
 import { createPublisher, type Publisher, type PublisherOptions } from './publisher.js';
 import { chooseRepo, gitHubHost, type RepoChoice, repoFromAppSpec } from './repo.js';
@@ -26,7 +26,7 @@ export async function publisherFor(
   log?: PublisherOptions['log'],
 ): Promise<Publisher | null> {
   if (!config.github.statuses && !config.github.deployments) return null;
-  const app = lazyApp(config, deps.now);
+  const app = lazyApp(config);
   const target = await publishTarget(config, deps, app);
   if (!target) return null;
   const apps = configuredApps(config);
@@ -47,7 +47,7 @@ export async function publisherFor(
 export async function publishTarget(
   config: Config,
   deps: Pick<PublishDeps, 'env' | 'git' | 'now'>,
-  app = lazyApp(config, deps.now),
+  app = lazyApp(config),
 ): Promise<{ client: GitHubClient; choice: RepoChoice; apiUrl: string } | null> {
   const token = gitHubToken(deps.env);
   if (!token) return null;
@@ -70,16 +70,15 @@ async function remoteUrl(git: Git, remote: string): Promise<string | null> {
 /** The one app's spec and live URL from DigitalOcean, asked at most once, only when needed. */
 type AppFacts = { spec?: unknown; live_url?: string } | null;
 
-function lazyApp(config: Config, now: () => number): () => Promise<AppFacts> {
+function lazyApp(config: Config): () => Promise<AppFacts> {
   let asked: Promise<AppFacts> | null = null;
   return () => {
     const apps = configuredApps(config);
-    if (apps.length !== 1 || !config.secrets.doToken) return Promise.resolve(null);
-    asked ??= getJson(`${config.doApiUrl}/v2/apps/${encodeURIComponent(apps[0]!.id)}`, {
-      token: config.secrets.doToken,
-      timeoutMs: TIMEOUT_MS,
-      now,
-    }).then((got) => (got.kind === 'ok' ? ((got.body as { app?: AppFacts }).app ?? null) : null));
+    const access = doAccessOf(config);
+    if (apps.length !== 1 || !access) return Promise.resolve(null);
+    asked ??= probeApp(access, apps[0]!.id, TIMEOUT_MS).then((got) =>
+      got.kind === 'answer' && got.ok ? ((got.body as { app?: AppFacts } | undefined)?.app ?? null) : null,
+    );
     return asked;
   };
 }

@@ -3,8 +3,8 @@
 // DigitalOcean source: fetch (undici) costs a watcher about 40 MB of RSS.
 import * as msg from '../../kernel/messages.js';
 import { redactText } from '../../kernel/redact.js';
-import { retryAfterMs } from '../../sources/digitalocean/http.js';
-import { send, type HttpAnswer } from '../../sources/digitalocean/request.js';
+import { retryAfterMs } from '../../kernel/http/retryAfter.js';
+import { send, type HttpAnswer } from '../../kernel/http/request.js';
 
 export interface GitHubClientOptions {
   /** GITHUB_API_URL or https://api.github.com, without a trailing slash. */

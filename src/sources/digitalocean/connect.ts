@@ -5,7 +5,7 @@ import { appUrl, DoClient } from './client.js';
 import type { ListCache } from './cache.js';
 import type { Gate } from './gate.js';
 import { doHeaders } from './http.js';
-import { get } from './request.js';
+import { get } from '../../kernel/http/request.js';
 
 /** Requests time out after this long; a slow API is a failed poll, not a hung monitor. */
 export const DO_TIMEOUT_MS = 10_000;

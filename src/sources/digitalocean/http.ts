@@ -1,7 +1,8 @@
 // One GET against the App Platform API, turned into a value: never throws, never crashes on bad JSON.
 // It reads the rate-limit headers of every answer so the caller can wait until the reset the server names.
 import * as msg from '../../kernel/messages.js';
-import { get, type HttpAnswer, type RequestFailed } from './request.js';
+import { retryAfterMs } from '../../kernel/http/retryAfter.js';
+import { get, type HttpAnswer, type RequestFailed } from '../../kernel/http/request.js';
 
 export type HttpResult = (
   | { kind: 'ok'; body: unknown; waitMs: number }
@@ -43,21 +44,6 @@ export function rateLimitWait(headers: Headers, nowMs: number): number {
   const reset = Number(headers.get('ratelimit-reset'));
   if (headers.get('ratelimit-remaining') === null || remaining > 0 || !Number.isFinite(reset)) return 0;
   return Math.max(0, reset * 1000 - nowMs);
-}
-
-/** retry-after is seconds (or an HTTP date); falls back to the ratelimit-reset epoch second. */
-export function retryAfterMs(headers: Headers, nowMs: number): number | null {
-  const value = headers.get('retry-after');
-  if (value !== null) {
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(value);
-    if (Number.isFinite(date)) return Math.max(0, date - nowMs);
-  }
-  const reset = Number(headers.get('ratelimit-reset'));
-  if (headers.get('ratelimit-reset') !== null && Number.isFinite(reset) && reset > 0)
-    return Math.max(0, reset * 1000 - nowMs);
-  return null;
 }
 
 /** What every API request sends: JSON, deploy-watch's user agent, and the token when there is one. */
@@ -131,3 +117,5 @@ function errorText(text: string): string {
   }
   return msg.printable(text.trim() || 'no body', 120);
 }
+
+export { retryAfterMs };

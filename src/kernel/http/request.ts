@@ -2,7 +2,7 @@
 // which matters for ten monitors idling for half an hour. Timeout and abort included; no redirects.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { timerMs } from '../../kernel/clock.js';
+import { timerMs } from '../clock.js';
 
 export interface HttpAnswer {
   status: number;
