@@ -8,10 +8,10 @@ import { resolveCommit } from './store/commitRef.js';
 import { loadConfig } from './kernel/config/config.js';
 import { askerName } from './kernel/machine.js';
 import {
-  stopFollowing,
+  stopFollowing as stopFollowingIn,
   stopWatcher as stopWatcherIn,
   watcherStatus as watcherStatusIn,
-  type MonitorEntry,
+  type FollowedCommit,
   type StopAllResult,
   type StopResult,
   type WatcherStatus,
@@ -49,7 +49,7 @@ export async function waitForDeployment(
 }
 
 /** The commits this clone's watcher follows (and stale ones), newest first. */
-export async function listMonitors(options: RepoOptions = {}): Promise<MonitorEntry[]> {
+export async function listFollowed(options: RepoOptions = {}): Promise<FollowedCommit[]> {
   return withRepo(options, async ({ store, team }) => (await watcherStatusIn(store, team !== null)).commits);
 }
 
@@ -59,14 +59,14 @@ export async function watcherStatus(options: RepoOptions = {}): Promise<WatcherS
 }
 
 /** Stops following one commit (recorded `stopped`; the others go on), like `manage stop <sha>`. */
-export async function stopMonitor(
+export async function stopFollowing(
   commit: string,
   options: RepoOptions & { graceMs?: number } = {},
 ): Promise<StopResult> {
   return withRepo(options, async ({ store, team, kill, env }) => {
     const sha = await resolveCommit(commit, { store, head: null, storeOnly: true });
     const stop = { store, team: team !== null, kill, ...realClock, by: askerName(env) };
-    return stopFollowing(sha, options.graceMs ?? 5000, stop);
+    return stopFollowingIn(sha, options.graceMs ?? 5000, stop);
   });
 }
 
@@ -116,4 +116,12 @@ export async function pushWithRetry(
   throw new InternalError('the library API never reports an interrupted wait: its enter rejects instead');
 }
 
-export type { Evaluation, MonitorEntry, PushReport, RepoOptions, StopAllResult, StopResult, WatcherStatus };
+export type { Evaluation, FollowedCommit, PushReport, RepoOptions, StopAllResult, StopResult, WatcherStatus };
+
+// The names before the glossary (issue 21): kept so callers written against them go on working.
+/** @deprecated Use listFollowed: the watcher follows commits; "monitor" is only the command's name. */
+export const listMonitors = listFollowed;
+/** @deprecated Use stopFollowing. */
+export const stopMonitor = stopFollowing;
+/** @deprecated Use FollowedCommit. */
+export type MonitorEntry = FollowedCommit;

@@ -2,14 +2,17 @@
 export {
   checkDeployment,
   waitForDeployment,
-  listMonitors,
+  listFollowed,
   watcherStatus,
-  stopMonitor,
+  stopFollowing,
   stopWatcher,
   pushWithRetry,
+  listMonitors,
+  stopMonitor,
 } from './api.js';
 export type {
   Evaluation,
+  FollowedCommit,
   MonitorEntry,
   StopResult,
   StopAllResult,

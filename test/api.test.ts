@@ -7,8 +7,10 @@ import { machineQueue } from '../src/push/queue/machineQueue.js';
 import { createGit } from '../src/git/git.js';
 import {
   checkDeployment,
+  listFollowed,
   listMonitors,
   pushWithRetry,
+  stopFollowing,
   stopMonitor,
   stopWatcher,
   waitForDeployment,
@@ -29,7 +31,7 @@ describe('library API', () => {
     repo.cleanup();
   });
 
-  it('checkDeployment, waitForDeployment, listMonitors, stopMonitor, watcherStatus and stopWatcher', async () => {
+  it('checkDeployment, waitForDeployment, listFollowed, stopFollowing, watcherStatus and stopWatcher (and the old names, kept as aliases)', async () => {
     const opts = { cwd: repo.dir, env: repo.env };
     const store = storeFor(join(repo.dir, '.git'));
     const sha = repo.commit('api');
@@ -40,7 +42,7 @@ describe('library API', () => {
     await putRecord(store, sha, { state: 'building' });
     assert.equal((await checkDeployment(sha.slice(0, 10), opts)).outcome, 'in_progress');
     assert.deepEqual(
-      (await listMonitors(opts)).map((m) => [m.sha, m.liveness]),
+      (await listFollowed(opts)).map((m) => [m.sha, m.liveness]),
       [[sha, 'alive']],
     );
 
@@ -48,7 +50,9 @@ describe('library API', () => {
     const done = await waitForDeployment(sha, { ...opts, timeoutMs: 10_000, intervalMs: 50 });
     assert.equal(done.outcome, 'success');
 
-    assert.deepEqual(await stopMonitor(sha.slice(0, 8), { ...opts, graceMs: 1000 }), { status: 'not-running', sha });
+    assert.deepEqual(await stopFollowing(sha.slice(0, 8), { ...opts, graceMs: 1000 }), { status: 'not-running', sha });
+    assert.equal(stopMonitor, stopFollowing, 'the old name is the same function');
+    assert.equal(listMonitors, listFollowed, 'the old name is the same function');
     assert.equal((await checkDeployment(sha, opts)).outcome, 'success', 'an outcome is never overwritten by stop');
     assert.equal((await watcherStatus(opts)).watcher?.pid, child.pid);
     const ended = await stopWatcher({ ...opts, graceMs: 1000 });

@@ -6,7 +6,7 @@ import { recordStop } from '../store/recordStopped.js';
 import { isFinal, type StatusRecord } from '../store/statusRecord.js';
 import type { FollowRequest, PollerInfo, StatusStore, WatcherInfo } from '../store/statusStore.js';
 
-export interface MonitorEntry {
+export interface FollowedCommit {
   sha: string;
   /** The watcher that follows (or followed) the commit. */
   pid: number | null;
@@ -23,7 +23,7 @@ export interface WatcherStatus {
   watcher: (WatcherInfo & { rssBytes: number | null }) | null;
   /** Team store only: the lease holder that polls for the whole team (maybe on another machine). */
   poller?: PollerInfo | null;
-  commits: MonitorEntry[];
+  commits: FollowedCommit[];
   /** Team store, present (true) when it could not be reached: listed from this machine's own records. */
   storeUnreachable?: true;
 }
@@ -37,7 +37,7 @@ export async function watcherStatus(store: StatusStore, team: boolean): Promise<
   const poller = await store.poller();
   const livePid = poller?.liveness === 'alive' ? poller.pid : null;
   const requests = new Map((await store.followRequests()).map((r) => [r.sha, r]));
-  const commits: MonitorEntry[] = [];
+  const commits: FollowedCommit[] = [];
   for (const sha of new Set([...(await store.listShas()), ...requests.keys()])) {
     const read = await store.read(sha);
     const record = read.status === 'ok' ? read.record : null;
@@ -45,7 +45,7 @@ export async function watcherStatus(store: StatusStore, team: boolean): Promise<
     if (!requested && (!record || isFinal(record.state))) continue;
     const followed = livePid !== null && ((record !== null && writtenBy(record, poller!)) || requested !== undefined);
     const pid = followed ? livePid : (record?.pid ?? null);
-    const liveness: MonitorEntry['liveness'] = followed
+    const liveness: FollowedCommit['liveness'] = followed
       ? 'alive'
       : pid === null
         ? 'none'

@@ -67,7 +67,7 @@ async function follow(
     logger.info(summary, 'watcher ended');
     madeWay = summary.ended === 'settings';
   } finally {
-    await leaveWatcherRun(sources, claim, store);
+    await leaveWatcher(sources, claim, store);
     for (const s of SIGNALS) process.off(s, onSignal);
   }
   return controller.signal.aborted ? 'signal' : madeWay ? 'madeWay' : 'idle';
@@ -104,7 +104,7 @@ export function watcherSources(config: Config, deps: Pick<Deps, 'git' | 'now'>):
 }
 
 /** What a watcher leaves on its way out, whatever ended it: sources closed, its claim released, the store closed. */
-export async function leaveWatcherRun(
+export async function leaveWatcher(
   sources: readonly Source[],
   claim: WatcherClaim | null,
   store: StatusStore,

@@ -14,7 +14,7 @@ import type { Source } from '../sources/source.js';
 import { createDiscovery, LOOK_BACK_MS } from './discover.js';
 import { type HealthServer, type HealthState, healthAnswer, startHealthServer } from './serveHealth.js';
 import { LEASE_RETRY_MS, runWatcher } from './watcher.js';
-import { announcer, claimLoss, leaveWatcherRun, publishing, watcherSettings, watcherSources } from './process.js';
+import { announcer, claimLoss, leaveWatcher, publishing, watcherSettings, watcherSources } from './process.js';
 
 export interface ServeOptions {
   /** null: no probe. */
@@ -127,7 +127,7 @@ async function serve(deps: Deps, options: ServeOptions, onLost: () => void): Pro
     throw error;
   } finally {
     await looking;
-    await leaveWatcherRun(sources, claim, store);
+    await leaveWatcher(sources, claim, store);
     await probe?.close();
     for (const s of SIGNALS) process.off(s, onSignal);
     // A sleep or a request's timer may still run: the entry point ends the process once the exit code is set.
