@@ -12,6 +12,7 @@ export function pusherName(env: NodeJS.ProcessEnv): string {
   try {
     return userInfo().username;
   } catch {
+    // no passwd entry for this uid (containers): the name is a label on records, never a credential
     return env.USER || 'unknown';
   }
 }

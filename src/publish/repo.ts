@@ -15,6 +15,7 @@ export function gitHubHost(apiUrl: string): string {
     const host = new URL(apiUrl).hostname.toLowerCase();
     return host === 'api.github.com' ? 'github.com' : host;
   } catch {
+    // GITHUB_API_URL is not a URL: the requests fail naming it; the remote is read as github.com meanwhile
     return 'github.com';
   }
 }
@@ -30,7 +31,7 @@ export function repoFromRemoteUrl(url: string, host = 'github.com'): string | nu
     try {
       parsed = new URL(trimmed);
     } catch {
-      return null;
+      return null; // not a URL after all: no repository to read from it
     }
     if (!['https:', 'http:', 'ssh:', 'git:', 'git+ssh:', 'ssh+git:'].includes(parsed.protocol)) return null;
     at = parsed.hostname;
