@@ -40,8 +40,10 @@ repo.git('worktree', 'add', '-q', '--detach', worktree, sha.success);
 
 try {
   const opts = { cwd: repo.dir, env: repo.env };
-  const check = (args: string[], expect: number, env: NodeJS.ProcessEnv = {}) => () =>
-    timeCommand(process.execPath, [BIN, 'check', ...args], { ...opts, env: { ...repo.env, ...env }, expect });
+  const check =
+    (args: string[], expect: number, env: NodeJS.ProcessEnv = {}) =>
+    () =>
+      timeCommand(process.execPath, [BIN, 'check', ...args], { ...opts, env: { ...repo.env, ...env }, expect });
   // An API URL that is not http(s): the config is invalid (exit 78) without touching the file.
   const badConfig = { DEPLOY_WATCH_DO_API_URL: 'ftp://example.test' };
   const rows: Record<string, () => number> = {
