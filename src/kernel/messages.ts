@@ -91,9 +91,9 @@ export const badApiUrl = (url: string) => `DEPLOY_WATCH_DO_API_URL must be an ht
 
 // check
 export const noRecord = (short: string) =>
-  `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${BIN} monitor ${short} --detach (or wait for it: ${BIN} check ${short} --wait 600).`;
+  `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${RUN} monitor ${short} --detach (or wait for it: ${RUN} check ${short} --wait 600).`;
 export const monitorStarting = (short: string) =>
-  `A monitor is starting for ${short} (the push's watcher is handing it over); no record yet. Ask again in a few seconds, or wait for the outcome: ${BIN} check ${short} --wait 600.`;
+  `A monitor is starting for ${short} (the push's watcher is handing it over); no record yet. Ask again in a few seconds, or wait for the outcome: ${RUN} check ${short} --wait 600.`;
 export const monitorStopped = (short: string, by: string | null | undefined, why: string | null) =>
   `The monitor for ${short} was ${stoppedHow(by)} before the deployment finished${why && !by ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
 /** A stop that resuming would only repeat: the cause and its fix come first, resuming only once it is fixed. */
@@ -265,7 +265,7 @@ export const branchRefused = (
 export const behindUpstream = (branch: string, upstream: string, count: number) =>
   `${BIN}: warning: ${branch} is ${count} commit${count === 1 ? '' : 's'} behind ${upstream} (as last fetched); the push goes on. To catch up: git pull --rebase (or ${BIN} push).`;
 export const willWatch = (short: string) =>
-  `${BIN}: will watch the deployment of ${short} once the push is accepted (${BIN} check ${short} --wait 600).`;
+  `${BIN}: will watch the deployment of ${short} once the push is accepted (${RUN} check ${short} --wait 600).`;
 export const patternTooSlow = (pattern: string, branch: string, ms: number) =>
   `${BIN}: "branchPattern" ${printable(pattern)} ran over ${ms} ms on the branch name "${printable(branch)}" and was stopped: it backtracks catastrophically (a repeated group that can match the same text in many ways, such as (a+)+, doubles its work with each character). The push goes on without branch checks or a monitor. Rewrite the pattern without a quantifier inside a quantified group, for example ^(a+)+$ as ^a+$.`;
 export const hookFailed = (detail: string) =>
@@ -525,3 +525,9 @@ export const configInvalidWithRecord = (detail: string) =>
 export const badLogType = (value: string) => `--type must be build, deploy or run; got "${printable(value)}".`;
 export const logsStillRunning = (short: string, deploymentId: string, phase: string) =>
   `Deployment ${deploymentId} of ${short} is still running (${phase}); its logs are archived when it ends. Follow them live with: ${BIN} logs ${short} --follow.`;
+
+/**
+ * How the hints that are commands to run (the hook's line, check's advice) call deploy-watch: the project's
+ * own bin, which starts in about a third of `npx deploy-watch`'s time (npx resolves the package first).
+ */
+export const RUN = './node_modules/.bin/deploy-watch';

@@ -174,7 +174,7 @@ describe('hooks: the shell-only deploy-branch push', () => {
       assert.equal(nodeStarts(), i + 2, 'the push went through Node');
       assert.doesNotMatch(r.stderr, /syntax error|husky -/i, 'the shell kept the broken cache to itself');
       assert.deepEqual(deployWatchLines(r.stderr), [
-        `deploy-watch: will watch the deployment of ${sha.slice(0, 7)} once the push is accepted (deploy-watch check ${sha.slice(0, 7)} --wait 600).`,
+        `deploy-watch: will watch the deployment of ${sha.slice(0, 7)} once the push is accepted (./node_modules/.bin/deploy-watch check ${sha.slice(0, 7)} --wait 600).`,
       ]);
       assert.equal(readFileSync(cacheOf(repo), 'utf8'), current, 'Node wrote the cache again');
     }
