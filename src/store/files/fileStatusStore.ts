@@ -1,6 +1,7 @@
 // The status store on files, in the state folder: runs/<sha>.json and .log per commit; the watcher's PID
 // file and lock (proper-lockfile); its inboxes watcher/follow/<sha>.json and watcher/stop/<sha>; and the
 // short-lived turn locks watcher/turns/<sha>.lock of those handing a commit over.
+import { nodeCrypto } from '../../kernel/lazyCrypto.js';
 import {
   chmodSync,
   closeSync,
@@ -15,7 +16,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../kernel/fs/atomicWrite.js';
 import { realClock } from '../../kernel/clock.js';
@@ -264,7 +264,7 @@ export class FileStatusStore implements StatusStore {
       // Made once, whole (written aside, then linked in: two at once agree on the first), for this user only.
       const aside = `${file}.${process.pid}.tmp`;
       try {
-        writeFileSync(aside, randomBytes(32).toString('hex'), { mode: 0o600 });
+        writeFileSync(aside, nodeCrypto().randomBytes(32).toString('hex'), { mode: 0o600 });
         linkSync(aside, file);
       } catch (error) {
         if (!isErrno(error, 'EEXIST')) throw this.unusable(error);
