@@ -1,5 +1,6 @@
 // Tells people when a deployment ends: a configured shell command (record in env vars) and/or a
 // Slack-compatible webhook. A failure to notify is logged and never fails the monitor.
+import { execa } from 'execa';
 import { shortSha } from '../kernel/format.js';
 import { redactText } from '../kernel/redact.js';
 import type { StatusRecord } from '../store/statusRecord.js';
@@ -52,10 +53,7 @@ export async function notifyOutcome(record: StatusRecord, config: NotifyConfig, 
 async function runCommand(command: string, record: StatusRecord, deps: NotifyDeps, timeoutMs: number): Promise<void> {
   // The command is the user's own shell line from their config, so it runs through sh as written.
   // Its own process group, so a timeout kills whatever the command started too (execa's own timeout
-  // would kill the shell alone). reject: false makes every failure a result to log, never a throw. execa is
-  // imported here, when a command is configured and a deployment ended: loaded with the watcher, it held
-  // ~15 MB of every watcher's memory (a third of a bare Node process) for what most repositories never use.
-  const { execa } = await import('execa');
+  // would kill the shell alone). reject: false makes every failure a result to log, never a throw.
   const subprocess = execa('/bin/sh', ['-c', command], {
     cwd: deps.cwd,
     env: { ...deps.env, ...recordEnv(record) },
