@@ -31,13 +31,23 @@ await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
 });
-// The pre-push hook's and a plain check's entry points: one self-contained file each, because every
-// module file costs start-up time (neither loads zod or pino).
+// The pre-push hook's entry point: one self-contained file, because every module file costs start-up time
+// (it loads neither zod nor pino).
 await build({
   ...common,
-  entryPoints: { hook: 'build/src/hookMain.js', check: 'build/src/checkMain.js' },
+  entryPoints: { hook: 'build/src/hookMain.js' },
   outdir: 'build/cli',
   splitting: false,
+});
+// check's entry point: its every answer in one file; what only some answers need (zod for a config that
+// changed, the watcher's code for --wait) in chunks loaded then. Its own build, so that no chunk of the
+// command table's is shared into its start-up.
+await build({
+  ...common,
+  entryPoints: { check: 'build/src/checkMain.js' },
+  outdir: 'build/cli',
+  splitting: true,
+  chunkNames: 'check-[hash]',
 });
 // The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
 const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/kernel/config/jsonSchema.js');

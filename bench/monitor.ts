@@ -18,7 +18,7 @@ const { repo, shas } = repoWithCommits(1);
 let fixed: { requests: number; lateMs: number };
 let ours: { requests: number; lateMs: number };
 try {
-  fixed = await simulateWatcher(repo, shas, { fastInterval: 5, fastFor: 1e9, slowInterval: 5, timeout: 1800 });
+  fixed = await simulateWatcher(repo, shas, { fastInterval: 5, fastFor: 86_400, slowInterval: 5, timeout: 1800 });
   ours = await simulateWatcher(repo, shas, { fastInterval: 5, fastFor: 60, slowInterval: 15, timeout: 1800 });
 } finally {
   repo.cleanup();

@@ -77,7 +77,7 @@ export async function peakOf(n: number, mode: HandOverMode): Promise<Peak> {
     join(repo.dir, 'deploy-watch.config.json'),
     JSON.stringify({
       digitalocean: { appId: 'app' },
-      polling: { fastInterval: 0.2, fastFor: 0, slowInterval: 0.2, timeout: 60, linger: 0 },
+      polling: { fastInterval: 0.2, fastFor: 0, slowInterval: 0.2, timeout: 300, linger: 0 },
     }),
   );
   const env = { ...repo.env, DIGITALOCEAN_ACCESS_TOKEN: 't', DEPLOY_WATCH_DO_API_URL: api.url };

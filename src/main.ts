@@ -6,16 +6,15 @@ import type { Command } from 'commander';
 import type { Deps, GlobalOptions } from './deps.js';
 import { buildProgram, CommanderError, globalsOf } from './cli.js';
 import type { Runner } from './commands/runner.js';
-import { DeployWatchError, isErrno, UsageError } from './kernel/errors.js';
+import { reportError as reportOther } from './errorReport.js';
+import { isErrno, UsageError } from './kernel/errors.js';
 import { EXIT } from './kernel/exitCodes.js';
 import * as msg from './kernel/messages.js';
 import { packageVersion } from './kernel/packageRoot.js';
-import { createDeps as createDepsWith, processIo, type Io, type Loaders } from './runtime.js';
+import { LOADERS } from './loaders.js';
+import { createDeps as createDepsWith, processIo, type Io } from './runtime.js';
 
 export type { Io };
-
-// Config and logging pull in zod and pino: imported only by commands that use them.
-const LOADERS: Loaders = { config: () => import('./kernel/config/config.js'), log: () => import('./kernel/log.js') };
 
 export const createDeps = (globals: GlobalOptions, io: Io, leave?: () => void): Deps =>
   createDepsWith(globals, io, LOADERS, leave);
@@ -66,17 +65,7 @@ function reportError(error: unknown, io: Io, verbose: boolean): number {
       return EXIT.success;
     return EXIT.usage; // commander already printed its message and the help hint
   }
-  if (error instanceof DeployWatchError) {
-    if (error.message) io.stderr.write(`deploy-watch: ${error.message}\n`);
-    if (verbose && error.exitCode === EXIT.internal && error.stack) io.stderr.write(`${error.stack}\n`);
-    return error.exitCode;
-  }
-  const e = error as Error;
-  io.stderr.write(
-    `deploy-watch: internal error: ${e?.message ?? String(error)}. Re-run with --verbose for details and report it.\n`,
-  );
-  if (verbose && e?.stack) io.stderr.write(`${e.stack}\n`);
-  return EXIT.internal;
+  return reportOther(error, io.stderr, verbose);
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

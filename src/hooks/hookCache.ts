@@ -55,6 +55,8 @@ export interface CacheValues {
   state: string;
   /** What any one configured source needs from the environment (see READY_NEEDS): one must be there. */
   need: string;
+  /** `branchPattern` as a POSIX ERE both read alike (shellPattern.ts), or null: other branches take Node. */
+  ere: string | null;
 }
 
 /**
@@ -104,6 +106,8 @@ export function cacheText(stamp: SourceStamp, v: CacheValues): string | null {
     msg: v.message,
     state: v.state,
     need: v.need,
+    // Never empty, as the shell sees it: `=` and the ERE, or `-` for none.
+    ere: v.ere === null ? '-' : `=${v.ere}`,
   };
   if (Object.values(values).some((s) => s === '' || s.includes('\n'))) return null;
   const lines = Object.entries(values).map(([key, value]) => `dw_${key}=${quote(value)}`);

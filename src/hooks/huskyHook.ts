@@ -4,6 +4,7 @@ import { EXIT_CODES } from '../kernel/exitCodes.js';
 import { CONFIG_FILE } from '../kernel/config/rawConfig.js';
 import { DO_TOKEN_VARIABLES } from '../kernel/config/doToken.js';
 import { CACHE_FILE, CACHE_VERSION, HOOK_ENV_OVERRIDES, NEEDS, SHA_MARK } from './hookCache.js';
+import { SHELL_NAME_CHARS, SHELL_NAME_MAX } from './shellPattern.js';
 import { WAIT_THEN_EXEC } from './startPostPush.js';
 
 export const BLOCK_BEGIN = '# >>> deploy-watch >>>';
@@ -11,6 +12,27 @@ export const BLOCK_END = '# <<< deploy-watch <<<';
 
 /** Not 1: Node exits 1 on a crash, and a broken install must never block a push (the script maps this to 1). */
 export const REFUSED = EXIT_CODES.hookRefused;
+
+/**
+ * A push of one other branch without Node (dw_fast has checked the cache, the remote and the ref line):
+ * `dw_other <local ref> <remote ref>` succeeds when Node would have said nothing, the name matching the
+ * pattern (`grep -E` with the cache's ERE, written only for a pattern both read alike: shellPattern.ts) and
+ * the local branch not behind its upstream (`git for-each-ref`, as Node asks it). Anything else, a refusal
+ * or a warning included, returns 1: Node then says it in its own words.
+ */
+const OTHER_BRANCH = [
+  'dw_other() {',
+  '  case $dw_ere in =?*) ;; *) return 1 ;; esac',
+  '  case $2 in refs/heads/?*) ;; *) return 1 ;; esac',
+  '  dw_b=${2#refs/heads/}',
+  `  case $dw_b in *[!${SHELL_NAME_CHARS}]*) return 1 ;; esac`,
+  `  [ \${#dw_b} -le ${SHELL_NAME_MAX} ] || return 1`,
+  `  printf '%s\\n' "$dw_b" | LC_ALL=C grep -Eq -e "\${dw_ere#=}" 2>/dev/null || return 1`,
+  '  case $1 in refs/heads/?*) ;; *) return 0 ;; esac',
+  `  dw_t=$(LC_ALL=C git for-each-ref '--format=%(upstream:track,nobracket)' "$1" 2>/dev/null) || return 1`,
+  '  case $dw_t in *behind*) return 1 ;; esac',
+  '}',
+];
 
 /**
  * The deploy-branch push without Node: the case that happens all day, where the hook only arms the
@@ -24,21 +46,24 @@ export const REFUSED = EXIT_CODES.hookRefused;
  * a failed test inside it.
  */
 const FAST_PATH = [
+  ...OTHER_BRANCH,
   'dw_fast() {',
   `  [ -z "${HOOK_ENV_OVERRIDES.map((v) => `\${${v}:-}`).join('')}" ] && [ "\${HUSKY:-}" != 0 ] && [ -r /proc/$$/status ] || return 1`,
   '  if [ -d .git ]; then dw_gd=.git; elif [ -f .git ]; then read -r dw_gd < .git || return 1; dw_gd=${dw_gd#gitdir: }; else return 1; fi',
   `  dw_c="$dw_gd/${CACHE_FILE}"; dw_v=; [ -f "$dw_c" ] && command . "$dw_c" 2>/dev/null && [ "$dw_v" = "${CACHE_VERSION}" ] || return 1`,
+  `  case $dw_src in ${CONFIG_FILE}) ;; package.json) [ ! -e ${CONFIG_FILE} ] || return 1 ;; *) return 1 ;; esac`,
+  '  [ "$dw_src" -nt "$dw_c" ] && [ "$dw_src" -ot "$dw_gd/$dw_mark" ] && [ "$1" = "$dw_remote" ] && [ "$2" != "$1" ] || return 1',
+  '  set -- $dw_in',
+  '  [ $# = 4 ] && [ "$1" != "(delete)" ] || return 1',
+  '  case $2 in "" | *[!0-9a-f]*) return 1 ;; *[!0]*) ;; *) return 1 ;; esac',
+  // Another branch: its name against the pattern and behind-ness, where the shell reads them as Node does.
+  '  [ "$3" = "refs/heads/$dw_branch" ] || { dw_other "$1" "$3"; return; }',
   // A monitor can start only with what its source needs from the environment now, and a state folder it
   // can write (a full disk only the Node path sees); otherwise the Node path says why at push time.
   `  dw_ok=; for dw_k in $dw_need; do case " ${NEEDS.nothing} ${DO_TOKEN_VARIABLES.map((v) => `\${${v}:+${NEEDS.doToken}}`).join(' ')} \${DATABASE_URL:+${NEEDS.databaseUrl}} " in *" $dw_k "*) dw_ok=1 ;; esac; done`,
   '  case ${DEPLOY_WATCH_DO_API_URL:-https://} in http://* | https://*) ;; *) return 1 ;; esac',
   '  dw_sd=${DEPLOY_WATCH_STATE_DIR:-$dw_state}; [ -n "$dw_ok" ] || return 1',
   '  if [ -d "$dw_sd" ]; then [ -w "$dw_sd" ] && { [ ! -e "$dw_sd/runs" ] || [ -w "$dw_sd/runs" ]; }; else [ ! -e "$dw_sd" ] && [ -w "${dw_sd%/*}" ]; fi || return 1',
-  `  case $dw_src in ${CONFIG_FILE}) ;; package.json) [ ! -e ${CONFIG_FILE} ] || return 1 ;; *) return 1 ;; esac`,
-  '  [ "$dw_src" -nt "$dw_c" ] && [ "$dw_src" -ot "$dw_gd/$dw_mark" ] && [ "$1" = "$dw_remote" ] && [ "$2" != "$1" ] || return 1',
-  '  set -- $dw_in',
-  '  [ $# = 4 ] && [ "$3" = "refs/heads/$dw_branch" ] && [ "$1" != "(delete)" ] || return 1',
-  '  case $2 in "" | *[!0-9a-f]*) return 1 ;; *[!0]*) ;; *) return 1 ;; esac',
   '  [ -x "$dw_node" ] && [ -f "$dw_bin" ] || return 1',
   '  dw_sha=$2; dw_p=$PPID; dw_n=0',
   '  while [ $dw_n -lt 8 ]; do',

@@ -1,7 +1,7 @@
 // All user-facing text, in one place: fixed text as constants, text with values as small functions.
 // Every error says what is wrong and what to do about it. One file a topic in messages/; import from here.
 
-export { printable } from './messages/common.js';
+export { printable, RUN } from './messages/common.js';
 export * from './messages/args.js';
 export * from './messages/stateDir.js';
 export * from './messages/config.js';

@@ -1,9 +1,10 @@
 // `deploy-watch init --agents`: the agent section written once, into AGENTS.md and an existing CLAUDE.md.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { cli } from '../../support/helpers/cli.js';
+import { BIN, cli } from '../../support/helpers/cli.js';
 import { makeRepo, type TestRepo } from '../../support/helpers/repo.js';
 
 describe('init --agents', () => {
@@ -22,7 +23,7 @@ describe('init --agents', () => {
       // The fast way (npx resolves the package on every call: about 3x the time of the check itself).
       assert.match(text, /`\.\/node_modules\/\.bin\/deploy-watch push`/);
       assert.match(text, /`\.\/node_modules\/\.bin\/deploy-watch check --wait 30 --json`/);
-      assert.doesNotMatch(text, /npx deploy-watch (check|push)/);
+      assert.doesNotMatch(text, /npx deploy-watch/, 'not even for a worktree: npx would look on the registry');
       assert.match(text, /- 0: deployed\. Done\.\n\s+- 1: the deployment failed/);
       assert.equal(text.split('<!-- >>> deploy-watch >>> -->').length, 2, 'one block');
     }
@@ -30,6 +31,27 @@ describe('init --agents', () => {
     init();
     assert.equal(readFileSync(join(repo.dir, 'AGENTS.md'), 'utf8'), agents, 'second run: same bytes');
     assert.equal(readFileSync(join(repo.dir, 'CLAUDE.md'), 'utf8'), claude, 'second run: same bytes');
+  });
+
+  it("tells how to run the main worktree's deploy-watch from a linked worktree without node_modules, and it runs", () => {
+    const text = readFileSync(join(repo.dir, 'AGENTS.md'), 'utf8').replace(/\n\s*/g, ' ');
+    const run = /in a linked git worktree without its own `node_modules`, as the main worktree's: `([^`]+)`/.exec(
+      text,
+    )?.[1];
+    assert.ok(run, text);
+    mkdirSync(join(repo.dir, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(BIN, join(repo.dir, 'node_modules', '.bin', 'deploy-watch'));
+    const linked = join(repo.root, 'linked');
+    repo.git('worktree', 'add', '-q', '--detach', linked);
+    for (const cwd of [repo.dir, linked]) {
+      const checked: SpawnSyncReturns<string> = spawnSync('sh', ['-c', `${run} check --json`], {
+        cwd,
+        env: repo.env,
+        encoding: 'utf8',
+      });
+      assert.equal(checked.status, 3, checked.stderr);
+      assert.equal((JSON.parse(checked.stdout) as { unknown: string }).unknown, 'no-record');
+    }
   });
 
   it('gives every exit code and cause of check its next action, and never says to resume a cause that repeats', () => {

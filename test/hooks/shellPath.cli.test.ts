@@ -73,15 +73,13 @@ describe('hooks: the shell-only deploy-branch push', () => {
     await waitFor(() => processesUnder(repo.root).length === 0, 'the watcher and monitor to end');
   });
 
-  it('other pushes, and pushes with the environment overriding the branch, take the Node path', () => {
+  it('a tag push, and pushes with the environment overriding the branch, take the Node path', () => {
     const { repo, nodeStarts } = hooked();
     repo.commit('warm');
     assert.equal(push(repo, ['origin', 'main']).code, 0);
-    repo.git('checkout', '-q', '-b', 'feat/side');
-    repo.commit('side');
-    assert.equal(push(repo, ['origin', 'feat/side']).code, 0);
+    repo.git('tag', 'v1');
+    assert.equal(push(repo, ['origin', 'v1']).code, 0);
     assert.equal(nodeStarts(), 2);
-    repo.git('checkout', '-q', 'main');
     repo.commit('overridden');
     const r = spawnSync('git', ['push', 'origin', 'main'], {
       cwd: repo.dir,
@@ -89,6 +87,54 @@ describe('hooks: the shell-only deploy-branch push', () => {
       encoding: 'utf8',
     });
     assert.equal(r.status, 0, r.stderr);
+    assert.equal(nodeStarts(), 3);
+  });
+
+  it('another branch: a name the pattern accepts pushes without Node, silently; a refusal and a branch behind its upstream take Node, which says so', () => {
+    const { repo, nodeStarts } = hooked();
+    repo.commit('warm');
+    assert.equal(push(repo, ['origin', 'main']).code, 0);
+    assert.equal(nodeStarts(), 1);
+    repo.git('checkout', '-q', '-b', 'feat/side');
+    repo.commit('side');
+    const accepted = push(repo, ['-u', 'origin', 'feat/side']);
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.deepEqual(deployWatchLines(accepted.stderr), [], 'Node says nothing here either');
+    assert.equal(nodeStarts(), 1, 'the shell answered');
+    // Behind its upstream (someone else pushed to it): Node's warning, and the push still goes on.
+    const ahead = repo.git('rev-parse', 'HEAD');
+    repo.git('reset', '-q', '--hard', 'HEAD~');
+    repo.git('update-ref', 'refs/remotes/origin/feat/side', ahead);
+    repo.git('checkout', '-q', '-b', 'feat/other');
+    repo.commit('other');
+    repo.git('checkout', '-q', 'feat/side');
+    repo.git('merge', '-q', '--ff-only', 'feat/other');
+    const behind = push(repo, ['origin', 'feat/side:refs/heads/feat/side-2']);
+    assert.equal(behind.code, 0, behind.stderr);
+    assert.match(behind.stderr, /warning: feat\/side is 1 commit behind origin\/feat\/side/);
+    assert.equal(nodeStarts(), 2);
+    repo.git('checkout', '-q', '-b', 'Not_A_Pattern_Name');
+    const refused = push(repo, ['origin', 'Not_A_Pattern_Name']);
+    assert.equal(refused.code, 1, 'refused');
+    assert.match(refused.stderr, /push refused: branch "Not_A_Pattern_Name" does not match/);
+    assert.equal(nodeStarts(), 3);
+  });
+
+  it('a pattern the shell cannot read as JavaScript does (\\d) takes Node for every other branch, with the same answers', () => {
+    const { repo, nodeStarts } = hooked();
+    const config = JSON.parse(readFileSync(join(repo.dir, CONFIG), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(repo.dir, CONFIG), `${JSON.stringify({ ...config, branchPattern: '^feat/\\d+$' })}\n`);
+    utimesSync(join(repo.dir, CONFIG), 1_700_000_000.25, 1_700_000_000.25);
+    repo.commit('warm');
+    assert.equal(push(repo, ['origin', 'main']).code, 0);
+    assert.ok(readFileSync(cacheOf(repo), 'utf8').includes("dw_ere='-'"), 'no ERE in the cache');
+    repo.git('checkout', '-q', '-b', 'feat/12');
+    repo.commit('twelve');
+    assert.equal(push(repo, ['origin', 'feat/12']).code, 0);
+    assert.equal(nodeStarts(), 2, 'Node answered');
+    repo.git('checkout', '-q', '-b', 'feat/d');
+    const refused = push(repo, ['origin', 'feat/d']);
+    assert.equal(refused.code, 1);
     assert.equal(nodeStarts(), 3);
   });
 
@@ -174,7 +220,7 @@ describe('hooks: the shell-only deploy-branch push', () => {
       assert.equal(nodeStarts(), i + 2, 'the push went through Node');
       assert.doesNotMatch(r.stderr, /syntax error|husky -/i, 'the shell kept the broken cache to itself');
       assert.deepEqual(deployWatchLines(r.stderr), [
-        `deploy-watch: will watch the deployment of ${sha.slice(0, 7)} once the push is accepted (deploy-watch check ${sha.slice(0, 7)} --wait 600).`,
+        `deploy-watch: will watch the deployment of ${sha.slice(0, 7)} once the push is accepted (./node_modules/.bin/deploy-watch check ${sha.slice(0, 7)} --wait 600).`,
       ]);
       assert.equal(readFileSync(cacheOf(repo), 'utf8'), current, 'Node wrote the cache again');
     }

@@ -1,7 +1,8 @@
 // `deploy-watch check [sha]`: reads the status record and answers with check's exit codes.
 import type { Deps } from '../../deps.js';
 import { resolveCommit } from '../../store/commitRef.js';
-import { ConfigError } from '../../kernel/errors.js';
+import type { ConfigError } from '../../kernel/errors.js';
+import { configVerdict } from '../../kernel/config/configVerdict.js';
 import * as msg from '../../kernel/messages.js';
 import { EXIT } from '../../kernel/exitCodes.js';
 import { monitorStarting } from '../../store/monitorStarting.js';
@@ -16,6 +17,14 @@ export interface CheckOptions {
 }
 
 export const LOG_TAIL_LINES = 20;
+
+/** check as the command line calls it: with --wait, a pushed commit nobody watches gets a monitor (loaded only then). */
+export async function runCheckCall(options: CheckOptions, deps: Deps): Promise<number> {
+  const ensureWatched = options.wait
+    ? (await import('../../hooks/ensureWatched.js')).makeEnsureWatched(deps)
+    : undefined;
+  return runCheck(options, deps, ensureWatched);
+}
 
 export async function runCheck(options: CheckOptions, deps: Deps, ensureWatched?: EnsureWatched): Promise<number> {
   const repo = deps.repo();
@@ -45,12 +54,8 @@ async function startingOr(evaluation: Evaluation, deps: Deps): Promise<Evaluatio
   return { ...evaluation, outcome: 'in_progress', exitCode: EXIT.inProgress, unknown: null, monitorPid: starting.pid };
 }
 
+/** Through the verdict kept in the git dir: zod (deps.config) only when the config or its environment changed. */
 async function configProblem(deps: Deps): Promise<ConfigError | null> {
-  try {
-    await deps.config();
-    return null;
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
+  const repo = deps.repo();
+  return configVerdict(repo.topLevel, repo.commonDir, deps.env, () => deps.config());
 }

@@ -5,7 +5,7 @@ import { parseCount, parseNonNegative } from '../../kernel/parse.js';
 import * as msg from '../../kernel/messages.js';
 // Static, unlike the other commands: check is the hot path (hooks and agents call it constantly), and
 // its code in the CLI's main bundle saves loading a chain of chunks on every call.
-import { runCheck } from './index.js';
+import { runCheckCall } from './index.js';
 
 export function registerCheck(program: Command, runner: Runner): void {
   program
@@ -26,12 +26,7 @@ export function registerCheck(program: Command, runner: Runner): void {
           await runner(command, async (deps) => (await import('./history.js')).runCheckAll(limit, deps));
           return;
         }
-        await runner(command, async (deps) => {
-          const ensureWatched = wait
-            ? (await import('../../hooks/ensureWatched.js')).makeEnsureWatched(deps)
-            : undefined;
-          return runCheck({ commit: sha, wait }, deps, ensureWatched);
-        });
+        await runner(command, (deps) => runCheckCall({ commit: sha, wait }, deps));
       },
     );
 }

@@ -15,6 +15,7 @@ import { readHookConfig, type HookConfig } from '../../hooks/hookConfig.js';
 import { REFUSED } from '../../hooks/huskyHook.js';
 import { PatternTooSlow } from '../../hooks/boundedPattern.js';
 import { planPrePush } from '../../hooks/prePush.js';
+import { shellPattern } from '../../hooks/shellPattern.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
 import { startPostPush } from '../../hooks/startPostPush.js';
@@ -146,6 +147,7 @@ function updateCache(
       message: msg.willWatch(SHA_MARK),
       state: ready.stateDir,
       need: ready.need.join(' '),
+      ere: shellPattern(config.branchPattern),
     };
     refreshHookCache(top, stamp, config.problem || !values ? null : values);
   } catch {

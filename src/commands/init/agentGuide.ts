@@ -4,15 +4,19 @@ import { join } from 'node:path';
 import { EXIT, PUSH_EXIT } from '../../kernel/exitCodes.js';
 import { upsertBlock } from '../../hooks/huskyHook.js';
 import type { FileChange } from './plan.js';
+import * as msg from '../../kernel/messages.js';
 
 export const AGENT_BEGIN = '<!-- >>> deploy-watch >>> -->';
 export const AGENT_END = '<!-- <<< deploy-watch <<< -->';
 
 /**
  * How agents call deploy-watch: the project's own bin, not `npx` (npx resolves the package on every call,
- * about 3x the time of the check itself, and agents check after every task).
+ * about 3x the time of the check itself, and agents check after every task). In a linked worktree without
+ * node_modules of its own, the main worktree's (as the hook finds it), never `npx`, which would look for
+ * a package of that name on the registry.
  */
-export const AGENT_BIN = './node_modules/.bin/deploy-watch';
+export const AGENT_BIN = msg.RUN;
+export const AGENT_BIN_IN_WORKTREE = '"$(git rev-parse --git-common-dir)/../node_modules/.bin/deploy-watch"';
 
 /**
  * What an agent does on each exit of `check --wait` (the agent guide lists these). Each answer leads to an
@@ -91,8 +95,9 @@ export const AGENT_SECTION = [
   '## Pushing and deploying (deploy-watch)',
   '',
   ...wrap(
-    `Every push to \`main\` deploys. Do it like this (run deploy-watch as \`${AGENT_BIN}\`: \`npx\` is 3x ` +
-      'slower; in a git worktree without `node_modules`, `npx deploy-watch` does the same):',
+    `Every push to \`main\` deploys. Do it like this (run deploy-watch as \`${AGENT_BIN}\`, not with npx, ` +
+      `which is 3x slower; in a linked git worktree without its own \`node_modules\`, as the main worktree's: ` +
+      `\`${AGENT_BIN_IN_WORKTREE}\`):`,
     '',
     '',
   ),

@@ -3,7 +3,7 @@
 // started with other settings (a config edited since, DEPLOY_WATCH_APP_ID fixed, a token exported) makes way
 // for a fresh one started with the asker's. The inbox is a file: secrets are never in it, only a keyed hash of
 // each (HMAC-SHA-256 under a random key kept in the state folder, 0600), so the file tells nobody anything.
-import { createHash, createHmac } from 'node:crypto';
+import { nodeCrypto } from '../lazyCrypto.js';
 import type { Config } from './config.js';
 
 export interface SettingsPrint {
@@ -15,9 +15,10 @@ export interface SettingsPrint {
 
 export function settingsPrint(config: Config, key: Buffer): SettingsPrint {
   const { secrets, origin: _origin, ...settings } = config;
-  const keyed = (value: string | null) => (value ? createHmac('sha256', key).update(value).digest('hex') : null);
+  const keyed = (value: string | null) =>
+    value ? nodeCrypto().createHmac('sha256', key).update(value).digest('hex') : null;
   return {
-    config: createHash('sha256').update(canonical(settings)).digest('hex'),
+    config: nodeCrypto().createHash('sha256').update(canonical(settings)).digest('hex'),
     secrets: Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, keyed(value)])),
   };
 }

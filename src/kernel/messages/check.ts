@@ -1,12 +1,12 @@
 // Messages of `check`: what it says about one commit.
 
-import { BIN, printable } from './common.js';
+import { BIN, printable, RUN } from './common.js';
 import { stoppedHow } from './watcher.js';
 
 export const noRecord = (short: string) =>
-  `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${BIN} monitor ${short} --detach (or wait for it: ${BIN} check ${short} --wait 600).`;
+  `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${RUN} monitor ${short} --detach (or wait for it: ${RUN} check ${short} --wait 600).`;
 export const monitorStarting = (short: string) =>
-  `A monitor is starting for ${short} (the push's watcher is handing it over); no record yet. Ask again in a few seconds, or wait for the outcome: ${BIN} check ${short} --wait 600.`;
+  `A monitor is starting for ${short} (the push's watcher is handing it over); no record yet. Ask again in a few seconds, or wait for the outcome: ${RUN} check ${short} --wait 600.`;
 export const monitorStopped = (short: string, by: string | null | undefined, why: string | null) =>
   `The monitor for ${short} was ${stoppedHow(by)} before the deployment finished${why && !by ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
 /** A stop that resuming would only repeat: the cause and its fix come first, resuming only once it is fixed. */

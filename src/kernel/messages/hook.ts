@@ -1,6 +1,6 @@
 // Messages of the pre-push hook and `init`.
 
-import { BIN, printable } from './common.js';
+import { BIN, printable, RUN } from './common.js';
 
 export const hookSkippedProblem = (problem: string) =>
   `${BIN}: ${problem}; the push goes on without branch checks or a monitor. Run ${BIN} doctor to fix it.`;
@@ -21,7 +21,7 @@ export const branchRefused = (
 export const behindUpstream = (branch: string, upstream: string, count: number) =>
   `${BIN}: warning: ${branch} is ${count} commit${count === 1 ? '' : 's'} behind ${upstream} (as last fetched); the push goes on. To catch up: git pull --rebase (or ${BIN} push).`;
 export const willWatch = (short: string) =>
-  `${BIN}: will watch the deployment of ${short} once the push is accepted (${BIN} check ${short} --wait 600).`;
+  `${BIN}: will watch the deployment of ${short} once the push is accepted (${RUN} check ${short} --wait 600).`;
 export const patternTooSlow = (pattern: string, branch: string, ms: number) =>
   `${BIN}: "branchPattern" ${printable(pattern)} ran over ${ms} ms on the branch name "${printable(branch)}" and was stopped: it backtracks catastrophically (a repeated group that can match the same text in many ways, such as (a+)+, doubles its work with each character). The push goes on without branch checks or a monitor. Rewrite the pattern without a quantifier inside a quantified group, for example ^(a+)+$ as ^a+$.`;
 export const hookFailed = (detail: string) =>

@@ -1,8 +1,8 @@
 // The one watcher of a state folder: its claim (a proper-lockfile lock), its registration (the PID file),
 // the marker of a start under way, the turn locks of those handing a commit over, the settings key, the
 // reason left for a signal, and the clean-up of what a dead watcher left.
+import { nodeCrypto } from '../../kernel/lazyCrypto.js';
 import { closeSync, existsSync, linkSync, openSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isErrno } from '../../kernel/errors.js';
 import { writeFileAtomic } from '../../kernel/fs/atomicWrite.js';
@@ -142,7 +142,7 @@ export function settingsKey(folder: StateFolder): Buffer {
     // Made once, whole (written aside, then linked in: two at once agree on the first), for this user only.
     const aside = `${file}.${process.pid}.tmp`;
     try {
-      writeFileSync(aside, randomBytes(32).toString('hex'), { mode: 0o600 });
+      writeFileSync(aside, nodeCrypto().randomBytes(32).toString('hex'), { mode: 0o600 });
       linkSync(aside, file);
     } catch (error) {
       if (!isErrno(error, 'EEXIST')) throw folder.unusable(error);

@@ -4,7 +4,7 @@
 // connection of its own and has a notification sent through the store's pool. Until that probe is heard
 // the caller polls the table; heard, it is woken by NOTIFY (with a slow safety poll); not heard within
 // PROBE_MS, the listening connection is closed and the caller goes on polling.
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../../kernel/lazyCrypto.js';
 import type pg from 'pg';
 import type { RecordFeed } from '../statusStore.js';
 import { CONNECT_TIMEOUT_MS, withLibpqSsl } from './connection.js';
@@ -52,7 +52,7 @@ export async function openRecordFeed(opts: FeedOptions): Promise<RecordFeed> {
   });
   // A connection that drops while waiting only loses the wake-ups: the safety poll still answers.
   client.on('error', () => undefined);
-  const probe = `probe ${randomBytes(8).toString('hex')}`;
+  const probe = `probe ${nodeCrypto().randomBytes(8).toString('hex')}`;
   let heardProbe: (heard: boolean) => void = () => undefined;
   const probed = new Promise<boolean>((resolve) => {
     heardProbe = resolve;
