@@ -1,5 +1,5 @@
 // Issue 19 item 8: `watch` starts a monitor for a pushed commit nobody watches, as `check --wait` does; and
-// `check` in the second after a push says a monitor is starting (exit 2), not "no monitor has watched".
+// `check` in the second after a push says it is being handed to the watcher (exit 2), not "no watcher has followed".
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -80,8 +80,8 @@ describe('a monitor on its way (issue 19, item 8)', () => {
     await waitFor(() => waiting.pid !== undefined, 'the stand-in to start');
     const r = check();
     assert.equal(r.code, 2, r.stdout);
-    assert.match(r.stdout, new RegExp(`A monitor is starting for ${sha.slice(0, 7)}`));
-    assert.doesNotMatch(r.stdout, /no monitor has watched/);
+    assert.match(r.stdout, new RegExp(`${sha.slice(0, 7)} is being handed to the watcher`));
+    assert.doesNotMatch(r.stdout, /no watcher has followed|no monitor has watched/);
     const json = checkJson();
     assert.equal(json.outcome, 'in_progress');
     assert.equal(json.exitCode, 2);
@@ -113,7 +113,7 @@ describe('a monitor on its way (issue 19, item 8)', () => {
     const push = gitPush(repo, ['origin', 'main']);
     assert.equal(push.status, 0, push.stderr);
     const r = cli(['check', sha], { cwd: repo.dir, env: repo.env });
-    assert.doesNotMatch(r.stdout, /no monitor has watched/, r.stdout);
+    assert.doesNotMatch(r.stdout, /no watcher has followed|no monitor has watched/, r.stdout);
     assert.ok(r.code === 0 || r.code === 2, `exit ${r.code}: ${r.stdout}`);
     await waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
   });

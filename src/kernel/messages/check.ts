@@ -4,11 +4,11 @@ import { BIN, printable, RUN } from './common.js';
 import { stoppedHow } from './watcher.js';
 
 export const noRecord = (short: string) =>
-  `No deployment record for ${short}: no monitor has watched this commit on this machine. Start one with: ${RUN} monitor ${short} --detach (or wait for it: ${RUN} check ${short} --wait 600).`;
+  `No deployment record for ${short}: no watcher has followed this commit on this machine. Hand it over with: ${RUN} monitor ${short} --detach (or wait for it: ${RUN} check ${short} --wait 600).`;
 export const monitorStarting = (short: string) =>
-  `A monitor is starting for ${short} (the push's watcher is handing it over); no record yet. Ask again in a few seconds, or wait for the outcome: ${RUN} check ${short} --wait 600.`;
+  `${short} is being handed to the watcher (by the push's post-push step); no record yet. Ask again in a few seconds, or wait for the outcome: ${RUN} check ${short} --wait 600.`;
 export const monitorStopped = (short: string, by: string | null | undefined, why: string | null) =>
-  `The monitor for ${short} was ${stoppedHow(by)} before the deployment finished${why && !by ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
+  `Following ${short} was ${stoppedHow(by)} before the deployment finished${why && !by ? ` (${printable(why, 300)})` : ''}. Resume with: ${BIN} monitor ${short} --detach.`;
 /** A stop that resuming would only repeat: the cause and its fix come first, resuming only once it is fixed. */
 export const monitorGaveUp = (short: string, cause: string) =>
   `Not watched to the end: ${printable(cause, 600).replace(/\.+$/, '')}. Resuming repeats this until it is fixed; once fixed: ${BIN} monitor ${short} --detach.`;
@@ -18,7 +18,7 @@ export const deployed = (short: string, how: string[]) =>
 export const deploymentState = (short: string, state: string, why: string | null) =>
   `${short} ${state}${why ? `: ${why}` : ''}`;
 export const monitorStale = (short: string, pid: number | null) =>
-  `The monitor for ${short}${pid ? ` (PID ${pid})` : ''} is gone without recording an outcome (it died or was killed). Resume with: ${BIN} monitor ${short} --detach; tidy up with: ${BIN} manage cleanup.`;
+  `The watcher that followed ${short}${pid ? ` (PID ${pid})` : ''} is gone without recording an outcome (it died or was killed). Resume with: ${BIN} monitor ${short} --detach; tidy up with: ${BIN} manage cleanup.`;
 export const storeUnreachableFollowing = (short: string, pid: number | null) =>
   `The team store cannot be reached, so this answer is this machine's: its watcher${pid ? ` (PID ${pid})` : ''} follows ${short} offline and uploads what it records once the store is back.`;
 export const storeUnreachableAnswer =
