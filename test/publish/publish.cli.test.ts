@@ -48,7 +48,8 @@ describe('publishing to GitHub through the built CLI', () => {
     try {
       assert.equal((await w.dw('monitor', sha)).code, 0);
       await w.waitFor('the success status', () => gh.statuses().some((s) => s.state === 'success'));
-      await w.waitFor('the watcher to leave', () => w.watcherPid() === null);
+      // Gone, not only off the register: it still lets go of its lock and sources after that.
+      await w.waitFor('the watcher to leave', () => strayProcesses().length === 0, 20_000);
       assert.deepEqual(
         gh.statuses().map((s) => `${s.state}: ${s.description}`),
         [
@@ -75,7 +76,8 @@ describe('publishing to GitHub through the built CLI', () => {
     try {
       assert.equal((await w.dw('monitor', sha)).code, 1);
       await w.waitFor('the failure status', () => gh.statuses().some((s) => s.state === 'failure'));
-      await w.waitFor('the watcher to leave', () => w.watcherPid() === null);
+      // Gone, not only off the register: it still lets go of its lock and sources after that.
+      await w.waitFor('the watcher to leave', () => strayProcesses().length === 0, 20_000);
       const failures = gh.statuses().filter((s) => s.state === 'failure');
       assert.equal(failures.length, 1);
       assert.match(failures[0]!.description, /^Deployment failed at build › components › api \(Building service api\)/);
