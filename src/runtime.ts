@@ -6,6 +6,7 @@ import type { HookDeps } from './commands/hook/index.js';
 import { resolveCommit } from './store/commitRef.js';
 import { realClock } from './kernel/clock.js';
 import { gitHubTokenSecrets } from './kernel/config/githubToken.js';
+import { gitLabTokenSecrets } from './kernel/config/gitlabToken.js';
 import { digitalOceanTokenSecrets } from './kernel/config/doToken.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './deps.js';
 import { useColour } from './kernel/format.js';
@@ -90,6 +91,7 @@ export function createDeps(globals: GlobalOptions, io: Io, load: Loaders): Deps 
         [
           ...digitalOceanTokenSecrets(io.env),
           ...gitHubTokenSecrets(io.env),
+          ...gitLabTokenSecrets(io.env),
           secrets.databaseUrl,
           secrets.storeUrl,
           io.env.DEPLOY_WATCH_STORE_LISTEN_URL ?? null,

@@ -4,6 +4,7 @@
 // optional liveness probe, and a clean end on SIGTERM/SIGINT: the lease released for the next holder at once.
 import { ConfigError } from '../kernel/errors.js';
 import { gitHubTokenSecrets } from '../kernel/config/githubToken.js';
+import { gitLabTokenSecrets } from '../kernel/config/gitlabToken.js';
 import { digitalOceanTokenSecrets } from '../kernel/config/doToken.js';
 import type { Deps } from '../deps.js';
 import { EXIT } from '../kernel/exitCodes.js';
@@ -37,6 +38,7 @@ export async function runServe(deps: Deps, options: ServeOptions): Promise<numbe
     [
       ...digitalOceanTokenSecrets(deps.env),
       ...gitHubTokenSecrets(deps.env),
+      ...gitLabTokenSecrets(deps.env),
       databaseUrl,
       storeUrl,
       ...secretsOf(storeUrl ?? ''),
