@@ -30,7 +30,7 @@ export function gitLabHost(apiUrl: string): string {
   try {
     return new URL(apiUrl).hostname.toLowerCase();
   } catch {
-    return 'gitlab.com';
+    return 'gitlab.com'; // GITLAB_API_URL is no URL: its requests fail and say so; remotes are read as gitlab.com's
   }
 }
 
