@@ -1,6 +1,7 @@
 // followWorld with a publisher: the fake DigitalOcean drives a commit's follow on a driven clock, its records
 // go through the publisher to the local GitHub stand-in (and the GitLab one, or only that, when asked). The publisher's waits are recorded and only yield,
 // so a retry never moves the follow's clock (a record delayed by GitHub would show in its times).
+import assert from 'node:assert/strict';
 import { createGitHubClient } from '../../src/publish/github/client.js';
 import { createGitLabClient } from '../../src/publish/gitlab/client.js';
 import { gitLabDestination } from '../../src/publish/gitlab/destination.js';
@@ -31,6 +32,8 @@ export interface PublishWorld extends World {
   events: Array<{ event: string; fields: Record<string, unknown> }>;
   /** Follows the commit to its outcome with publishing on; the record as stored once publishing settled. */
   publish(sha: string, opts?: { resume?: StatusRecord; signal?: AbortSignal }): Promise<StatusRecord>;
+  /** publish() of HEAD. */
+  publishHead(opts?: { signal?: AbortSignal }): Promise<StatusRecord>;
   /** A commit another watcher followed to `building` and published `published` for, on record 20 s ago: resume it. */
   takeOver(sha: string, published: Published): Promise<StatusRecord>;
 }
@@ -77,7 +80,7 @@ export async function publishWorld(
     publishers.push(publisherTo(destination, timing));
   }
   const made = chainedPublishers(publishers);
-  return {
+  const pw: PublishWorld = {
     ...w,
     github: gh,
     gitlab: gl,
@@ -92,6 +95,7 @@ export async function publishWorld(
       if (read.status !== 'ok') throw new Error(`no record for ${sha}: ${read.status}`);
       return read.record;
     },
+    publishHead: (opts) => pw.publish(w.repo.git('rev-parse', 'HEAD'), opts),
     takeOver: async (sha, published) => {
       const startedAt = new Date(w.clock.now).toISOString();
       const resume = {
@@ -110,6 +114,15 @@ export async function publishWorld(
       await w.close();
     },
   };
+  return pw;
+}
+
+/** A record published through faults, waiting `waitedMs` as the service said, was written when, and as often
+ * as, one published without them. */
+export function assertUndelayed(faulty: PublishWorld, waitedMs: number, record: StatusRecord, expected: StatusRecord) {
+  assert.ok(faulty.waits.includes(waitedMs), `waited as the service said: ${faulty.waits}`);
+  assert.equal(record.finishedAt, expected.finishedAt, 'the outcome was recorded when it would have been');
+  assert.equal(record.polls, expected.polls);
 }
 
 /** A deployment of HEAD that goes through every phase to `end`. */

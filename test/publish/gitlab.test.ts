@@ -3,7 +3,14 @@
 // a refusal said once; a status GitLab already has counts as posted; GitHub and GitLab side by side.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deploysHead, GH_REPO, GL_PROJECT, GL_TOKEN, publishWorld } from '../../support/worlds/publishWorld.js';
+import {
+  assertUndelayed,
+  deploysHead,
+  GH_REPO,
+  GL_PROJECT,
+  GL_TOKEN,
+  publishWorld,
+} from '../../support/worlds/publishWorld.js';
 
 const PANEL = 'https://cloud.digitalocean.com/apps/app-1/deployments/dep-1';
 const STATUSES = `/projects/${encodeURIComponent(GL_PROJECT)}/statuses/`;
@@ -13,8 +20,8 @@ describe('publishing outcomes to GitLab (driven clock, fake DigitalOcean, GitLab
   it('a deployed commit: pending, running, success, each posted once, named deploy-watch, to the encoded project path', async () => {
     const v = await publishWorld(deploysHead(), ...gitLabOnly());
     try {
-      const sha = v.repo.git('rev-parse', 'HEAD');
-      const record = await v.publish(sha);
+      const record = await v.publishHead();
+      const { sha } = record;
       assert.equal(record.state, 'success');
       assert.deepEqual(
         v.gitlab.statuses().map((s) => [s.state, s.description]),
@@ -56,7 +63,7 @@ describe('publishing outcomes to GitLab (driven clock, fake DigitalOcean, GitLab
   it('a failed commit ends in failed, naming the failed step and component, posted once', async () => {
     const v = await publishWorld(deploysHead('ERROR'), ...gitLabOnly());
     try {
-      const record = await v.publish(v.repo.git('rev-parse', 'HEAD'));
+      const record = await v.publishHead();
       assert.equal(record.state, 'failed');
       assert.deepEqual(
         v.gitlab.statuses().map((s) => s.state),
@@ -82,17 +89,15 @@ describe('publishing outcomes to GitLab (driven clock, fake DigitalOcean, GitLab
       }),
     );
     try {
-      const expected = await clean.publish(clean.repo.git('rev-parse', 'HEAD'));
-      const record = await faulty.publish(faulty.repo.git('rev-parse', 'HEAD'));
+      const expected = await clean.publishHead();
+      const record = await faulty.publishHead();
       const seen = (v: typeof clean) => v.gitlab.statuses().map(({ sha: _sha, ...status }) => status);
       assert.deepEqual(seen(faulty), seen(clean));
       assert.deepEqual(
         faulty.gitlab.requests.map((r) => r.status),
         [502, 429, 201, 201, 201],
       );
-      assert.ok(faulty.waits.includes(30_000), `waited as Retry-After said: ${faulty.waits}`);
-      assert.equal(record.finishedAt, expected.finishedAt, 'the outcome was recorded when it would have been');
-      assert.equal(record.polls, expected.polls);
+      assertUndelayed(faulty, 30_000, record, expected);
     } finally {
       await clean.close();
       await faulty.close();
@@ -102,7 +107,7 @@ describe('publishing outcomes to GitLab (driven clock, fake DigitalOcean, GitLab
   it('a rejected token (401): said once, in the log and on the record, and nothing more is posted', async () => {
     const v = await publishWorld(deploysHead(), ...gitLabOnly({ token: 'glpat-someoneelsestoken000000' }));
     try {
-      const record = await v.publish(v.repo.git('rev-parse', 'HEAD'));
+      const record = await v.publishHead();
       assert.equal(record.state, 'success', 'the outcome stands');
       assert.equal(v.gitlab.requests.length, 1);
       assert.equal(
@@ -118,7 +123,7 @@ describe('publishing outcomes to GitLab (driven clock, fake DigitalOcean, GitLab
   it('a Reporter token (403) is told to get the Developer role', async () => {
     const v = await publishWorld(deploysHead(), ...gitLabOnly({ accessLevel: 20 }));
     try {
-      const record = await v.publish(v.repo.git('rev-parse', 'HEAD'));
+      const record = await v.publishHead();
       assert.match(
         record.published?.gitlab?.refused ?? '',
         /^the token cannot write commit statuses to acme\/web\/shop on GitLab \(HTTP 403: 403 Forbidden\): give it the api scope/,
