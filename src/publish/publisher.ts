@@ -1,10 +1,11 @@
-// What to post when a commit's state changes, to GitHub or GitLab (a Destination each). The watcher's follow writes its records through `follow()`'s
-// store: each write lands first, untouched in timing, then the publisher compares what the record calls for
-// with what was published and posts the difference in the background. GitHub (or GitLab) failing never changes
-// the outcome, never delays a record: 5xx, timeouts and rate limits are retried with backoff while the commit is
-// followed (and for `drainMs` after its outcome); a refusal that will not change is said once (the log, the
-// record) and ends publishing for that commit. What was published is kept on the record, so whoever takes
-// the commit on (a new lease holder) does not post it again.
+// What to post when a commit's state changes, to GitHub or GitLab (a Destination each: destination.ts). The
+// watcher's follow writes its records through `follow()`'s store: each write lands first, untouched in
+// timing, then the publisher compares what the record calls for with what was published and posts the
+// difference in the background. The service failing never changes the outcome, never delays a record: 5xx,
+// timeouts and rate limits are retried with backoff while the commit is followed (and for `drainMs` after its
+// outcome); a refusal that will not change is said once (the log, the record) and ends publishing there for
+// that commit. What was published is kept on the record, so whoever takes the commit on (a new lease holder)
+// does not post it again.
 import { untilAborted } from '../kernel/untilAborted.js';
 import { isFinal, type StatusRecord } from '../store/statusRecord.js';
 import type { StatusStore } from '../store/statusStore.js';
