@@ -7,6 +7,8 @@ const AUTH_HEADER = /(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]+/gi;
 const DO_TOKEN = /\bdo[por]_v1_[A-Za-z0-9]{8,}/g;
 // GitHub's token shapes: classic and app tokens (ghp_, gho_, ghu_, ghs_, ghr_) and fine-grained ones.
 const GITHUB_TOKEN = /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g;
+// GitLab's prefixed tokens: personal, project and group access tokens (glpat-), deploy, runner, trigger, OAuth.
+const GITLAB_TOKEN = /\bgl(?:pat|dt|rt|cbt|ptt|ft|imt|oas|soat|ffct)-[A-Za-z0-9_-]{20,}/g;
 
 /** The URL's password, in both spellings (as written and decoded), for scrubbing messages; none for a non-URL. */
 export function urlPasswords(url: string): string[] {
@@ -18,13 +20,14 @@ export function urlPasswords(url: string): string[] {
   }
 }
 
-/** Removes URL passwords, bearer/basic credentials and DigitalOcean and GitHub token shapes, plus any listed secret values. */
+/** Removes URL passwords, bearer/basic credentials and DigitalOcean, GitHub and GitLab token shapes, plus any listed secret values. */
 export function redactText(text: string, secrets: readonly (string | null | undefined)[] = []): string {
   let out = text
     .replace(URL_PASSWORD, '$1[Redacted]@')
     .replace(AUTH_HEADER, '$1[Redacted]')
     .replace(DO_TOKEN, '[Redacted]')
-    .replace(GITHUB_TOKEN, '[Redacted]');
+    .replace(GITHUB_TOKEN, '[Redacted]')
+    .replace(GITLAB_TOKEN, '[Redacted]');
   for (const secret of secrets) {
     if (secret && secret.length >= 4) out = out.split(secret).join('[Redacted]');
   }

@@ -1,17 +1,17 @@
-// What to post when a commit's state changes. The watcher's follow writes its records through `follow()`'s
-// store: each write lands first, untouched in timing, then the publisher compares what the record calls for
-// with what was published and posts the difference in the background. GitHub failing never changes the
-// outcome, never delays a record: 5xx, timeouts and rate limits are retried with backoff while the commit is
-// followed (and for `drainMs` after its outcome); a refusal that will not change is said once (the log, the
-// record) and ends publishing for that commit. What was published is kept on the record, so whoever takes
-// the commit on (a new lease holder) does not post it again.
-import * as msg from '../kernel/messages.js';
+// What to post when a commit's state changes, to GitHub or GitLab (a Destination each: destination.ts). The
+// watcher's follow writes its records through `follow()`'s store: each write lands first, untouched in
+// timing, then the publisher compares what the record calls for with what was published and posts the
+// difference in the background. The service failing never changes the outcome, never delays a record: 5xx,
+// timeouts and rate limits are retried with backoff while the commit is followed (and for `drainMs` after its
+// outcome); a refusal that will not change is said once (the log, the record) and ends publishing there for
+// that commit. What was published is kept on the record, so whoever takes the commit on (a new lease holder)
+// does not post it again.
 import { untilAborted } from '../kernel/untilAborted.js';
-import { isFinal, type Published, type StatusRecord } from '../store/statusRecord.js';
+import { isFinal, type StatusRecord } from '../store/statusRecord.js';
 import type { StatusStore } from '../store/statusStore.js';
-import { deploymentState, deploymentStatusOf, newDeployment } from './deployments.js';
-import type { GitHubAnswer, GitHubClient } from './github/client.js';
-import { type CommitStatus, commitStatusesOf, statusKey } from './statuses.js';
+import type { Change, Destination, Part, PostAnswer, Step } from './destination.js';
+import type { GitHubClient } from './github/client.js';
+import { gitHubDestination } from './github/destination.js';
 
 export interface PublisherOptions {
   client: GitHubClient;
@@ -47,38 +47,52 @@ export interface Publisher {
   follow(sha: string, store: StatusStore, signal: AbortSignal): PublishedFollow;
 }
 
+/** The clock, the waits and the log a publisher runs on, whatever its destination. */
+export type PublishTiming = Pick<PublisherOptions, 'now' | 'sleep' | 'log' | 'drainMs'>;
+
+/** The GitHub publisher. */
 export function createPublisher(opts: PublisherOptions): Publisher {
-  return { follow: (sha, store, signal) => new CommitPublishing(opts, sha, store, signal).follow() };
+  return publisherTo(gitHubDestination(opts), opts);
 }
 
-/** One change GitHub is still to hear of, in the order the records came. */
-type Change = { kind: 'status'; status: CommitStatus } | { kind: 'deployment'; record: StatusRecord };
-
-/** One POST, and what to remember once GitHub took it. */
-interface Step {
-  what: 'statuses' | 'deployments';
-  path: string;
-  body: object;
-  /** The change is posted (false: this step only made the Deployment its statuses go to). */
-  completes: boolean;
-  done(answer: Extract<GitHubAnswer, { kind: 'ok' }>): void;
+export function publisherTo<P extends Part, C extends Change>(
+  destination: Destination<P, C>,
+  timing: PublishTiming,
+): Publisher {
+  return { follow: (sha, store, signal) => new CommitPublishing(destination, timing, sha, store, signal).follow() };
 }
 
-const nothingPublished = (repo: string): Published => ({ repo, statuses: {}, deployment: null, refused: null });
+/** Several publishers as one: each writes through the store the one before returned, each keeping its part. */
+export function chainedPublishers(publishers: readonly Publisher[]): Publisher {
+  return {
+    follow: (sha, store, signal) => {
+      const follows: PublishedFollow[] = [];
+      for (const publisher of publishers) follows.push(publisher.follow(sha, follows.at(-1)?.store ?? store, signal));
+      return {
+        store: follows.at(-1)?.store ?? store,
+        settled: async () => {
+          await Promise.all(follows.map((f) => f.settled()));
+        },
+      };
+    },
+  };
+}
 
-class CommitPublishing {
-  private published: Published | null = null;
+class CommitPublishing<P extends Part, C extends Change> {
+  /** What was published to this destination for the commit (null: nothing yet). */
+  private part: P | null = null;
   private latest: StatusRecord | null = null;
-  /** Every change not yet posted, oldest first: each status is posted once, in order, however late. */
-  private readonly queue: Change[] = [];
-  /** The last status queued per context and the last Deployment state queued: a repeat is no change. */
-  private queued: { statuses: Record<string, string>; deployment: string | null } | null = null;
+  /** Every change not yet posted, oldest first: each is posted once, in order, however late. */
+  private readonly queue: C[] = [];
+  /** The last value queued per key (a status context, the Deployment): a repeat is no change. */
+  private queued: Record<string, string> | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | null = null;
   private finalAt: number | null = null;
 
   constructor(
-    private readonly opts: PublisherOptions,
+    private readonly to: Destination<P, C>,
+    private readonly opts: PublishTiming,
     private readonly sha: string,
     private readonly store: StatusStore,
     private readonly signal: AbortSignal,
@@ -100,11 +114,13 @@ class CommitPublishing {
     };
   }
 
-  /** The follow's write: on record first (with what was published), then its changes queued for GitHub. */
+  /** The follow's write: on record first (with what was published), then its changes queued for posting. */
   private async write(record: StatusRecord): Promise<void> {
     // A commit taken on from another watcher: what it published stands (a new lease holder posts nothing twice).
-    this.published ??= record.published?.repo === this.opts.repo ? record.published : null;
-    const merged: StatusRecord = this.published ? { ...record, published: this.published } : record;
+    this.part ??= this.to.partOf(record.published);
+    const merged: StatusRecord = this.part
+      ? { ...record, published: this.to.withPart(record.published, this.part) }
+      : record;
     this.latest = merged;
     const written = this.chain.then(() => this.store.write(merged));
     this.chain = written.catch(() => undefined); // the follow hears of a failed write from `written`
@@ -116,7 +132,7 @@ class CommitPublishing {
 
   /** One worker at a time; a change queued as it finished starts it again. */
   private start(): void {
-    if (this.running || this.queue.length === 0 || this.published?.refused) return;
+    if (this.running || this.queue.length === 0 || this.part?.refused) return;
     this.running = this.work().finally(() => {
       this.running = null;
       if (!this.signal.aborted || this.finalAt !== null) this.start();
@@ -124,33 +140,26 @@ class CommitPublishing {
   }
 
   private enqueue(record: StatusRecord): void {
-    const queued = (this.queued ??= {
-      statuses: { ...this.published?.statuses },
-      deployment: this.published?.deployment?.state ?? null,
-    });
-    for (const status of commitStatusesOf(record, this.opts.contexts, this.opts.appId)) {
-      if (queued.statuses[status.context] === statusKey(status)) continue;
-      queued.statuses[status.context] = statusKey(status);
-      this.queue.push({ kind: 'status', status });
+    const queued = (this.queued ??= this.to.posted(this.part));
+    for (const change of this.to.changes(record)) {
+      if (queued[change.key] === change.value) continue;
+      queued[change.key] = change.value;
+      this.queue.push(change);
     }
-    if (this.opts.environment === null) return;
-    const state = deploymentState(record.state);
-    if (queued.deployment === state) return;
-    queued.deployment = state;
-    this.queue.push({ kind: 'deployment', record });
   }
 
   private async work(): Promise<void> {
     let attempt = 0;
     while (this.queue.length > 0) {
       if (this.signal.aborted && !this.finalAt) return; // handed to the next holder, or the follow crashed
-      const step = await this.stepFor(this.queue[0]!);
-      const answer = await this.opts.client.post(step.path, step.body);
+      const part = (this.part ??= this.to.empty());
+      const step = await this.to.step(this.queue[0]!, part, this.sha);
+      const answer = await this.to.client.post(step.path, step.body);
       if (answer.kind === 'ok') {
         attempt = 0;
-        step.done(answer);
+        step.done(answer, part);
         if (step.completes) this.queue.shift();
-        this.opts.log?.('published', { sha: this.sha, what: step.what, to: this.opts.repo });
+        this.opts.log?.('published', { sha: this.sha, what: step.what, to: this.to.target });
         await this.persist();
         continue;
       }
@@ -160,7 +169,7 @@ class CommitPublishing {
       const drainEnd = this.finalAt === null ? Number.POSITIVE_INFINITY : this.finalAt + this.drainMs();
       // A watcher that was told to stop leaves now: its last word was worth one try, not a wait.
       if (this.signal.aborted || this.opts.now() + waitMs > drainEnd) {
-        const reason = msg.gitHubGaveUp(this.drainMs() / 1000, answer.reason);
+        const reason = this.to.gaveUp(this.drainMs() / 1000, answer.reason);
         this.opts.log?.('publish gave up', { sha: this.sha, reason });
         this.queue.length = 0;
         return;
@@ -174,52 +183,10 @@ class CommitPublishing {
     return this.opts.drainMs ?? DRAIN_MS;
   }
 
-  /** The POST a change needs: a commit status; or a Deployment's status, once the Deployment is made. */
-  private async stepFor(change: Change): Promise<Step> {
-    const published = (this.published ??= nothingPublished(this.opts.repo));
-    const base = `/repos/${this.opts.repo}`;
-    if (change.kind === 'status') {
-      const { status } = change;
-      return {
-        what: 'statuses',
-        path: `${base}/statuses/${this.sha}`,
-        body: status,
-        completes: true,
-        done: () => {
-          published.statuses = { ...published.statuses, [status.context]: statusKey(status) };
-        },
-      };
-    }
-    const deployment = published.deployment;
-    if (!deployment)
-      return {
-        what: 'deployments',
-        path: `${base}/deployments`,
-        body: newDeployment(this.sha, this.opts.environment ?? 'production'),
-        completes: false,
-        done: (answer) => {
-          const id = (answer.body as { id?: unknown } | null)?.id;
-          published.deployment = { id: typeof id === 'number' ? id : 0, state: null };
-        },
-      };
-    const record = change.record;
-    const environmentUrl = deploymentState(record.state) === 'success' ? await this.opts.environmentUrl() : null;
-    const status = deploymentStatusOf(record, this.opts.appId, environmentUrl);
-    return {
-      what: 'deployments',
-      path: `${base}/deployments/${deployment.id}/statuses`,
-      body: status,
-      completes: true,
-      done: () => {
-        published.deployment = { ...deployment, state: status.state };
-      },
-    };
-  }
-
-  /** Said once: in the log and on the record; nothing more is posted for this commit. */
-  private async refuse(step: Step, answer: Extract<GitHubAnswer, { kind: 'refused' }>): Promise<void> {
-    const reason = msg.gitHubCannotWrite(step.what, this.opts.repo, answer.status, answer.reason);
-    this.published = { ...(this.published ?? nothingPublished(this.opts.repo)), refused: reason };
+  /** Said once: in the log and on the record; nothing more is posted there for this commit. */
+  private async refuse(step: Step<P>, answer: Extract<PostAnswer, { kind: 'refused' }>): Promise<void> {
+    const reason = this.to.refusal(step, answer);
+    this.part = { ...(this.part ?? this.to.empty()), refused: reason };
     this.queue.length = 0;
     this.opts.log?.('publish refused', { sha: this.sha, reason });
     await this.persist();
@@ -227,9 +194,12 @@ class CommitPublishing {
 
   /** What was published, onto the latest record (after any write the follow queued first). */
   private async persist(): Promise<void> {
-    const next = this.chain.then(() =>
-      this.latest ? this.store.write({ ...this.latest, published: this.published }) : undefined,
-    );
+    const next = this.chain.then(() => {
+      const { latest, part } = this;
+      return latest && part
+        ? this.store.write({ ...latest, published: this.to.withPart(latest.published, part) })
+        : undefined;
+    });
     this.chain = next.catch(() => undefined);
     // The record could not be written (the lease went to another holder, a full disk): the follow says so.
     await next.catch((error) =>

@@ -89,6 +89,20 @@ export interface Published {
   deployment: { id: number; state: string | null } | null;
   /** Why publishing stopped for this commit (a token that cannot write), said once. */
   refused: string | null;
+  /**
+   * Optional (added within version 1): what was published to GitLab. With GitLab only, the GitHub fields
+   * above are empty (`repo` "").
+   */
+  gitlab?: GitLabPublished | null;
+}
+
+export interface GitLabPublished {
+  /** The project ("group/name", or its id) it went to. */
+  project: string;
+  /** Per status name, the last state GitLab accepted. */
+  statuses: Record<string, string>;
+  /** Why publishing to GitLab stopped for this commit, said once. */
+  refused: string | null;
 }
 
 /** An app as the config names it (its id and name), on the records of several-app pushes. */
@@ -208,8 +222,21 @@ const OPTIONAL: Record<string, Check> = {
       str((v as Published).repo) &&
       typeof (v as Published).statuses === 'object' &&
       (v as Published).statuses !== null &&
-      strOrNull((v as Published).refused ?? null)),
+      strOrNull((v as Published).refused ?? null) &&
+      isGitLabPublished((v as Published).gitlab ?? null)),
 };
+
+function isGitLabPublished(v: unknown): boolean {
+  if (v === null) return true;
+  const part = v as GitLabPublished;
+  return (
+    typeof v === 'object' &&
+    str(part.project) &&
+    typeof part.statuses === 'object' &&
+    part.statuses !== null &&
+    strOrNull(part.refused ?? null)
+  );
+}
 
 /** Parses a record's text; returns the reason when it is not a valid record of this version. */
 export function parseRecord(text: string): { ok: true; record: StatusRecord } | { ok: false; reason: string } {

@@ -9,6 +9,7 @@ import { EXIT, MONITOR_EXIT } from '../kernel/exitCodes.js';
 import * as msg from '../kernel/messages.js';
 import { settingsPrint } from '../kernel/config/settingsPrint.js';
 import { gitHubToken } from '../kernel/config/githubToken.js';
+import { gitLabToken } from '../kernel/config/gitlabToken.js';
 import { recordStartFailure, toolLog } from './startFailure.js';
 import type { StatusRecord } from '../store/statusRecord.js';
 import type { StatusStore, WatcherClaim } from '../store/statusStore.js';
@@ -132,13 +133,13 @@ export function announcer(
   };
 }
 
-/** Publishing outcomes to GitHub when a token is set (its code loaded only then); off when it cannot start. */
+/** Publishing outcomes to GitHub or GitLab when a token is set (its code loaded only then); off when it cannot start. */
 export async function publishing(
   config: Config,
   deps: Pick<Deps, 'env' | 'git' | 'now' | 'sleep'>,
   log: (event: string, fields: Record<string, unknown>) => void,
 ): Promise<Pick<WatcherRun, 'publish'>> {
-  if (!gitHubToken(deps.env)) return {};
+  if (!gitHubToken(deps.env) && !gitLabToken(deps.env)) return {};
   const { publisherFor } = await import('../publish/setup.js');
   // Publishing is an extra: a setup that fails (git gone, say) leaves it off and the watcher follows on.
   const publisher = await publisherFor(config, { ...deps, git: deps.git() }, log).catch((error) => {

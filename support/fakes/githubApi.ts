@@ -8,28 +8,10 @@
 //
 //   const gh = await startGitHub({ token: 'ghp_x…', repo: 'acme/shop' }); // GITHUB_API_URL=gh.url
 //   gh.statuses() → the commit statuses it accepted, in order; await gh.close();
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type ApiFault, type ApiRequest, startFaultyJsonServer } from './faultyJsonServer.js';
 
-export interface GitHubRequest {
-  method: string;
-  path: string;
-  body: unknown;
-  authorization: string | null;
-  status: number;
-}
-
-export interface GitHubFault {
-  /** Substring of "METHOD path" the fault applies to (default: every request). */
-  match?: string;
-  /** How many requests it answers (default 1). */
-  times?: number;
-  status: number;
-  headers?: Record<string, string>;
-  message?: string;
-  /** Never answer: the request stays open until the server closes (a hung API: the client's timeout ends it). */
-  hold?: boolean;
-}
+export type GitHubRequest = ApiRequest;
+export type GitHubFault = ApiFault;
 
 export interface GitHubOptions {
   token: string;
@@ -65,22 +47,11 @@ const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queue
 
 export async function startGitHub(opts: GitHubOptions): Promise<FakeGitHub> {
   const now = opts.now ?? Date.now;
-  const requests: GitHubRequest[] = [];
   const accepted: ReturnType<FakeGitHub['statuses']> = [];
   const made: ReturnType<FakeGitHub['deployments']> = [];
-  const faults = (opts.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
   let nextId = 1000;
 
-  const faultFor = (method: string, path: string) => {
-    const fault = faults.find((f) => f.left > 0 && (!f.match || `${method} ${path}`.includes(f.match)));
-    if (fault) fault.left -= 1;
-    return fault;
-  };
-  const route = (
-    method: string,
-    path: string,
-    body: Record<string, unknown>,
-  ): [number, unknown, Record<string, string>?] => {
+  const route = (method: string, path: string, body: Record<string, unknown>): [number, unknown] => {
     const m = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(path);
     if (!m || m[1] !== opts.repo) return [404, { message: 'Not Found' }];
     const rest = m[2] ?? '';
@@ -129,48 +100,20 @@ export async function startGitHub(opts: GitHubOptions): Promise<FakeGitHub> {
     return [404, { message: 'Not Found' }];
   };
 
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    let body: Record<string, unknown> = {};
-    try {
-      body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      body = {};
-    }
-    const method = req.method ?? 'GET';
-    const path = (req.url ?? '/').split('?')[0]!;
-    const authorization = req.headers.authorization ?? null;
-    const fault = faultFor(method, path);
-    if (fault?.hold) return void requests.push({ method, path, body: text ? body : null, authorization, status: 0 });
-    const [status, answer, headers] = fault
-      ? [fault.status, { message: fault.message ?? 'fault' }, fault.headers]
-      : authorization === `Bearer ${opts.token}`
-        ? route(method, path, body)
-        : [401, { message: 'Bad credentials' }];
-    requests.push({ method, path, body: text ? body : null, authorization, status });
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
+  const server = await startFaultyJsonServer({
+    faults: opts.faults ?? [],
+    route: ({ method, path, authorization }, body) =>
+      authorization === `Bearer ${opts.token}` ? route(method, path, body) : [401, { message: 'Bad credentials' }],
+    headers: () => ({
       'x-ratelimit-limit': '5000',
       'x-ratelimit-remaining': '4999',
       'x-ratelimit-reset': String(Math.floor(now() / 1000) + 3600),
       ...(opts.scopes !== undefined ? { 'x-oauth-scopes': opts.scopes } : {}),
-      ...headers,
-    });
-    res.end(JSON.stringify(answer));
+    }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
+    ...server,
     statuses: () => [...accepted],
     deployments: () => [...made],
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -50,4 +50,11 @@ describe('tool log', () => {
     for (const token of tokens) assert.ok(!text.includes(token), text);
     assert.equal(text, 'GitHub said no to [Redacted] and [Redacted] and [Redacted]');
   });
+
+  it('redacts GitLab tokens by their shape (personal, project and group access tokens; deploy, runner)', () => {
+    const tokens = ['glpat-abcdefghij0123456789', 'gldt-ABCDEFGHIJ_0123456789-xyz', 'glrt-0123456789abcdefghijKLMN'];
+    const text = redactText(`GitLab said no to ${tokens.join(' and ')}`);
+    assert.equal(text, 'GitLab said no to [Redacted] and [Redacted] and [Redacted]');
+    assert.equal(redactText('gl-patterns-are-not-tokens glance'), 'gl-patterns-are-not-tokens glance');
+  });
 });

@@ -3,8 +3,7 @@
 // record's timing, refusals said once, Deployments with their statuses, and nothing posted twice on a takeover.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newRecord } from '../../src/store/statusRecord.js';
-import { deploysHead, GH_REPO, GH_TOKEN, publishWorld } from '../../support/worlds/publishWorld.js';
+import { assertUndelayed, deploysHead, GH_REPO, GH_TOKEN, publishWorld } from '../../support/worlds/publishWorld.js';
 
 const PANEL = 'https://cloud.digitalocean.com/apps/app-1/deployments/dep-1';
 
@@ -84,9 +83,7 @@ describe('publishing outcomes to GitHub (driven clock, fake DigitalOcean, GitHub
         faulty.github.requests.map((r) => r.status),
         [502, 403, 201, 201, 201, 201],
       );
-      assert.ok(faulty.waits.includes(30_000), `waited as retry-after said: ${faulty.waits}`);
-      assert.equal(record.finishedAt, expected.finishedAt, 'the outcome was recorded when it would have been');
-      assert.equal(record.polls, expected.polls);
+      assertUndelayed(faulty, 30_000, record, expected);
     } finally {
       await clean.close();
       await faulty.close();
@@ -152,20 +149,12 @@ describe('publishing outcomes to GitHub (driven clock, fake DigitalOcean, GitHub
     const v = await publishWorld(deploysHead());
     try {
       const sha = v.repo.git('rev-parse', 'HEAD');
-      const startedAt = new Date(v.clock.now).toISOString();
-      const resume = {
-        ...newRecord({ sha, branch: 'main', remote: 'origin', state: 'building', phase: 'BUILDING' }, startedAt),
-        source: 'digitalocean' as const,
-        deploymentId: 'dep-1',
-        published: {
-          repo: GH_REPO,
-          statuses: { 'deploy-watch': 'pending: Building on App Platform' },
-          deployment: null,
-          refused: null,
-        },
-      };
-      await v.store.write(resume);
-      v.clock.now += 20_000;
+      const resume = await v.takeOver(sha, {
+        repo: GH_REPO,
+        statuses: { 'deploy-watch': 'pending: Building on App Platform' },
+        deployment: null,
+        refused: null,
+      });
       await v.publish(sha, { resume });
       assert.deepEqual(
         v.github.statuses().map((s) => s.description),
@@ -198,8 +187,8 @@ describe('publishing when GitHub hangs or the follow is stopped', () => {
     }
   });
 
-  it('a follow stopped by a signal ends in an error status naming the stop, posted once', async () => {
-    const v = await publishWorld(deploysHead());
+  it('a follow stopped by a signal ends in an error status naming the stop, posted once (on GitLab: failed)', async () => {
+    const v = await publishWorld(deploysHead(), {}, {}, { gitlab: {} });
     try {
       const controller = new AbortController();
       controller.abort('monitor stopped by SIGTERM');
@@ -208,6 +197,10 @@ describe('publishing when GitHub hangs or the follow is stopped', () => {
       assert.deepEqual(
         v.github.statuses().map((s) => `${s.state}: ${s.description}`),
         ['pending: Waiting for App Platform to start the deployment', 'error: Monitor stopped by SIGTERM'],
+      );
+      assert.deepEqual(
+        v.gitlab.statuses().map((s) => `${s.state}: ${s.description}`),
+        ['pending: Waiting for App Platform to start the deployment', 'failed: Monitor stopped by SIGTERM'],
       );
     } finally {
       await v.close();

@@ -1,8 +1,10 @@
-// Which repository outcomes go to, and how GitHub's answers are read: tables over pure functions.
+// Which repository (or GitLab project) outcomes go to, and how GitHub's and GitLab's answers are read:
+// tables over pure functions.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classify, SECONDARY_LIMIT_WAIT_MS } from '../../src/publish/github/client.js';
-import { chooseRepo, gitHubHost, repoFromAppSpec, repoFromRemoteUrl } from '../../src/publish/repo.js';
+import { classifyGitLab, projectPath, RATE_LIMIT_WAIT_MS } from '../../src/publish/gitlab/client.js';
+import { chooseRepo, gitHubHost, gitLabHost, repoFromAppSpec, repoFromRemoteUrl } from '../../src/publish/repo.js';
 import { commitStatusesOf, statusContexts, statusDescription } from '../../src/publish/statuses.js';
 import { newRecord } from '../../src/store/statusRecord.js';
 import { pushSpec } from '../../support/fakes/doApi.js';
@@ -133,5 +135,92 @@ describe('the github section of the config', () => {
       deployments: false,
       environment: 'production',
     });
+  });
+});
+
+describe('the GitLab project outcomes go to', () => {
+  const REMOTES: Array<[string, string | null]> = [
+    ['https://gitlab.com/acme/shop.git', 'acme/shop'],
+    ['https://gitlab.com/acme/web/shop.git', 'acme/web/shop'],
+    ['https://oauth2:glpat-x@gitlab.com/acme/shop', 'acme/shop'],
+    ['ssh://git@gitlab.com/acme/web/shop.git', 'acme/web/shop'],
+    ['git@gitlab.com:acme/web/shop.git', 'acme/web/shop'],
+    ['git@github.com:acme/shop.git', null],
+    ['https://gitlab.com/shop.git', null],
+  ];
+  for (const [url, project] of REMOTES) {
+    it(`${url} → ${project ?? 'none'}`, () =>
+      assert.equal(repoFromRemoteUrl(url, gitLabHost('https://gitlab.com/api/v4'), 'gitlab'), project));
+  }
+
+  it("on a self-managed GitLab, the host of GITLAB_API_URL; the app spec's gitlab.repo; the config's id", async () => {
+    const host = gitLabHost('https://git.example.com/api/v4');
+    assert.equal(repoFromRemoteUrl('git@git.example.com:acme/shop.git', host, 'gitlab'), 'acme/shop');
+    assert.equal(repoFromRemoteUrl('git@gitlab.com:acme/shop.git', host, 'gitlab'), null);
+    const spec = { services: [{ name: 'api', gitlab: { repo: 'acme/web/shop', branch: 'main' } }] };
+    assert.equal(repoFromAppSpec(spec, 'gitlab'), 'acme/web/shop');
+    assert.equal(repoFromAppSpec(spec), null, 'no GitHub repository in it');
+    const choice = await chooseRepo({
+      configured: null,
+      remoteUrl: 'git@github.com:acme/shop.git',
+      host: 'gitlab.com',
+      forge: 'gitlab',
+      appSpecRepo: async () => repoFromAppSpec(spec, 'gitlab'),
+    });
+    assert.deepEqual(choice, { repo: 'acme/web/shop', from: 'app spec' });
+    assert.equal(projectPath('acme/web/shop'), '/projects/acme%2Fweb%2Fshop');
+    assert.equal(
+      projectPath(String(parseConfig({ gitlab: { project: 4242 } }, 'x', {}).gitlab.project)),
+      '/projects/4242',
+    );
+  });
+});
+
+describe("GitLab's answers", () => {
+  const answer = (status: number, headers: Record<string, string> = {}, body: object | null = null) => ({
+    status,
+    headers: new Headers(headers),
+    text: body ? JSON.stringify(body) : '',
+  });
+  const NOW = 1_700_000_000_000;
+
+  it('429 waits as Retry-After says, else until RateLimit-Reset, else a minute; 5xx is retried', () => {
+    assert.deepEqual(classifyGitLab(answer(429, { 'retry-after': '30' }), NOW), {
+      kind: 'retry',
+      reason: 'HTTP 429',
+      waitMs: 30_000,
+    });
+    const reset = { 'ratelimit-remaining': '0', 'ratelimit-reset': String(NOW / 1000 + 90) };
+    assert.equal((classifyGitLab(answer(429, reset), NOW) as { waitMs: number }).waitMs, 90_000);
+    assert.equal((classifyGitLab(answer(429), NOW) as { waitMs: number }).waitMs, RATE_LIMIT_WAIT_MS);
+    assert.deepEqual(classifyGitLab(answer(503), NOW), { kind: 'retry', reason: 'HTTP 503', waitMs: null });
+  });
+
+  it('a repeated state (400 "Cannot transition status") is taken; 401, 403, 404 and another 400 are refusals', () => {
+    const repeat = {
+      message: 'Cannot transition status via :run from :running (Reason(s): Status cannot transition via "run")',
+    };
+    assert.equal(classifyGitLab(answer(400, {}, repeat), NOW).kind, 'ok');
+    for (const status of [401, 403, 404]) assert.equal(classifyGitLab(answer(status), NOW).kind, 'refused');
+    assert.deepEqual(classifyGitLab(answer(400, {}, { error: 'state does not have a valid value' }), NOW), {
+      kind: 'refused',
+      status: 400,
+      reason: 'HTTP 400: state does not have a valid value',
+    });
+  });
+});
+
+describe('the gitlab section of the config', () => {
+  it('a project that is neither "group/name" nor an id, or a wrong type, is named with the rule, every problem at once', () => {
+    assert.throws(
+      () => parseConfig({ gitlab: { project: 'shop', statuses: 'yes' } }, 'deploy-watch.config.json', {}),
+      (error: Error) => {
+        assert.match(error.message, /gitlab\.project.*must be "group\/name" \(subgroups allowed\) or a project id/);
+        assert.match(error.message, /gitlab\.statuses/);
+        return true;
+      },
+    );
+    assert.deepEqual(parseConfig({}, 'x', {}).gitlab, { statuses: true });
+    assert.equal(parseConfig({ gitlab: { project: 'a/b/c' } }, 'x', {}).gitlab.project, 'a/b/c');
   });
 });

@@ -3,6 +3,7 @@
 import type { Config } from '../../kernel/config/config.js';
 import type { Deps } from '../../deps.js';
 import { gitHubToken } from '../../kernel/config/githubToken.js';
+import { gitLabToken } from '../../kernel/config/gitlabToken.js';
 import * as msg from '../../kernel/messages.js';
 import type { Git } from '../../git/git.js';
 import { publishTarget } from '../../publish/setup.js';
@@ -48,7 +49,7 @@ export async function checkGitHub(
 /** HEAD's record, for a refusal the watcher met publishing it; null without a token or a readable record. */
 export async function headRecord(deps: Pick<Deps, 'env' | 'repo' | 'store'>): Promise<StatusRecord | null> {
   const head = deps.repo().head;
-  if (!head || !gitHubToken(deps.env)) return null;
+  if (!head || !(gitHubToken(deps.env) || gitLabToken(deps.env))) return null;
   // A store that cannot be read (a team database that is down) leaves this to the live check above.
   const read = await deps
     .store()

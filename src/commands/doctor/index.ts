@@ -14,6 +14,7 @@ import {
   type CheckResult,
 } from './checks.js';
 import { checkGitHub, headRecord } from './github.js';
+import { checkGitLab } from './gitlab.js';
 import { checkHealth } from './health.js';
 import { renderDoctor } from './render.js';
 import { listWorktrees } from '../../hooks/worktreeRunners.js';
@@ -50,8 +51,11 @@ export async function runDoctor(deps: Deps): Promise<number> {
       ),
     );
   }
-  if (config)
-    results.push(await checkGitHub(config, { env: deps.env, git: deps.git(), now: deps.now }, await headRecord(deps)));
+  if (config) {
+    const head = await headRecord(deps);
+    const publishDeps = { env: deps.env, git: deps.git(), now: deps.now };
+    results.push(await checkGitHub(config, publishDeps, head), await checkGitLab(config, publishDeps, head));
+  }
   results.push(checkStateDir(deps.stateDir()));
   renderDoctor(results, deps);
   return results.some((r) => r.verdict === 'fail') ? EXIT.failed : EXIT.success;

@@ -8,9 +8,20 @@ import { configSchema } from '../../kernel/config/config.js';
 import { SCHEMA_REF } from '../../kernel/config/schemaFile.js';
 
 export function configTemplate(): Record<string, unknown> {
-  const { branch, remote, branchPattern, polling, conflicts, notify, cleanup, github } = configSchema.parse({});
+  const { branch, remote, branchPattern, polling, conflicts, notify, cleanup, github, gitlab } = configSchema.parse({});
   const { rules: _rules, ...retry } = conflicts;
-  return { $schema: SCHEMA_REF, branch, remote, branchPattern, polling, conflicts: retry, notify, cleanup, github };
+  return {
+    $schema: SCHEMA_REF,
+    branch,
+    remote,
+    branchPattern,
+    polling,
+    conflicts: retry,
+    notify,
+    cleanup,
+    github,
+    gitlab,
+  };
 }
 
 export const configTemplateText = (): string => `${JSON.stringify(configTemplate(), null, 2)}\n`;

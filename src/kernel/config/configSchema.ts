@@ -157,6 +157,23 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    // Publishing outcomes to GitLab (on with a GITLAB_TOKEN, like GitHub's): the project, "group/name" or its
+    // id (default: the remote's URL on GITLAB_API_URL's host, else the app spec's), and commit statuses.
+    gitlab: z
+      .object({
+        project: z
+          .union([
+            z
+              .string()
+              .max(255, msg.GITLAB_PROJECT_RULE)
+              .regex(/^(?:\d+|[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+)$/, msg.GITLAB_PROJECT_RULE),
+            z.number().int(msg.GITLAB_PROJECT_RULE).positive(msg.GITLAB_PROJECT_RULE),
+          ])
+          .optional(),
+        statuses: z.boolean().default(true),
+      })
+      .strict()
+      .default({}),
     // Team mode (DEPLOY_WATCH_STORE_URL set): the PostgreSQL schema deploy-watch owns, the key that groups a
     // team's commits and lease (default: the App Platform app ids), and how long a poller's lease lasts.
     team: z

@@ -36,6 +36,7 @@ export function toJsonSchema(schema: z.ZodTypeAny): Json {
     if (schema._def.minLength) out.minItems = schema._def.minLength.value;
     return out;
   }
+  if (schema instanceof z.ZodUnion) return { anyOf: (schema.options as z.ZodTypeAny[]).map(toJsonSchema) };
   if (schema instanceof z.ZodEnum) return { type: 'string', enum: [...(schema.options as string[])] };
   if (schema instanceof z.ZodString) return stringSchema(schema);
   if (schema instanceof z.ZodNumber) return numberSchema(schema);

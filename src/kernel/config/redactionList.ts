@@ -3,6 +3,7 @@
 import { urlPasswords } from '../redact.js';
 import { digitalOceanTokenSecrets } from './doToken.js';
 import { gitHubTokenSecrets } from './githubToken.js';
+import { gitLabTokenSecrets } from './gitlabToken.js';
 import { teamModeOf } from './teamMode.js';
 
 export function redactionList(env: NodeJS.ProcessEnv): string[] {
@@ -10,6 +11,12 @@ export function redactionList(env: NodeJS.ProcessEnv): string[] {
   const urls = [env.DATABASE_URL || null, team?.url ?? null, team?.listenUrl ?? null].filter(
     (url): url is string => url !== null,
   );
-  // The DigitalOcean token under both names (the one used and the one it won over), and GitHub's likewise.
-  return [...digitalOceanTokenSecrets(env), ...gitHubTokenSecrets(env), ...urls, ...urls.flatMap(urlPasswords)];
+  // The DigitalOcean token under both names (the one used and the one it won over), GitHub's likewise, GitLab's.
+  return [
+    ...digitalOceanTokenSecrets(env),
+    ...gitHubTokenSecrets(env),
+    ...gitLabTokenSecrets(env),
+    ...urls,
+    ...urls.flatMap(urlPasswords),
+  ];
 }

@@ -25,8 +25,8 @@ export const gitHubCannotWrite = (
     return `the token cannot write ${words} to ${repo} (${answer}): give it ${permission}${status === 404 ? `, or set github.repo if ${repo} is not the repository` : ''}`;
   return `GitHub refused the ${what === 'statuses' ? 'commit status' : 'deployment'} for ${repo} (${answer})`;
 };
-export const gitHubGaveUp = (seconds: number, reason: string) =>
-  `GitHub did not take the outcome within ${seconds}s after it was recorded (${reason}); the outcome on record stands`;
+export const publishGaveUp = (service: 'GitHub' | 'GitLab', seconds: number, reason: string) =>
+  `${service} did not take the outcome within ${seconds}s after it was recorded (${reason}); the outcome on record stands`;
 export const GITHUB_NO_TOKEN = 'off: neither GITHUB_TOKEN nor GH_TOKEN is set';
 export const GITHUB_NO_TOKEN_FIX =
   'To show outcomes beside each commit on GitHub, export GITHUB_TOKEN (or GH_TOKEN) with Commit statuses: write (fine-grained) or repo:status (classic).';
@@ -45,3 +45,24 @@ export const GITHUB_UNREACHABLE_FIX =
 export const GITHUB_REPO_RULE = 'must be "owner/name" (letters, digits, ".", "-", "_")';
 export const GITHUB_TOKEN_FIX =
   'Give the token Commit statuses: write (and Deployments: write with github.deployments) on the repository (classic tokens: repo:status, repo_deployment), or set github.repo to the repository it may write to.';
+// GitLab (gitlab section, GITLAB_TOKEN)
+export const GITLAB_TOKEN_NEEDS = 'the api scope (a project access token with the Developer role)';
+export const gitLabCannotWrite = (project: string, status: number, answer: string) => {
+  if (status === 401)
+    return `GitLab rejected the token (${answer}): set GITLAB_TOKEN to a valid token with ${GITLAB_TOKEN_NEEDS} on ${project}`;
+  if (status === 403 || status === 404)
+    return `the token cannot write commit statuses to ${project} on GitLab (${answer}): give it ${GITLAB_TOKEN_NEEDS}${status === 404 ? `, or set gitlab.project if ${project} is not the project` : ''}`;
+  return `GitLab refused the commit status for ${project} (${answer})`;
+};
+export const GITLAB_NO_TOKEN = 'off: GITLAB_TOKEN is not set';
+export const GITLAB_NO_TOKEN_FIX = `To show outcomes beside each commit on GitLab, export GITLAB_TOKEN with ${GITLAB_TOKEN_NEEDS}.`;
+export const GITLAB_OFF = 'off: gitlab is not configured (add "gitlab": {} to deploy-watch.config.json)';
+export const GITLAB_STATUSES_OFF = 'off: gitlab.statuses is false';
+export const GITLAB_NO_PROJECT =
+  'no GitLab project: gitlab.project is not set, the remote is not a URL on the GitLab host, and the app spec names none';
+export const GITLAB_NO_PROJECT_FIX = 'Set gitlab.project ("group/name" or the project id) in deploy-watch.config.json.';
+export const gitLabCanRead = (project: string, from: string) =>
+  `the token reads ${project} (project from ${from}); it needs ${GITLAB_TOKEN_NEEDS} to write commit statuses, and a refusal shows here once a push is followed`;
+export const GITLAB_UNREACHABLE_FIX = 'Check the network, or GITLAB_API_URL (self-managed: https://<host>/api/v4).';
+export const GITLAB_TOKEN_FIX = `Give GITLAB_TOKEN ${GITLAB_TOKEN_NEEDS} on the project, or set gitlab.project to the project it may write to.`;
+export const GITLAB_PROJECT_RULE = 'must be "group/name" (subgroups allowed) or a project id';

@@ -1,18 +1,10 @@
-// The only code that speaks to GitHub: one request to the REST API, turned into a value that says what to do
-// next (go on, try again after a wait, or give up for good). Never throws. On node:http(s), like the
-// DigitalOcean source: fetch (undici) costs a watcher about 40 MB of RSS.
+// The only code that speaks to GitHub: its headers, and what each of its answers means (apiClient.ts sends).
 import * as msg from '../../kernel/messages.js';
-import { redactText } from '../../kernel/redact.js';
 import { retryAfterMs } from '../../kernel/http/retryAfter.js';
-import { send, type HttpAnswer } from '../../kernel/http/request.js';
+import type { HttpAnswer } from '../../kernel/http/request.js';
+import { type ApiClient, type ApiClientOptions, createApiClient, messageOf, parseBody } from '../apiClient.js';
 
-export interface GitHubClientOptions {
-  /** GITHUB_API_URL or https://api.github.com, without a trailing slash. */
-  apiUrl: string;
-  token: string;
-  timeoutMs: number;
-  now(): number;
-}
+export type GitHubClientOptions = ApiClientOptions;
 
 export type GitHubAnswer =
   /** scopes: x-oauth-scopes, which GitHub sends for a classic token only (null: a fine-grained or app token). */
@@ -25,10 +17,7 @@ export type GitHubAnswer =
 /** GitHub asks for at least a minute's wait after a secondary limit that names no time. */
 export const SECONDARY_LIMIT_WAIT_MS = 60_000;
 
-export interface GitHubClient {
-  post(path: string, body: object, signal?: AbortSignal): Promise<GitHubAnswer>;
-  get(path: string, signal?: AbortSignal): Promise<GitHubAnswer>;
-}
+export type GitHubClient = ApiClient;
 
 export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
   const headers = {
@@ -37,21 +26,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubClient {
     'user-agent': 'deploy-watch',
     authorization: `Bearer ${opts.token}`,
   };
-  const call = async (method: 'GET' | 'POST', path: string, body: object | null, signal?: AbortSignal) => {
-    let answer: HttpAnswer;
-    try {
-      const text = body === null ? undefined : JSON.stringify(body);
-      const sent = text === undefined ? headers : { ...headers, 'content-type': 'application/json' };
-      answer = await send(method, `${opts.apiUrl}${path}`, sent, opts.timeoutMs, signal, text);
-    } catch (error) {
-      return { kind: 'retry', reason: redactText((error as Error).message, [opts.token]), waitMs: null } as const;
-    }
-    return classify(answer, opts.now());
-  };
-  return {
-    post: (path, body, signal) => call('POST', path, body, signal),
-    get: (path, signal) => call('GET', path, null, signal),
-  };
+  return createApiClient(opts, headers, classify);
 }
 
 /** What an answer means for the caller; rate limits are told from refusals by their headers and words. */
@@ -80,18 +55,4 @@ function renamed(headers: Headers): Headers {
   const reset = headers.get('x-ratelimit-reset');
   if (reset !== null && headers.get('x-ratelimit-remaining') === '0') out.set('ratelimit-reset', reset);
   return out;
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return null; // a 2xx whose body is not JSON: the write happened, its echo is not needed
-  }
-}
-
-/** GitHub's own words from an error answer ({"message": …}), short; else nothing. */
-function messageOf(text: string): string {
-  const body = parseBody(text) as { message?: unknown } | null;
-  return typeof body?.message === 'string' ? body.message.slice(0, 200) : '';
 }

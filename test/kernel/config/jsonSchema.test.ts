@@ -30,6 +30,7 @@ function valid(schema: Schema, value: unknown): boolean {
   if (typeof value === 'string' && typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value))
     return false;
   if (schema.oneOf && (schema.oneOf as Schema[]).filter((s) => valid(s, value)).length !== 1) return false;
+  if (schema.anyOf && !(schema.anyOf as Schema[]).some((s) => valid(s, value))) return false;
   if (typeof value === 'number') {
     if (typeof schema.minimum === 'number' && value < schema.minimum) return false;
     if (typeof schema.maximum === 'number' && value > schema.maximum) return false;
@@ -104,6 +105,13 @@ const SAMPLES: Record<string, unknown> = {
   'a GitHub repo without an owner': { github: { repo: 'shop' } },
   'GitHub statuses as text': { github: { statuses: 'yes' } },
   'an empty GitHub environment': { github: { environment: '' } },
+  'a GitLab section with a subgroup path': { gitlab: { project: 'acme/web/shop', statuses: true } },
+  'a GitLab project id': { gitlab: { project: 4242 } },
+  'a GitLab project id as text': { gitlab: { project: '4242' } },
+  'a GitLab project without a group': { gitlab: { project: 'shop' } },
+  'a GitLab project id of zero': { gitlab: { project: 0 } },
+  'a fractional GitLab project id': { gitlab: { project: 1.5 } },
+  'an unknown GitLab key': { gitlab: { repo: 'acme/shop' } },
   $schema: { $schema: SCHEMA_REF },
 };
 
