@@ -40,15 +40,17 @@ await build({
   splitting: false,
 });
 // check's entry point: its every answer in one file; what only some answers need (zod for a config that
-// changed, the watcher's code for --wait) in chunks loaded then. Its own build, so that no chunk of the
+// changed, the watcher's code for --wait) in chunks loaded then. The watcher's entry point: it holds what
+// it loads for minutes, so not the command table either. Each its own build, so that no chunk of the
 // command table's is shared into its start-up.
-await build({
-  ...common,
-  entryPoints: { check: 'build/src/checkMain.js' },
-  outdir: 'build/cli',
-  splitting: true,
-  chunkNames: 'check-[hash]',
-});
+for (const name of ['check', 'watcher'])
+  await build({
+    ...common,
+    entryPoints: { [name]: `build/src/${name}Main.js` },
+    outdir: 'build/cli',
+    splitting: true,
+    chunkNames: `${name}-[hash]`,
+  });
 // The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
 const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/kernel/config/jsonSchema.js');
 writeFileSync(SCHEMA_FILE, configJsonSchemaText());

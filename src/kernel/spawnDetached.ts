@@ -12,11 +12,16 @@ export interface DetachedSpawn {
 }
 
 /**
- * Node flags per command. The watcher lives for minutes with a small, steady working set: a 1 MB young
- * generation (V8's default grows it to 16 MB) keeps its memory near its start-up size however many
- * commits it follows (measured in bench/watcher.ts).
+ * Node flags per command. The watcher lives for minutes with a small, steady working set (~10 MB of live
+ * heap with 20 commits in flight): a 1 MB young generation (V8's default grows it to 16 MB), and V8's
+ * memory-over-speed mode, whose smaller old-space growth collects what the polls leave behind instead of
+ * letting it pile up (without it, 20 commits kept ~40 MB committed old space, two thirds of it garbage);
+ * and no optimizing compiler: a process that mostly waits on the network gains nothing from TurboFan, whose
+ * compilations cost ~9 MB of peak RSS. Measured in bench/watcher.ts; docs/performance.md has the figures.
  */
-const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = { watcher: ['--max-semi-space-size=1'] };
+const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  watcher: ['--max-semi-space-size=1', '--optimize-for-size', '--no-opt'],
+};
 
 /** Resolves nothing; returns the child's PID, or 0 when it could not be started. */
 export function spawnDetached(args: readonly string[], how: DetachedSpawn): number {

@@ -38,7 +38,7 @@ describe('what publishing costs the commands that must start fast', () => {
     assert.deepEqual(staticImports(text), ['./a.js', './c.js', './e.js']);
   });
 
-  for (const entry of ['checkMain.ts', 'hookMain.ts', 'watcher/process.ts']) {
+  for (const entry of ['checkMain.ts', 'hookMain.ts', 'watcherMain.ts', 'watcher/process.ts']) {
     it(`${entry} loads nothing of src/publish/ at start`, () => {
       const loaded = loadedBy(entry);
       assert.ok(loaded.size > 5, `read ${loaded.size} files from ${entry}`);
