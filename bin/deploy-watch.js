@@ -4,7 +4,7 @@
 // all day, the watcher holds what it loads for as long as it follows commits.
 const argv = process.argv.slice(2);
 const ENTRIES = { hook: '../build/cli/hook.js', check: '../build/cli/check.js', watcher: '../build/cli/watcher.js' };
-const fast = ENTRIES[argv[0]];
+const fast = Object.hasOwn(ENTRIES, argv[0] ?? '') ? ENTRIES[argv[0]] : undefined; // not `toString`
 
 const code = fast ? await (await import(fast)).runFast(argv) : null;
 if (code !== null) process.exitCode = code;

@@ -1,5 +1,5 @@
 // Entry point: runs the command table with the real dependencies (runtime.ts), maps errors to exit codes.
-// The only place that decides the process's exit code.
+// With checkMain.ts, hookMain.ts and watcherMain.ts, the only places that end the process.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';

@@ -18,13 +18,26 @@ const SECRETS = {
   DIGITALOCEAN_ACCESS_TOKEN: 'access-token-1234',
   DIGITALOCEAN_TOKEN: 'terraform-token-5678',
   DATABASE_URL: 'postgresql://app:Db9secret@10.9.8.6/app',
+  // Shapes no pattern knows (an Enterprise Server's or a self-managed GitLab's): only the list keeps them out.
+  GITHUB_TOKEN: 'gh-enterprise-4321',
+  GH_TOKEN: 'gh-cli-token-2468',
+  GITLAB_TOKEN: 'selfmanaged-8765',
 };
 /** A line with each secret on its own, where no URL pattern would catch it. */
-const LINE = `password ${STORE_PASSWORD} listen ${LISTEN_URL} tokens access-token-1234 terraform-token-5678 Db9secret`;
+const LINE = `password ${STORE_PASSWORD} listen ${LISTEN_URL} tokens access-token-1234 terraform-token-5678 Db9secret gh-enterprise-4321 gh-cli-token-2468 selfmanaged-8765`;
 
 function assertClean(text: string, where: string): void {
   assert.match(text, /password \[Redacted\]/, `${where} wrote the line: ${text}`);
-  for (const secret of [STORE_PASSWORD, 'Kq4listenOnly', 'access-token-1234', 'terraform-token-5678', 'Db9secret'])
+  for (const secret of [
+    STORE_PASSWORD,
+    'Kq4listenOnly',
+    'access-token-1234',
+    'terraform-token-5678',
+    'Db9secret',
+    'gh-enterprise-4321',
+    'gh-cli-token-2468',
+    'selfmanaged-8765',
+  ])
     assert.ok(!text.includes(secret), `${where} shows ${secret}: ${text}`);
 }
 

@@ -117,6 +117,8 @@ function bracket(pattern: string, at: number): { text: string; end: number } | n
       if (c === '\\' || !RANGE_ENDS.some((r) => r.test(char) && r.test(to)) || to < char) return null;
       items.push(`${char}-${to}`);
       i += width + 2;
+      // A `-` right after a range ([a-b-c]) is a literal to V8 and an invalid range end to grep.
+      if (pattern[i] === '-' && pattern[i + 1] !== ']') return null;
     } else {
       items.push(char);
       i += width;

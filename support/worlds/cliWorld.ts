@@ -15,14 +15,14 @@ import type { StatusRecord } from '../../src/store/statusRecord.js';
 const roots: string[] = [];
 
 /** deploy-watch processes still running in any repository these tests made (their cwd is inside it). */
-export function strayProcesses(): number[] {
+export function strayProcesses(under: readonly string[] = roots): number[] {
   const found: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
       const cwd = readlinkSync(`/proc/${name}/cwd`);
-      if (cmd.includes('deploy-watch') && roots.some((r) => cwd.startsWith(r))) found.push(Number(name));
+      if (cmd.includes('deploy-watch') && under.some((r) => cwd.startsWith(r))) found.push(Number(name));
     } catch {
       /* gone meanwhile, or not ours to read */
     }
@@ -125,6 +125,11 @@ export async function cliWorld(
           () => children.every((c) => !c.pid || !isAlive(c.pid) || c.exitCode !== null || c.signalCode !== null),
           5_000,
         )
+        .catch(() => undefined);
+      // A watcher that has retired (off the register) may still be letting go of its lock and sources: let it
+      // end by itself. One that never does is still there for the file's stray-process check to name.
+      await w
+        .waitFor("this repository's watchers to end", () => strayProcesses([repo.root]).length === 0, 10_000)
         .catch(() => undefined);
       await api.close();
       repo.cleanup();

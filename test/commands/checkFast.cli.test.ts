@@ -61,7 +61,7 @@ describe('check: the fast entry answers every call itself, as main.ts does', () 
     monitor.kill('SIGKILL');
   });
 
-  it('3 no record, 78 config invalid, 64 a bad --wait, 70-style errors: the same answer', () => {
+  it('3 no record, 78 config invalid, 64 a bad --wait or commit: the same answer', () => {
     const none = fx.repo.commit('nobody watched');
     same([none], 3);
     same([none], 3); // the second from the kept verdict
@@ -78,6 +78,10 @@ describe('check: the fast entry answers every call itself, as main.ts does', () 
   it('hands main.ts only what commander words: unknown flags, --all, help', () => {
     for (const args of [['--bogus'], ['--all'], ['--help'], ['a', 'b'], ['--wait']])
       assert.equal(run('check', args).code, HANDED_BACK, args.join(' '));
+    // The team store reads its schema and project from the config: main.ts answers, whatever the call.
+    const team = { DEPLOY_WATCH_STORE_URL: 'postgresql://nobody@127.0.0.1:1/none' };
+    for (const args of [[], ['--json'], ['--wait', 'soon']])
+      assert.equal(run('check', args, team).code, HANDED_BACK, `team: ${args.join(' ')}`);
   });
 });
 

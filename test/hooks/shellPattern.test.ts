@@ -76,6 +76,8 @@ describe('shellPattern', () => {
       '^a*b*c*$', // more than two quantifiers
       '^[\\]a]$', // an escape inside a class that POSIX reads literally
       '^[a-Z]$', // a range across letter cases
+      '^[a-b-c]$', // a dash after a range: a literal to V8, an invalid range end to grep
+      '^[0-9-z]+$',
       '^feat/\\w+$',
       '^feat/x\\b',
       '^(a)\\1$',

@@ -75,6 +75,9 @@ export async function claimWatcher(
         release: async () => {
           unregister();
           if (!said) dropLastWords(words);
+          // A stop's reason that this run did not read (a team poller handing off, a signal while retiring)
+          // must not reach a later process that gets the same PID.
+          takeSignalReason(signalReasonPath(folder.dir, pid));
           await lock.release();
         },
         say,
