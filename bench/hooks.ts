@@ -121,7 +121,9 @@ try {
     `deploy-branch push, Node path, team store accepting but never answering: added ${fmt(hung.ms)} = ${hung.ratio.toFixed(2)}× node -e 0`,
   );
   const other = added('git push feat/bench (hooked)', 'git push feat/bench --no-verify');
-  console.log(`other-branch push (shell when the cache can answer, else Node; goal ≤ 1.2×): added ${fmt(other.ms)} = ${other.ratio.toFixed(2)}× node -e 0`);
+  console.log(
+    `other-branch push (shell when the cache can answer, else Node; goal ≤ 1.2×): added ${fmt(other.ms)} = ${other.ratio.toFixed(2)}× node -e 0`,
+  );
   console.log(
     `(${ROUNDS} rounds each, interleaved, medians; load average ${loadavg()[0]!.toFixed(2)} on ${cpus().length} CPUs)`,
   );
