@@ -1,6 +1,6 @@
 // The watcher's entry point beside main.ts: `deploy-watch watcher` (hidden; started detached by
 // watcher/handOver.ts) without the command table. It lives for minutes beside every push, so what it loads
-// and never uses is memory held all that time: commander and every command's registration cost ~10 MB of
+// and never uses is memory held all that time: commander and every command's registration, about 2 MB of its
 // RSS (bench/watcher.ts). bin/deploy-watch.js calls runFast first; the call with any flag goes to main.ts.
 import { reportError } from './errorReport.js';
 import { LOADERS } from './loaders.js';
