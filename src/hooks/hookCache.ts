@@ -5,6 +5,7 @@
 // config, and a mark file's just above it; the hook's `test -nt`/`-ot` builtins (to the nanosecond in dash
 // and bash; a shell that compares seconds never finds a mtime strictly between the two) then confirm that
 // the source's mtime has not moved, so an edit, even within the same second, makes the cache stale.
+import { CONFIG_ENV_OVERRIDES } from '../kernel/config/defaults.js';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../kernel/fs/atomicWrite.js';
@@ -24,12 +25,7 @@ export const NEEDS = { nothing: '-', doToken: 'do', databaseUrl: 'db' } as const
  * Environment overrides that change which sources there are, or where the push goes: while one is set the
  * hook takes the Node path (which reads them) and writes no cache.
  */
-export const HOOK_ENV_OVERRIDES = [
-  'DEPLOY_WATCH_BRANCH',
-  'DEPLOY_WATCH_REMOTE',
-  'DEPLOY_WATCH_APP_ID',
-  'DEPLOY_WATCH_HEALTH_URL',
-] as const;
+export const HOOK_ENV_OVERRIDES = CONFIG_ENV_OVERRIDES;
 /** The line-based cache of earlier versions, removed when this one is written. */
 const OLD_CACHE_FILE = 'deploy-watch-pre-push.cache';
 const MARK_PREFIX = 'deploy-watch-hook-cache.';

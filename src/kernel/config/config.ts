@@ -29,7 +29,7 @@ export interface Config extends FileConfig {
   secrets: Secrets;
 }
 
-/** Env overrides, so that CI and agents can change a key without editing the file. */
+/** Env overrides (CONFIG_ENV_OVERRIDES, each below), so that CI and agents can change a key without editing the file. */
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = { ...raw };
   if (env.DEPLOY_WATCH_BRANCH) out.branch = env.DEPLOY_WATCH_BRANCH;

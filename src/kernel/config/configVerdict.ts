@@ -8,19 +8,14 @@ import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomicWrite.js';
 import { packageRoot, packageVersion } from '../packageRoot.js';
+import { CONFIG_ENV_OVERRIDES } from './defaults.js';
 import { readRawConfig } from './rawConfig.js';
 import { SCHEMA_FILE } from './schemaFile.js';
 
 export const VERDICT_FILE = 'deploy-watch-config-verdict.json';
 const VERDICT_VERSION = 1;
-/** What the config's validity depends on beyond the file (config.ts: applyEnv and the API URL). */
-const ENV_KEYS = [
-  'DEPLOY_WATCH_BRANCH',
-  'DEPLOY_WATCH_REMOTE',
-  'DEPLOY_WATCH_APP_ID',
-  'DEPLOY_WATCH_HEALTH_URL',
-  'DEPLOY_WATCH_DO_API_URL',
-] as const;
+/** What the config's validity depends on beyond the file (config.ts: the overrides and the API URL). */
+const ENV_KEYS = [...CONFIG_ENV_OVERRIDES, 'DEPLOY_WATCH_DO_API_URL'] as const;
 
 /**
  * The config's problem (null: valid), from the verdict kept in `gitDir` when it was reached from the same
