@@ -52,18 +52,17 @@ async function follow(
     const logger = await deps.logger().catch((error) => refuseInbox(deps, store, error));
     logger.info({ pid: process.pid }, 'watcher started');
     const summary = await runWatcher({
-      ...watcherSettings(config, deps),
-      store,
-      claim,
-      sources,
-      pid: process.pid,
-      startedAt,
-      signal: controller.signal,
+      ...(await watcherRun(config, deps, {
+        store,
+        claim,
+        sources,
+        startedAt,
+        signal: controller.signal,
+        log: (event, fields) => logger.info(fields, `watcher ${event}`),
+        warn: (sha, m) => logger.warn({ sha }, m),
+      })),
       lingerMs: config.polling.linger * 1000,
       settings: store.settingsKey ? settingsPrint(config, store.settingsKey()) : null,
-      log: (event, fields) => logger.info(fields, `watcher ${event}`),
-      onFinal: announcer(config, deps, (sha, m) => logger.warn({ sha }, m)),
-      ...(await publishing(config, deps, (event, fields) => logger.info(fields, `watcher ${event}`))),
     });
     logger.info(summary, 'watcher ended');
     madeWay = summary.ended === 'settings';
@@ -99,6 +98,25 @@ export function watcherSettings(config: Config, deps: Pick<Deps, 'env' | 'now' |
   };
 }
 
+/** What the background watcher and `serve` both run with: the settings, what it follows with, what it tells. */
+export async function watcherRun(
+  config: Config,
+  deps: Deps,
+  parts: Pick<WatcherRun, 'store' | 'claim' | 'sources' | 'startedAt' | 'signal'> & {
+    log: (event: string, fields: Record<string, unknown>) => void;
+    warn: (sha: string, message: string) => void;
+  },
+) {
+  const { warn, ...run } = parts;
+  return {
+    ...watcherSettings(config, deps),
+    ...run,
+    pid: process.pid,
+    onFinal: announcer(config, deps, warn),
+    ...(await publishing(config, deps, run.log)),
+  };
+}
+
 /** The sources a watcher polls, built once for all the commits it follows (the watcher and `serve`). */
 export function watcherSources(config: Config, deps: Pick<Deps, 'git' | 'now'>): Promise<Source[]> {
   return buildSources(config, { git: deps.git(), remote: config.remote, now: deps.now, random: Math.random });
@@ -116,7 +134,7 @@ export async function leaveWatcher(
 }
 
 /** Every real outcome is announced (when anyone is to be told); a person stopping a commit needs no message. */
-export function announcer(
+function announcer(
   config: Config,
   deps: Pick<Deps, 'env' | 'repo'>,
   warn: (sha: string, message: string) => void,
@@ -134,7 +152,7 @@ export function announcer(
 }
 
 /** Publishing outcomes to GitHub or GitLab when a token is set (its code loaded only then); off when it cannot start. */
-export async function publishing(
+async function publishing(
   config: Config,
   deps: Pick<Deps, 'env' | 'git' | 'now' | 'sleep'>,
   log: (event: string, fields: Record<string, unknown>) => void,

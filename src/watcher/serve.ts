@@ -14,7 +14,7 @@ import type { Source } from '../sources/source.js';
 import { createDiscovery, LOOK_BACK_MS } from './discover.js';
 import { type HealthServer, type HealthState, healthAnswer, startHealthServer } from './serveHealth.js';
 import { LEASE_RETRY_MS, runWatcher } from './watcher.js';
-import { announcer, claimLoss, leaveWatcher, publishing, watcherSettings, watcherSources } from './process.js';
+import { claimLoss, leaveWatcher, watcherRun, watcherSettings, watcherSources } from './process.js';
 
 export interface ServeOptions {
   /** null: no probe. */
@@ -92,17 +92,16 @@ async function serve(deps: Deps, options: ServeOptions, onLost: () => void): Pro
     let nextLook = 0;
     let wasHolding: boolean | null = null;
     const summary = await runWatcher({
-      ...settings,
-      store,
-      claim,
-      sources,
-      pid: process.pid,
-      startedAt,
-      signal: controller.signal,
+      ...(await watcherRun(config, deps, {
+        store,
+        claim,
+        sources,
+        startedAt,
+        signal: controller.signal,
+        log,
+        warn: (sha, m) => log('warning', { sha, message: m }),
+      })),
       lingerMs: Number.POSITIVE_INFINITY,
-      log,
-      onFinal: announcer(config, deps, (sha, m) => log('warning', { sha, message: m })),
-      ...(await publishing(config, deps, log)),
       onTick: ({ holdsLease, following }) => {
         const now = deps.now();
         Object.assign(health, { holdsLease, following, lastTickAt: now });
