@@ -31,25 +31,21 @@ await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
 });
-// The pre-push hook's entry point: one self-contained file, because every module file costs start-up time
-// (it loads neither zod nor pino).
-await build({
-  ...common,
-  entryPoints: { hook: 'build/src/hookMain.js' },
-  outdir: 'build/cli',
-  splitting: false,
-});
-// check's entry point: its every answer in one file; what only some answers need (zod for a config that
-// changed, the watcher's code for --wait) in chunks loaded then. The watcher's entry point: it holds what
-// it loads for minutes, so not the command table either. Each its own build, so that no chunk of the
-// command table's is shared into its start-up.
-for (const name of ['check', 'watcher'])
+// The entry points that skip the command table (the pre-push hook's call, `check`, the background watcher):
+// each one CommonJS file. Node starts CommonJS without its ES module loader (resolve, translate and link
+// per file, ~20 ms of check's start-up in a profile), and require()s a builtin without building an ES
+// module namespace of all its exports (node:fs's streams and promises). What only some answers need (zod
+// for a config that changed, the watcher's code for `check --wait`) is still evaluated only then; an
+// external package (zod, pino, pg) is import()ed by the code that needs it, as before.
+for (const name of ['hook', 'check', 'watcher'])
   await build({
     ...common,
+    format: 'cjs',
     entryPoints: { [name]: `build/src/${name}Main.js` },
-    outdir: 'build/cli',
-    splitting: true,
-    chunkNames: `${name}-[hash]`,
+    outfile: `build/cli/${name}.cjs`,
+    // packageRoot.ts finds the package from its module's URL.
+    define: { 'import.meta.url': '__dwModuleUrl' },
+    banner: { js: "const __dwModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
 // The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
 const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/kernel/config/jsonSchema.js');

@@ -8,6 +8,7 @@ import { realClock } from './kernel/clock.js';
 import { redactionList } from './kernel/config/redactionList.js';
 import { type TeamMode, teamModeOf } from './kernel/config/teamMode.js';
 import { lazy, type Deps, type GlobalOptions, type Output } from './deps.js';
+import { fdOutput } from './kernel/fdOutput.js';
 import { useColour } from './kernel/format.js';
 import { createGit, type Git } from './git/git.js';
 import { machineName, pusherName } from './kernel/machine.js';
@@ -27,14 +28,12 @@ export interface Io {
   cwd: string;
 }
 
-const outputOf = (stream: NodeJS.WriteStream): Output => ({
-  write: (s) => void stream.write(s),
-  isTTY: Boolean(stream.isTTY),
-});
+const stdout = (): Output => fdOutput(1, () => process.stdout);
+const stderr = (): Output => fdOutput(2, () => process.stderr);
 
 export const processIo = (): Io => ({
-  stdout: outputOf(process.stdout),
-  stderr: outputOf(process.stderr),
+  stdout: stdout(),
+  stderr: stderr(),
   env: process.env,
   cwd: process.cwd(),
 });
@@ -172,7 +171,7 @@ export function createHookDeps(bin = binPath()): HookDeps {
   return {
     env,
     globals: { json: false, quiet: false, verbose: false, cwd: '.' },
-    stderr: outputOf(process.stderr),
+    stderr: stderr(),
     git: () => git,
     now: realClock.now,
     spawnDetached: (args) => spawnDetached(args, { bin, cwd: git.cwd, env }),

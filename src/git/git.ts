@@ -1,7 +1,7 @@
 // The one git wrapper: argv arrays (no shell), cwd bound once, typed errors. On node:child_process
 // rather than simple-git or execa: `check` and the pre-push hook run git, and importing simple-git
 // costs ~60 ms and execa ~150 ms, against a ~50 ms Node start.
-import { execFile, execFileSync } from 'node:child_process';
+import { nodeChildProcess } from '../kernel/lazyBuiltins.js';
 import { GitError, InternalError } from '../kernel/errors.js';
 
 const GIT_MISSING = 'git is not installed or not on PATH. Install git 2.31 or later.';
@@ -32,7 +32,7 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
     cwd,
     run(args, opts = {}) {
       return new Promise((resolve, reject) => {
-        const child = execFile(
+        const child = nodeChildProcess().execFile(
           'git',
           [...args],
           { cwd, env: { ...env, ...opts.env }, maxBuffer: MAX_BUFFER, encoding: 'utf8' },
@@ -57,7 +57,7 @@ export function createGit(cwd: string, baseEnv: NodeJS.ProcessEnv = process.env)
     },
     runSync(args, opts = {}) {
       try {
-        const stdout = execFileSync('git', [...args], {
+        const stdout = nodeChildProcess().execFileSync('git', [...args], {
           cwd,
           env,
           maxBuffer: MAX_BUFFER,

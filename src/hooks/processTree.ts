@@ -1,6 +1,6 @@
 // Finds the `git push` process that ran this hook: git → husky's wrapper (sh) → `sh -e .husky/pre-push`
 // → deploy-watch. The post-push step waits for that process to end before it looks at the result.
-import { execFileSync } from 'node:child_process';
+import { nodeChildProcess } from '../kernel/lazyBuiltins.js';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { processStartTime } from '../kernel/fs/pidFile.js';
@@ -28,10 +28,12 @@ function procInfo(pid: number): ProcInfo | null {
     /* no /proc (macOS, BSD): ask ps */
   }
   try {
-    const out = execFileSync('ps', ['-o', 'ppid=,args=', '-p', String(pid)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    const out = nodeChildProcess()
+      .execFileSync('ps', ['-o', 'ppid=,args=', '-p', String(pid)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      .trim();
     const match = /^(\d+)\s+(.*)$/.exec(out);
     return match ? { ppid: Number(match[1]), argv: match[2]!.split(/\s+/) } : null;
   } catch {

@@ -1,7 +1,7 @@
 // Starts the post-push step without slowing the push: when the hook knows the `git push` PID, a
 // detached POSIX shell (a ~1 ms start) waits for that PID to exit and only then execs Node, so the
 // step's ~50 ms Node start never competes with the push for the CPU. Without a PID, Node starts at once.
-import { spawn } from 'node:child_process';
+import { nodeChildProcess } from '../kernel/lazyBuiltins.js';
 import type { ProcessRef } from './processTree.js';
 
 /** $1 = PID to wait for; the rest is the command to exec. Bounded: 6000 × 0.1 s = 10 min. */
@@ -22,7 +22,7 @@ export function startPostPush(args: readonly string[], push: ProcessRef | null, 
     how.spawnDetached(args);
     return;
   }
-  const child = spawn(
+  const child = nodeChildProcess().spawn(
     'sh',
     ['-c', WAIT_THEN_EXEC, 'deploy-watch-wait', String(push.pid), process.execPath, how.bin, ...args],
     {

@@ -2,7 +2,7 @@
 // inherited stdio, never awaited. node:child_process rather than execa: `check --wait` and the pre-push
 // hook spawn through here, execa costs ~150 ms to import, and a detached child with no output leaves
 // execa no result to handle.
-import { spawn } from 'node:child_process';
+import { nodeChildProcess } from './lazyBuiltins.js';
 
 export interface DetachedSpawn {
   /** The deploy-watch launcher to run with the current Node. */
@@ -26,7 +26,7 @@ const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
 /** Resolves nothing; returns the child's PID, or 0 when it could not be started. */
 export function spawnDetached(args: readonly string[], how: DetachedSpawn): number {
   const flags = NODE_FLAGS[args[0] ?? ''] ?? [];
-  const child = spawn(process.execPath, [...flags, how.bin, ...args], {
+  const child = nodeChildProcess().spawn(process.execPath, [...flags, how.bin, ...args], {
     cwd: how.cwd,
     detached: true,
     stdio: 'ignore',

@@ -1,6 +1,5 @@
 // Tells people when a deployment ends: a configured shell command (record in env vars) and/or a
 // Slack-compatible webhook. A failure to notify is logged and never fails the monitor.
-import { execa } from 'execa';
 import { shortSha } from '../kernel/format.js';
 import { redactText } from '../kernel/redact.js';
 import type { StatusRecord } from '../store/statusRecord.js';
@@ -54,6 +53,8 @@ async function runCommand(command: string, record: StatusRecord, deps: NotifyDep
   // The command is the user's own shell line from their config, so it runs through sh as written.
   // Its own process group, so a timeout kills whatever the command started too (execa's own timeout
   // would kill the shell alone). reject: false makes every failure a result to log, never a throw.
+  // execa is an ES module only: import()ed, so that the watcher's CommonJS bundle can carry this file.
+  const { execa } = await import('execa');
   const subprocess = execa('/bin/sh', ['-c', command], {
     cwd: deps.cwd,
     env: { ...deps.env, ...recordEnv(record) },

@@ -1,4 +1,4 @@
-// check's own entry point (build/cli/check.js, what bin/deploy-watch.js runs first for `check`) against the
+// check's own entry point (build/cli/check.cjs, what bin/deploy-watch.js runs first for `check`) against the
 // command table's (build/cli/main.js): the same answer, word for word, for every exit code, human and JSON,
 // and the fast entry gives it itself (it used to hand exit 3 and 78 back to main.ts, starting twice). And the
 // config's verdict that lets it answer without zod: kept per config, environment and schema.
@@ -20,7 +20,7 @@ describe('check: the fast entry answers every call itself, as main.ts does', () 
   const run = (entry: 'check' | 'main', args: string[], env: NodeJS.ProcessEnv = {}) => {
     const body =
       entry === 'check'
-        ? `const c = await (await import(${JSON.stringify(join(CLI, 'check.js'))})).runFast(process.argv.slice(1)); process.exitCode = c ?? ${HANDED_BACK};`
+        ? `const c = await (await import(${JSON.stringify(join(CLI, 'check.cjs'))})).runFast(process.argv.slice(1)); process.exitCode = c ?? ${HANDED_BACK};`
         : `await (await import(${JSON.stringify(join(CLI, 'main.js'))})).main(process.argv.slice(1));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', body, 'check', ...args], {
       cwd: fx.repo.dir,
@@ -36,8 +36,8 @@ describe('check: the fast entry answers every call itself, as main.ts does', () 
       const argv = json ? ['--json', ...args] : args;
       const fast = run('check', argv, env);
       const main = run('main', argv, env);
-      assert.equal(fast.code, code, `check ${argv.join(' ')} from check.js: ${fast.stderr}`);
-      assert.deepEqual(fast, main, `check ${argv.join(' ')}: check.js and main.js differ`);
+      assert.equal(fast.code, code, `check ${argv.join(' ')} from check.cjs: ${fast.stderr}`);
+      assert.deepEqual(fast, main, `check ${argv.join(' ')}: check.cjs and main.js differ`);
     }
   };
 

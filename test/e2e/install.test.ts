@@ -83,7 +83,15 @@ describe('install from where deploy-watch lives', () => {
     assert.equal(install.code, 0, install.out);
     assert.doesNotMatch(install.out, /not yet covered by allowScripts/, 'nothing left to approve');
     const pkgDir = join(project, 'node_modules', 'deploy-watch');
-    for (const f of ['build/cli/main.js', 'build/cli/hook.js', 'build/src/index.js', 'config.schema.json'])
+    for (const f of [
+      'build/cli/main.js',
+      'build/cli/hook.cjs',
+      'build/cli/check.cjs',
+      'build/cli/watcher.cjs',
+      'bin/package.json',
+      'build/src/index.js',
+      'config.schema.json',
+    ])
       assert.ok(existsSync(join(pkgDir, f)), `${f} installed`);
     assert.ok(!readdirSync(pkgDir).includes('src'), 'no TypeScript sources');
 

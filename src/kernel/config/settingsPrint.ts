@@ -3,7 +3,7 @@
 // started with other settings (a config edited since, DEPLOY_WATCH_APP_ID fixed, a token exported) makes way
 // for a fresh one started with the asker's. The inbox is a file: secrets are never in it, only a keyed hash of
 // each (HMAC-SHA-256 under a random key kept in the state folder, 0600), so the file tells nobody anything.
-import { nodeCrypto } from '../lazyCrypto.js';
+import { nodeCrypto } from '../lazyBuiltins.js';
 import type { Config } from './config.js';
 
 export interface SettingsPrint {

@@ -1,6 +1,6 @@
 // PID files that can tell a live watcher from a dead one and from a PID the kernel reused:
 // we record the process start time next to the PID and compare it on every check.
-import { execFileSync } from 'node:child_process';
+import { nodeChildProcess } from '../lazyBuiltins.js';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { writeFileAtomic } from './atomicWrite.js';
 import { isErrno } from '../errors.js';
@@ -30,10 +30,12 @@ export function processStartTime(pid: number): string | null {
   // No /proc (macOS, BSD): ps prints the start time.
   try {
     return (
-      execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim() || null
+      nodeChildProcess()
+        .execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        })
+        .trim() || null
     );
   } catch {
     return null; // no ps, or the process is gone: no start time, so liveness rests on kill(0)

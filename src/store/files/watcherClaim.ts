@@ -1,7 +1,7 @@
 // The one watcher of a state folder: its claim (a proper-lockfile lock), its registration (the PID file),
 // the marker of a start under way, the turn locks of those handing a commit over, the settings key, the
 // reason left for a signal, and the clean-up of what a dead watcher left.
-import { nodeCrypto } from '../../kernel/lazyCrypto.js';
+import { nodeCrypto } from '../../kernel/lazyBuiltins.js';
 import { closeSync, existsSync, linkSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../../kernel/errors.js';

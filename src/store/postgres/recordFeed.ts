@@ -4,7 +4,7 @@
 // connection of its own and has a notification sent through the store's pool. Until that probe is heard
 // the caller polls the table; heard, it is woken by NOTIFY (with a slow safety poll); not heard within
 // PROBE_MS, the listening connection is closed and the caller goes on polling.
-import { nodeCrypto } from '../../kernel/lazyCrypto.js';
+import { nodeCrypto } from '../../kernel/lazyBuiltins.js';
 import type pg from 'pg';
 import type { RecordFeed } from '../statusStore.js';
 import { CONNECT_TIMEOUT_MS, withLibpqSsl } from './connection.js';
