@@ -10,7 +10,7 @@ import { FileStatusStore } from '../src/store/files/fileStatusStore.js';
 import { makeRepo } from '../support/helpers/repo.js';
 import { putRecord, startFakeMonitor } from '../support/helpers/state.js';
 import { RssSampler } from './rssSampler.js';
-import { compare, fmt, timeCommand } from './timing.js';
+import { benchEnv, compare, fmt, timeCommand } from './timing.js';
 
 const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(PACKAGE, 'bin', 'deploy-watch.js');
@@ -107,7 +107,7 @@ try {
 
 /** Starts the processes together, lets them settle into waiting, samples their summed RSS for a second. */
 async function rssOfWaiting(argvs: string[][], o: { cwd: string; env: NodeJS.ProcessEnv }): Promise<number> {
-  const children = argvs.map((args) => spawn(process.execPath, args, { ...o, stdio: 'ignore' }));
+  const children = argvs.map((args) => spawn(process.execPath, args, { ...o, env: benchEnv(o.env), stdio: 'ignore' }));
   const pids = new Set(children.map((c) => c.pid!));
   await new Promise((r) => setTimeout(r, 1_500));
   const sampler = new RssSampler(

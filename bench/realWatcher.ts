@@ -12,6 +12,7 @@ import { BIN } from '../support/helpers/cli.js';
 import { killUnder, processesUnder } from '../support/helpers/processes.js';
 import { repoWithCommits } from './drivenWatcher.js';
 import { RssSampler } from './rssSampler.js';
+import { benchEnv } from './timing.js';
 
 /** Each deployment stays BUILDING this long after the last commit was handed over. */
 const BUILD_MS = 2_000;
@@ -47,7 +48,7 @@ async function waitUntil(what: string, done: () => Promise<boolean>, limitMs: nu
 
 function handOver(sha: string, cwd: string, env: NodeJS.ProcessEnv): Promise<number | null> {
   return new Promise((resolve) =>
-    spawn(process.execPath, [BIN, 'monitor', sha, '--detach'], { cwd, env, stdio: 'ignore' }).on('close', resolve),
+    spawn(process.execPath, [BIN, 'monitor', sha, '--detach'], { cwd, env: benchEnv(env), stdio: 'ignore' }).on('close', resolve),
   );
 }
 
@@ -127,7 +128,7 @@ export async function peakOf(n: number, mode: HandOverMode): Promise<Peak> {
 
 /** `node -e 0` that lives 300 ms, so that sampling sees it: its peak sampled VmRSS and its VmHWM. */
 export async function nodeBaseline(): Promise<{ peakMb: number; hwmMb: number }> {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(()=>{},300)'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'setTimeout(()=>{},300)'], { env: benchEnv(), stdio: 'ignore' });
   const pid = child.pid ?? 0;
   const sampler = new RssSampler(
     () => [pid],
