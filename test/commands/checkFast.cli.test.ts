@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { VERDICT_FILE } from '../../src/kernel/config/configVerdict.js';
+import { cli } from '../../support/helpers/cli.js';
 import { putRecord, startFakeMonitor, useRepoFixture } from '../../support/helpers/state.js';
 
 const CLI = fileURLToPath(new URL('../../cli/', import.meta.url));
@@ -89,17 +90,40 @@ describe("check: the config's kept verdict", () => {
   const fx = useRepoFixture();
   const verdict = () => join(fx.repo.dir, '.git', VERDICT_FILE);
   const config = (text: string) => writeFileSync(join(fx.repo.dir, 'deploy-watch.config.json'), text);
+  const checkWith = (env: NodeJS.ProcessEnv) => cli(['check'], { cwd: fx.repo.dir, env: { ...fx.repo.env, ...env } });
+  const verdicts = () =>
+    (JSON.parse(readFileSync(verdict(), 'utf8')) as { verdicts: Array<{ question: string; problem: string | null }> })
+      .verdicts;
 
   it('answers from the verdict while the config and environment are the ones it was reached from', () => {
     config('{ "branch": "main" }\n');
     assert.equal(fx.dw('check').code, 3);
     // A verdict that says otherwise is believed: proof that zod did not answer again.
-    const kept = JSON.parse(readFileSync(verdict(), 'utf8')) as { question: string; problem: string | null };
-    assert.equal(kept.problem, null);
-    writeFileSync(verdict(), JSON.stringify({ ...kept, problem: 'kept verdict' }));
+    const kept = verdicts();
+    assert.equal(kept.length, 1);
+    assert.equal(kept[0]!.problem, null);
+    writeFileSync(verdict(), JSON.stringify({ verdicts: [{ ...kept[0], problem: 'kept verdict' }] }));
     const r = fx.dw('check');
     assert.equal(r.code, 78);
     assert.match(r.stderr, /kept verdict/);
+  });
+
+  it('keeps the verdicts of calls that alternate, so that neither sends the other back to zod', () => {
+    rmSync(verdict(), { force: true });
+    config('{ "branch": "main" }\n');
+    const override = { DEPLOY_WATCH_BRANCH: 'release' };
+    assert.equal(fx.dw('check').code, 3);
+    assert.equal(checkWith(override).code, 3);
+    const [withOverride, without] = verdicts();
+    assert.ok(withOverride && without && withOverride.question !== without.question, 'two questions, two verdicts');
+    // Each kept verdict is believed for its own question: neither call asked zod again.
+    const tampered = [
+      { ...withOverride, problem: 'kept for the override' },
+      { ...without, problem: 'kept for the plain call' },
+    ];
+    writeFileSync(verdict(), JSON.stringify({ verdicts: tampered }));
+    assert.match(fx.dw('check').stderr, /kept for the plain call/);
+    assert.match(checkWith(override).stderr, /kept for the override/);
   });
 
   it('asks zod again when the config or an environment override changes, or the verdict is unreadable', () => {

@@ -2,7 +2,9 @@
 // the config is why (exit 78), and zod costs about as much as a whole Node start. The verdict is kept in the
 // git dir beside the raw config and the environment it was reached from, word for word, and the schema it
 // was checked against (config.schema.json, generated from the zod schema on every build): any change to
-// one of them is a new question, which zod answers again. Only a verdict zod gave is remembered.
+// one of them is a new question, which zod answers again. Only a verdict zod gave is remembered, the last
+// few questions' each, so that calls that alternate (one with an environment override, one without) do not
+// send each other back to zod.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -14,6 +16,8 @@ import { SCHEMA_FILE } from './schemaFile.js';
 
 export const VERDICT_FILE = 'deploy-watch-config-verdict.json';
 const VERDICT_VERSION = 1;
+/** How many questions' verdicts the file keeps, the latest first. */
+const KEPT_VERDICTS = 4;
 /** What the config's validity depends on beyond the file (config.ts: the overrides and the API URL). */
 const ENV_KEYS = [...CONFIG_ENV_OVERRIDES, 'DEPLOY_WATCH_DO_API_URL'] as const;
 
@@ -63,19 +67,34 @@ function questionOf(topLevel: string, env: NodeJS.ProcessEnv): string | null {
   return JSON.stringify([VERDICT_VERSION, packageVersion(), schema, origin, raw, vars]);
 }
 
-function keptVerdict(file: string, question: string): { problem: string | null } | null {
+interface Verdict {
+  question: string;
+  problem: string | null;
+}
+
+/** The verdicts kept in `file`, latest first; none when it is missing, cut short or not ours. */
+function keptVerdicts(file: string): Verdict[] {
+  let kept: { verdicts?: unknown };
   try {
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as { question?: unknown; problem?: unknown };
-    if (kept.question !== question) return null;
-    return typeof kept.problem === 'string' || kept.problem === null ? { problem: kept.problem } : null;
+    kept = JSON.parse(readFileSync(file, 'utf8')) as { verdicts?: unknown };
   } catch {
-    return null; // none yet, or cut short: zod answers and the file is written again
+    return []; // none yet, or cut short: zod answers and the file is written again
   }
+  if (!Array.isArray(kept.verdicts)) return [];
+  return kept.verdicts.filter(
+    (v): v is Verdict => typeof v?.question === 'string' && (typeof v.problem === 'string' || v.problem === null),
+  );
+}
+
+function keptVerdict(file: string, question: string): Verdict | null {
+  return keptVerdicts(file).find((v) => v.question === question) ?? null;
 }
 
 function keep(file: string, question: string, problem: string | null): void {
+  const others = keptVerdicts(file).filter((v) => v.question !== question);
+  const verdicts = [{ question, problem }, ...others].slice(0, KEPT_VERDICTS);
   try {
-    writeFileAtomic(file, `${JSON.stringify({ question, problem })}\n`);
+    writeFileAtomic(file, `${JSON.stringify({ verdicts })}\n`);
   } catch {
     // A git dir we cannot write (read-only checkout): zod answers every time, and the answer is the same.
   }
