@@ -131,15 +131,25 @@ describe('install from where deploy-watch lives', () => {
 
   it('from the npm pack tarball', { timeout: TIMEOUT }, async () => {
     // With its scripts: prepack leaves `prepare` out of the packed package.json (nothing to approve).
-    const packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    // A code cache like the ones every `check` run here leaves beside its bundle, to show it is not packed.
+    const cache = join(ROOT, 'build', 'cli', 'check.cjs.1-1.v8cache');
+    writeFileSync(cache, 'cache');
+    let packed: string;
+    try {
+      packed = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+    } finally {
+      rmSync(cache, { force: true });
+    }
     const { filename, files } = (JSON.parse(packed) as Array<{ filename: string; files: Array<{ path: string }> }>)[0]!;
     const paths = files.map((f) => f.path);
     assert.ok(paths.includes('bin/deploy-watch.js') && paths.includes('config.schema.json'));
+    // The code cache of whoever packed is for their Node and flags: never shipped (bin/codeCache.js).
+    assert.ok(!paths.some((p) => p.endsWith('.v8cache')), 'no code cache packed');
     assert.ok(
       !paths.some(
         (p) => p.startsWith('build/test/') || p.startsWith('src/') || (p.endsWith('.ts') && !p.endsWith('.d.ts')),

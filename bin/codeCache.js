@@ -1,0 +1,55 @@
+// Loads one of the CLI's CommonJS bundles with V8's code cache, the way Node 22's module.enableCompileCache()
+// does (Node 20 has no such switch). Compiling check's bundle is a good part of its start-up, which agents
+// pay after every task: from the cache V8 reads the bytecode of every function the first run compiled.
+//
+// The cache sits beside the bundle, named after its size and mtime (V8 checks only the source's length, so
+// a rebuilt bundle must never meet the old cache), written after the first run and again whenever V8
+// rejects it (another Node, other flags). An install that cannot be written (a global one owned by root)
+// simply has none; Node before 20.12 has no loader for the bundle's import() of zod, pino and execa under
+// vm, and requires the bundle as before.
+'use strict';
+const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
+
+const importer = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
+
+/** The bundle's exports, and `keep()`, which writes the cache when there was none to use. */
+function requireCached(file) {
+  if (!importer) return { exports: require(file), keep() {} };
+  const source = readFileSync(file, 'utf8');
+  const { size, mtimeMs } = statSync(file);
+  const cacheFile = `${file}.${size}-${Math.trunc(mtimeMs)}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // none yet: this run writes it
+  }
+  const script = new vm.Script(Module.wrap(source), {
+    filename: file,
+    cachedData,
+    importModuleDynamically: importer,
+  });
+  const module = new Module(file, null);
+  module.filename = file;
+  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
+  module.loaded = true;
+  return {
+    exports: module.exports,
+    keep() {
+      if (cachedData && !script.cachedDataRejected) return;
+      // After the run, so that the cache holds every function it compiled, not only the top level.
+      const temporary = `${cacheFile}.${process.pid}`;
+      try {
+        writeFileSync(temporary, script.createCachedData());
+        renameSync(temporary, cacheFile); // whole or not at all, whoever else writes it at the same time
+      } catch {
+        rmSync(temporary, { force: true }); // a folder we may not write, or a full disk: no cache, same answers
+      }
+    },
+  };
+}
+
+module.exports = { requireCached };
