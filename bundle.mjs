@@ -37,16 +37,26 @@ await build({
 // module namespace of all its exports (node:fs's streams and promises). What only some answers need (zod
 // for a config that changed, the watcher's code for `check --wait`) is still evaluated only then; an
 // external package (zod, pino, pg) is import()ed by the code that needs it, as before.
-for (const name of ['hook', 'check', 'watcher'])
+//
+// check's and the hook's bundles run from V8's code cache (bin/codeCache.js), where Node 20 cannot import():
+// esbuild turns each import() into a require() there (zod, pino, pg, proper-lockfile are CommonJS), and the
+// build fails if one is left. The watcher's keeps import(): execa is an ES module only.
+for (const name of ['hook', 'check', 'watcher']) {
+  const cached = name !== 'watcher';
+  const outfile = `build/cli/${name}.cjs`;
   await build({
     ...common,
     format: 'cjs',
     entryPoints: { [name]: `build/src/${name}Main.js` },
-    outfile: `build/cli/${name}.cjs`,
+    outfile,
     // packageRoot.ts finds the package from its module's URL.
     define: { 'import.meta.url': '__dwModuleUrl' },
     banner: { js: "const __dwModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    supported: cached ? { 'dynamic-import': false } : {},
   });
+  if (cached && /\bimport\(/.test(readFileSync(outfile, 'utf8')))
+    throw new Error(`${outfile} still has an import(), which fails when it runs from the code cache`);
+}
 // The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
 const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/kernel/config/jsonSchema.js');
 writeFileSync(SCHEMA_FILE, configJsonSchemaText());

@@ -5,19 +5,16 @@
 // The cache sits beside the bundle, named after its size and mtime (V8 checks only the source's length, so
 // a rebuilt bundle must never meet the old cache), written after the first run and again whenever V8
 // rejects it (another Node, other flags). An install that cannot be written (a global one owned by root)
-// simply has none; Node before 20.12 has no loader for the bundle's import() of zod, pino and execa under
-// vm, and requires the bundle as before.
+// simply has none. Code run from the cache cannot import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
+// even with a loader given), so these bundles have none: bundle.mjs turns each into a require().
 'use strict';
 const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname } = require('node:path');
 const vm = require('node:vm');
 
-const importer = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-
 /** The bundle's exports, and `keep()`, which writes the cache when there was none to use. */
 function requireCached(file) {
-  if (!importer) return { exports: require(file), keep() {} };
   const source = readFileSync(file, 'utf8');
   const { size, mtimeMs } = statSync(file);
   const cacheFile = `${file}.${size}-${Math.trunc(mtimeMs)}.v8cache`;
@@ -27,11 +24,7 @@ function requireCached(file) {
   } catch {
     // none yet: this run writes it
   }
-  const script = new vm.Script(Module.wrap(source), {
-    filename: file,
-    cachedData,
-    importModuleDynamically: importer,
-  });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const module = new Module(file, null);
   module.filename = file;
   script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));

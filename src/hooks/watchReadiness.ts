@@ -3,9 +3,7 @@
 // config (the file and key), no source configured, a state folder that is not a folder.
 import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as msg from '../kernel/messages.js';
-import { packageRoot } from '../kernel/packageRoot.js';
 import { commonDirOf } from '../git/repoFiles.js';
 import { STATE_DIR_NAME } from '../store/files/stateDir.js';
 import { gitDirOf, NEEDS } from './hookCache.js';
@@ -18,13 +16,6 @@ export type Readiness =
   | { ok: true; stateDir: string | null; need: string[] }
   | { ok: false; line: (short: string) => string };
 
-/**
- * Loaded by path, not by a literal import: the hook's bundle would otherwise load zod on every push.
- * Only pushes to the deploy branch pay for it (a few ms).
- */
-async function load<T>(relative: string): Promise<T> {
-  return (await import(pathToFileURL(join(packageRoot(), 'build', 'src', relative)).href)) as T;
-}
 
 export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): Promise<Readiness> {
   const gitDir = env.GIT_DIR ? resolve(topLevel, env.GIT_DIR) : gitDirOf(topLevel);
@@ -32,8 +23,10 @@ export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): 
   const stateDir = commonDir ? join(commonDir, STATE_DIR_NAME) : null;
   const stateProblem = stateDirProblem(env.DEPLOY_WATCH_STATE_DIR || stateDir);
   if (stateProblem) return { ok: false, line: (short) => msg.hookStateDirUnusable(short, stateProblem) };
-  const { loadConfig } = await load<typeof import('../kernel/config/config.js')>('kernel/config/config.js');
-  const { noSourceReason } = await load<typeof import('../sources/configured.js')>('sources/configured.js');
+  // import()ed: in the hook's CommonJS bundle these modules (and zod under them) are evaluated only here, so
+  // only a push to the deploy branch pays for them.
+  const { loadConfig } = await import('../kernel/config/config.js');
+  const { noSourceReason } = await import('../sources/configured.js');
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(topLevel, env);

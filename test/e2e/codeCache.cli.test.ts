@@ -64,6 +64,15 @@ describe('check loads its bundle with V8 code cache', () => {
     assert.deepEqual(expected(), first);
     // Accepted: the second run had nothing to write.
     assert.deepEqual(readFileSync(join(cli, cache!)), written);
+    // What loads later still loads from code that came from the cache (zod, for a config that changed):
+    // Node 20 cannot import() there, so the bundle must hold none (bundle.mjs refuses to build one that does).
+    const config = join(repo.dir, 'deploy-watch.config.json');
+    writeFileSync(config, '{ "polling": { "timeout": "long" } }\n');
+    const invalid = check(head);
+    rmSync(config);
+    assert.equal(invalid.code, 78, invalid.stderr);
+    assert.match(invalid.stderr, /polling\.timeout/);
+    assert.doesNotMatch(invalid.stderr, /Warning/);
   });
 
   it('replaces a cache V8 rejects (cut short, another Node) instead of believing it', () => {
