@@ -48,7 +48,10 @@ async function waitUntil(what: string, done: () => Promise<boolean>, limitMs: nu
 
 function handOver(sha: string, cwd: string, env: NodeJS.ProcessEnv): Promise<number | null> {
   return new Promise((resolve) =>
-    spawn(process.execPath, [BIN, 'monitor', sha, '--detach'], { cwd, env: benchEnv(env), stdio: 'ignore' }).on('close', resolve),
+    spawn(process.execPath, [BIN, 'monitor', sha, '--detach'], { cwd, env: benchEnv(env), stdio: 'ignore' }).on(
+      'close',
+      resolve,
+    ),
   );
 }
 

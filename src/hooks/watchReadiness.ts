@@ -16,7 +16,6 @@ export type Readiness =
   | { ok: true; stateDir: string | null; need: string[] }
   | { ok: false; line: (short: string) => string };
 
-
 export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): Promise<Readiness> {
   const gitDir = env.GIT_DIR ? resolve(topLevel, env.GIT_DIR) : gitDirOf(topLevel);
   const commonDir = env.GIT_COMMON_DIR || (gitDir && commonDirOf(gitDir));
