@@ -5,6 +5,7 @@ import { CONFIG_FILE } from '../kernel/config/rawConfig.js';
 import { DO_TOKEN_VARIABLES } from '../kernel/config/doToken.js';
 import { CACHE_FILE, CACHE_VERSION, HOOK_ENV_OVERRIDES, NEEDS, SHA_MARK } from './hookCache.js';
 import { SHELL_NAME_CHARS, SHELL_NAME_MAX } from './shellPattern.js';
+import { PUSHING_DIR } from '../store/files/pushMarks.js';
 import { WAIT_THEN_EXEC } from './startPostPush.js';
 
 export const BLOCK_BEGIN = '# >>> deploy-watch >>>';
@@ -77,6 +78,9 @@ const FAST_PATH = [
   `  ( trap '' HUP INT QUIT; set +e; dw_d=; ! command -v setsid >/dev/null 2>&1 || dw_d=setsid`,
   '    set -- "$dw_p" $dw_d "$dw_node" "$dw_bin" hook watch "$dw_sha" --branch "$dw_branch" --remote "$dw_remote" --pid "$dw_p" --start "$dw_start"',
   `    ${WAIT_THEN_EXEC} ) </dev/null >/dev/null 2>&1 &`,
+  // The mark `check` finds the step by until it hands the commit over (store/files/pushMarks.ts): the
+  // subshell's PID, which becomes Node's by exec. mkdir only the first time; printf is a builtin.
+  `  { [ -d "$dw_sd/${PUSHING_DIR}" ] || mkdir -p "$dw_sd/${PUSHING_DIR}"; } 2>/dev/null && { printf '%s\\n' "$!" > "$dw_sd/${PUSHING_DIR}/$dw_sha"; } 2>/dev/null || :`,
   '  dw_short=${dw_sha%"${dw_sha#???????}"}; dw_out=',
   `  while :; do case $dw_msg in *${SHA_MARK}*) dw_out="$dw_out\${dw_msg%%${SHA_MARK}*}$dw_short"; dw_msg=\${dw_msg#*${SHA_MARK}} ;; *) dw_out="$dw_out$dw_msg"; break ;; esac; done`,
   `  printf '%s\\n' "$dw_out" >&2`,

@@ -17,11 +17,9 @@ export interface PostPushSpawn {
   spawnDetached(args: readonly string[]): number;
 }
 
-export function startPostPush(args: readonly string[], push: ProcessRef | null, how: PostPushSpawn): void {
-  if (!push) {
-    how.spawnDetached(args);
-    return;
-  }
+/** The step's PID (the waiting shell's, which becomes Node's by exec); null when it could not start. */
+export function startPostPush(args: readonly string[], push: ProcessRef | null, how: PostPushSpawn): number | null {
+  if (!push) return how.spawnDetached(args) || null;
   const child = nodeChildProcess().spawn(
     'sh',
     ['-c', WAIT_THEN_EXEC, 'deploy-watch-wait', String(push.pid), process.execPath, how.bin, ...args],
@@ -34,4 +32,5 @@ export function startPostPush(args: readonly string[], push: ProcessRef | null, 
   );
   child.on('error', () => {}); // no sh: nothing to watch with, and the push must not fail for it
   child.unref();
+  return child.pid ?? null;
 }

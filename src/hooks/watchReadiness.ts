@@ -16,10 +16,20 @@ export type Readiness =
   | { ok: true; stateDir: string | null; need: string[] }
   | { ok: false; line: (short: string) => string };
 
-export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): Promise<Readiness> {
+/**
+ * The state folder as the hook finds it without a git call: in the clone's common git dir (shared by all
+ * its worktrees; git gives a linked worktree's hooks GIT_DIR), as the monitor will; null when the files
+ * cannot tell. `override` false: without DEPLOY_WATCH_STATE_DIR, as the shell path's cache holds it.
+ */
+export function hookStateDir(topLevel: string, env: NodeJS.ProcessEnv, override = true): string | null {
+  if (override && env.DEPLOY_WATCH_STATE_DIR) return env.DEPLOY_WATCH_STATE_DIR;
   const gitDir = env.GIT_DIR ? resolve(topLevel, env.GIT_DIR) : gitDirOf(topLevel);
   const commonDir = env.GIT_COMMON_DIR || (gitDir && commonDirOf(gitDir));
-  const stateDir = commonDir ? join(commonDir, STATE_DIR_NAME) : null;
+  return commonDir ? join(commonDir, STATE_DIR_NAME) : null;
+}
+
+export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): Promise<Readiness> {
+  const stateDir = hookStateDir(topLevel, env, false);
   const stateProblem = stateDirProblem(env.DEPLOY_WATCH_STATE_DIR || stateDir);
   if (stateProblem) return { ok: false, line: (short) => msg.hookStateDirUnusable(short, stateProblem) };
   // import()ed: in the hook's CommonJS bundle these modules (and zod under them) are evaluated only here, so

@@ -159,7 +159,10 @@ export interface StatusStore {
   lastWords?(pid: number): Cause | null;
   /** Why the state folder cannot take a record now (read-only, full), found without the watcher; null if none. */
   writeProblem?(): Cause | null;
-  /** Removes what a dead watcher left (its registration and lock, files of older versions); returns what went. */
+  /**
+   * Removes what a dead watcher left (its registration and lock, files of older versions) and the push marks
+   * of post-push steps that are gone; returns what went.
+   */
   removeStale(nowMs: number): Promise<string[]>;
   /** Removes commits whose newest entry is older than `maxAgeMs`, never one the live watcher follows. */
   removeOlderThan(maxAgeMs: number, nowMs: number, dryRun: boolean): Promise<CleanupResult>;

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cli, cliAsync } from '../../support/helpers/cli.js';
+import { BIN, cli, cliAsync } from '../../support/helpers/cli.js';
 import type { TestRepo } from '../../support/helpers/repo.js';
 import { storeFor } from '../../support/helpers/state.js';
 import {
@@ -72,12 +72,13 @@ describe('a monitor on its way (issue 19, item 8)', () => {
     const checkJson = () => JSON.parse(cli(['check', sha, '--json'], { cwd: repo.dir, env: repo.env }).stdout);
     assert.equal(check().code, 3, 'nothing is on its way yet');
 
-    // The pre-push hook's detached watcher, still waiting for git to exit: a process `… hook watch <sha> …`.
-    const waiting = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'hook', 'watch', sha], {
-      stdio: 'ignore',
-    });
+    // The pre-push hook's post-push step, still waiting for git to exit: the hook marked the commit with its
+    // PID (store/files/pushMarks.ts), as the shell path writes it.
+    const waiting = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     children.push(waiting);
     await waitFor(() => waiting.pid !== undefined, 'the stand-in to start');
+    mkdirSync(join(stateDir(repo), 'pushing'), { recursive: true });
+    writeFileSync(join(stateDir(repo), 'pushing', sha), `${waiting.pid}\n`);
     const r = check();
     assert.equal(r.code, 2, r.stdout);
     assert.match(r.stdout, new RegExp(`${sha.slice(0, 7)} is being handed to the watcher`));
@@ -90,6 +91,10 @@ describe('a monitor on its way (issue 19, item 8)', () => {
     waiting.kill('SIGKILL');
     await new Promise((r) => waiting.once('exit', r));
     assert.equal(check().code, 3, 'gone without a record: no outcome known again');
+    // What the gone step left behind goes with `manage cleanup`.
+    const cleaned = cli(['manage', 'cleanup'], { cwd: repo.dir, env: repo.env });
+    assert.equal(cleaned.code, 0, cleaned.stderr);
+    assert.ok(!existsSync(join(stateDir(repo), 'pushing', sha)), 'the stale mark removed');
 
     // The commit in the watcher's inbox, handed over a moment ago, no watcher up yet.
     const store = storeFor(join(repo.dir, '.git'));
@@ -104,6 +109,39 @@ describe('a monitor on its way (issue 19, item 8)', () => {
     });
     assert.equal(check().code, 3);
     await store.dropFollowRequest(sha);
+  });
+
+  it('while a hooked push is still in flight, check says the commit is on its way, on the Node and the shell path', async () => {
+    const repo = hooked();
+    // The remote's pre-receive hook runs while the client's `git push` (and the post-push step waiting for it)
+    // is alive: it asks check in the pushing clone, as an agent would in that second.
+    const seen = join(repo.root, 'seen-during-push');
+    const hook = join(repo.remote, 'hooks', 'pre-receive');
+    writeFileSync(
+      hook,
+      [
+        '#!/bin/sh',
+        'read -r old new ref',
+        'unset GIT_DIR GIT_QUARANTINE_PATH GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_PUSH_OPTION_COUNT',
+        `cd ${JSON.stringify(repo.dir)} && ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} check "$new" --json >> ${JSON.stringify(seen)}`,
+        'exit 0',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(hook, 0o755);
+    for (const path of ['Node (no cache yet)', 'shell (the cache the first push wrote)']) {
+      const sha = repo.commit(`pushed by the ${path} path`);
+      serving.sha = sha;
+      rmSync(seen, { force: true });
+      const push = gitPush(repo, ['origin', 'main']);
+      assert.equal(push.status, 0, push.stderr);
+      const answer = JSON.parse(readFileSync(seen, 'utf8')) as { sha: string; outcome: string; exitCode: number };
+      assert.equal(answer.sha, sha);
+      assert.deepEqual([answer.outcome, answer.exitCode], ['in_progress', 2], `${path}: ${JSON.stringify(answer)}`);
+      await waitFor(() => processesUnder(repo.root).length === 0, 'background processes to end');
+      assert.ok(!existsSync(join(stateDir(repo), 'pushing', sha)), `${path}: the step removed its mark`);
+    }
+    assert.ok(existsSync(join(repo.dir, '.git', 'deploy-watch-hook-cache.sh')), 'the second push could take the shell');
   });
 
   it('right after a real hooked push, check never says "no monitor has watched"', async () => {

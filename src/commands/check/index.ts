@@ -49,7 +49,7 @@ export async function runCheck(options: CheckOptions, deps: Deps, ensureWatched?
 
 /** No record yet, but a monitor on its way (the second after a push): in progress, exit 2, with no record. */
 async function startingOr(evaluation: Evaluation, deps: Deps): Promise<Evaluation> {
-  const starting = await monitorStarting(deps.store(), evaluation.sha, deps.now());
+  const starting = await monitorStarting(deps.store(), deps.stateDir(), evaluation.sha, deps.now());
   if (!starting) return evaluation;
   return { ...evaluation, outcome: 'in_progress', exitCode: EXIT.inProgress, unknown: null, monitorPid: starting.pid };
 }

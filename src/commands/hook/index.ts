@@ -19,7 +19,8 @@ import { shellPattern } from '../../hooks/shellPattern.js';
 import { findPushProcess, type ProcessRef } from '../../hooks/processTree.js';
 import { parseRefLines } from '../../hooks/refLines.js';
 import { startPostPush } from '../../hooks/startPostPush.js';
-import { type Readiness, watchReadiness } from '../../hooks/watchReadiness.js';
+import { hookStateDir, type Readiness, watchReadiness } from '../../hooks/watchReadiness.js';
+import { markPushing } from '../../store/files/pushMarks.js';
 
 export interface PrePushOptions {
   remote: string;
@@ -39,7 +40,8 @@ export function hooksDisabled(env: NodeJS.ProcessEnv): boolean {
 
 export interface HookRuntime {
   findPush(ppid: number): ProcessRef | null;
-  startPostPush(args: readonly string[], push: ProcessRef | null, deps: HookDeps): void;
+  /** The post-push step's PID; null when it could not start. */
+  startPostPush(args: readonly string[], push: ProcessRef | null, deps: HookDeps): number | null;
 }
 
 /** The real process tree and spawns; the bin is the one this process runs as (argv[1]). */
@@ -86,7 +88,7 @@ export async function runPrePush(
     }
     if (plan.watch) {
       const push = runtime.findPush(process.ppid);
-      runtime.startPostPush(
+      const step = runtime.startPostPush(
         [
           'hook',
           'watch',
@@ -103,6 +105,9 @@ export async function runPrePush(
         push,
         deps,
       );
+      // Until the step hands the commit over, `check` finds it by this mark (store/files/pushMarks.ts).
+      const stateDir = hookStateDir(git.cwd, deps.env);
+      if (step !== null && stateDir) markPushing(stateDir, plan.watch.sha, step);
       // The hand-over records a start failure either way; this line says it at push time.
       const short = plan.watch.sha.slice(0, 7);
       // A check that fails itself does not stop the push; the shell path then gets no cache to take over with.

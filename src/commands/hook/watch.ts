@@ -7,15 +7,23 @@ import * as msg from '../../kernel/messages.js';
 import { liveness } from '../../kernel/fs/pidFile.js';
 import { awaitPushResult, type PushVerdict, type PostPushEnv, type PostPushRequest } from '../../hooks/postPush.js';
 import { startedAtMs } from '../../hooks/processTree.js';
+import { clearPushMark } from '../../store/files/pushMarks.js';
 import { handOver } from '../../watcher/handOver.js';
 
 export async function runPostPush(given: PostPushRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
   // The shell-only hook passes no --since (a `date` would cost the push a process): the push's own start
   // is an as good lower bound for its tracking-ref update, and later than any earlier push's.
   const req = { ...given, since: given.since ?? startedAtMs(given.push?.startTime ?? null) };
-  const verdict = await awaitPushResult(req, postPushEnv(deps), timeoutSeconds * 1000);
-  // handOver looks at the commit itself, under its turn: followed already, or with an outcome, it starts nothing.
-  const handed = verdict === 'accepted' ? await handOver(deps, req) : null;
+  let verdict: PushVerdict;
+  let handed: Awaited<ReturnType<typeof handOver>> | null;
+  try {
+    verdict = await awaitPushResult(req, postPushEnv(deps), timeoutSeconds * 1000);
+    // handOver looks at the commit itself, under its turn: followed already, or with an outcome, it starts nothing.
+    handed = verdict === 'accepted' ? await handOver(deps, req) : null;
+  } finally {
+    // Handed over (a record or the watcher's inbox now answers check), rejected, or failed: no longer pushing.
+    clearPushMark(deps.stateDir(), req.sha);
+  }
   const start = handed?.status === 'following' && !handed.already;
   // Stopped while being handed over (`manage stop`): the log says so and by whom, not "handed to the watcher".
   const stopped = handed?.status === 'answered' && handed.evaluation.unknown === 'stopped' ? handed.evaluation : null;

@@ -17,6 +17,7 @@ import type {
 import { cleanupOlderThan } from './fileCleanup.js';
 import * as inboxes from './inboxes.js';
 import { type Cause, lastWordsPath, readLastWords, writeProblem } from './lastWords.js';
+import { removeStalePushMarks } from './pushMarks.js';
 import * as records from './records.js';
 import { runPaths, runsDir, type RunPaths } from './stateDir.js';
 import { StateFolder, type StoreClock } from './stateFolder.js';
@@ -134,8 +135,8 @@ export class FileStatusStore implements StatusStore {
     );
   }
 
-  removeStale(nowMs: number): Promise<string[]> {
-    return claim.removeStale(this.folder, nowMs);
+  async removeStale(nowMs: number): Promise<string[]> {
+    return [...(await claim.removeStale(this.folder, nowMs)), ...removeStalePushMarks(this.stateDir, nowMs)];
   }
 
   // --- inboxes (inboxes.ts) ---------------------------------------------------------------------------------
