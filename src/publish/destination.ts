@@ -44,5 +44,6 @@ export interface Destination<P extends Part, C extends Change> {
   step(change: C, part: P, sha: string): Promise<Step<P>>;
   /** Why publishing stopped, said once on the record and in the log. */
   refusal(step: Step<P>, answer: Extract<PostAnswer, { kind: 'refused' }>): string;
-  gaveUp(seconds: number, reason: string): string;
+  /** Why posting stopped: the drain's `seconds` ran out, or (null) the watcher was stopped. */
+  gaveUp(seconds: number | null, reason: string): string;
 }

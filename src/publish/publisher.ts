@@ -169,7 +169,7 @@ class CommitPublishing<P extends Part, C extends Change> {
       const drainEnd = this.finalAt === null ? Number.POSITIVE_INFINITY : this.finalAt + this.drainMs();
       // A watcher that was told to stop leaves now: its last word was worth one try, not a wait.
       if (this.signal.aborted || this.opts.now() + waitMs > drainEnd) {
-        const reason = this.to.gaveUp(this.drainMs() / 1000, answer.reason);
+        const reason = this.to.gaveUp(this.signal.aborted ? null : this.drainMs() / 1000, answer.reason);
         this.opts.log?.('publish gave up', { sha: this.sha, reason });
         this.queue.length = 0;
         return;

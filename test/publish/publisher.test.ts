@@ -187,6 +187,24 @@ describe('publishing when GitHub hangs or the follow is stopped', () => {
     }
   });
 
+  it('a stop while GitHub fails: one try of the last word, and the log says the watcher stopped, not a timeout', async () => {
+    const v = await publishWorld(deploysHead(), {
+      faults: [{ match: 'POST /repos/acme/shop/statuses', status: 502, times: 10 }],
+    });
+    try {
+      const controller = new AbortController();
+      controller.abort('monitor stopped by SIGTERM');
+      const record = await v.publish(v.repo.git('rev-parse', 'HEAD'), { signal: controller.signal });
+      assert.equal(record.state, 'stopped');
+      const gaveUp = v.events.filter((e) => e.event === 'publish gave up').map((e) => String(e.fields.reason));
+      assert.equal(gaveUp.length, 1, JSON.stringify(v.events));
+      assert.match(gaveUp[0]!, /^GitHub did not take the outcome before the watcher stopped \(/);
+      assert.doesNotMatch(gaveUp[0]!, /within \d+s/);
+    } finally {
+      await v.close();
+    }
+  });
+
   it('a follow stopped by a signal ends in an error status naming the stop, posted once (on GitLab: failed)', async () => {
     const v = await publishWorld(deploysHead(), {}, {}, { gitlab: {} });
     try {

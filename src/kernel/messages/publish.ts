@@ -25,8 +25,9 @@ export const gitHubCannotWrite = (
     return `the token cannot write ${words} to ${repo} (${answer}): give it ${permission}${status === 404 ? `, or set github.repo if ${repo} is not the repository` : ''}`;
   return `GitHub refused the ${what === 'statuses' ? 'commit status' : 'deployment'} for ${repo} (${answer})`;
 };
-export const publishGaveUp = (service: 'GitHub' | 'GitLab', seconds: number, reason: string) =>
-  `${service} did not take the outcome within ${seconds}s after it was recorded (${reason}); the outcome on record stands`;
+/** `seconds` null: the watcher was stopped, and its last word had one try. */
+export const publishGaveUp = (service: 'GitHub' | 'GitLab', seconds: number | null, reason: string) =>
+  `${service} did not take the outcome ${seconds === null ? 'before the watcher stopped' : `within ${seconds}s after it was recorded`} (${reason}); the outcome on record stands`;
 export const GITHUB_NO_TOKEN = 'off: neither GITHUB_TOKEN nor GH_TOKEN is set';
 export const GITHUB_NO_TOKEN_FIX =
   'To show outcomes beside each commit on GitHub, export GITHUB_TOKEN (or GH_TOKEN) with Commit statuses: write (fine-grained) or repo:status (classic).';
