@@ -31,17 +31,18 @@ await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
 });
-// The entry points that skip the command table (the pre-push hook's call, `check`, the background watcher):
+// The entry points that skip the command table (the pre-push hook's call, `check`, the hand-over of
+// `monitor --detach` and the post-push step, the background watcher):
 // each one CommonJS file. Node starts CommonJS without its ES module loader (resolve, translate and link
 // per file, ~20 ms of check's start-up in a profile), and require()s a builtin without building an ES
 // module namespace of all its exports (node:fs's streams and promises). What only some answers need (zod
 // for a config that changed, the watcher's code for `check --wait`) is still evaluated only then; an
 // external package (zod, pino, pg) is import()ed by the code that needs it, as before.
 //
-// check's and the hook's bundles run from V8's code cache (bin/codeCache.js), where Node 20 cannot import():
+// All but the watcher's run from V8's code cache (bin/codeCache.js), where Node 20 cannot import():
 // esbuild turns each import() into a require() there (zod, pino, pg, proper-lockfile are CommonJS), and the
-// build fails if one is left. The watcher's keeps import(): execa is an ES module only.
-for (const name of ['hook', 'check', 'watcher']) {
+// build fails if one is left (or if execa, an ES module only, is among them). The watcher's keeps import(): execa is an ES module only.
+for (const name of ['hook', 'check', 'handOver', 'watcher']) {
   const cached = name !== 'watcher';
   const outfile = `build/cli/${name}.cjs`;
   await build({
@@ -51,11 +52,15 @@ for (const name of ['hook', 'check', 'watcher']) {
     outfile,
     // packageRoot.ts finds the package from its module's URL.
     define: { 'import.meta.url': '__dwModuleUrl' },
-    banner: { js: "const __dwModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // "use strict" first: esbuild's own comes after the banner, where it is no directive at all.
+    banner: { js: "'use strict';\nconst __dwModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     supported: cached ? { 'dynamic-import': false } : {},
   });
-  if (cached && /\bimport\(/.test(readFileSync(outfile, 'utf8')))
+  const text = readFileSync(outfile, 'utf8');
+  if (cached && /\bimport\(/.test(text))
     throw new Error(`${outfile} still has an import(), which fails when it runs from the code cache`);
+  if (cached && text.includes('require("execa")'))
+    throw new Error(`${outfile} would require() execa, an ES module only, which Node 20 cannot`);
 }
 // The config's JSON Schema for editors, generated from the zod schema and shipped at the package root.
 const { SCHEMA_FILE, configJsonSchemaText } = await import('./build/src/kernel/config/jsonSchema.js');

@@ -8,16 +8,26 @@
 // simply has none. Code run from the cache cannot import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
 // even with a loader given), so these bundles have none: bundle.mjs turns each into a require().
 'use strict';
-const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname } = require('node:path');
 const vm = require('node:vm');
 
 /** The bundle's exports, and `keep()`, which writes the cache when there was none to use. */
 function requireCached(file) {
-  const source = readFileSync(file, 'utf8');
-  const { size, mtimeMs } = statSync(file);
-  const cacheFile = `${file}.${size}-${Math.trunc(mtimeMs)}.v8cache`;
+  // The key from the same open file as the source: a rebuild between two lookups cannot pair old bytecode
+  // with the new bundle's name. ctime and inode, which no copy, tar or npm can set, change with every
+  // rebuild and install (npm pack gives every file the same mtime).
+  const fd = openSync(file, 'r');
+  let source;
+  let stat;
+  try {
+    stat = fstatSync(fd);
+    source = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  const cacheFile = `${file}.${stat.size}-${stat.ino}-${Math.trunc(stat.ctimeMs)}.v8cache`;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
@@ -33,10 +43,11 @@ function requireCached(file) {
     exports: module.exports,
     keep() {
       if (cachedData && !script.cachedDataRejected) return;
-      // After the run, so that the cache holds every function it compiled, not only the top level.
-      const temporary = `${cacheFile}.${process.pid}`;
+      // After the run, so that the cache holds every function it compiled, not only the top level. Made
+      // exclusively under a name no other process picks (a PID alone repeats across containers).
+      const temporary = `${cacheFile}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
       try {
-        writeFileSync(temporary, script.createCachedData());
+        writeFileSync(temporary, script.createCachedData(), { flag: 'wx' });
         renameSync(temporary, cacheFile); // whole or not at all, whoever else writes it at the same time
       } catch {
         rmSync(temporary, { force: true }); // a folder we may not write, or a full disk: no cache, same answers

@@ -79,8 +79,10 @@ const FAST_PATH = [
   '    set -- "$dw_p" $dw_d "$dw_node" "$dw_bin" hook watch "$dw_sha" --branch "$dw_branch" --remote "$dw_remote" --pid "$dw_p" --start "$dw_start"',
   `    ${WAIT_THEN_EXEC} ) </dev/null >/dev/null 2>&1 &`,
   // The mark `check` finds the step by until it hands the commit over (store/files/pushMarks.ts): the
-  // subshell's PID, which becomes Node's by exec. mkdir only the first time; printf is a builtin.
-  `  { [ -d "$dw_sd/${PUSHING_DIR}" ] || mkdir -p "$dw_sd/${PUSHING_DIR}"; } 2>/dev/null && { printf '%s\\n' "$!" > "$dw_sd/${PUSHING_DIR}/$dw_sha"; } 2>/dev/null || :`,
+  // subshell's PID, which becomes Node's by exec, and its start time (field 22 of its stat, as for git's
+  // above). mkdir only the first time; read and printf are builtins.
+  '  dw_w=$!; dw_st=; read -r dw_st 2>/dev/null < /proc/$dw_w/stat || :; set -- ${dw_st##*) }',
+  `  { [ -d "$dw_sd/${PUSHING_DIR}" ] || mkdir -p "$dw_sd/${PUSHING_DIR}"; } 2>/dev/null && { printf '%s %s\\n' "$dw_w" "\${20:-}" > "$dw_sd/${PUSHING_DIR}/$dw_sha"; } 2>/dev/null || :`,
   '  dw_short=${dw_sha%"${dw_sha#???????}"}; dw_out=',
   `  while :; do case $dw_msg in *${SHA_MARK}*) dw_out="$dw_out\${dw_msg%%${SHA_MARK}*}$dw_short"; dw_msg=\${dw_msg#*${SHA_MARK}} ;; *) dw_out="$dw_out$dw_msg"; break ;; esac; done`,
   `  printf '%s\\n' "$dw_out" >&2`,

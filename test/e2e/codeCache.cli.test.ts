@@ -83,7 +83,7 @@ describe('check loads its bundle with V8 code cache', () => {
     assert.ok(statSync(join(cli, cache!)).size > 1000);
   });
 
-  it('names the cache after the bundle, so a rebuilt bundle never meets the old one', () => {
+  it('names the cache after the bundle file (size, inode, ctime), so a rebuilt bundle never meets the old one', () => {
     const [old] = caches();
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(cli, 'check.cjs'), later, later);
@@ -99,13 +99,13 @@ describe('check loads its bundle with V8 code cache', () => {
     // The cache's name taken by a folder: reading it and renaming onto it both fail (as root, in CI, a
     // read-only folder would not stop us).
     const bundle = statSync(join(cli, 'check.cjs'));
-    mkdirSync(join(cli, `check.cjs.${bundle.size}-${Math.trunc(bundle.mtimeMs)}.v8cache`, 'taken'), {
+    mkdirSync(join(cli, `check.cjs.${bundle.size}-${bundle.ino}-${Math.trunc(bundle.ctimeMs)}.v8cache`, 'taken'), {
       recursive: true,
     });
     expected();
     assert.deepEqual(caches(), []);
     assert.deepEqual(
-      readdirSync(cli).filter((name) => /\.v8cache\.\d+$/.test(name)),
+      readdirSync(cli).filter((name) => /\.v8cache\..*\.tmp$/.test(name)),
       [],
       'no half-written cache left',
     );

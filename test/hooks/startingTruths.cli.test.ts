@@ -88,6 +88,10 @@ describe('a monitor on its way (issue 19, item 8)', () => {
     assert.equal(json.exitCode, 2);
     assert.equal(json.monitorPid, waiting.pid);
     assert.equal(json.record, null);
+    // The same PID with another start time is another process that reused it: not the step.
+    writeFileSync(join(stateDir(repo), 'pushing', sha), `${waiting.pid} 1\n`);
+    assert.equal(check().code, 3, 'a reused PID is no step');
+    writeFileSync(join(stateDir(repo), 'pushing', sha), `${waiting.pid}\n`);
     waiting.kill('SIGKILL');
     await new Promise((r) => waiting.once('exit', r));
     assert.equal(check().code, 3, 'gone without a record: no outcome known again');
@@ -109,6 +113,31 @@ describe('a monitor on its way (issue 19, item 8)', () => {
     });
     assert.equal(check().code, 3);
     await store.dropFollowRequest(sha);
+  });
+
+  it('a post-push step started by a hook script from before the marks marks the commit itself while it waits', async () => {
+    const repo = hooked();
+    const sha = repo.commit('pushed by an old hook');
+    // The push, still running: a process the step waits for (its start time unknown, as on macOS).
+    const pushing = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    children.push(pushing);
+    await waitFor(() => pushing.pid !== undefined, 'the stand-in push to start');
+    const step = spawn(
+      process.execPath,
+      [BIN, 'hook', 'watch', sha, '--branch', 'main', '--remote', 'origin', '--pid', String(pushing.pid)],
+      { cwd: repo.dir, env: repo.env, stdio: 'ignore' },
+    );
+    children.push(step);
+    const mark = join(stateDir(repo), 'pushing', sha);
+    await waitFor(() => existsSync(mark), 'the step to mark the commit');
+    assert.equal(readFileSync(mark, 'utf8').split(' ')[0], String(step.pid));
+    const r = JSON.parse(cli(['check', sha, '--json'], { cwd: repo.dir, env: repo.env }).stdout);
+    assert.deepEqual([r.outcome, r.monitorPid], ['in_progress', step.pid]);
+    // The push ends without moving origin/main (rejected): the step leaves, and its mark with it.
+    pushing.kill('SIGKILL');
+    await new Promise((done) => step.once('exit', done));
+    assert.ok(!existsSync(mark), 'the step removed its mark');
+    assert.equal(cli(['check', sha], { cwd: repo.dir, env: repo.env }).code, 3);
   });
 
   it('while a hooked push is still in flight, check says the commit is on its way, on the Node and the shell path', async () => {

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { parseNonNegative } from '../../kernel/parse.js';
-
-/** A push still running after this long is not worth watching: the post-push step gives up. */
-const PUSH_TIMEOUT_S = 600;
+import { PUSH_TIMEOUT_S, type PostPushFlags, postPushCall } from './postPushCall.js';
 
 export function registerHook(program: Command, runner: Runner): void {
   const hook = program.command('hook').description('git hook entry points (what .husky/pre-push calls)');
@@ -31,31 +28,8 @@ export function registerHook(program: Command, runner: Runner): void {
     .option('--start <stamp>', "that process's start stamp")
     .option('--since <ms>', 'when the hook ran (epoch ms)')
     .option('--timeout <seconds>', 'give up after this long', String(PUSH_TIMEOUT_S))
-    .action(
-      async (
-        sha: string,
-        flags: {
-          branch: string;
-          remote: string;
-          url?: string;
-          pid?: string;
-          start?: string;
-          since?: string;
-          timeout: string;
-        },
-        command: Command,
-      ) => {
-        const timeout = parseNonNegative('--timeout', flags.timeout, 86_400);
-        const pid = flags.pid === undefined ? null : parseNonNegative('--pid', flags.pid);
-        const push = pid ? { pid, startTime: flags.start || null } : null;
-        const since = flags.since === undefined ? null : parseNonNegative('--since', flags.since);
-        await runner(command, async (deps) =>
-          (await import('./watch.js')).runPostPush(
-            { sha, branch: flags.branch, remote: flags.remote, url: flags.url ?? null, push, since },
-            timeout,
-            deps,
-          ),
-        );
-      },
-    );
+    .action(async (sha: string, flags: PostPushFlags, command: Command) => {
+      const { request, timeout } = postPushCall(sha, flags);
+      await runner(command, async (deps) => (await import('./watch.js')).runPostPush(request, timeout, deps));
+    });
 }

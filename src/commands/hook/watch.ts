@@ -7,7 +7,7 @@ import * as msg from '../../kernel/messages.js';
 import { liveness } from '../../kernel/fs/pidFile.js';
 import { awaitPushResult, type PushVerdict, type PostPushEnv, type PostPushRequest } from '../../hooks/postPush.js';
 import { startedAtMs } from '../../hooks/processTree.js';
-import { clearPushMark } from '../../store/files/pushMarks.js';
+import { clearPushMark, markPushing } from '../../store/files/pushMarks.js';
 import { handOver } from '../../watcher/handOver.js';
 
 export async function runPostPush(given: PostPushRequest, timeoutSeconds: number, deps: Deps): Promise<number> {
@@ -16,6 +16,8 @@ export async function runPostPush(given: PostPushRequest, timeoutSeconds: number
   const req = { ...given, since: given.since ?? startedAtMs(given.push?.startTime ?? null) };
   let verdict: PushVerdict;
   let handed: Awaited<ReturnType<typeof handOver>> | null;
+  // A hook script written before the marks leaves none: the step marks itself for the rest of the wait.
+  markPushing(deps.stateDir(), req.sha, process.pid, true);
   try {
     verdict = await awaitPushResult(req, postPushEnv(deps), timeoutSeconds * 1000);
     // handOver looks at the commit itself, under its turn: followed already, or with an outcome, it starts nothing.

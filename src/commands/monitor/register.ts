@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import type { Runner } from '../runner.js';
-import { UsageError } from '../../kernel/errors.js';
-import * as msg from '../../kernel/messages.js';
-
-// A conservative branch/remote name: what git allows in practice, never an option or a path trick.
-const NAME = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/@-]{1,200}$/;
+import { assertPushNames } from './names.js';
 
 export function registerMonitor(program: Command, runner: Runner): void {
   program
@@ -20,13 +16,7 @@ export function registerMonitor(program: Command, runner: Runner): void {
         opts: { detach: boolean; branch?: string; remote?: string },
         command: Command,
       ) => {
-        for (const [flag, value] of [
-          ['--branch', opts.branch],
-          ['--remote', opts.remote],
-        ] as const) {
-          if (value !== undefined && !NAME.test(value))
-            throw new UsageError(msg.badBranchName(value).replace('branch name', `${flag.slice(2)} name`));
-        }
+        assertPushNames(opts);
         await runner(command, async (deps) =>
           (await import('./index.js')).runMonitorCommand(
             { commit: sha, detach: opts.detach, branch: opts.branch, remote: opts.remote },
