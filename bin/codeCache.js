@@ -2,8 +2,8 @@
 // does (Node 20 has no such switch). Compiling check's bundle is a good part of its start-up, which agents
 // pay after every task: from the cache V8 reads the bytecode of every function the first run compiled.
 //
-// The cache sits beside the bundle, named after its size and mtime (V8 checks only the source's length, so
-// a rebuilt bundle must never meet the old cache), written after the first run and again whenever V8
+// The cache sits beside the bundle, named after the size, inode and ctime of the file it read (V8 checks only
+// the source's length, so a rebuilt bundle must never meet the old cache), written after the first run and again whenever V8
 // rejects it (another Node, other flags). An install that cannot be written (a global one owned by root)
 // simply has none. Code run from the cache cannot import() on Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
 // even with a loader given), so these bundles have none: bundle.mjs turns each into a require().
