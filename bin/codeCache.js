@@ -50,7 +50,12 @@ function requireCached(file) {
         writeFileSync(temporary, script.createCachedData(), { flag: 'wx' });
         renameSync(temporary, cacheFile); // whole or not at all, whoever else writes it at the same time
       } catch {
-        rmSync(temporary, { force: true }); // a folder we may not write, or a full disk: no cache, same answers
+        // A folder we may not write, or a full disk: no cache, the same answers.
+        try {
+          rmSync(temporary, { force: true });
+        } catch {
+          // nothing was written there either
+        }
       }
     },
   };

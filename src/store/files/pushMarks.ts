@@ -33,7 +33,7 @@ export function markPushing(stateDir: string, sha: string, pid: number, onlyIfMi
     renameSync(temporary, path);
     return true;
   } catch {
-    rmSync(temporary, { force: true });
+    removeQuietly(temporary);
     return false;
   }
 }
@@ -52,8 +52,18 @@ export function pushingStep(stateDir: string, sha: string, now: number): number 
   }
 }
 
+/** A mark's leftover, where even removing may fail (the state folder a file, a folder we may not write). */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing was written there either
+  }
+}
+
+/** Never throws: the step that clears its mark has its own outcome to report, whatever the folder is. */
 export function clearPushMark(stateDir: string, sha: string): void {
-  rmSync(markPath(stateDir, sha), { force: true });
+  removeQuietly(markPath(stateDir, sha));
 }
 
 /** Removes the marks whose step is gone; returns their paths. */
