@@ -4,9 +4,9 @@
 // <state>/pushing/, holding the PID and its start time (so a reused PID is not taken for the step), written
 // by the hook's Node path and by its shell path alike (`read` and a `printf` redirect: no process); the step
 // writes it itself when it finds none (a hook script from before the marks). The step removes it once the
-// commit is handed over (or the push was rejected); `cleanup` removes the marks of processes that are gone. It replaces reading every process's
-// command line in /proc, which cost check ~3 ms on a quiet machine (more with hundreds of processes) and
-// never saw the shell path's step, a forked `sh` until git exits.
+// commit is handed over (or the push was rejected); `cleanup` removes the marks of processes that are gone.
+// It replaces reading every process's command line in /proc, which cost check ~3 ms on a quiet machine
+// (more with hundreds of processes) and never saw the shell path's step, a forked `sh` until git exits.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { liveness, processStartTime } from '../../kernel/fs/pidFile.js';
