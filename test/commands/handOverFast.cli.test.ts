@@ -3,7 +3,7 @@
 // word for word and with the same exit code.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -64,6 +64,17 @@ describe('the hand-over entry point answers as main.ts does', () => {
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
+
+  it('hook watch with anything but a full commit id: 64 from both, and nothing outside the state folder touched', () => {
+    const outside = join(fx.repo.root, 'outside.txt');
+    writeFileSync(outside, 'keep\n');
+    const args = ['hook', 'watch', '../../../outside.txt', '--branch', 'main', '--remote', 'origin', '--timeout', '0'];
+    const fast = run('handOver', args);
+    assert.equal(fast.code, 64, fast.stderr);
+    assert.match(fast.stderr, /full commit id/);
+    assert.deepEqual(fast, run('main', args));
+    assert.equal(readFileSync(outside, 'utf8'), 'keep\n');
+  });
 
   it('a bad --branch (64), a commit git does not know (64), and no source configured (78)', () => {
     writeFileSync(join(fx.repo.dir, 'deploy-watch.config.json'), '{ "branch": "main" }\n');

@@ -53,3 +53,7 @@ export const initWorktrees = (tops: readonly string[], dryRun: boolean) =>
   `${dryRun ? 'Would copy' : 'Copied'} husky's runner (.husky/_) into ${tops.length === 1 ? 'the worktree' : `${tops.length} worktrees`} ${tops.map((t) => printable(t, 200)).join(', ')}: git runs the hooks there now.`;
 export const initMergeDrivers = (dryRun: boolean) =>
   `${dryRun ? 'Would set' : 'Set'} the merge drivers deploy-watch-union and deploy-watch-checklist in .git/config (each clone runs init once, or deploy-watch push resolves those files itself).`;
+
+/** `hook watch` is the pre-push hook's own call: it passes the full commit id git gave it, nothing else. */
+export const postPushShaInvalid = (given: string) =>
+  `hook watch takes the full commit id the pre-push hook passes (40 or 64 hex digits); got ${JSON.stringify(given)}. To follow a commit yourself: deploy-watch monitor <commit> --detach.`;

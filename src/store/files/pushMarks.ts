@@ -43,13 +43,21 @@ export function pushingStep(stateDir: string, sha: string, now: number): number 
   const path = markPath(stateDir, sha);
   try {
     if (now - statSync(path).mtimeMs > MARK_LIFETIME_MS) return null;
-    const [pidText, startTime] = readFileSync(path, 'utf8').trim().split(' ');
-    const pid = Number(pidText);
-    if (!Number.isInteger(pid) || pid <= 1) return null;
-    return liveness({ pid, startTime: startTime || null, startedAt: '' }) === 'alive' ? pid : null;
+    const mark = parseMark(readFileSync(path, 'utf8'));
+    if (!mark) return null;
+    return liveness({ ...mark, startedAt: '' }) === 'alive' ? mark.pid : null;
   } catch {
     return null; // no mark (the common case), or one cut short by its writer
   }
+}
+
+/** "<pid> <start time>\n"; the start time may hold spaces (ps's, where there is no /proc) or be empty. */
+export function parseMark(text: string): { pid: number; startTime: string | null } | null {
+  const line = text.trim();
+  const space = line.indexOf(' ');
+  const pid = Number(space < 0 ? line : line.slice(0, space));
+  if (!Number.isInteger(pid) || pid <= 1) return null;
+  return { pid, startTime: (space < 0 ? '' : line.slice(space + 1).trim()) || null };
 }
 
 /** A mark's leftover, where even removing may fail (the state folder a file, a folder we may not write). */
