@@ -17,19 +17,22 @@ export type Readiness =
   | { ok: false; line: (short: string) => string };
 
 /**
- * The state folder as the hook finds it without a git call: in the clone's common git dir (shared by all
- * its worktrees; git gives a linked worktree's hooks GIT_DIR), as the monitor will; null when the files
- * cannot tell. `override` false: without DEPLOY_WATCH_STATE_DIR, as the shell path's cache holds it.
+ * The state folder as the hook finds it without a git call and without DEPLOY_WATCH_STATE_DIR (as the shell
+ * path's cache holds it): in the clone's common git dir (shared by all its worktrees; git gives a linked
+ * worktree's hooks GIT_DIR), as the monitor will; null when the files cannot tell.
  */
-export function hookStateDir(topLevel: string, env: NodeJS.ProcessEnv, override = true): string | null {
-  if (override && env.DEPLOY_WATCH_STATE_DIR) return env.DEPLOY_WATCH_STATE_DIR;
+export function hookStateDir(topLevel: string, env: NodeJS.ProcessEnv): string | null {
   const gitDir = env.GIT_DIR ? resolve(topLevel, env.GIT_DIR) : gitDirOf(topLevel);
   const commonDir = env.GIT_COMMON_DIR || (gitDir && commonDirOf(gitDir));
   return commonDir ? join(commonDir, STATE_DIR_NAME) : null;
 }
 
-export async function watchReadiness(topLevel: string, env: NodeJS.ProcessEnv): Promise<Readiness> {
-  const stateDir = hookStateDir(topLevel, env, false);
+/** `stateDir`: hookStateDir's answer, found once by the hook for this and for the push's mark. */
+export async function watchReadiness(
+  topLevel: string,
+  env: NodeJS.ProcessEnv,
+  stateDir: string | null,
+): Promise<Readiness> {
   const stateProblem = stateDirProblem(env.DEPLOY_WATCH_STATE_DIR || stateDir);
   if (stateProblem) return { ok: false, line: (short) => msg.hookStateDirUnusable(short, stateProblem) };
   // import()ed: in the hook's CommonJS bundle these modules (and zod under them) are evaluated only here, so

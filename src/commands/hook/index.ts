@@ -106,12 +106,13 @@ export async function runPrePush(
         deps,
       );
       // Until the step hands the commit over, `check` finds it by this mark (store/files/pushMarks.ts).
-      const stateDir = hookStateDir(git.cwd, deps.env);
+      const found = hookStateDir(git.cwd, deps.env);
+      const stateDir = deps.env.DEPLOY_WATCH_STATE_DIR || found;
       if (step !== null && stateDir) markPushing(stateDir, plan.watch.sha, step);
       // The hand-over records a start failure either way; this line says it at push time.
       const short = plan.watch.sha.slice(0, 7);
       // A check that fails itself does not stop the push; the shell path then gets no cache to take over with.
-      const ready = await watchReadiness(git.cwd, deps.env).catch(
+      const ready = await watchReadiness(git.cwd, deps.env, found).catch(
         (): Readiness => ({ ok: true, stateDir: null, need: [] }),
       );
       // The shell path skips most of this check, so it may take over only from a config that passed it.

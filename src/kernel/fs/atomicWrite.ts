@@ -67,12 +67,15 @@ function diskFull(path: string, wrote: number, of: number): NodeJS.ErrnoExceptio
   return error;
 }
 
-/** Cleanup on an error path must not hide the error that got us there. */
-function removeQuietly(path: string): void {
+/**
+ * Removes a file that may already be gone, or whose folder cannot be reached (a state folder that is a
+ * file: ENOTDIR), and never throws: cleanup on an error path must not hide the error that got us there.
+ */
+export function removeQuietly(path: string): void {
   try {
     unlinkSync(path);
   } catch {
-    /* already gone */
+    /* already gone, or nowhere we can reach */
   }
 }
 

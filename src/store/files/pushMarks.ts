@@ -7,8 +7,9 @@
 // commit is handed over (or the push was rejected); `cleanup` removes the marks of processes that are gone.
 // It replaces reading every process's command line in /proc, which cost check ~3 ms on a quiet machine
 // (more with hundreds of processes) and never saw the shell path's step, a forked `sh` until git exits.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeQuietly } from '../../kernel/fs/atomicWrite.js';
 import { liveness, processStartTime } from '../../kernel/fs/pidFile.js';
 
 export const PUSHING_DIR = 'pushing';
@@ -58,15 +59,6 @@ export function parseMark(text: string): { pid: number; startTime: string | null
   const pid = Number(space < 0 ? line : line.slice(0, space));
   if (!Number.isInteger(pid) || pid <= 1) return null;
   return { pid, startTime: (space < 0 ? '' : line.slice(space + 1).trim()) || null };
-}
-
-/** A mark's leftover, where even removing may fail (the state folder a file, a folder we may not write). */
-function removeQuietly(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // nothing was written there either
-  }
 }
 
 /** Never throws: the step that clears its mark has its own outcome to report, whatever the folder is. */
